@@ -1,0 +1,432 @@
+#!/usr/bin/env bash
+# The lab: real Debian 12 hosts (systemd as PID 1, sshd, apt) in network
+# namespaces on one bridge, booted with systemd-nspawn on per-host overlays.
+# Root and Linux only. See lab/README.md.
+set -euo pipefail
+
+LAB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+STATE=${WARREN_LAB_DIR:-$LAB_ROOT/state}
+CACHE=${WARREN_LAB_CACHE:-/var/cache/warren-lab}
+MIRROR=${WARREN_LAB_MIRROR:-http://deb.debian.org/debian}
+SECURITY_MIRROR=${WARREN_LAB_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
+# Everything the lab makes carries this prefix, so `down` and a stale-state
+# sweep can find it without trusting any state file.
+PREFIX=wrn
+BRIDGE=${PREFIX}-br0
+SUBNET_BASE=10.213.77
+BRIDGE_ADDR=$SUBNET_BASE.1
+MAX_HOSTS=12
+BASE=$CACHE/base
+REPO=$CACHE/repo
+# Packages the hosts can install from the lab repository.
+REPO_PACKAGES=(rabbitmq-server haproxy keepalived)
+# Packages for which every version Debian offers goes into the repository,
+# so that pinned installs and rolling upgrades can be tested.
+MULTI_VERSION_RE='^(erlang-.*|haproxy)$'
+
+log() { printf '[lab] %s\n' "$*" >&2; }
+die() { printf '[lab] error: %s\n' "$*" >&2; exit 1; }
+
+need_root() { [ "$(id -u)" = 0 ] || die "the lab needs root"; }
+
+host_addr() { echo "$SUBNET_BASE.$((10 + $1))"; }
+host_ns() { echo "${PREFIX}-node$1"; }
+host_dir() { echo "$STATE/hosts/node$1"; }
+host_index() {
+  [[ "$1" =~ ^node([0-9]+)$ ]] || die "unknown host '$1' (expected node1..node$MAX_HOSTS)"
+  local i=${BASH_REMATCH[1]}
+  [ -d "$(host_dir "$i")" ] || die "host '$1' is not part of this lab"
+  echo "$i"
+}
+
+# PID of the systemd-nspawn process for node i, or empty.
+nspawn_pid() {
+  local f; f="$(host_dir "$1")/nspawn.pid"
+  [ -f "$f" ] || return 0
+  local pid; pid=$(cat "$f")
+  if [ -d "/proc/$pid" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "--machine=$(host_ns "$1") "; then
+    echo "$pid"
+  fi
+}
+
+# PID (in our namespace) of the container's PID 1 (systemd), or empty.
+init_pid() {
+  local np; np=$(nspawn_pid "$1"); [ -n "$np" ] || return 0
+  local own; own=$(readlink /proc/$np/ns/pid)
+  local c
+  for c in $(pgrep -P "$np" || true) ; do
+    if [ "$(readlink /proc/$c/ns/pid 2>/dev/null)" != "$own" ]; then echo "$c"; return 0; fi
+    local g
+    for g in $(pgrep -P "$c" || true); do
+      if [ "$(readlink /proc/$g/ns/pid 2>/dev/null)" != "$own" ]; then echo "$g"; return 0; fi
+    done
+  done
+}
+
+# Every process inside node i's PID namespace.
+container_pids() {
+  local ip; ip=$(init_pid "$1"); [ -n "$ip" ] || return 0
+  local ns; ns=$(readlink /proc/$ip/ns/pid)
+  local p
+  for p in /proc/[0-9]*; do
+    [ "$(readlink "$p/ns/pid" 2>/dev/null)" = "$ns" ] && echo "${p#/proc/}"
+  done
+  return 0
+}
+
+in_host() { # i cmd... : run a command inside node i's namespaces (lab control path, not SSH)
+  local i=$1; shift
+  local ip; ip=$(init_pid "$i"); [ -n "$ip" ] || die "node$i is not running"
+  nsenter -t "$ip" -m -u -i -n -p -- "$@"
+}
+
+host_state() {
+  local i=$1
+  [ -n "$(nspawn_pid "$i")" ] || { echo stopped; return; }
+  local ip; ip=$(init_pid "$i")
+  [ -n "$ip" ] || { echo starting; return; }
+  if grep -q '^State:.*(stopped)' "/proc/$ip/status" 2>/dev/null; then echo frozen; return; fi
+  if ! ip -n "$(host_ns "$i")" link show eth0 2>/dev/null | grep -q 'state UP' || \
+     ! ip link show "${PREFIX}-v$i" 2>/dev/null | grep -q 'state UP'; then
+    echo cut; return
+  fi
+  echo running
+}
+
+host_count() {
+  local n=0
+  while [ -d "$(host_dir $((n + 1)))" ]; do n=$((n + 1)); done
+  echo "$n"
+}
+
+# ---------------------------------------------------------------- the cache
+
+build_base() {
+  [ -f "$BASE/.warren-base-ok" ] && return 0
+  log "building the Debian 12 base image (once; cached in $BASE)"
+  rm -rf "$BASE.tmp"
+  mkdir -p "$CACHE"
+  debootstrap --variant=minbase \
+    --include=systemd,systemd-sysv,dbus,openssh-server,iproute2,procps,sudo,curl,ca-certificates,iputils-ping,less \
+    bookworm "$BASE.tmp" "$MIRROR" >"$CACHE/debootstrap.log" 2>&1 \
+    || { tail -20 "$CACHE/debootstrap.log" >&2; die "debootstrap failed (log: $CACHE/debootstrap.log)"; }
+  local b=$BASE.tmp
+  # Per-host identity is written into each host's overlay at boot.
+  rm -f "$b"/etc/ssh/ssh_host_*
+  : >"$b/etc/machine-id"
+  rm -f "$b/etc/hostname"
+  # The only package source is the lab repository, bind-mounted at /srv/repo.
+  rm -f "$b/etc/apt/sources.list" "$b"/etc/apt/sources.list.d/*
+  echo 'deb [trusted=yes] file:/srv/repo ./' >"$b/etc/apt/sources.list.d/warren-lab.list"
+  rm -rf "$b"/var/lib/apt/lists/* "$b"/var/cache/apt/archives/*.deb
+  mkdir -p "$b/srv/repo"
+  # Units that cannot work inside a container and would leave the host "degraded".
+  local u
+  for u in systemd-remount-fs.service getty@tty1.service console-getty.service \
+           systemd-journald-audit.socket apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer fstrim.timer; do
+    ln -sf /dev/null "$b/etc/systemd/system/$u"
+  done
+  sed -i 's/^#\?PermitRootLogin.*/PermitRootLogin prohibit-password/' "$b/etc/ssh/sshd_config"
+  echo 'UseDNS no' >"$b/etc/ssh/sshd_config.d/warren-lab.conf"
+  touch "$b/.warren-base-ok"
+  mv "$b" "$BASE"
+}
+
+# An isolated apt (own sources, lists, cache and an empty dpkg status) that
+# downloads the full dependency closure; it never touches the machine's apt.
+lab_apt() {
+  apt-get -q -o Dir::Etc::SourceList="$CACHE/apt/sources.list" -o Dir::Etc::SourceParts=/dev/null \
+    -o Dir::State="$CACHE/apt/state" -o Dir::State::status="$CACHE/apt/state/status" \
+    -o Dir::Cache="$CACHE/apt/cache" -o Debug::NoLocking=1 -o APT::Sandbox::User=root "$@"
+}
+lab_apt_cache() {
+  apt-cache -o Dir::Etc::SourceList="$CACHE/apt/sources.list" -o Dir::Etc::SourceParts=/dev/null \
+    -o Dir::State="$CACHE/apt/state" -o Dir::State::status="$CACHE/apt/state/status" \
+    -o Dir::Cache="$CACHE/apt/cache" "$@"
+}
+
+build_repo() {
+  [ -f "$REPO/.warren-repo-ok" ] && return 0
+  log "building the local apt repository (once; cached in $REPO)"
+  rm -rf "$REPO.tmp" "$CACHE/apt"
+  mkdir -p "$REPO.tmp" "$CACHE/apt/state/lists/partial" "$CACHE/apt/cache/archives/partial"
+  : >"$CACHE/apt/state/status"
+  cat >"$CACHE/apt/sources.list" <<EOF
+deb $MIRROR bookworm main
+deb $MIRROR bookworm-updates main
+deb $SECURITY_MIRROR bookworm-security main
+EOF
+  lab_apt update >"$CACHE/repo.log" 2>&1 || { tail "$CACHE/repo.log" >&2; die "apt update for the repository failed"; }
+  lab_apt install --download-only -y --no-install-recommends "${REPO_PACKAGES[@]}" >>"$CACHE/repo.log" 2>&1 \
+    || { tail "$CACHE/repo.log" >&2; die "downloading packages failed (log: $CACHE/repo.log)"; }
+  mv "$CACHE"/apt/cache/archives/*.deb "$REPO.tmp/"
+  # Every other version of the multi-version packages (older Erlang, HAProxy).
+  local pkgs p v
+  pkgs=$(cd "$REPO.tmp" && ls ./*.deb | sed 's|^\./||; s|_.*||' | grep -E "$MULTI_VERSION_RE" | sort -u)
+  (
+    cd "$REPO.tmp"
+    for p in $pkgs; do
+      for v in $(lab_apt_cache madison "$p" | awk -F'|' '{gsub(/ /,"",$2); print $2}' | sort -u); do
+        ls "${p}_"*.deb 2>/dev/null | grep -qF "_${v#*:}_" && continue
+        lab_apt download "$p=$v" >>"$CACHE/repo.log" 2>&1 || die "could not download $p=$v"
+      done
+    done
+  )
+  (cd "$REPO.tmp" && dpkg-scanpackages --multiversion . /dev/null >Packages 2>>"$CACHE/repo.log")
+  touch "$REPO.tmp/.warren-repo-ok"
+  rm -rf "$REPO" && mv "$REPO.tmp" "$REPO"
+  log "repository: $(grep -c '^Package:' "$REPO/Packages") package versions"
+}
+
+# -------------------------------------------------------------- lifecycle
+
+network_up() {
+  if ! ip link show "$BRIDGE" >/dev/null 2>&1; then
+    ip link add "$BRIDGE" type bridge
+    ip addr add "$BRIDGE_ADDR/24" dev "$BRIDGE"
+  fi
+  ip link set "$BRIDGE" up
+}
+
+host_network_up() {
+  local i=$1 ns; ns=$(host_ns "$1")
+  [ -e "/run/netns/$ns" ] || ip netns add "$ns"
+  if ! ip link show "${PREFIX}-v$i" >/dev/null 2>&1; then
+    ip link add "${PREFIX}-v$i" type veth peer name "${PREFIX}-p$i"
+    ip link set "${PREFIX}-p$i" netns "$ns"
+    ip -n "$ns" link set "${PREFIX}-p$i" name eth0
+    ip -n "$ns" addr add "$(host_addr "$i")/24" dev eth0
+  fi
+  ip link set "${PREFIX}-v$i" master "$BRIDGE" up
+  ip -n "$ns" link set lo up
+  ip -n "$ns" link set eth0 up
+}
+
+prepare_host_dir() {
+  local i=$1 d; d=$(host_dir "$1")
+  [ -d "$d/upper" ] && return 0
+  mkdir -p "$d/upper/etc/ssh"
+  echo "node$i" >"$d/upper/etc/hostname"
+  # Only itself: resolving peers is Warren's job.
+  printf '127.0.0.1\tlocalhost\n127.0.1.1\tnode%s\n::1\tlocalhost ip6-localhost ip6-loopback\n' "$i" >"$d/upper/etc/hosts"
+  ssh-keygen -q -A -f "$d/upper" # a host key of its own, kept until `down`
+}
+
+boot_host() {
+  local i=$1 d; d=$(host_dir "$1")
+  [ -n "$(nspawn_pid "$i")" ] && return 0
+  host_network_up "$i"
+  setsid systemd-nspawn -q --register=no --keep-unit --boot --link-journal=no --console=read-only \
+    --machine="$(host_ns "$i")" --hostname="node$i" --capability=CAP_NET_ADMIN \
+    --directory="$BASE" --overlay="$BASE:$d/upper:/" \
+    --network-namespace-path="/run/netns/$(host_ns "$i")" \
+    --bind-ro="$STATE/ssh:/root/.ssh" --bind-ro="$REPO:/srv/repo" \
+    </dev/null >>"$d/console.log" 2>&1 &
+  echo $! >"$d/nspawn.pid"
+}
+
+wait_ready() { # i: until sshd answers and systemd has finished booting
+  local i=$1 addr; addr=$(host_addr "$1")
+  local deadline=$((SECONDS + 60))
+  until timeout 1 bash -c "</dev/tcp/$addr/22" 2>/dev/null; do
+    [ -n "$(nspawn_pid "$i")" ] || die "node$i exited while booting (see $(host_dir "$i")/console.log)"
+    [ $SECONDS -lt $deadline ] || die "node$i: sshd not reachable after 60 s"
+    sleep 0.2
+  done
+  timeout 60 nsenter -t "$(init_pid "$i")" -m -u -i -n -p -- systemctl is-system-running --wait >/dev/null 2>&1 || true
+}
+
+write_json() {
+  local n=$1 with_state=${2:-} i sep=""
+  printf '{"subnet": "%s.0/24", "bridgeAddress": "%s", "privateKeyPath": "%s", "hosts": [' \
+    "$SUBNET_BASE" "$BRIDGE_ADDR" "$STATE/ssh/id_ed25519"
+  for ((i = 1; i <= n; i++)); do
+    printf '%s{"name": "node%s", "address": "%s"' "$sep" "$i" "$(host_addr "$i")"
+    if [ -n "$with_state" ]; then
+      local st; st=$(host_state "$i")
+      printf ', "state": "%s", "services": {' "$st"
+      local s ssep=""
+      for s in ssh rabbitmq-server haproxy keepalived; do
+        local a=unknown
+        [ "$st" = running ] || [ "$st" = cut ] && a=$(in_host "$i" systemctl is-active "$s" 2>/dev/null || true)
+        printf '%s"%s": "%s"' "$ssep" "$s" "${a:-unknown}"; ssep=", "
+      done
+      printf '}'
+    fi
+    printf '}'; sep=", "
+  done
+  printf ']}\n'
+}
+
+stale_pieces() {
+  ip netns list 2>/dev/null | awk '{print $1}' | grep "^${PREFIX}-" || true
+  ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | sed 's/@.*//' | grep "^${PREFIX}-" || true
+  pgrep -f -- "systemd-nspawn .*--machine=${PREFIX}-" || true
+}
+
+cmd_up() {
+  need_root
+  local n=5
+  while [ $# -gt 0 ]; do
+    case $1 in
+      --hosts) n=${2:?--hosts needs a number}; shift 2 ;;
+      --hosts=*) n=${1#*=}; shift ;;
+      *) die "up: unknown option $1" ;;
+    esac
+  done
+  [[ "$n" =~ ^[0-9]+$ ]] && [ "$n" -ge 1 ] && [ "$n" -le $MAX_HOSTS ] || die "--hosts must be 1..$MAX_HOSTS"
+  local started=$SECONDS
+
+  if [ -f "$STATE/lab.json" ]; then
+    local have; have=$(host_count) all=1 i
+    for ((i = 1; i <= have; i++)); do [ -n "$(nspawn_pid "$i")" ] || all=0; done
+    if [ "$all" = 1 ] && ip link show "$BRIDGE" >/dev/null 2>&1; then
+      [ "$have" = "$n" ] || die "the lab is running with $have hosts; run 'down' first to change that"
+      log "the lab is already up"
+      cat "$STATE/lab.json"; return 0
+    fi
+  fi
+  if [ -n "$(stale_pieces)" ] || [ -d "$STATE/hosts" ]; then
+    log "clearing a stale lab first"
+    cmd_down --quiet
+  fi
+
+  build_base & local bp=$!
+  build_repo & local rp=$!
+  wait $bp || die "building the base failed"
+  wait $rp || die "building the repository failed"
+
+  mkdir -p "$STATE/ssh" && chmod 700 "$STATE/ssh"
+  [ -f "$STATE/ssh/id_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -C warren-lab -f "$STATE/ssh/id_ed25519"
+  cp "$STATE/ssh/id_ed25519.pub" "$STATE/ssh/authorized_keys" && chmod 600 "$STATE/ssh/authorized_keys"
+
+  network_up
+  local i
+  for ((i = 1; i <= n; i++)); do prepare_host_dir "$i"; boot_host "$i"; done
+  for ((i = 1; i <= n; i++)); do wait_ready "$i"; done
+  write_json "$n" >"$STATE/lab.json.tmp" && mv "$STATE/lab.json.tmp" "$STATE/lab.json"
+  log "$n hosts up in $((SECONDS - started)) s:"
+  for ((i = 1; i <= n; i++)); do log "  node$i  $(host_addr "$i")"; done
+  log "ssh: ssh -i $STATE/ssh/id_ed25519 root@$(host_addr 1)   state: $STATE/lab.json"
+  cat "$STATE/lab.json"
+}
+
+stop_nspawn() { # i: graceful poweroff, then force
+  local i=$1 np; np=$(nspawn_pid "$i"); [ -n "$np" ] || return 0
+  container_pids "$i" | xargs -r kill -CONT 2>/dev/null || true
+  local ip; ip=$(init_pid "$i")
+  # SIGRTMIN+4 asks systemd (PID 1) for a clean poweroff.
+  [ -n "$ip" ] && kill -s RTMIN+4 "$ip" 2>/dev/null || true
+  local t=0
+  while [ -d "/proc/$np" ] && [ $t -lt 150 ]; do sleep 0.1; t=$((t + 1)); done
+  if [ -d "/proc/$np" ]; then
+    container_pids "$i" | xargs -r kill -KILL 2>/dev/null || true
+    kill -KILL "$np" 2>/dev/null || true
+    while [ -d "/proc/$np" ]; do sleep 0.1; done
+  fi
+}
+
+cmd_down() {
+  need_root
+  local quiet="" purge=""
+  for a in "$@"; do case $a in --quiet) quiet=1 ;; --purge) purge=1 ;; *) die "down: unknown option $a" ;; esac; done
+  local n; n=$(host_count) i
+  for ((i = 1; i <= n; i++)); do stop_nspawn "$i" & done
+  wait
+  # Anything with our prefix, whether or not a state file knows of it.
+  local p
+  for p in $(pgrep -f -- "systemd-nspawn .*--machine=${PREFIX}-" || true); do kill -KILL "$p" 2>/dev/null || true; done
+  for p in $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^${PREFIX}-" || true); do
+    ip netns pids "$p" 2>/dev/null | xargs -r kill -KILL 2>/dev/null || true
+    ip netns del "$p" 2>/dev/null || true
+  done
+  for p in $(ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | sed 's/@.*//' | grep "^${PREFIX}-" || true); do
+    ip link del "$p" 2>/dev/null || true
+  done
+  rm -rf "$STATE/hosts" "$STATE/lab.json" "$STATE/ssh"
+  rmdir "$STATE" 2>/dev/null || true
+  [ -n "$purge" ] && rm -rf "$CACHE"
+  [ -n "$quiet" ] || log "the lab is down"
+}
+
+cmd_status() {
+  local json=""; [ "${1:-}" = --json ] && json=1
+  local n; n=$(host_count)
+  if [ "$n" = 0 ]; then
+    if [ -n "$json" ]; then echo '{"hosts": [], "up": false}'; else echo "the lab is down"; fi
+    return 0
+  fi
+  if [ -n "$json" ]; then write_json "$n" with_state; return 0; fi
+  local i
+  printf '%-8s %-15s %-9s %s\n' HOST ADDRESS STATE SERVICES
+  for ((i = 1; i <= n; i++)); do
+    local st; st=$(host_state "$i") svc=""
+    if [ "$st" = running ] || [ "$st" = cut ]; then
+      for s in ssh rabbitmq-server haproxy keepalived; do
+        [ "$(in_host "$i" systemctl is-active "$s" 2>/dev/null || true)" = active ] && svc="$svc $s"
+      done
+    fi
+    printf '%-8s %-15s %-9s %s\n' "node$i" "$(host_addr "$i")" "$st" "${svc# }"
+  done
+}
+
+cmd_ssh() {
+  local i; i=$(host_index "${1:?usage: ssh <host> -- cmd...}"); shift
+  [ "${1:-}" = -- ] && shift
+  exec ssh -q -i "$STATE/ssh/id_ed25519" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+    -o LogLevel=ERROR -o ConnectTimeout=5 -o BatchMode=yes "root@$(host_addr "$i")" "$@"
+}
+
+cmd_fault() {
+  need_root
+  local what=$1 i; i=$(host_index "${2:?usage: $1 <host>}")
+  case $what in
+    stop) stop_nspawn "$i"; log "node$i powered off" ;;
+    start) boot_host "$i"; wait_ready "$i"; log "node$i started" ;;
+    freeze)
+      [ -n "$(init_pid "$i")" ] || die "node$i is not running"
+      container_pids "$i" | xargs -r kill -STOP; log "node$i frozen" ;;
+    thaw) container_pids "$i" | xargs -r kill -CONT; log "node$i thawed" ;;
+    cut) ip link set "${PREFIX}-v$i" down; log "node$i cut off the network" ;;
+    heal) ip link set "${PREFIX}-v$i" up; log "node$i back on the network" ;;
+  esac
+}
+
+cmd_kill() {
+  need_root
+  local i; i=$(host_index "${1:?usage: kill <host> <service>}")
+  local svc=${2:?usage: kill <host> <service>}
+  [[ "$svc" =~ ^[A-Za-z0-9@._-]+$ ]] || die "bad service name"
+  local pid; pid=$(in_host "$i" systemctl show -p MainPID --value "$svc")
+  [ -n "$pid" ] && [ "$pid" != 0 ] || die "$svc has no running main process on node$i"
+  in_host "$i" kill -KILL "$pid"
+  log "killed $svc (pid $pid in node$i) with SIGKILL"
+}
+
+usage() {
+  cat <<EOF
+usage: npm run lab -- <command>
+  up [--hosts N]        build (cached) and boot N hosts (default 5, max $MAX_HOSTS)
+  down [--purge]        remove everything the lab made (--purge: the cache too)
+  status [--json]       hosts, addresses, state and active services
+  stop|start <host>     power a host off / on
+  freeze|thaw <host>    pause / resume every process on a host
+  cut|heal <host>       take a host's link down / up
+  kill <host> <service> SIGKILL a service's main process
+  ssh <host> -- cmd...  run a command on a host over SSH
+state: $STATE   cache: $CACHE
+EOF
+}
+
+cmd=${1:-}; shift || true
+case $cmd in
+  up) cmd_up "$@" ;;
+  down) cmd_down "$@" ;;
+  status) cmd_status "$@" ;;
+  stop|start|freeze|thaw|cut|heal) cmd_fault "$cmd" "$@" ;;
+  kill) cmd_kill "$@" ;;
+  ssh) cmd_ssh "$@" ;;
+  json) cat "$STATE/lab.json" ;;
+  ""|-h|--help|help) usage ;;
+  *) usage >&2; exit 2 ;;
+esac
