@@ -1,0 +1,19 @@
+import { redirect } from "next/navigation";
+import { db } from "@/lib/db";
+import { currentPrincipal } from "@/lib/auth/guard";
+import { LoginForm } from "./login-form";
+
+export const dynamic = "force-dynamic";
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
+  if ((await db().user.count()) === 0) redirect("/setup");
+  if (await currentPrincipal()) redirect("/");
+  const { next } = await searchParams;
+  return (
+    <main className="mx-auto mt-24 max-w-sm">
+      <h1 className="mb-1 text-2xl font-semibold">Warren</h1>
+      <p className="mb-6 text-sm text-slate-600">Log in to manage your RabbitMQ clusters.</p>
+      <LoginForm next={next ?? "/"} />
+    </main>
+  );
+}

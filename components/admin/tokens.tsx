@@ -1,0 +1,33 @@
+"use client";
+import { useActionState, useTransition } from "react";
+import { useRouter } from "next/navigation";
+import { addToken, revokeToken } from "@/lib/actions/admin";
+import { Button, Field, Input, Select, StatusLine } from "@/components/ui";
+
+export function AddTokenForm() {
+  const [state, action, pending] = useActionState(addToken, null);
+  const fe = state && !state.ok ? state.fieldErrors ?? {} : {};
+  return (
+    <form action={action} className="flex flex-col gap-3">
+      <div className="grid gap-3 md:grid-cols-2">
+        <Field label="Name" htmlFor="token-name" error={fe.name}><Input id="token-name" name="name" required /></Field>
+        <Field label="Role" htmlFor="token-role">
+          <Select id="token-role" name="role" defaultValue="viewer"><option value="viewer">viewer</option><option value="operator">operator</option><option value="admin">admin</option></Select>
+        </Field>
+      </div>
+      <div className="flex items-center gap-3"><Button disabled={pending}>Create token</Button><StatusLine state={state} /></div>
+      {state?.ok && state.token && <pre data-testid="new-token" className="mono rounded bg-slate-100 p-2 text-xs">{state.token}</pre>}
+    </form>
+  );
+}
+
+export function RevokeTokenButton({ id, name }: { id: string; name: string }) {
+  const [pending, start] = useTransition();
+  const router = useRouter();
+  return (
+    <Button variant="secondary" disabled={pending} onClick={() => {
+      if (!confirm(`Revoke token ${name}? Clients using it stop working at once.`)) return;
+      start(async () => { await revokeToken(id); router.refresh(); });
+    }}>Revoke</Button>
+  );
+}

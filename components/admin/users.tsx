@@ -1,0 +1,39 @@
+"use client";
+import { useActionState, useState, useTransition } from "react";
+import { useRouter } from "next/navigation";
+import { addUser, removeUser } from "@/lib/actions/admin";
+import { Button, Field, Input, Select, StatusLine } from "@/components/ui";
+
+export function AddUserForm() {
+  const [state, action, pending] = useActionState(addUser, null);
+  const fe = state && !state.ok ? state.fieldErrors ?? {} : {};
+  return (
+    <form action={action} className="grid gap-3 md:grid-cols-3">
+      <Field label="Username" htmlFor="new-username" error={fe.username}><Input id="new-username" name="username" required /></Field>
+      <Field label="Password" htmlFor="new-password" error={fe.password}><Input id="new-password" name="password" type="password" autoComplete="new-password" required /></Field>
+      <Field label="Role" htmlFor="new-role" error={fe.role}>
+        <Select id="new-role" name="role" defaultValue="viewer">
+          <option value="viewer">viewer: reads only</option>
+          <option value="operator">operator: runs operations</option>
+          <option value="admin">admin: everything</option>
+        </Select>
+      </Field>
+      <div className="flex items-center gap-3 md:col-span-3"><Button disabled={pending}>Add user</Button><StatusLine state={state} /></div>
+    </form>
+  );
+}
+
+export function DeleteUserButton({ id, name }: { id: string; name: string }) {
+  const [pending, start] = useTransition();
+  const [msg, setMsg] = useState<string | null>(null);
+  const router = useRouter();
+  return (
+    <span className="inline-flex items-center gap-2">
+      {msg && <span role="alert" className="text-xs text-red-700">{msg}</span>}
+      <Button variant="secondary" disabled={pending} onClick={() => {
+        if (!confirm(`Delete user ${name}?`)) return;
+        start(async () => { const r = await removeUser(id); if (!r.ok) setMsg(r.message); else router.refresh(); });
+      }}>Delete</Button>
+    </span>
+  );
+}

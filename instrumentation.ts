@@ -1,0 +1,12 @@
+// Runs once when the Warren server starts (Node runtime).
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { env } = await import("@/lib/env");
+  const e = env(); // invalid configuration stops the server here, with every problem listed
+  const { secretBox } = await import("@/lib/crypto/keys");
+  secretBox(); // creates the key file on first start
+  const { ensureAdminFromEnv } = await import("@/lib/auth/users");
+  if (await ensureAdminFromEnv(e.WARREN_ADMIN_USER || undefined, e.WARREN_ADMIN_PASSWORD || undefined))
+    console.log(`[warren] created admin account '${e.WARREN_ADMIN_USER}' from WARREN_ADMIN_USER`);
+  console.log(`[warren] data directory ${e.dataDir}`);
+}

@@ -1,0 +1,76 @@
+import { z } from "zod";
+import { ClusterInput, HostInput, TokenInput } from "@/lib/inventory/schemas";
+
+// Request bodies are generated from the same zod schemas that validate them.
+const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any" });
+
+const errorResponse = { description: "error", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } };
+const common = { "401": errorResponse, "403": errorResponse };
+const idParam = [{ name: "id", in: "path", required: true, schema: { type: "string" } }];
+const ok = (description: string) => ({ description, content: { "application/json": {} } });
+const body = (ref: string) => ({ required: true, content: { "application/json": { schema: { $ref: `#/components/schemas/${ref}` } } } });
+
+export const openApiDocument = {
+  openapi: "3.1.0",
+  info: {
+    title: "Warren API",
+    version: "1",
+    description:
+      "Authenticate with 'Authorization: Bearer <token>' (tokens are created by admins), HTTP Basic credentials, or a session cookie. " +
+      "Roles: viewer (read), operator (change inventory, run operations), admin (users, tokens, host-key acceptance). Secrets are write-only.",
+  },
+  servers: [{ url: "/api/v1" }],
+  security: [{ bearer: [] }, { basic: [] }],
+  paths: {
+    "/me": { get: { summary: "Who am I", responses: { "200": ok("the caller"), ...common } } },
+    "/hosts": {
+      get: { summary: "List hosts (viewer)", responses: { "200": ok("hosts, without secrets"), ...common } },
+      post: { summary: "Add a host (operator)", requestBody: body("HostInput"), responses: { "201": ok("the host"), "400": errorResponse, "409": errorResponse, ...common } },
+    },
+    "/hosts/{id}": {
+      parameters: idParam,
+      get: { summary: "Get a host (viewer)", responses: { "200": ok("the host"), "404": errorResponse, ...common } },
+      delete: { summary: "Delete a host (operator)", responses: { "200": ok("deleted"), "404": errorResponse, "409": errorResponse, ...common } },
+    },
+    "/hosts/{id}/test": {
+      parameters: idParam,
+      post: { summary: "Test the SSH connection (operator): reachability, host key, OS, package manager, systemd, sudo, timing", responses: { "200": ok("connection report"), ...common } },
+    },
+    "/hosts/{id}/accept-host-key": {
+      parameters: idParam,
+      post: {
+        summary: "Accept the changed host key the host now presents (admin)",
+        requestBody: { required: true, content: { "application/json": { schema: { type: "object", properties: { fingerprint: { type: "string" } }, required: ["fingerprint"] } } } },
+        responses: { "200": ok("the host"), ...common },
+      },
+    },
+    "/clusters": {
+      get: { summary: "List clusters (viewer)", responses: { "200": ok("clusters"), ...common } },
+      post: { summary: "Create a cluster (operator)", requestBody: body("ClusterInput"), responses: { "201": ok("the cluster"), "400": errorResponse, "409": errorResponse, ...common } },
+    },
+    "/clusters/{id}": {
+      parameters: idParam,
+      get: { summary: "Get a cluster (viewer)", responses: { "200": ok("the cluster"), "404": errorResponse, ...common } },
+      delete: { summary: "Remove a cluster from the inventory (operator); hosts are not touched", responses: { "200": ok("deleted"), ...common } },
+    },
+    "/tokens": {
+      get: { summary: "List API tokens (admin)", responses: { "200": ok("tokens, without their values"), ...common } },
+      post: { summary: "Create an API token (admin); the value is returned once", requestBody: body("TokenInput"), responses: { "201": ok("the token"), ...common } },
+    },
+    "/tokens/{id}": { parameters: idParam, delete: { summary: "Revoke a token (admin)", responses: { "200": ok("revoked"), ...common } } },
+    "/openapi.json": { get: { summary: "This document", responses: { "200": ok("OpenAPI 3.1") } } },
+  },
+  components: {
+    securitySchemes: { bearer: { type: "http", scheme: "bearer" }, basic: { type: "http", scheme: "basic" } },
+    schemas: {
+      HostInput: schema(HostInput),
+      ClusterInput: schema(ClusterInput),
+      TokenInput: schema(TokenInput),
+      Error: {
+        type: "object",
+        properties: { error: { type: "string" }, message: { type: "string" }, fieldErrors: { type: "object", additionalProperties: { type: "string" } } },
+        required: ["error", "message"],
+      },
+    },
+  },
+};

@@ -1,0 +1,21 @@
+import "server-only";
+import { db } from "@/lib/db";
+import type { Principal } from "@/lib/auth/principal";
+
+/** Who did what to which object. Details must never hold secrets. */
+export async function audit(
+  who: Principal | string,
+  action: string,
+  target?: { type: string; id?: string; name?: string },
+  detail?: string,
+): Promise<void> {
+  await db().auditLog.create({
+    data: {
+      actor: typeof who === "string" ? who : who.username,
+      action,
+      targetType: target?.type,
+      targetId: target?.name ?? target?.id,
+      detail,
+    },
+  });
+}

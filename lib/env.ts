@@ -1,0 +1,41 @@
+import path from "node:path";
+import { z } from "zod";
+
+// Validated once; every module reads configuration from here, never process.env.
+const EnvSchema = z.object({
+  WARREN_DATA_DIR: z.string().min(1).default("./data"),
+  WARREN_SECRET_KEY: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === "" || decodeKey(v) !== null, {
+      message: "must be 32 bytes, as 64 hex characters or base64",
+    }),
+  WARREN_ADMIN_USER: z.string().regex(/^[a-zA-Z0-9_.-]{2,64}$/).optional().or(z.literal("")),
+  WARREN_ADMIN_PASSWORD: z.string().min(10).max(200).optional().or(z.literal("")),
+  WARREN_SECURE_COOKIES: z.enum(["0", "1"]).default("0"),
+  WARREN_SESSION_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  WARREN_HOST: z.string().min(1).default("127.0.0.1"),
+});
+
+export type Env = z.infer<typeof EnvSchema> & { dataDir: string; dbFile: string };
+
+export function decodeKey(v: string): Buffer | null {
+  if (/^[0-9a-fA-F]{64}$/.test(v)) return Buffer.from(v, "hex");
+  const b = Buffer.from(v, "base64");
+  return b.length === 32 ? b : null;
+}
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = EnvSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid Warren configuration:\n${lines.join("\n")}`);
+  }
+  const dataDir = path.resolve(parsed.data.WARREN_DATA_DIR);
+  cached = { ...parsed.data, dataDir, dbFile: path.join(dataDir, "warren.db") };
+  return cached;
+}

@@ -1,0 +1,30 @@
+import "server-only";
+import { ZodError } from "zod";
+import { fieldErrors } from "@/lib/inventory/schemas";
+import { ForbiddenError, UnauthenticatedError } from "@/lib/auth/guard";
+import { DuplicateError, HostInUseError } from "@/lib/inventory/hosts";
+import { UnknownHostError } from "@/lib/inventory/clusters";
+import { LastAdminError } from "@/lib/auth/users";
+import { SshError } from "@/lib/ssh";
+import { logError } from "@/lib/log";
+
+export interface PublicError {
+  status: number;
+  code: string;
+  message: string;
+  fieldErrors?: Record<string, string>;
+}
+
+/** The one place that decides what an error may tell the outside world. */
+export function publicError(e: unknown): PublicError {
+  if (e instanceof ZodError) return { status: 400, code: "invalid", message: "Please correct the highlighted fields", fieldErrors: fieldErrors(e) };
+  if (e instanceof SyntaxError) return { status: 400, code: "bad-json", message: "The request body is not valid JSON" };
+  if (e instanceof UnauthenticatedError) return { status: 401, code: "unauthenticated", message: "Your session has ended: log in again" };
+  if (e instanceof ForbiddenError) return { status: 403, code: "forbidden", message: `Forbidden: ${e.message}` };
+  if (e instanceof DuplicateError) return { status: 409, code: "duplicate", message: e.message, fieldErrors: { [e.field]: e.message } };
+  if (e instanceof HostInUseError || e instanceof LastAdminError) return { status: 409, code: "conflict", message: e.message };
+  if (e instanceof UnknownHostError) return { status: 400, code: "unknown-host", message: e.message };
+  if (e instanceof SshError) return { status: 502, code: `ssh-${e.kind}`, message: e.message };
+  const ref = logError("request failed", e);
+  return { status: 500, code: "internal", message: `Something went wrong on the server (reference ${ref})` };
+}

@@ -1,0 +1,302 @@
+// The only module that imports ssh2. A pool keeps one persistent connection
+// per host, reconnects with backoff, caps concurrent channels, pins host keys
+// on first use and refuses a changed key.
+import { Client, type ClientChannel, type ConnectConfig } from "ssh2";
+import { SshError } from "./errors";
+import { fingerprint } from "./fingerprint";
+import { commandLine, maskSecrets } from "./quote";
+import type { HostKeyStore, RunOptions, RunResult, SshTarget } from "./types";
+
+const MAX_CHANNELS = 8; // below OpenSSH's default MaxSessions (10)
+const CONNECT_TIMEOUT_MS = 10_000;
+const DEFAULT_TIMEOUT_MS = 5 * 60_000;
+const OUTPUT_CAP = 8 * 1024 * 1024;
+const STDERR_TAIL = 4000;
+
+interface PooledConnection {
+  key: string;
+  client: Client;
+  active: number;
+  waiters: (() => void)[];
+  closed: boolean;
+}
+
+const noopStore: HostKeyStore = { pin: async () => {} };
+
+export class SshPool {
+  private readonly conns = new Map<string, Promise<PooledConnection>>();
+
+  constructor(
+    private readonly store: HostKeyStore = noopStore,
+    private readonly opts: { connectTimeoutMs?: number } = {},
+  ) {}
+
+  /** Runs argv on the host. Each argument is quoted by quoteArg; nothing is ever concatenated raw. */
+  async run(target: SshTarget, argv: readonly string[], o: RunOptions = {}): Promise<RunResult> {
+    const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const secs = Math.max(1, Math.ceil(timeoutMs / 1000));
+    const sudo = o.sudo !== false && target.useSudo && target.username !== "root";
+    // `timeout` kills the remote process group, so nothing outlives the deadline on the host.
+    const full = [...(sudo ? ["sudo", "-n", "--"] : []), "timeout", "-k", "5", String(secs), ...argv];
+    const shown = maskSecrets(commandLine(argv), o.secrets);
+    const mask = (t: string) => maskSecrets(t, o.secrets);
+    if (o.signal?.aborted) throw new SshError("aborted", `cancelled before running: ${shown}`, { host: target.name, command: shown });
+
+    const conn = await this.connection(target, o.signal);
+    await this.acquire(conn);
+    const started = Date.now();
+    try {
+      return await new Promise<RunResult>((resolve, reject) => {
+        conn.client.exec(commandLine(full), (err, stream: ClientChannel) => {
+          if (err) {
+            reject(new SshError("protocol", `could not open a channel: ${err.message}`, { host: target.name, command: shown }));
+            return;
+          }
+          let stdout = "", stderr = "", settled = false, timedOut = false;
+          let exitCode: number | null = null, exitSignal: string | undefined;
+          const finish = (e?: SshError) => {
+            if (settled) return;
+            settled = true;
+            clearTimeout(hardTimer);
+            o.signal?.removeEventListener("abort", onAbort);
+            if (e) reject(e);
+          };
+          // Client-side backstop, in case the host itself is hung.
+          const hardTimer = setTimeout(() => {
+            timedOut = true;
+            stream.signal?.("KILL");
+            stream.close();
+            finish(new SshError("timeout", `timed out after ${secs}s: ${shown}`, {
+              host: target.name, command: shown, exitCode: null, stderrTail: mask(stderr.slice(-STDERR_TAIL)),
+            }));
+          }, timeoutMs + 8000);
+          const onAbort = () => {
+            stream.signal?.("TERM");
+            stream.close();
+            finish(new SshError("aborted", `cancelled: ${shown}`, { host: target.name, command: shown }));
+          };
+          o.signal?.addEventListener("abort", onAbort, { once: true });
+
+          stream.on("data", (d: Buffer) => {
+            const t = d.toString("utf8");
+            if (stdout.length < OUTPUT_CAP) stdout += t;
+            o.onOutput?.("stdout", mask(t));
+          });
+          stream.stderr.on("data", (d: Buffer) => {
+            const t = d.toString("utf8");
+            if (stderr.length < OUTPUT_CAP) stderr += t;
+            else stderr = stderr.slice(-STDERR_TAIL) + t;
+            o.onOutput?.("stderr", mask(t));
+          });
+          stream.on("exit", (code: number | null, signal?: string) => {
+            exitCode = code;
+            exitSignal = signal;
+          });
+          stream.on("close", () => {
+            if (settled) return;
+            const durationMs = Date.now() - started;
+            const tail = mask(stderr.slice(-STDERR_TAIL));
+            // 124: `timeout` fired; 137: it had to SIGKILL.
+            if ((exitCode === 124 || exitCode === 137) && durationMs >= timeoutMs - 500) timedOut = true;
+            if (timedOut) {
+              finish(new SshError("timeout", `timed out after ${secs}s and was killed: ${shown}`, {
+                host: target.name, command: shown, exitCode, stderrTail: tail,
+              }));
+              return;
+            }
+            const code = exitCode ?? (exitSignal ? 128 : 255);
+            if (code !== 0 && !o.allowFailure) {
+              finish(new SshError("exit", `exited with ${code}${exitSignal ? ` (${exitSignal})` : ""}: ${shown}`, {
+                host: target.name, command: shown, exitCode: code, stderrTail: tail,
+              }));
+              return;
+            }
+            finish();
+            resolve({ exitCode: code, stdout: mask(stdout), stderr: mask(stderr), durationMs });
+          });
+          if (o.stdin !== undefined) stream.end(o.stdin);
+          else stream.end();
+        });
+      });
+    } finally {
+      this.release(conn);
+    }
+  }
+
+  /**
+   * Writes content to a remote file atomically (temp file, chmod/chown, rename).
+   * The content travels on stdin, never in argv, so it is not visible in `ps` on the host.
+   */
+  async upload(
+    target: SshTarget,
+    remotePath: string,
+    content: string | Buffer,
+    o: { mode?: string; owner?: string; secrets?: string[]; timeoutMs?: number; signal?: AbortSignal } = {},
+  ): Promise<void> {
+    const mode = o.mode ?? "0644";
+    if (!/^0?[0-7]{3}$/.test(mode)) throw new Error(`bad file mode ${mode}`);
+    const script =
+      'set -e; t=$(mktemp "$1.XXXXXX"); trap \'rm -f "$t"\' EXIT; cat > "$t"; chmod "$2" "$t"; ' +
+      'if [ -n "$3" ]; then chown "$3" "$t"; fi; mv -f "$t" "$1"; trap - EXIT';
+    await this.run(target, ["sh", "-c", script, "sh", remotePath, mode, o.owner ?? ""], {
+      stdin: content, secrets: o.secrets, timeoutMs: o.timeoutMs ?? 60_000, signal: o.signal,
+    });
+  }
+
+  /** Opens (or reuses) the connection and reports what it took. */
+  async connect(target: SshTarget, signal?: AbortSignal): Promise<{ reused: boolean; ms: number }> {
+    const started = Date.now();
+    const reused = this.conns.has(this.poolKey(target));
+    await this.connection(target, signal);
+    return { reused, ms: Date.now() - started };
+  }
+
+  /** Closes a host's connection, e.g. after its credentials or pinned key changed. */
+  drop(hostId: string): void {
+    for (const [k, p] of this.conns) {
+      if (!k.startsWith(`${hostId}|`)) continue;
+      this.conns.delete(k);
+      p.then((c) => { c.closed = true; c.client.end(); }).catch(() => {});
+    }
+  }
+
+  closeAll(): void {
+    for (const k of [...this.conns.keys()]) this.drop(k.split("|")[0]);
+  }
+
+  private poolKey(t: SshTarget): string {
+    // Any change of address, user, credentials or pin gives a new connection.
+    const h = fingerprint(Buffer.from([t.address, t.port, t.username, t.privateKey, t.passphrase, t.password, t.pinnedFingerprint].join("\0")));
+    return `${t.id}|${h}`;
+  }
+
+  private async connection(target: SshTarget, signal?: AbortSignal): Promise<PooledConnection> {
+    const key = this.poolKey(target);
+    for (;;) {
+      const existing = this.conns.get(key);
+      if (!existing) break;
+      const c = await existing.catch(() => null);
+      if (c && !c.closed) return c;
+      if (this.conns.get(key) === existing) this.conns.delete(key);
+    }
+    this.drop(target.id); // an older connection with stale settings
+    const p = this.connectWithBackoff(target, key, signal);
+    this.conns.set(key, p);
+    p.catch(() => { if (this.conns.get(key) === p) this.conns.delete(key); });
+    return p;
+  }
+
+  private async connectWithBackoff(target: SshTarget, key: string, signal?: AbortSignal): Promise<PooledConnection> {
+    const deadline = Date.now() + (this.opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
+    let delay = 200;
+    for (;;) {
+      try {
+        return await this.connectOnce(target, key, Math.max(1000, deadline - Date.now()));
+      } catch (e) {
+        const err = e as SshError;
+        // Only a missing connection is worth retrying; a refused key or credential will not change.
+        if (err.kind !== "unreachable" || Date.now() + delay >= deadline || signal?.aborted) throw err;
+        await new Promise((r) => setTimeout(r, delay));
+        delay = Math.min(delay * 2, 2000);
+      }
+    }
+  }
+
+  private connectOnce(target: SshTarget, key: string, timeoutMs: number): Promise<PooledConnection> {
+    return new Promise((resolve, reject) => {
+      const client = new Client();
+      let keyProblem: SshError | undefined;
+      let settled = false;
+      const where = `${target.address}:${target.port}`;
+      const config: ConnectConfig = {
+        host: target.address,
+        port: target.port,
+        username: target.username,
+        privateKey: target.privateKey,
+        passphrase: target.passphrase,
+        password: target.password,
+        readyTimeout: timeoutMs,
+        keepaliveInterval: 5000,
+        keepaliveCountMax: 3,
+        tryKeyboard: false,
+        hostVerifier: (raw: Buffer, verify: (ok: boolean) => void) => {
+          const seen = fingerprint(raw);
+          if (!target.pinnedFingerprint) {
+            this.store.pin(target.id, seen).then(() => verify(true), () => verify(false));
+            return;
+          }
+          if (seen === target.pinnedFingerprint) return verify(true);
+          keyProblem = new SshError(
+            "hostkey",
+            `host key of ${target.name} (${where}) has changed: pinned ${target.pinnedFingerprint}, offered ${seen}. ` +
+              "Refusing to connect. If the host was legitimately reinstalled, an admin can accept the new key.",
+            { host: target.name, expectedFingerprint: target.pinnedFingerprint, actualFingerprint: seen },
+          );
+          (this.store.mismatch?.(target.id, seen) ?? Promise.resolve()).finally(() => verify(false));
+        },
+      } as ConnectConfig;
+      const conn: PooledConnection = { key, client, active: 0, waiters: [], closed: false };
+      client.on("ready", () => {
+        settled = true;
+        resolve(conn);
+      });
+      client.on("error", (err: Error & { level?: string; code?: string }) => {
+        if (!settled) {
+          settled = true;
+          client.end();
+          reject(keyProblem ?? classify(err, target.name, where, timeoutMs));
+        }
+      });
+      client.on("close", () => {
+        conn.closed = true;
+        // Forget a dead connection so the next run reconnects.
+        this.conns.get(key)?.then((c) => { if (c === conn) this.conns.delete(key); }, () => {});
+        if (!settled) {
+          settled = true;
+          reject(keyProblem ?? new SshError("unreachable", `connection to ${where} closed during handshake`, { host: target.name }));
+        }
+      });
+      try {
+        client.connect(config);
+      } catch (err) {
+        settled = true;
+        reject(new SshError("auth", `cannot use the credentials for ${target.name}: ${(err as Error).message}`, { host: target.name }));
+      }
+    });
+  }
+
+  private acquire(c: PooledConnection): Promise<void> {
+    if (c.active < MAX_CHANNELS) {
+      c.active++;
+      return Promise.resolve();
+    }
+    return new Promise((r) => c.waiters.push(() => { c.active++; r(); }));
+  }
+
+  private release(c: PooledConnection): void {
+    c.active--;
+    c.waiters.shift()?.();
+  }
+}
+
+function classify(err: Error & { level?: string; code?: string }, host: string, where: string, timeoutMs: number): SshError {
+  if (err.level === "client-authentication")
+    return new SshError("auth", `authentication to ${where} failed: the server refused the key or password`, { host });
+  if (err.level === "client-timeout" || /timed out/i.test(err.message))
+    return new SshError("unreachable", `${where} did not answer within ${Math.round(timeoutMs / 1000)}s (host down or network cut?)`, { host });
+  switch (err.code) {
+    case "ECONNREFUSED":
+      return new SshError("unreachable", `${where} refused the connection (is sshd running on that port?)`, { host });
+    case "EHOSTUNREACH":
+    case "ENETUNREACH":
+      return new SshError("unreachable", `no route to ${where}`, { host });
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return new SshError("unreachable", `cannot resolve ${where}`, { host });
+    case "ETIMEDOUT":
+      return new SshError("unreachable", `${where} did not answer (connection timed out)`, { host });
+  }
+  if (/parse|passphrase|private key/i.test(err.message))
+    return new SshError("auth", `cannot use the private key for ${host}: ${err.message}`, { host });
+  return new SshError("protocol", `SSH error with ${where}: ${err.message}`, { host });
+}

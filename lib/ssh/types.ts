@@ -1,0 +1,43 @@
+/** Everything the SSH layer needs to reach a host; secrets already opened by the caller. */
+export interface SshTarget {
+  id: string;
+  name: string;
+  address: string;
+  port: number;
+  username: string;
+  privateKey?: string;
+  passphrase?: string;
+  password?: string;
+  useSudo: boolean;
+  /** null: trust on first use, then pin via HostKeyStore. */
+  pinnedFingerprint: string | null;
+}
+
+export interface HostKeyStore {
+  /** Called once, on the first connection to a host without a pinned key. */
+  pin(hostId: string, fingerprint: string): Promise<void>;
+  /** Called when a host presents a different key (the connection is refused). */
+  mismatch?(hostId: string, seen: string): Promise<void>;
+}
+
+export interface RunOptions {
+  /** Kill the remote command after this long (default 5 min). */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  onOutput?: (stream: "stdout" | "stderr", text: string) => void;
+  /** Values masked as *** in the reported command, output and errors. */
+  secrets?: (string | undefined | null)[];
+  /** Wrap in `sudo -n` when the host needs it (default true). */
+  sudo?: boolean;
+  /** Sent to the command's standard input (never in argv). */
+  stdin?: string | Buffer;
+  /** Return non-zero exits instead of throwing. */
+  allowFailure?: boolean;
+}
+
+export interface RunResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Everything the demo and the tests need on a fresh Debian 12 machine (as root).
+# Idempotent and quick when all is in place.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NEXT_TELEMETRY_DISABLED=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 DEBIAN_FRONTEND=noninteractive
+
+want=(debootstrap systemd-container dpkg-dev iproute2 openssh-client util-linux procps)
+[ "${WITH_BROWSER:-0}" = 1 ] && want+=(chromium)
+missing=()
+for p in "${want[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "[setup] installing ${missing[*]}"
+  apt-get update -q >/dev/null
+  apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm ci only when the lockfile changed since the last install.
+stamp=node_modules/.warren-lock.sha256
+sum=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$sum" ]; then
+  echo "[setup] npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$sum" >"$stamp"
+fi
+
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  echo "[setup] next build"
+  npx --no-install next build >/tmp/warren-build.log 2>&1 || { tail -40 /tmp/warren-build.log; exit 1; }
+fi
