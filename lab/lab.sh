@@ -277,14 +277,20 @@ cmd_up() {
   [[ "$n" =~ ^[0-9]+$ ]] && [ "$n" -ge 1 ] && [ "$n" -le $MAX_HOSTS ] || die "--hosts must be 1..$MAX_HOSTS"
   local started=$SECONDS
 
-  if [ -f "$STATE/lab.json" ]; then
-    local have; have=$(host_count) all=1 i
-    for ((i = 1; i <= have; i++)); do [ -n "$(nspawn_pid "$i")" ] || all=0; done
-    if [ "$all" = 1 ] && ip link show "$BRIDGE" >/dev/null 2>&1; then
-      [ "$have" = "$n" ] || die "the lab is running with $have hosts; run 'down' first to change that"
-      log "the lab is already up"
-      cat "$STATE/lab.json"; return 0
-    fi
+  # A lab with its state file is resumed: hosts that are down (stopped, or
+  # killed with a crashed run) boot again on their own disks. Only pieces
+  # without a consistent state file are treated as stale and cleared.
+  if [ -f "$STATE/lab.json" ] && [ -f "$BASE/.warren-base-ok" ] && [ -f "$REPO/.warren-repo-ok" ]; then
+    local have i booted=0
+    have=$(host_count)
+    [ "$have" = "$n" ] || die "the lab exists with $have hosts; run 'down' first to change that"
+    network_up
+    for ((i = 1; i <= have; i++)); do
+      if [ -z "$(nspawn_pid "$i")" ]; then boot_host "$i"; booted=1; fi
+    done
+    for ((i = 1; i <= have; i++)); do [ "$booted" = 1 ] && wait_ready "$i"; ip link set "${PREFIX}-v$i" up; done
+    if [ "$booted" = 1 ]; then log "the lab is up again"; else log "the lab is already up"; fi
+    cat "$STATE/lab.json"; return 0
   fi
   if [ -n "$(stale_pieces)" ] || [ -d "$STATE/hosts" ]; then
     log "clearing a stale lab first"
@@ -330,7 +336,8 @@ cmd_down() {
   need_root
   local quiet="" purge=""
   for a in "$@"; do case $a in --quiet) quiet=1 ;; --purge) purge=1 ;; *) die "down: unknown option $a" ;; esac; done
-  local n; n=$(host_count) i
+  local n i
+  n=$(host_count)
   for ((i = 1; i <= n; i++)); do stop_nspawn "$i" & done
   wait
   # Anything with our prefix, whether or not a state file knows of it.
@@ -360,7 +367,8 @@ cmd_status() {
   local i
   printf '%-8s %-15s %-9s %s\n' HOST ADDRESS STATE SERVICES
   for ((i = 1; i <= n; i++)); do
-    local st; st=$(host_state "$i") svc=""
+    local st svc=""
+    st=$(host_state "$i")
     if [ "$st" = running ] || [ "$st" = cut ]; then
       for s in ssh rabbitmq-server haproxy keepalived; do
         [ "$(in_host "$i" systemctl is-active "$s" 2>/dev/null || true)" = active ] && svc="$svc $s"
@@ -381,7 +389,9 @@ cmd_fault() {
   need_root
   local what=$1 i; i=$(host_index "${2:?usage: $1 <host>}")
   case $what in
-    stop) stop_nspawn "$i"; log "node$i powered off" ;;
+    # A powered-off machine does not answer on the network either; the
+    # namespace's kernel would, so its link goes down with it.
+    stop) stop_nspawn "$i"; ip link set "${PREFIX}-v$i" down; log "node$i powered off" ;;
     start) boot_host "$i"; wait_ready "$i"; log "node$i started" ;;
     freeze)
       [ -n "$(init_pid "$i")" ] || die "node$i is not running"

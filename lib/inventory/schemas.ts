@@ -9,7 +9,8 @@ export const hostAddress = z
   .string()
   .trim()
   .min(1, "Address is required")
-  .refine((v) => isIP(v) !== 0 || HOSTNAME_RE.test(v), "Not a valid IP address or hostname");
+  // All-numeric dotted names would be IPv4 to every resolver, so they must be valid IPs.
+  .refine((v) => isIP(v) !== 0 || (HOSTNAME_RE.test(v) && !/^[0-9.]+$/.test(v)), "Not a valid IP address or hostname");
 
 /** A short host name: also RabbitMQ's node name (rabbit@NAME), so DNS-label rules apply. */
 export const hostName = z

@@ -1,0 +1,53 @@
+// The lab, for tests and the demo: read lab.json, run commands on hosts over
+// SSH with the system `ssh` client (independent of Warren's SSH layer, so tests
+// can check hosts without trusting the code under test), and drive faults.
+import { execFile, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+
+export interface LabHost { name: string; address: string; state?: string; services?: Record<string, string> }
+export interface Lab { subnet: string; bridgeAddress: string; privateKeyPath: string; hosts: LabHost[] }
+
+export const LAB_DIR = process.env.WARREN_LAB_DIR || path.resolve(__dirname, "state");
+export const LAB_SCRIPT = path.resolve(__dirname, "lab.sh");
+
+export function loadLab(file = path.join(LAB_DIR, "lab.json")): Lab {
+  return JSON.parse(fs.readFileSync(file, "utf8")) as Lab;
+}
+
+export function labHost(lab: Lab, name: string): LabHost {
+  const h = lab.hosts.find((x) => x.name === name);
+  if (!h) throw new Error(`no lab host ${name}`);
+  return h;
+}
+
+export interface ExecResult { code: number; stdout: string; stderr: string }
+
+/** Runs a shell command line on a lab host as root. The line is the test's own text, never user input. */
+export function sshRun(lab: Lab, host: string, commandLine: string, timeoutMs = 60_000): Promise<ExecResult> {
+  const h = labHost(lab, host);
+  const args = [
+    "-q", "-i", lab.privateKeyPath, "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+    "-o", "LogLevel=ERROR", "-o", "BatchMode=yes", "-o", "ConnectTimeout=5", `root@${h.address}`, commandLine,
+  ];
+  return new Promise((resolve) => {
+    execFile("ssh", args, { timeout: timeoutMs, maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : 255) : 0;
+      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+    });
+  });
+}
+
+/** sshRun that throws on a non-zero exit. */
+export async function sshOk(lab: Lab, host: string, commandLine: string, timeoutMs?: number): Promise<string> {
+  const r = await sshRun(lab, host, commandLine, timeoutMs);
+  if (r.code !== 0) throw new Error(`${host}: '${commandLine}' exited ${r.code}: ${r.stderr.trim().slice(-500)}`);
+  return r.stdout;
+}
+
+/** Runs a lab command (up, down, cut, heal, kill, …) and returns its stdout. */
+export function labCommand(...args: string[]): string {
+  const r = spawnSync("bash", [LAB_SCRIPT, ...args], { encoding: "utf8", timeout: 10 * 60_000 });
+  if (r.status !== 0) throw new Error(`lab ${args.join(" ")} failed (${r.status}): ${r.stderr.slice(-1500)}`);
+  return r.stdout;
+}

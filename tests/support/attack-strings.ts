@@ -1,0 +1,35 @@
+// Values that would do harm if they ever reached a shell unquoted. Each tries
+// to create the marker file; tests check that it never appears.
+export const MARKER = "/tmp/warren-pwned";
+
+export const ATTACK_STRINGS = [
+  "a b",
+  `$(touch ${MARKER})`,
+  `\`touch ${MARKER}\``,
+  `'; touch ${MARKER} #`,
+  `"; touch ${MARKER} #`,
+  `; touch ${MARKER}`,
+  `| touch ${MARKER}`,
+  `&& touch ${MARKER}`,
+  `x\ntouch ${MARKER}`,
+  `x\r\ntouch ${MARKER}`,
+  `$'\\x41'`,
+  "${IFS}",
+  "*",
+  "~root",
+  "-rf",
+  "--help",
+  "'",
+  '"',
+  "\\",
+  "'\\''",
+  "",
+  " ",
+  "\t",
+  "héllo wörld ✓ 🐇 日本語",
+  `> ${MARKER}`,
+  `< /etc/passwd`,
+  "$HOME",
+  "!!",
+  "#comment",
+];
