@@ -1,14 +1,14 @@
 "use client";
-import { useActionState, useTransition } from "react";
+import { useTransition } from "react";
+import { useFormAction } from "@/components/ui/use-form-action";
 import { useRouter } from "next/navigation";
 import { addToken, revokeToken } from "@/lib/actions/admin";
 import { Button, Field, Input, Select, StatusLine } from "@/components/ui";
 
 export function AddTokenForm() {
-  const [state, action, pending] = useActionState(addToken, null);
-  const fe = state && !state.ok ? state.fieldErrors ?? {} : {};
+  const { state, pending, formRef, onSubmit, fieldErrors: fe } = useFormAction(addToken);
   return (
-    <form action={action} className="flex flex-col gap-3">
+    <form ref={formRef} onSubmit={onSubmit} className="flex flex-col gap-3">
       <div className="grid gap-3 md:grid-cols-2">
         <Field label="Name" htmlFor="token-name" error={fe.name}><Input id="token-name" name="name" required /></Field>
         <Field label="Role" htmlFor="token-role">

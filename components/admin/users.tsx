@@ -1,14 +1,14 @@
 "use client";
-import { useActionState, useState, useTransition } from "react";
+import { useState, useTransition } from "react";
+import { useFormAction } from "@/components/ui/use-form-action";
 import { useRouter } from "next/navigation";
 import { addUser, removeUser } from "@/lib/actions/admin";
 import { Button, Field, Input, Select, StatusLine } from "@/components/ui";
 
 export function AddUserForm() {
-  const [state, action, pending] = useActionState(addUser, null);
-  const fe = state && !state.ok ? state.fieldErrors ?? {} : {};
+  const { state, pending, formRef, onSubmit, fieldErrors: fe } = useFormAction(addUser);
   return (
-    <form action={action} className="grid gap-3 md:grid-cols-3">
+    <form ref={formRef} onSubmit={onSubmit} className="grid gap-3 md:grid-cols-3">
       <Field label="Username" htmlFor="new-username" error={fe.username}><Input id="new-username" name="username" required /></Field>
       <Field label="Password" htmlFor="new-password" error={fe.password}><Input id="new-password" name="password" type="password" autoComplete="new-password" required /></Field>
       <Field label="Role" htmlFor="new-role" error={fe.role}>

@@ -1,14 +1,13 @@
 "use client";
-import { useActionState } from "react";
+import { useFormAction } from "@/components/ui/use-form-action";
 import { addCluster } from "@/lib/actions/clusters";
 import { Button, Field, Input, Select, StatusLine } from "@/components/ui";
 
 export function CreateClusterForm({ hosts }: { hosts: { id: string; name: string; address: string }[] }) {
-  const [state, action, pending] = useActionState(addCluster, null);
-  const fe = state && !state.ok ? state.fieldErrors ?? {} : {};
+  const { state, pending, formRef, onSubmit, fieldErrors: fe } = useFormAction(addCluster);
   if (hosts.length === 0) return <p className="text-sm text-slate-600">Add hosts first.</p>;
   return (
-    <form action={action} className="flex flex-col gap-3">
+    <form ref={formRef} onSubmit={onSubmit} className="flex flex-col gap-3">
       <Field label="Cluster name" htmlFor="cluster-name" error={fe.name}><Input id="cluster-name" name="name" required /></Field>
       <table className="text-left text-sm">
         <thead className="text-slate-500"><tr><th>Host</th><th>Role</th><th>Seed</th></tr></thead>

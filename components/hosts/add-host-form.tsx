@@ -1,19 +1,19 @@
 "use client";
-import { useActionState, useRef, useState, type ChangeEvent } from "react";
+import { useRef, useState, type ChangeEvent } from "react";
+import { useFormAction } from "@/components/ui/use-form-action";
 import { addHost } from "@/lib/actions/hosts";
 import { Button, Field, Input, Select, StatusLine, Textarea } from "@/components/ui";
 
 export function AddHostForm() {
-  const [state, action, pending] = useActionState(addHost, null);
+  const { state, pending, formRef, onSubmit, fieldErrors: fe } = useFormAction(addHost);
   const [authType, setAuthType] = useState<"key" | "password">("key");
   const keyRef = useRef<HTMLTextAreaElement>(null);
-  const fe = state && !state.ok ? state.fieldErrors ?? {} : {};
   const onKeyFile = async (e: ChangeEvent<HTMLInputElement>) => {
     const f = e.target.files?.[0];
     if (f && keyRef.current) keyRef.current.value = await f.text();
   };
   return (
-    <form action={action} className="grid gap-3 md:grid-cols-2" key={state?.ok ? state.message : "form"}>
+    <form ref={formRef} onSubmit={onSubmit} className="grid gap-3 md:grid-cols-2">
       <Field label="Name" htmlFor="name" error={fe.name} hint="Its short hostname, e.g. node1 (becomes rabbit@node1)"><Input id="name" name="name" required /></Field>
       <Field label="Address" htmlFor="address" error={fe.address} hint="IP address or DNS name"><Input id="address" name="address" required /></Field>
       <Field label="SSH port" htmlFor="port" error={fe.port}><Input id="port" name="port" type="number" defaultValue={22} min={1} max={65535} /></Field>

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# All of Warren's tests: unit, integration against the lab's real hosts,
+# Playwright in Debian's Chromium, and the lab's own teardown check.
+# Ends with one line "N passed, N failed"; exits non-zero on any failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+[ "$(id -u)" = 0 ] || { echo "the tests need root (the lab boots hosts in network namespaces)" >&2; exit 1; }
+export NEXT_TELEMETRY_DISABLED=1 NO_COLOR=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 VITE_CONFIG_NATIVE_IGNORE_WARNING=true
+WITH_BROWSER=1 bash scripts/setup-machine.sh || { echo "0 passed, 1 failed"; exit 1; }
+
+R=test-results/reports
+rm -rf test-results && mkdir -p "$R"
+started=$SECONDS
+phase() { printf '\n===== %s (%ss) =====\n' "$*" $((SECONDS - started)); }
+
+phase "schema and migrations agree"
+mig=$(WARREN_DATA_DIR=$(mktemp -d) bash -c 'npx --no-install prisma migrate deploy >/dev/null && npx --no-install prisma migrate diff --from-migrations prisma/migrations --to-schema-datamodel prisma/schema.prisma --exit-code' 2>&1)
+mig_rc=$?
+echo "$mig" | tail -2
+node -e "const ok=$mig_rc===0;require('fs').writeFileSync('$R/migrations.json',JSON.stringify({testResults:[{name:'migrations',status:ok?'passed':'failed',assertionResults:[{fullName:'migrate deploy + diff: the schema matches the migrations',status:ok?'passed':'failed'}]}]}))"
+
+phase "unit tests"
+npx --no-install vitest run tests/unit --reporter=default --reporter=json --outputFile="$R/unit.json"
+
+phase "lab up"
+# Whatever a killed earlier run left behind is cleared first; the snapshot is what `down` must restore.
+bash lab/lab.sh down --quiet
+npx --no-install tsx lab/snapshot.ts >"$R/lab-before.json"
+trap 'bash lab/lab.sh down --quiet' EXIT
+if bash lab/lab.sh up --hosts 5 >"$R/lab-up.log" 2>&1; then
+  tail -8 "$R/lab-up.log"
+  phase "integration tests (real SSH, real hosts)"
+  npx --no-install vitest run tests/integration --reporter=default --reporter=json --outputFile="$R/integration.json"
+else
+  cat "$R/lab-up.log"
+  node -e "require('fs').writeFileSync('$R/integration.json',JSON.stringify({testResults:[{name:'lab',status:'failed',message:'lab up failed',assertionResults:[]}]}))"
+fi
+
+phase "browser tests (Playwright, Chromium)"
+PW_JSON="$R/playwright.json" npx --no-install playwright test
+
+phase "lab teardown"
+WARREN_LAB_BEFORE="$R/lab-before.json" npx --no-install vitest run tests/teardown --reporter=default --reporter=json --outputFile="$R/teardown.json"
+trap - EXIT
+bash lab/lab.sh down --quiet
+
+phase "summary"
+npx --no-install tsx scripts/summarize.ts "$R/migrations.json" "$R/unit.json" "$R/integration.json" "$R/playwright.json" "$R/teardown.json"

@@ -1,0 +1,129 @@
+import fs from "node:fs";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import { ADMIN, basic, ensureViewer, makeKey } from "./helpers";
+
+// Every route in the app, found by walking app/ (so a new route cannot be forgotten).
+interface Route { path: string; kind: "page" | "api"; methods: string[] }
+
+function discover(dir = path.resolve("app"), prefix = ""): Route[] {
+  const out: Route[] = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) {
+      const seg = /^\(.*\)$/.test(e.name) ? "" : `/${e.name}`; // route groups add no segment
+      out.push(...discover(full, prefix + seg));
+    } else if (e.name === "page.tsx") {
+      out.push({ path: prefix || "/", kind: "page", methods: ["GET"] });
+    } else if (e.name === "route.ts") {
+      const src = fs.readFileSync(full, "utf8");
+      const methods = [...src.matchAll(/export const (GET|POST|PUT|PATCH|DELETE)\b/g)].map((m) => m[1]);
+      out.push({ path: prefix, kind: "api", methods });
+    }
+  }
+  return out;
+}
+
+const PUBLIC_PAGES = new Set(["/login", "/setup"]);
+const ADMIN_ONLY_READS = new Set(["/api/v1/tokens"]);
+const WRITE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+test.describe.configure({ mode: "serial" });
+
+let ids: Record<string, string> = {};
+let viewerToken = "";
+const routes = discover();
+
+test.beforeAll(async ({ request }) => {
+  await ensureViewer(request);
+  const { privateKey } = makeKey();
+  const h = await request.post("/api/v1/hosts", { headers: basic(ADMIN), data: { name: "crawl1", address: "10.213.77.201", authType: "key", privateKey } });
+  expect(h.status()).toBe(201);
+  const hostId = (await h.json()).host.id;
+  const c = await request.post("/api/v1/clusters", { headers: basic(ADMIN), data: { name: "crawl-cluster", members: [{ hostId, role: "rabbitmq", nodeType: "disc" }] } });
+  expect(c.status()).toBe(201);
+  const t = await request.post("/api/v1/tokens", { headers: basic(ADMIN), data: { name: "crawl-viewer", role: "viewer" } });
+  viewerToken = (await t.json()).token.token;
+  const t2 = await request.post("/api/v1/tokens", { headers: basic(ADMIN), data: { name: "crawl-victim", role: "viewer" } });
+  ids = { hostId, clusterId: (await c.json()).cluster.id, tokenId: (await t2.json()).token.id };
+});
+
+const fill = (p: string) =>
+  p.replace("/hosts/[id]", `/hosts/${ids.hostId}`).replace("/clusters/[id]", `/clusters/${ids.clusterId}`).replace("/tokens/[id]", `/tokens/${ids.tokenId}`);
+
+test("the crawl found the app's routes", () => {
+  const paths = routes.map((r) => r.path);
+  for (const p of ["/", "/hosts", "/hosts/[id]", "/clusters", "/admin/users", "/api/v1/hosts", "/api/v1/hosts/[id]/test", "/api/v1/tokens/[id]"])
+    expect(paths).toContain(p);
+  expect(routes.length).toBeGreaterThan(15);
+});
+
+test("without credentials every page redirects to login and every API call is 401 JSON", async ({ request }) => {
+  for (const r of routes) {
+    for (const method of r.methods) {
+      const res = await request.fetch(fill(r.path), { method, maxRedirects: 0, data: method === "GET" ? undefined : {} });
+      const where = `${method} ${r.path}`;
+      if (r.kind === "api") {
+        expect(res.status(), where).toBe(401);
+        expect((await res.json()).error, where).toBe("unauthenticated");
+      } else if (PUBLIC_PAGES.has(r.path)) {
+        expect([200, 307], where).toContain(res.status());
+        if (res.status() === 307) expect(res.headers().location, where).toMatch(/^\/login/);
+      } else {
+        expect(res.status(), where).toBe(307);
+        expect(res.headers().location, where).toMatch(/^\/login\?next=/);
+      }
+    }
+  }
+});
+
+test("bad credentials are refused too", async ({ request }) => {
+  for (const headers of [{ Authorization: "Bearer wrn_not-a-real-token" }, basic({ username: "admin", password: "wrong" }), { Authorization: "Weird x" }]) {
+    expect((await request.get("/api/v1/hosts", { headers })).status()).toBe(401);
+  }
+  const page = await request.get("/hosts", { maxRedirects: 0, headers: { Cookie: "warren_session=forged" } });
+  expect(page.status()).toBe(307);
+});
+
+test("with a viewer token every write is 403 and nothing changes", async ({ request }) => {
+  const headers = { Authorization: `Bearer ${viewerToken}` };
+  let writes = 0;
+  for (const r of routes.filter((x) => x.kind === "api")) {
+    for (const method of r.methods) {
+      const res = await request.fetch(fill(r.path), { method, headers, data: method === "GET" ? undefined : { name: "x", fingerprint: "SHA256:x" } });
+      const where = `${method} ${r.path}`;
+      if (WRITE.has(method)) {
+        writes++;
+        expect(res.status(), where).toBe(403);
+        expect((await res.json()).error, where).toBe("forbidden");
+      } else {
+        expect(res.status(), where).toBe(ADMIN_ONLY_READS.has(r.path) ? 403 : 200);
+      }
+    }
+  }
+  expect(writes).toBeGreaterThanOrEqual(7);
+  const hosts = await request.get("/api/v1/hosts", { headers });
+  expect((await hosts.json()).hosts.map((h: { name: string }) => h.name)).toContain("crawl1");
+});
+
+test("a revoked token stops working", async ({ request }) => {
+  const t = await request.post("/api/v1/tokens", { headers: basic(ADMIN), data: { name: "short-lived", role: "operator" } });
+  const { token, id } = (await t.json()).token;
+  expect((await request.get("/api/v1/me", { headers: { Authorization: `Bearer ${token}` } })).status()).toBe(200);
+  expect((await request.delete(`/api/v1/tokens/${id}`, { headers: basic(ADMIN) })).status()).toBe(200);
+  expect((await request.get("/api/v1/me", { headers: { Authorization: `Bearer ${token}` } })).status()).toBe(401);
+});
+
+test("the API is documented and validates like the forms", async ({ request }) => {
+  const doc = await (await request.get("/api/v1/openapi.json", { headers: basic(ADMIN) })).json();
+  expect(doc.openapi).toBe("3.1.0");
+  for (const r of routes.filter((x) => x.kind === "api" && x.path !== "/api/v1/openapi.json")) {
+    const p = r.path.replace("/api/v1", "").replace("[id]", "{id}");
+    expect(doc.paths[p], p).toBeTruthy();
+    for (const m of r.methods) expect(doc.paths[p][m.toLowerCase()], `${m} ${p}`).toBeTruthy();
+  }
+  const bad = await request.post("/api/v1/hosts", { headers: basic(ADMIN), data: { name: "$(reboot)", address: "x y", port: 0, authType: "key" } });
+  expect(bad.status()).toBe(400);
+  const body = await bad.json();
+  expect(Object.keys(body.fieldErrors)).toEqual(expect.arrayContaining(["name", "address", "port"]));
+});

@@ -1,0 +1,34 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { expect, type APIRequestContext, type Page } from "@playwright/test";
+
+// The admin created by the first-run spec; later specs build on it.
+export const ADMIN = { username: "admin", password: "admin-password-e2e" };
+export const VIEWER = { username: "vera", password: "viewer-password-e2e" };
+
+export const basic = (u: { username: string; password: string }) =>
+  ({ Authorization: `Basic ${Buffer.from(`${u.username}:${u.password}`).toString("base64")}` });
+
+export async function login(page: Page, u: { username: string; password: string }) {
+  await page.context().clearCookies();
+  await page.goto("/login");
+  await page.getByLabel("Username").fill(u.username);
+  await page.getByLabel("Password").fill(u.password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page.getByTestId("whoami")).toContainText(u.username);
+}
+
+/** A real private key, made fresh for the test (so it can be grepped for). */
+export function makeKey(passphrase = ""): { privateKey: string; publicKey: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "warren-e2e-key-"));
+  execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", passphrase, "-f", path.join(dir, "k")]);
+  return { privateKey: fs.readFileSync(path.join(dir, "k"), "utf8"), publicKey: fs.readFileSync(path.join(dir, "k.pub"), "utf8") };
+}
+
+export async function ensureViewer(request: APIRequestContext) {
+  const r = await request.get("/api/v1/me", { headers: basic(VIEWER) });
+  if (r.status() === 200) return;
+  throw new Error("the viewer account is created by 01-first-run.spec.ts; run the specs in order");
+}
