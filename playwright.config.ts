@@ -8,6 +8,8 @@ export const E2E_SERVER_LOG = path.resolve(process.env.E2E_SERVER_LOG ?? "test-r
 
 export default defineConfig({
   testDir: "tests/e2e",
+  // Playwright empties its output folder at start: keep it apart from the other suites' reports.
+  outputDir: "test-results/playwright",
   workers: 1,
   fullyParallel: false,
   retries: 0,

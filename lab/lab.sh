@@ -209,7 +209,7 @@ prepare_host_dir() {
   echo "node$i" >"$d/upper/etc/hostname"
   # Only itself: resolving peers is Warren's job.
   printf '127.0.0.1\tlocalhost\n127.0.1.1\tnode%s\n::1\tlocalhost ip6-localhost ip6-loopback\n' "$i" >"$d/upper/etc/hosts"
-  ssh-keygen -q -A -f "$d/upper" # a host key of its own, kept until `down`
+  ssh-keygen -q -A -f "$d/upper" >/dev/null # host keys of its own, kept until `down`
 }
 
 boot_host() {

@@ -46,12 +46,9 @@ export class SshPool {
     await this.acquire(conn);
     const started = Date.now();
     try {
+      const stream0 = await this.openChannel(conn, commandLine(full), target.name, shown);
       return await new Promise<RunResult>((resolve, reject) => {
-        conn.client.exec(commandLine(full), (err, stream: ClientChannel) => {
-          if (err) {
-            reject(new SshError("protocol", `could not open a channel: ${err.message}`, { host: target.name, command: shown }));
-            return;
-          }
+        ((stream: ClientChannel) => {
           let stdout = "", stderr = "", settled = false, timedOut = false;
           let exitCode: number | null = null, exitSignal: string | undefined;
           const finish = (e?: SshError) => {
@@ -116,10 +113,27 @@ export class SshPool {
           });
           if (o.stdin !== undefined) stream.end(o.stdin);
           else stream.end();
-        });
+        })(stream0);
       });
     } finally {
       this.release(conn);
+    }
+  }
+
+  /**
+   * sshd may still count sessions that are closing against MaxSessions and
+   * refuse a new channel for a moment: such refusals are retried with backoff.
+   */
+  private async openChannel(conn: PooledConnection, line: string, host: string, shown: string): Promise<ClientChannel> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await new Promise<ClientChannel>((resolve, reject) =>
+          conn.client.exec(line, (err, stream) => (err ? reject(err) : resolve(stream))));
+      } catch (err) {
+        if (conn.closed || attempt >= 8 || !/open failed|administratively prohibited/i.test((err as Error).message))
+          throw new SshError("protocol", `could not open a channel: ${(err as Error).message}`, { host, command: shown });
+        await new Promise((r) => setTimeout(r, 50 * 2 ** Math.min(attempt, 5)));
+      }
     }
   }
 
