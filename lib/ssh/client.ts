@@ -101,7 +101,14 @@ export class SshPool {
               }));
               return;
             }
-            const code = exitCode ?? (exitSignal ? 128 : 255);
+            if (exitCode === null && !exitSignal) {
+              // sshd ended the session without reporting how the command ended.
+              finish(new SshError("protocol", `the session closed without an exit status, so the outcome is unknown: ${shown}`, {
+                host: target.name, command: shown, exitCode: null, stderrTail: tail,
+              }));
+              return;
+            }
+            const code = exitCode ?? 128;
             if (code !== 0 && !o.allowFailure) {
               finish(new SshError("exit", `exited with ${code}${exitSignal ? ` (${exitSignal})` : ""}: ${shown}`, {
                 host: target.name, command: shown, exitCode: code, stderrTail: tail,

@@ -55,7 +55,8 @@ describe("run", () => {
     const got = r.stdout.split("\0");
     got.pop();
     expect(got).toEqual(ATTACK_STRINGS);
-    for (const a of ATTACK_STRINGS) await pool.run(node1, ["echo", a]);
+    // Only the marker matters here, not each echo's outcome.
+    for (const a of ATTACK_STRINGS) await pool.run(node1, ["echo", a]).catch(() => {});
     expect((await sshRun(lab, "node1", `test -e ${MARKER}`)).code).toBe(1);
   });
 
