@@ -9,4 +9,6 @@ export async function register() {
   if (await ensureAdminFromEnv(e.WARREN_ADMIN_USER || undefined, e.WARREN_ADMIN_PASSWORD || undefined))
     console.log(`[warren] created admin account '${e.WARREN_ADMIN_USER}' from WARREN_ADMIN_USER`);
   console.log(`[warren] data directory ${e.dataDir}`);
+  const { runner } = await import("@/lib/ops/runner");
+  await runner().start();
 }

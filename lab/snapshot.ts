@@ -16,7 +16,8 @@ export function machineSnapshot(): { netns: string[]; links: string[]; mounts: s
     try {
       const ns = fs.readlinkSync(`/proc/${pid}/ns/pid`);
       const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").trim();
-      if (ns !== myNs || /systemd-nspawn|wrn-node/.test(cmd)) processes.push(cmd || `[pid ${pid}]`);
+      // Empty command lines are zombies being reaped or kernel threads: they hold nothing.
+      if (cmd && (ns !== myNs || /systemd-nspawn|wrn-node/.test(cmd))) processes.push(cmd);
     } catch { /* exited meanwhile */ }
   }
   return { netns, links, mounts, processes: processes.sort() };

@@ -7,12 +7,14 @@ import { UnknownHostError } from "@/lib/inventory/clusters";
 import { LastAdminError } from "@/lib/auth/users";
 import { SshError } from "@/lib/ssh";
 import { logError } from "@/lib/log";
+import { OperationError } from "@/lib/ops/operations";
 
 export interface PublicError {
   status: number;
   code: string;
   message: string;
   fieldErrors?: Record<string, string>;
+  details?: unknown;
 }
 
 /** The one place that decides what an error may tell the outside world. */
@@ -24,6 +26,10 @@ export function publicError(e: unknown): PublicError {
   if (e instanceof DuplicateError) return { status: 409, code: "duplicate", message: e.message, fieldErrors: { [e.field]: e.message } };
   if (e instanceof HostInUseError || e instanceof LastAdminError) return { status: 409, code: "conflict", message: e.message };
   if (e instanceof UnknownHostError) return { status: 400, code: "unknown-host", message: e.message };
+  if (e instanceof OperationError) {
+    const status = { "not-found": 404, busy: 409, confirm: 409, invalid: 400, state: 409 }[e.code];
+    return { status, code: e.code, message: e.message, details: e.details };
+  }
   if (e instanceof SshError) return { status: 502, code: `ssh-${e.kind}`, message: e.message };
   const ref = logError("request failed", e);
   return { status: 500, code: "internal", message: `Something went wrong on the server (reference ${ref})` };

@@ -20,7 +20,7 @@ export function apiRoute(need: Role, handler: (req: Request, params: Record<stri
       return await handler(req, (await ctx.params) ?? {}, who);
     } catch (e) {
       const p = publicError(e);
-      return json({ error: p.code, message: p.message, fieldErrors: p.fieldErrors }, p.status);
+      return json({ error: p.code, message: p.message, fieldErrors: p.fieldErrors, details: p.details }, p.status);
     }
   };
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ClusterInput, HostInput, TokenInput } from "@/lib/inventory/schemas";
+import { SetupOptions } from "@/lib/ops/setup-plan";
 
 // Request bodies are generated from the same zod schemas that validate them.
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any" });
@@ -53,6 +54,26 @@ export const openApiDocument = {
       get: { summary: "Get a cluster (viewer)", responses: { "200": ok("the cluster"), "404": errorResponse, ...common } },
       delete: { summary: "Remove a cluster from the inventory (operator); hosts are not touched", responses: { "200": ok("deleted"), ...common } },
     },
+    "/clusters/{id}/plan": {
+      parameters: idParam,
+      post: { summary: "Preview an operation's plan (operator): phases, steps, exact commands, a copyable shell script, destructive steps. Runs nothing.",
+        requestBody: { required: true, content: { "application/json": { schema: { type: "object", properties: { type: { type: "string", enum: ["setup"] }, params: { $ref: "#/components/schemas/SetupOptions" } }, required: ["type", "params"] } } } },
+        responses: { "200": ok("the plan"), "400": errorResponse, ...common } },
+    },
+    "/clusters/{id}/operations": {
+      parameters: idParam,
+      get: { summary: "The cluster's runs, newest first (viewer)", responses: { "200": ok("runs"), ...common } },
+      post: { summary: "Start an operation (operator); returns at once with the run id. Destructive plans need confirmDestructive: true (else 409 with the list).",
+        requestBody: { required: true, content: { "application/json": { schema: { type: "object", properties: { type: { type: "string", enum: ["setup"] }, params: { $ref: "#/components/schemas/SetupOptions" }, confirmDestructive: { type: "boolean" } }, required: ["type", "params"] } } } },
+        responses: { "202": ok("{ runId }"), "409": errorResponse, ...common } },
+    },
+    "/runs/{id}": { parameters: idParam, get: { summary: "A run with its steps (viewer)", responses: { "200": ok("the run"), "404": errorResponse, ...common } } },
+    "/runs/{id}/log": {
+      parameters: [...idParam, { name: "after", in: "query", required: false, schema: { type: "integer" } }],
+      get: { summary: "Log lines after sequence number `after` (viewer)", responses: { "200": ok("{ lines, next }"), ...common } },
+    },
+    "/runs/{id}/retry": { parameters: idParam, post: { summary: "Resume a failed, interrupted or cancelled run from its first unfinished step (operator)", responses: { "202": ok("queued"), ...common } } },
+    "/runs/{id}/cancel": { parameters: idParam, post: { summary: "Cancel a queued or running run (operator)", responses: { "202": ok("cancelling"), ...common } } },
     "/tokens": {
       get: { summary: "List API tokens (admin)", responses: { "200": ok("tokens, without their values"), ...common } },
       post: { summary: "Create an API token (admin); the value is returned once", requestBody: body("TokenInput"), responses: { "201": ok("the token"), ...common } },
@@ -66,6 +87,7 @@ export const openApiDocument = {
       HostInput: schema(HostInput),
       ClusterInput: schema(ClusterInput),
       TokenInput: schema(TokenInput),
+      SetupOptions: schema(SetupOptions),
       Error: {
         type: "object",
         properties: { error: { type: "string" }, message: { type: "string" }, fieldErrors: { type: "object", additionalProperties: { type: "string" } } },

@@ -1,0 +1,217 @@
+import "server-only";
+// Executes persisted runs inside the Warren server process: one run at a time
+// per cluster, hosts in parallel within a phase. Every step's state and every
+// output line is written to the database as it happens, so a restart of Warren
+// loses nothing: runs that were running are marked interrupted, and resuming
+// re-checks each unfinished step before acting.
+import { db } from "@/lib/db";
+import { secretBox } from "@/lib/crypto/keys";
+import { sshPool, sshTarget } from "@/lib/inventory/hosts";
+import { SshError, type SshTarget } from "@/lib/ssh";
+import { compareWithPlan, parseClusterStatus } from "@/lib/rabbitmq/cluster-status";
+import { logError } from "@/lib/log";
+import type { Plan, SecretRef, Step } from "./plan";
+
+export const ACTIVE = ["queued", "running"];
+
+class RunLogWriter {
+  private seq = 0;
+  private partial = new Map<string, string>();
+  private chain: Promise<unknown> = Promise.resolve();
+  constructor(private readonly runId: string) {}
+
+  async init() {
+    const last = await db().runLog.findFirst({ where: { runId: this.runId }, orderBy: { seq: "desc" }, select: { seq: true } });
+    this.seq = last?.seq ?? 0;
+  }
+
+  /** Appends complete lines; a trailing partial line waits for its end (or flush). */
+  write(hostName: string | null, stream: string, text: string) {
+    const k = `${hostName}|${stream}`;
+    const lines = ((this.partial.get(k) ?? "") + text).split("\n");
+    this.partial.set(k, lines.pop()!);
+    for (const l of lines) this.row(hostName, stream, l);
+  }
+
+  flush(hostName: string | null) {
+    for (const [k, rest] of this.partial) {
+      if (!k.startsWith(`${hostName}|`) || !rest) continue;
+      this.partial.set(k, "");
+      this.row(hostName, k.split("|")[1], rest);
+    }
+  }
+
+  private row(hostName: string | null, stream: string, text: string) {
+    const seq = ++this.seq;
+    // Serialised so rows land in seq order.
+    this.chain = this.chain.then(() => db().runLog.create({ data: { runId: this.runId, seq, hostName, stream, text: text.slice(0, 4000) } })).catch(() => {});
+  }
+
+  done() {
+    return this.chain;
+  }
+}
+
+class Runner {
+  private active = new Map<string, AbortController>(); // runId → abort
+  private busyClusters = new Set<string>();
+  private timer?: NodeJS.Timeout;
+  private ticking = false;
+
+  async start() {
+    if (this.timer) return;
+    // Runs that were running when Warren stopped: interrupted, at the exact step.
+    const stale = await db().run.findMany({ where: { status: "running" }, select: { id: true } });
+    for (const r of stale) {
+      await db().runStep.updateMany({ where: { runId: r.id, status: "running" }, data: { status: "interrupted", note: "Warren stopped during this step", finishedAt: new Date() } });
+      await db().run.update({ where: { id: r.id }, data: { status: "interrupted", error: "Warren stopped while this run was in progress; resume to continue", finishedAt: new Date() } });
+      await this.log(r.id, null, "info", "interrupted: Warren stopped while this run was in progress");
+    }
+    this.timer = setInterval(() => void this.tick(), 1000);
+    this.timer.unref();
+    void this.tick();
+  }
+
+  kick() {
+    void this.tick();
+  }
+
+  cancel(runId: string) {
+    this.active.get(runId)?.abort();
+  }
+
+  private async tick() {
+    if (this.ticking) return;
+    this.ticking = true;
+    try {
+      const queued = await db().run.findMany({ where: { status: "queued" }, orderBy: { createdAt: "asc" } });
+      for (const r of queued) {
+        if (this.busyClusters.has(r.clusterId)) continue;
+        this.busyClusters.add(r.clusterId);
+        void this.execute(r.id).finally(() => {
+          this.busyClusters.delete(r.clusterId);
+          void this.tick();
+        });
+      }
+    } catch (e) {
+      logError("runner tick failed", e);
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private async log(runId: string, host: string | null, stream: string, text: string) {
+    const last = await db().runLog.findFirst({ where: { runId }, orderBy: { seq: "desc" }, select: { seq: true } });
+    await db().runLog.create({ data: { runId, seq: (last?.seq ?? 0) + 1, hostName: host, stream, text } });
+  }
+
+  private async execute(runId: string) {
+    const abort = new AbortController();
+    this.active.set(runId, abort);
+    const out = new RunLogWriter(runId);
+    await out.init();
+    try {
+      const run = await db().run.update({ where: { id: runId }, data: { status: "running", startedAt: new Date(), finishedAt: null, error: null }, include: { cluster: true } });
+      const plan = JSON.parse(run.plan) as Plan;
+      const box = secretBox();
+      const secrets: Record<SecretRef, string | undefined> = {
+        cookie: run.cluster.cookieEnc ? box.open(run.cluster.cookieEnc, "cluster:cookie") : undefined,
+        adminPassword: run.cluster.adminPassEnc ? box.open(run.cluster.adminPassEnc, "cluster:admin-password") : undefined,
+      };
+      const mask = Object.values(secrets).filter(Boolean) as string[];
+      const rows = await db().runStep.findMany({ where: { runId }, orderBy: { idx: "asc" } });
+      const targets = new Map<string, SshTarget>();
+      const target = async (name: string) => {
+        if (!targets.has(name)) {
+          const h = await db().host.findUnique({ where: { name }, select: { id: true } });
+          if (!h) throw new Error(`host ${name} is no longer in the inventory`);
+          targets.set(name, await sshTarget(h.id));
+        }
+        return targets.get(name)!;
+      };
+      out.write(null, "info", `${run.type} started${rows.some((r) => r.status === "done" || r.status === "skipped") ? " (resuming: finished steps are kept)" : ""}\n`);
+
+      let idx = 0;
+      let failed: string | null = null;
+      for (const phase of plan.phases) {
+        const steps = phase.steps.map((s) => ({ s, row: rows[idx++] }));
+        if (failed || abort.signal.aborted) break;
+        if (steps.every((x) => x.row.status === "done" || x.row.status === "skipped")) continue;
+        out.write(null, "info", `phase: ${phase.title}\n`);
+        const byHost = new Map<string, typeof steps>();
+        for (const x of steps) byHost.set(x.s.host, [...(byHost.get(x.s.host) ?? []), x]);
+        const runHost = async (list: typeof steps) => {
+          for (const { s, row } of list) {
+            if (failed || abort.signal.aborted) return;
+            if (row.status === "done" || row.status === "skipped") continue;
+            const err = await this.step(runId, s, row.id, await target(s.host), secrets, mask, out, abort.signal);
+            if (err) { failed ??= err; return; }
+          }
+        };
+        if (phase.oneHostAtATime) { for (const list of byHost.values()) await runHost(list); }
+        else await Promise.all([...byHost.values()].map(runHost));
+      }
+      await out.done();
+      const cancelled = abort.signal.aborted || (await db().run.findUnique({ where: { id: runId } }))?.cancelAsked;
+      const status = cancelled ? "cancelled" : failed ? "failed" : "succeeded";
+      await db().run.update({ where: { id: runId }, data: { status, finishedAt: new Date(), error: cancelled ? "cancelled by an operator" : failed } });
+      await this.log(runId, null, "info", `${run.type} ${status}${failed ? `: ${failed}` : ""}`);
+    } catch (e) {
+      await out.done();
+      const ref = logError("run failed", e);
+      await db().run.update({ where: { id: runId }, data: { status: "failed", finishedAt: new Date(), error: e instanceof Error && !(e instanceof SshError) ? `${e.message} (ref ${ref})` : `internal error (ref ${ref})` } });
+    } finally {
+      this.active.delete(runId);
+    }
+  }
+
+  /** Runs one step: its check first, then the command; returns an error text on failure. */
+  private async step(runId: string, s: Step, rowId: string, t: SshTarget, secrets: Record<SecretRef, string | undefined>, mask: string[], out: RunLogWriter, signal: AbortSignal): Promise<string | null> {
+    const pool = sshPool();
+    await db().runStep.update({ where: { id: rowId }, data: { status: "running", startedAt: new Date(), finishedAt: null, exitCode: null, stderrTail: null, note: null } });
+    try {
+      if (s.check) {
+        const c = await pool.run(t, s.check, { allowFailure: true, timeoutMs: 60_000, signal, secrets: mask });
+        if (c.exitCode === 0) {
+          out.write(s.host, "info", `${s.title}: already done\n`);
+          await db().runStep.update({ where: { id: rowId }, data: { status: "skipped", note: "already done", finishedAt: new Date() } });
+          return null;
+        }
+      }
+      out.write(s.host, "info", `${s.title}\n`);
+      let stdin: string | undefined;
+      if (s.stdin) {
+        stdin = "secret" in s.stdin ? secrets[s.stdin.secret] : s.stdin.text;
+        if (stdin === undefined) throw new Error(`the cluster has no ${"secret" in s.stdin ? s.stdin.secret : "input"} yet`);
+      }
+      const r = await pool.run(t, s.argv, {
+        stdin, signal, secrets: mask, timeoutMs: s.timeoutMs ?? 5 * 60_000,
+        onOutput: (stream, text) => out.write(s.host, stream, text),
+      });
+      out.flush(s.host);
+      if (s.verify?.kind === "cluster-status") {
+        const diff = compareWithPlan(parseClusterStatus(r.stdout), s.verify.expect);
+        if (diff.length) {
+          await db().runStep.update({ where: { id: rowId }, data: { status: "failed", exitCode: 0, note: diff.join("; "), finishedAt: new Date() } });
+          return `${s.host}: the cluster differs from the plan: ${diff.join("; ")}`;
+        }
+      }
+      await db().runStep.update({ where: { id: rowId }, data: { status: "done", exitCode: r.exitCode, finishedAt: new Date() } });
+      return null;
+    } catch (e) {
+      out.flush(s.host);
+      const ssh = e instanceof SshError ? e : null;
+      const msg = ssh ? ssh.message : e instanceof Error ? e.message : String(e);
+      const status = ssh?.kind === "aborted" ? "cancelled" : "failed";
+      await db().runStep.update({ where: { id: rowId }, data: { status, exitCode: ssh?.exitCode ?? null, stderrTail: ssh?.stderrTail ?? null, note: msg, finishedAt: new Date() } });
+      out.write(s.host, "info", `${status}: ${msg}\n`);
+      return `${s.host}: ${msg}`;
+    }
+  }
+}
+
+const g = globalThis as unknown as { warrenRunner?: Runner };
+export function runner(): Runner {
+  g.warrenRunner ??= new Runner();
+  return g.warrenRunner;
+}

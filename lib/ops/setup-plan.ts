@@ -1,0 +1,186 @@
+// The seeds' procedure as a pure planner: from the cluster's members and the
+// operator's options to a plan. No I/O here.
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import type { ExpectedCluster, Phase, Plan, Step } from "./plan";
+
+export const SetupOptions = z.object({
+  clusterName: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9_.@-]*$/, "Letters, digits, '.', '_', '@' and '-' only"),
+  ha: z.discriminatedUnion("mode", [
+    z.object({ mode: z.literal("all"), pattern: z.string().max(200).default("^"), policyName: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).default("ha-all") }),
+    z.object({ mode: z.literal("exactly"), count: z.coerce.number().int().min(1).max(12), pattern: z.string().max(200).default("^"), policyName: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).default("ha-exactly") }),
+    z.object({ mode: z.literal("quorum") }),
+  ]),
+  manageHostsFile: z.boolean().default(true),
+  rabbitmqVersion: z.string().regex(/^[A-Za-z0-9.+:~-]{1,64}$/).optional(),
+  erlangVersion: z.string().regex(/^[A-Za-z0-9.+:~-]{1,64}$/).optional(),
+  management: z.boolean().default(true),
+  adminUser: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "Letters, digits, '.', '_' and '-' only").default("warren-admin"),
+  removeGuest: z.boolean().default(true),
+});
+export type SetupOptions = z.infer<typeof SetupOptions>;
+
+export interface NodeSpec { name: string; address: string; type: "disc" | "ram"; seed: boolean }
+
+// The Erlang packages rabbitmq-server pulls in on Debian 12; pinning the
+// Erlang version means pinning all of them.
+export const ERLANG_PACKAGES = [
+  "erlang-base", "erlang-asn1", "erlang-crypto", "erlang-eldap", "erlang-ftp", "erlang-inets", "erlang-mnesia",
+  "erlang-os-mon", "erlang-parsetools", "erlang-public-key", "erlang-runtime-tools", "erlang-snmp", "erlang-ssl",
+  "erlang-syntax-tools", "erlang-tftp", "erlang-tools", "erlang-xmerl",
+];
+
+const COOKIE = "/var/lib/rabbitmq/.erlang.cookie";
+const sh = (script: string, ...args: string[]) => ["sh", "-c", script, "sh", ...args];
+export const nodeName = (host: string) => `rabbit@${host}`;
+
+export function hostsBlock(nodes: NodeSpec[]): string {
+  const lines = nodes.map((n) => `${n.address}\t${n.name}`);
+  const tag = createHash("sha256").update(lines.join("\n")).digest("hex").slice(0, 12);
+  return [`# BEGIN warren ${tag}`, ...lines, "# END warren"].join("\n");
+}
+
+export function cookieHash(cookie: string): string {
+  return createHash("sha256").update(cookie).digest("hex");
+}
+
+export function policyDefinition(o: SetupOptions): { name: string; pattern: string; definition: string } | null {
+  if (o.ha.mode === "all") return { name: o.ha.policyName, pattern: o.ha.pattern, definition: JSON.stringify({ "ha-mode": "all", "ha-sync-mode": "automatic" }) };
+  if (o.ha.mode === "exactly")
+    return { name: o.ha.policyName, pattern: o.ha.pattern, definition: JSON.stringify({ "ha-mode": "exactly", "ha-params": o.ha.count, "ha-sync-mode": "automatic" }) };
+  // Quorum queues are chosen by clients (x-queue-type) on 3.10; there is no cluster-wide policy to set.
+  return null;
+}
+
+export function validateTopology(nodes: NodeSpec[]): string[] {
+  const problems: string[] = [];
+  if (nodes.length === 0) problems.push("The cluster has no RabbitMQ nodes");
+  if (!nodes.some((n) => n.type === "disc")) problems.push("At least one node must be a disc node");
+  const seeds = nodes.filter((n) => n.seed);
+  if (seeds.length !== 1) problems.push("Exactly one node must be the seed");
+  else if (seeds[0].type !== "disc") problems.push("The seed node must be a disc node");
+  return problems;
+}
+
+export function planSetup(nodes: NodeSpec[], o: SetupOptions, cookieSha: string): Plan {
+  const problems = validateTopology(nodes);
+  if (problems.length) throw new Error(problems.join("; "));
+  const seed = nodes.find((n) => n.seed)!;
+  const others = nodes.filter((n) => !n.seed);
+  const phases: Phase[] = [];
+  const each = (f: (n: NodeSpec) => Step[]) => nodes.flatMap(f);
+
+  if (o.manageHostsFile) {
+    const block = hostsBlock(nodes);
+    const tag = block.split("\n")[0];
+    phases.push({
+      title: "Name resolution: a managed block in /etc/hosts",
+      steps: each((n) => [{
+        key: `hosts:${n.name}`, title: "Write the Warren block in /etc/hosts", host: n.name,
+        argv: sh(
+          'set -e; new=$(cat); t=$(mktemp); awk \'/^# BEGIN warren/{s=1} !s{print} /^# END warren/{s=0}\' /etc/hosts > "$t"; ' +
+          'printf "%s\\n" "$new" >> "$t"; cat "$t" > /etc/hosts; rm -f "$t"'),
+        stdin: { text: block },
+        check: ["grep", "-qxF", tag, "/etc/hosts"],
+      }]),
+    });
+  }
+
+  phases.push({
+    title: "Erlang cookie (written before install, so the package keeps it)",
+    steps: each((n) => [{
+      key: `cookie:${n.name}`, title: "Install the cluster's Erlang cookie (mode 400, owner rabbitmq)", host: n.name,
+      argv: sh(
+        'set -e; c=$(cat); f=$1; mkdir -p "$(dirname "$f")"; was=0; ' +
+        'if systemctl is-active --quiet rabbitmq-server; then was=1; systemctl stop rabbitmq-server; fi; ' +
+        '(umask 077; printf "%s" "$c" > "$f.new"); chmod 400 "$f.new"; ' +
+        'if id rabbitmq >/dev/null 2>&1; then chown rabbitmq:rabbitmq "$f.new"; fi; mv -f "$f.new" "$f"; ' +
+        'if [ $was = 1 ]; then systemctl start rabbitmq-server; fi', COOKIE),
+      stdin: { secret: "cookie" },
+      check: sh('[ "$(sha256sum < "$1" 2>/dev/null | cut -d" " -f1)" = "$2" ]', COOKIE, cookieSha),
+    }]),
+  });
+
+  const pkgs = ["rabbitmq-server" + (o.rabbitmqVersion ? `=${o.rabbitmqVersion}` : "")];
+  if (o.erlangVersion) pkgs.push(...ERLANG_PACKAGES.map((p) => `${p}=${o.erlangVersion}`));
+  phases.push({
+    title: "Install RabbitMQ",
+    steps: each((n) => [
+      {
+        key: `install:${n.name}`, title: `apt-get install ${pkgs.length > 1 ? "rabbitmq-server with pinned Erlang" : pkgs[0]}`, host: n.name,
+        argv: sh('set -e; apt-get update -q; DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o Dpkg::Options::=--force-confold "$@"', ...pkgs),
+        check: sh('dpkg-query -W -f="\\${Status} \\${Version}" rabbitmq-server 2>/dev/null | grep -q "^install ok installed${1:+ $1}$"', o.rabbitmqVersion ?? ""),
+        timeoutMs: 15 * 60_000,
+      },
+      {
+        key: `start:${n.name}`, title: "Cookie owned by rabbitmq, service enabled and started", host: n.name,
+        argv: sh('set -e; chown rabbitmq:rabbitmq "$1"; chmod 400 "$1"; systemctl enable --now rabbitmq-server; rabbitmqctl await_startup --timeout 120', COOKIE),
+        check: sh('[ "$(stat -c "%a %U" "$1")" = "400 rabbitmq" ] && systemctl is-active --quiet rabbitmq-server && rabbitmqctl -q await_startup --timeout 5', COOKIE),
+        timeoutMs: 5 * 60_000,
+      },
+    ]),
+  });
+
+  const joined = (n: NodeSpec) =>
+    // Joined when cluster_status (which needs a running app) lists the seed and lists this node with its planned type.
+    sh('s=$(rabbitmqctl -q cluster_status --formatter json 2>/dev/null) && echo "$s" | grep -o "\\"running_nodes\\":\\[[^]]*\\]" | grep -qF "\\"$1\\"" && ' +
+      'echo "$s" | grep -o "\\"$2_nodes\\":\\[[^]]*\\]" | grep -qF "\\"$3\\""',
+      nodeName(seed.name), n.type === "disc" ? "disk" : "ram", nodeName(n.name));
+  phases.push({
+    title: `Join the cluster of ${nodeName(seed.name)}`,
+    oneHostAtATime: true,
+    steps: others.flatMap((n) => [
+      { key: `stop_app:${n.name}`, title: "Stop the RabbitMQ application", host: n.name, argv: ["rabbitmqctl", "stop_app"], check: joined(n) },
+      { key: `reset:${n.name}`, title: "Reset the node", host: n.name, argv: ["rabbitmqctl", "reset"], check: joined(n),
+        destructive: `wipes all data on ${n.name} (queues, messages, users) before it joins` },
+      { key: `join:${n.name}`, title: `Join as a ${n.type} node`, host: n.name,
+        argv: ["rabbitmqctl", "join_cluster", ...(n.type === "ram" ? ["--ram"] : []), nodeName(seed.name)], check: joined(n) },
+      { key: `start_app:${n.name}`, title: "Start the RabbitMQ application", host: n.name,
+        argv: sh("set -e; rabbitmqctl start_app; rabbitmqctl await_startup --timeout 120"), check: joined(n), timeoutMs: 5 * 60_000 },
+    ]),
+  });
+
+  const settings: Step[] = [{
+    key: "cluster_name", title: `Name the cluster ${o.clusterName}`, host: seed.name,
+    argv: ["rabbitmqctl", "set_cluster_name", o.clusterName],
+    check: sh('rabbitmqctl -q cluster_status --formatter json | grep -qF "\\"cluster_name\\":\\"$1\\""', o.clusterName),
+  }];
+  const pol = policyDefinition(o);
+  if (pol) settings.push({
+    key: "policy", title: `Policy ${pol.name} on "${pol.pattern}"`, host: seed.name,
+    argv: ["rabbitmqctl", "set_policy", pol.name, pol.pattern, pol.definition, "--apply-to", "queues"],
+  });
+  if (o.management) {
+    for (const n of nodes) settings.push({
+      key: `management:${n.name}`, title: "Enable the management plugin", host: n.name,
+      argv: ["rabbitmq-plugins", "enable", "rabbitmq_management"],
+      check: sh("rabbitmq-plugins list -e -m | grep -qx rabbitmq_management"),
+    });
+    settings.push({
+      key: "admin_user", title: `Management user ${o.adminUser} (administrator)`, host: seed.name,
+      argv: sh('set -e; p=$(cat); if rabbitmqctl -q list_users | cut -f1 | grep -qxF "$1"; then rabbitmqctl change_password "$1" "$p"; ' +
+        'else rabbitmqctl add_user "$1" "$p"; fi; rabbitmqctl set_user_tags "$1" administrator; rabbitmqctl set_permissions -p / "$1" ".*" ".*" ".*"', o.adminUser),
+      stdin: { secret: "adminPassword" },
+    });
+  }
+  if (o.removeGuest) settings.push({
+    key: "guest", title: "Remove the default guest user", host: seed.name,
+    argv: ["rabbitmqctl", "delete_user", "guest"],
+    check: sh("! rabbitmqctl -q list_users | cut -f1 | grep -qx guest"),
+  });
+  phases.push({ title: "Cluster settings", oneHostAtATime: true, steps: settings });
+
+  const expect: ExpectedCluster = {
+    name: o.clusterName,
+    disc: nodes.filter((n) => n.type === "disc").map((n) => nodeName(n.name)).sort(),
+    ram: nodes.filter((n) => n.type === "ram").map((n) => nodeName(n.name)).sort(),
+  };
+  phases.push({
+    title: "Verify: every node sees the planned cluster",
+    steps: each((n) => [{
+      key: `verify:${n.name}`, title: "cluster_status agrees with the plan", host: n.name,
+      argv: ["rabbitmqctl", "cluster_status", "--formatter", "json"], verify: { kind: "cluster-status", expect },
+    }]),
+  });
+  return { type: "setup", phases };
+}
