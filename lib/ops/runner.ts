@@ -170,9 +170,20 @@ class Runner {
     const pool = sshPool();
     await db().runStep.update({ where: { id: rowId }, data: { status: "running", startedAt: new Date(), finishedAt: null, exitCode: null, stderrTail: null, note: null } });
     try {
+      const checkDone = async () => {
+        if (!s.check) return false;
+        // A check only reads: when the session drops without an exit status, asking again is safe.
+        for (let attempt = 0; ; attempt++) {
+          try {
+            return (await pool.run(t, s.check, { allowFailure: true, timeoutMs: 60_000, signal, secrets: mask })).exitCode === 0;
+          } catch (e) {
+            if (!(e instanceof SshError && e.kind === "protocol") || attempt >= 2) throw e;
+            out.write(s.host, "info", `check interrupted (${e.message}); asking again\n`);
+          }
+        }
+      };
       if (s.check) {
-        const c = await pool.run(t, s.check, { allowFailure: true, timeoutMs: 60_000, signal, secrets: mask });
-        if (c.exitCode === 0) {
+        if (await checkDone()) {
           out.write(s.host, "info", `${s.title}: already done\n`);
           await db().runStep.update({ where: { id: rowId }, data: { status: "skipped", note: "already done", finishedAt: new Date() } });
           return null;
@@ -184,10 +195,19 @@ class Runner {
         stdin = "secret" in s.stdin ? secrets[s.stdin.secret] : s.stdin.text;
         if (stdin === undefined) throw new Error(`the cluster has no ${"secret" in s.stdin ? s.stdin.secret : "input"} yet`);
       }
-      const r = await pool.run(t, s.argv, {
-        stdin, signal, secrets: mask, timeoutMs: s.timeoutMs ?? 5 * 60_000,
-        onOutput: (stream, text) => out.write(s.host, stream, text),
-      });
+      let r;
+      try {
+        r = await pool.run(t, s.argv, {
+          stdin, signal, secrets: mask, timeoutMs: s.timeoutMs ?? 5 * 60_000,
+          onOutput: (stream, text) => out.write(s.host, stream, text),
+        });
+      } catch (e) {
+        // The session ended without telling how the command ended: ask the host whether its effect is there.
+        if (e instanceof SshError && e.kind === "protocol" && s.check && (await checkDone())) {
+          out.write(s.host, "info", `${s.title}: the session dropped, but the check confirms it is done\n`);
+          r = { exitCode: 0, stdout: "", stderr: "", durationMs: 0 };
+        } else throw e;
+      }
       out.flush(s.host);
       if (s.verify?.kind === "cluster-status") {
         const diff = compareWithPlan(parseClusterStatus(r.stdout), s.verify.expect);

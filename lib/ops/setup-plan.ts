@@ -86,18 +86,24 @@ export function planSetup(nodes: NodeSpec[], o: SetupOptions, cookieSha: string)
     });
   }
 
+  // The cookie is written before the install (when the package keeps it, no
+  // restart is needed) and checked again after it: Debian's package may
+  // replace a file it did not create, so the post-install step compares
+  // hashes and rewrites it with the service stopped when they differ.
+  const cookieArgv = sh(
+    'set -e; c=$(cat); f=$1; mkdir -p "$(dirname "$f")"; ' +
+    'if [ -f "$f" ] && [ "$(sha256sum < "$f" | cut -d" " -f1)" = "$2" ]; then ' +
+    '  if id rabbitmq >/dev/null 2>&1; then chown rabbitmq:rabbitmq "$f"; fi; chmod 400 "$f"; exit 0; fi; ' +
+    'was=0; if systemctl is-active --quiet rabbitmq-server; then was=1; systemctl stop rabbitmq-server; fi; ' +
+    '(umask 077; printf "%s" "$c" > "$f.new"); chmod 400 "$f.new"; ' +
+    'if id rabbitmq >/dev/null 2>&1; then chown rabbitmq:rabbitmq "$f.new"; fi; mv -f "$f.new" "$f"; ' +
+    'if [ $was = 1 ]; then systemctl start rabbitmq-server; fi', COOKIE, cookieSha);
+  const cookieOk = '[ "$(sha256sum < "$1" 2>/dev/null | cut -d" " -f1)" = "$2" ]';
   phases.push({
-    title: "Erlang cookie (written before install, so the package keeps it)",
+    title: "Erlang cookie, before install",
     steps: each((n) => [{
-      key: `cookie:${n.name}`, title: "Install the cluster's Erlang cookie (mode 400, owner rabbitmq)", host: n.name,
-      argv: sh(
-        'set -e; c=$(cat); f=$1; mkdir -p "$(dirname "$f")"; was=0; ' +
-        'if systemctl is-active --quiet rabbitmq-server; then was=1; systemctl stop rabbitmq-server; fi; ' +
-        '(umask 077; printf "%s" "$c" > "$f.new"); chmod 400 "$f.new"; ' +
-        'if id rabbitmq >/dev/null 2>&1; then chown rabbitmq:rabbitmq "$f.new"; fi; mv -f "$f.new" "$f"; ' +
-        'if [ $was = 1 ]; then systemctl start rabbitmq-server; fi', COOKIE),
-      stdin: { secret: "cookie" },
-      check: sh('[ "$(sha256sum < "$1" 2>/dev/null | cut -d" " -f1)" = "$2" ]', COOKIE, cookieSha),
+      key: `cookie:${n.name}`, title: "Write the cluster's Erlang cookie (mode 400)", host: n.name,
+      argv: cookieArgv, stdin: { secret: "cookie" }, check: sh(cookieOk, COOKIE, cookieSha),
     }]),
   });
 
@@ -109,13 +115,19 @@ export function planSetup(nodes: NodeSpec[], o: SetupOptions, cookieSha: string)
       {
         key: `install:${n.name}`, title: `apt-get install ${pkgs.length > 1 ? "rabbitmq-server with pinned Erlang" : pkgs[0]}`, host: n.name,
         argv: sh('set -e; apt-get update -q; DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o Dpkg::Options::=--force-confold "$@"', ...pkgs),
-        check: sh('dpkg-query -W -f="\\${Status} \\${Version}" rabbitmq-server 2>/dev/null | grep -q "^install ok installed${1:+ $1}$"', o.rabbitmqVersion ?? ""),
+        // Installed, and at the pinned version when one was chosen.
+        check: sh('s=$(dpkg-query -W -f="\\${Status} \\${Version}" rabbitmq-server 2>/dev/null) || exit 1; case "$s" in "install ok installed $1"*) exit 0;; esac; exit 1', o.rabbitmqVersion ?? ""),
         timeoutMs: 15 * 60_000,
       },
       {
-        key: `start:${n.name}`, title: "Cookie owned by rabbitmq, service enabled and started", host: n.name,
-        argv: sh('set -e; chown rabbitmq:rabbitmq "$1"; chmod 400 "$1"; systemctl enable --now rabbitmq-server; rabbitmqctl await_startup --timeout 120', COOKIE),
-        check: sh('[ "$(stat -c "%a %U" "$1")" = "400 rabbitmq" ] && systemctl is-active --quiet rabbitmq-server && rabbitmqctl -q await_startup --timeout 5', COOKIE),
+        key: `cookie-after:${n.name}`, title: "Same cookie after install (compared by hash), owner rabbitmq, mode 400", host: n.name,
+        argv: cookieArgv, stdin: { secret: "cookie" },
+        check: sh(`${cookieOk} && [ "$(stat -c "%a %U" "$1")" = "400 rabbitmq" ]`, COOKIE, cookieSha),
+      },
+      {
+        key: `start:${n.name}`, title: "Service enabled and running", host: n.name,
+        argv: sh("set -e; systemctl enable --now rabbitmq-server; rabbitmqctl await_startup --timeout 120"),
+        check: sh("systemctl is-enabled --quiet rabbitmq-server && systemctl is-active --quiet rabbitmq-server && rabbitmqctl -q await_startup --timeout 5"),
         timeoutMs: 5 * 60_000,
       },
     ]),

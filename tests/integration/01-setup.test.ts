@@ -1,0 +1,136 @@
+import fs from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sshOk, sshRun } from "@/lab/client";
+import { requireLab } from "../support/lab";
+import { startWarren, type WarrenServer } from "../support/warren-server";
+
+// The setup operation end to end: Warren's API drives fresh lab hosts, and the
+// result is checked on the hosts themselves over SSH, not through Warren.
+const lab = requireLab();
+let warren: WarrenServer;
+const key = fs.readFileSync(lab.privateKeyPath, "utf8");
+const addr = (n: string) => lab.hosts.find((h) => h.name === n)!.address;
+
+type Run = { status: string; error: string | null; steps: { idx: number; key: string; hostName: string; status: string; exitCode: number | null; note: string | null; command: string }[] };
+
+async function addHosts(names: string[]): Promise<Record<string, string>> {
+  const ids: Record<string, string> = {};
+  for (const n of names) {
+    const r = await warren.api<{ host: { id: string } }>("POST", "/hosts", { name: n, address: addr(n), authType: "key", privateKey: key });
+    expect(r.status).toBe(201);
+    ids[n] = r.body.host.id;
+  }
+  return ids;
+}
+
+async function waitFor(runId: string, done: (r: Run) => boolean, timeoutMs = 8 * 60_000): Promise<Run> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await warren.api<{ run: Run }>("GET", `/runs/${runId}`);
+    if (done(r.body.run)) return r.body.run;
+    if (Date.now() > until) throw new Error(`run ${runId} still ${r.body.run.status}: ${JSON.stringify(r.body.run.steps.filter((s) => s.status !== "done"))}`);
+    await new Promise((res) => setTimeout(res, 300));
+  }
+}
+const finished = (r: Run) => ["succeeded", "failed", "cancelled", "interrupted"].includes(r.status);
+
+async function clusterStatus(host: string) {
+  return JSON.parse(await sshOk(lab, host, "rabbitmqctl -q cluster_status --formatter json"));
+}
+
+beforeAll(async () => { warren = await startWarren(3401); }, 120_000);
+afterAll(async () => { await warren?.stop(); });
+
+describe("setup: node1 disc (seed), node2 disc, node3 ram, as in the seeds", () => {
+  const params = { clusterName: "rabbit-prod", ha: { mode: "all" } };
+  let clusterId = "";
+  let runId = "";
+
+  it("previews the plan with its destructive steps, and refuses to start them unconfirmed", async () => {
+    const ids = await addHosts(["node1", "node2", "node3"]);
+    const c = await warren.api<{ cluster: { id: string } }>("POST", "/clusters", { name: "prod", members: [
+      { hostId: ids.node1, role: "rabbitmq", nodeType: "disc", isSeed: true },
+      { hostId: ids.node2, role: "rabbitmq", nodeType: "disc" },
+      { hostId: ids.node3, role: "rabbitmq", nodeType: "ram" },
+    ] });
+    clusterId = c.body.cluster.id;
+    const plan = await warren.api<{ shell: string; destructive: { host: string }[] }>("POST", `/clusters/${clusterId}/plan`, { type: "setup", params });
+    expect(plan.status).toBe(200);
+    expect(plan.body.destructive.map((d) => d.host)).toEqual(["node2", "node3"]);
+    expect(plan.body.shell).toContain("rabbitmqctl join_cluster --ram rabbit@node1");
+    const refused = await warren.api("POST", `/clusters/${clusterId}/operations`, { type: "setup", params });
+    expect(refused.status).toBe(409);
+  });
+
+  it("runs to a verified cluster", async () => {
+    const r = await warren.api<{ runId: string }>("POST", `/clusters/${clusterId}/operations`, { type: "setup", params, confirmDestructive: true });
+    expect(r.status).toBe(202);
+    runId = r.body.runId;
+    const run = await waitFor(runId, finished);
+    expect(run.error).toBeNull();
+    expect(run.status).toBe("succeeded");
+  }, 10 * 60_000);
+
+  it("the hosts agree, checked over SSH: disc node1,node2; ram node3; all running; name; policy; one cookie", async () => {
+    for (const n of ["node1", "node2", "node3"]) {
+      const s = await clusterStatus(n);
+      expect(s.disk_nodes.sort()).toEqual(["rabbit@node1", "rabbit@node2"]);
+      expect(s.ram_nodes).toEqual(["rabbit@node3"]);
+      expect(s.running_nodes.sort()).toEqual(["rabbit@node1", "rabbit@node2", "rabbit@node3"]);
+      expect(s.cluster_name).toBe("rabbit-prod");
+    }
+    expect(await sshOk(lab, "node2", "rabbitmqctl -q list_policies")).toMatch(/ha-all\s+\^\s+queues\s+\{"ha-mode":"all","ha-sync-mode":"automatic"\}/);
+    const cookies = await Promise.all(["node1", "node2", "node3"].map((n) => sshOk(lab, n, "stat -c '%a %U' /var/lib/rabbitmq/.erlang.cookie; sha256sum < /var/lib/rabbitmq/.erlang.cookie")));
+    expect(new Set(cookies).size).toBe(1);
+    expect(cookies[0].split("\n")[0]).toBe("400 rabbitmq");
+    expect(await sshOk(lab, "node1", "rabbitmqctl -q list_users")).not.toMatch(/^guest\b/m);
+  });
+
+  it("the log is stored line by line and can be read from any point", async () => {
+    const all = await warren.api<{ lines: { seq: number; text: string }[]; next: number }>("GET", `/runs/${runId}/log?after=0`);
+    expect(all.body.lines.length).toBeGreaterThan(10);
+    expect(all.body.lines.map((l) => l.seq)).toEqual(all.body.lines.map((_, i) => i + 1));
+    const tail = await warren.api<{ lines: { seq: number }[] }>("GET", `/runs/${runId}/log?after=${all.body.lines.length - 3}`);
+    expect(tail.body.lines.map((l) => l.seq)).toEqual(all.body.lines.slice(-3).map((l) => l.seq));
+    expect(JSON.stringify(all.body)).not.toContain(await sshOk(lab, "node1", "cat /var/lib/rabbitmq/.erlang.cookie"));
+  });
+
+  it("running setup again changes nothing that is in place: every step is checked and skipped", async () => {
+    const r = await warren.api<{ runId: string }>("POST", `/clusters/${clusterId}/operations`, { type: "setup", params, confirmDestructive: true });
+    const run = await waitFor(r.body.runId, finished);
+    expect(run.status).toBe("succeeded");
+    for (const s of run.steps.filter((x) => /^(stop_app|reset|join|start_app|cookie|install):/.test(x.key))) expect(s.status, s.key).toBe("skipped");
+  }, 5 * 60_000);
+});
+
+describe("Warren killed during the join phase", () => {
+  it("shows the run interrupted at the exact step, and resuming finishes the cluster", async () => {
+    const ids = await addHosts(["node4", "node5"]);
+    const c = await warren.api<{ cluster: { id: string } }>("POST", "/clusters", { name: "second", members: [
+      { hostId: ids.node4, role: "rabbitmq", nodeType: "disc", isSeed: true },
+      { hostId: ids.node5, role: "rabbitmq", nodeType: "ram" },
+    ] });
+    const params = { clusterName: "rabbit-second", ha: { mode: "exactly", count: 2 }, management: false };
+    const r = await warren.api<{ runId: string }>("POST", `/clusters/${c.body.cluster.id}/operations`, { type: "setup", params, confirmDestructive: true });
+    const runId = r.body.runId;
+    // Kill as soon as the join phase is under way.
+    await waitFor(runId, (x) => finished(x) || x.steps.some((s) => s.key === "reset:node5" && s.status === "running") || x.steps.some((s) => s.key === "stop_app:node5" && s.status === "done"));
+    await warren.crash();
+    await warren.restart();
+    const after = (await warren.api<{ run: Run }>("GET", `/runs/${runId}`)).body.run;
+    expect(after.status).toBe("interrupted");
+    const stopped = after.steps.find((s) => s.status === "interrupted");
+    expect(stopped?.key).toMatch(/^(stop_app|reset|join|start_app):node5$/);
+    expect(stopped?.note).toMatch(/Warren stopped/);
+    const retry = await warren.api("POST", `/runs/${runId}/retry`);
+    expect(retry.status).toBe(202);
+    const done = await waitFor(runId, finished);
+    expect(done.status).toBe("succeeded");
+    const s = await clusterStatus("node5");
+    expect(s.disk_nodes).toEqual(["rabbit@node4"]);
+    expect(s.ram_nodes).toEqual(["rabbit@node5"]);
+    expect(s.running_nodes.sort()).toEqual(["rabbit@node4", "rabbit@node5"]);
+    expect(s.cluster_name).toBe("rabbit-second");
+    expect((await sshRun(lab, "node4", "rabbitmqctl -q list_policies")).stdout).toContain('"ha-params":2');
+  }, 10 * 60_000);
+});

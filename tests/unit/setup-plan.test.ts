@@ -1,0 +1,109 @@
+import fs from "node:fs";
+import { describe, expect, it } from "vitest";
+import { destructiveSteps, planAsShell } from "@/lib/ops/plan";
+import { hostsBlock, planSetup, SetupOptions, validateTopology, type NodeSpec } from "@/lib/ops/setup-plan";
+import { compareWithPlan, parseClusterStatus } from "@/lib/rabbitmq/cluster-status";
+import { ATTACK_STRINGS } from "../support/attack-strings";
+
+const nodes: NodeSpec[] = [
+  { name: "node1", address: "10.213.77.11", type: "disc", seed: true },
+  { name: "node2", address: "10.213.77.12", type: "disc", seed: false },
+  { name: "node3", address: "10.213.77.13", type: "ram", seed: false },
+];
+const opts = SetupOptions.parse({ clusterName: "rabbit-prod", ha: { mode: "all" } });
+
+describe("planSetup", () => {
+  const plan = planSetup(nodes, opts, "c0ffee");
+
+  it("follows the seeds: hosts, cookie, install, joins one at a time, settings, verify", () => {
+    expect(plan.phases.map((p) => p.title)).toEqual([
+      "Name resolution: a managed block in /etc/hosts", "Erlang cookie, before install", "Install RabbitMQ",
+      "Join the cluster of rabbit@node1", "Cluster settings", "Verify: every node sees the planned cluster",
+    ]);
+    const join = plan.phases[3];
+    expect(join.oneHostAtATime).toBe(true);
+    expect(join.steps.filter((s) => s.argv[0] === "rabbitmqctl").map((s) => `${s.host} ${s.argv.join(" ")}`)).toEqual([
+      "node2 rabbitmqctl stop_app", "node2 rabbitmqctl reset", "node2 rabbitmqctl join_cluster rabbit@node1",
+      "node3 rabbitmqctl stop_app", "node3 rabbitmqctl reset", "node3 rabbitmqctl join_cluster --ram rabbit@node1",
+    ]);
+  });
+
+  it("calls out the resets as destructive, and nothing else", () => {
+    expect(destructiveSteps(plan).map((s) => `${s.host}:${s.argv[1]}`)).toEqual(["node2:reset", "node3:reset"]);
+  });
+
+  it("gives every state-changing step a check, so resuming never repeats done work", () => {
+    const unchecked = plan.phases.flatMap((p) => p.steps).filter((s) => !s.check && !s.verify).map((s) => s.key);
+    // set_policy and the admin user are idempotent by themselves.
+    expect(unchecked).toEqual(["policy", "admin_user"]);
+  });
+
+  it("never puts the cookie or the admin password in a command", () => {
+    const secretSteps = plan.phases.flatMap((p) => p.steps).filter((s) => s.stdin && "secret" in s.stdin);
+    expect(secretSteps.map((s) => s.key)).toEqual(["cookie:node1", "cookie:node2", "cookie:node3", "cookie-after:node1", "cookie-after:node2", "cookie-after:node3", "admin_user"]);
+    expect(planAsShell(plan)).toContain('"${COOKIE}"');
+  });
+
+  it("uses the mirrored-queue policy the operator chose", () => {
+    const p2 = planSetup(nodes, SetupOptions.parse({ clusterName: "x", ha: { mode: "exactly", count: 2 } }), "c");
+    expect(p2.phases[4].steps.find((s) => s.key === "policy")!.argv).toEqual(
+      ["rabbitmqctl", "set_policy", "ha-exactly", "^", '{"ha-mode":"exactly","ha-params":2,"ha-sync-mode":"automatic"}', "--apply-to", "queues"]);
+    const q = planSetup(nodes, SetupOptions.parse({ clusterName: "x", ha: { mode: "quorum" } }), "c");
+    expect(q.phases[4].steps.some((s) => s.key === "policy")).toBe(false);
+  });
+
+  it("pins RabbitMQ and every Erlang package when versions are chosen", () => {
+    const p = planSetup(nodes, SetupOptions.parse({ clusterName: "x", ha: { mode: "all" }, erlangVersion: "1:25.2.3+dfsg-1+deb12u1" }), "c");
+    const argv = p.phases[2].steps[0].argv;
+    expect(argv).toContain("erlang-base=1:25.2.3+dfsg-1+deb12u1");
+    expect(argv.filter((a) => a.startsWith("erlang-")).length).toBe(17);
+  });
+
+  it("leaves /etc/hosts alone when the operator declines", () => {
+    const p = planSetup(nodes, { ...opts, manageHostsFile: false }, "c");
+    expect(p.phases[0].title).toBe("Erlang cookie, before install");
+  });
+
+  it("writes a hosts block tagged by its content", () => {
+    expect(hostsBlock(nodes)).toMatch(/^# BEGIN warren [0-9a-f]{12}\n10\.213\.77\.11\tnode1\n10\.213\.77\.12\tnode2\n10\.213\.77\.13\tnode3\n# END warren$/);
+  });
+
+  it("refuses topologies without a disc node or with a ram seed", () => {
+    expect(validateTopology(nodes.map((n) => ({ ...n, type: "ram" as const })))).toContain("At least one node must be a disc node");
+    expect(() => planSetup([{ ...nodes[2], seed: true }, { ...nodes[0], seed: false }], opts, "c")).toThrow(/seed node must be a disc/);
+  });
+
+  it("rejects shell metacharacters in every free-text option", () => {
+    for (const a of ATTACK_STRINGS.filter((x) => /[^A-Za-z0-9_.@-]/.test(x) || x === "")) {
+      expect(SetupOptions.safeParse({ clusterName: a, ha: { mode: "all" } }).success, JSON.stringify(a)).toBe(false);
+      expect(SetupOptions.safeParse({ clusterName: "x", ha: { mode: "all" }, adminUser: a }).success, JSON.stringify(a)).toBe(false);
+    }
+  });
+});
+
+describe("parseClusterStatus", () => {
+  // Captured from lab node2 after Warren set up node1+node2 disc, node3 ram (RabbitMQ 3.10.8).
+  const real = fs.readFileSync(`${__dirname}/../fixtures/cluster-status-3.10-disc2-ram1.json`, "utf8");
+
+  it("reads a real 3.10 cluster", () => {
+    const s = parseClusterStatus(real);
+    expect(s).toMatchObject({ clusterName: "rabbit-prod", diskNodes: ["rabbit@node1", "rabbit@node2"], ramNodes: ["rabbit@node3"] });
+    expect(s.runningNodes).toEqual(["rabbit@node1", "rabbit@node2", "rabbit@node3"]);
+    expect(s.versions["rabbit@node1"].rabbitmq).toBe("3.10.8");
+    expect(compareWithPlan(s, { name: "rabbit-prod", disc: ["rabbit@node1", "rabbit@node2"], ram: ["rabbit@node3"] })).toEqual([]);
+  });
+
+  it("says what differs", () => {
+    const s = parseClusterStatus(real);
+    const d = compareWithPlan(s, { name: "other", disc: ["rabbit@node1"], ram: ["rabbit@node2", "rabbit@node3"] });
+    expect(d.join("\n")).toMatch(/cluster name is rabbit-prod, planned other/);
+    expect(d.join("\n")).toMatch(/disc nodes are/);
+  });
+
+  it("strips 3.10's ANSI colours and tolerates keys it does not know", () => {
+    const j = JSON.parse(real);
+    j.maintenance_status = { "rabbit@node1": "\u001b[1mmarked for maintenance\u001b[0m" };
+    j.cluster_tags = { a: "b" };
+    expect(parseClusterStatus(JSON.stringify(j)).maintenance["rabbit@node1"]).toBe("marked for maintenance");
+  });
+});
