@@ -36,6 +36,10 @@ else
   node -e "require('fs').writeFileSync('$R/integration.json',JSON.stringify({testResults:[{name:'lab',status:'failed',message:'lab up failed',assertionResults:[]}]}))"
 fi
 
+phase "fresh lab hosts for the browser tests"
+# The integration suite left RabbitMQ clusters behind; the wizard test starts from clean hosts.
+bash lab/lab.sh down --quiet && bash lab/lab.sh up --hosts 5 >>"$R/lab-up.log" 2>&1 || tail -20 "$R/lab-up.log"
+
 phase "browser tests (Playwright, Chromium)"
 PW_JSON="$R/playwright.json" npx --no-install playwright test
 

@@ -1,10 +1,15 @@
 "use client";
+import { useEffect } from "react";
+import { useRouter } from "next/navigation";
 import { useFormAction } from "@/components/ui/use-form-action";
 import { addCluster } from "@/lib/actions/clusters";
 import { Button, Field, Input, Select, StatusLine } from "@/components/ui";
 
 export function CreateClusterForm({ hosts }: { hosts: { id: string; name: string; address: string }[] }) {
   const { state, pending, formRef, onSubmit, fieldErrors: fe } = useFormAction(addCluster);
+  const router = useRouter();
+  // Next step of the wizard: the new cluster's page, where setup starts.
+  useEffect(() => { if (state?.ok && state.id) router.push(`/clusters/${state.id}`); }, [state, router]);
   if (hosts.length === 0) return <p className="text-sm text-slate-600">Add hosts first.</p>;
   return (
     <form ref={formRef} onSubmit={onSubmit} className="flex flex-col gap-3">

@@ -60,6 +60,12 @@ export const openApiDocument = {
         requestBody: { required: true, content: { "application/json": { schema: { type: "object", properties: { type: { type: "string", enum: ["setup"] }, params: { $ref: "#/components/schemas/SetupOptions" } }, required: ["type", "params"] } } } },
         responses: { "200": ok("the plan"), "400": errorResponse, ...common } },
     },
+    "/clusters/{id}/preflight": {
+      parameters: idParam,
+      post: { summary: "Pre-flight checks before setup (operator): SSH, sudo, OS, package manager, name resolution, disk, memory, clock, existing data, ports. Read-only.",
+        requestBody: { required: true, content: { "application/json": { schema: { type: "object", properties: { params: { $ref: "#/components/schemas/SetupOptions" } }, required: ["params"] } } } },
+        responses: { "200": ok("{ ok, findings: [{ host, check, level, message, fix }] }"), ...common } },
+    },
     "/clusters/{id}/operations": {
       parameters: idParam,
       get: { summary: "The cluster's runs, newest first (viewer)", responses: { "200": ok("runs"), ...common } },

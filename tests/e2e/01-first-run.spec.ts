@@ -20,20 +20,20 @@ test("first visit creates the admin, who logs in and adds a host with a private 
   await login(page, ADMIN);
   await page.getByRole("link", { name: "Hosts", exact: true }).click();
   const { privateKey } = makeKey();
-  await page.getByLabel("Name").fill("node1");
-  await page.getByLabel("Address").fill("10.213.77.11");
+  await page.getByLabel("Name").fill("web1");
+  await page.getByLabel("Address").fill("192.0.2.10");
   await page.getByLabel("Private key", { exact: true }).fill(privateKey);
   await page.getByRole("button", { name: "Add host" }).click();
-  await expect(page.getByRole("status")).toContainText("Added node1");
-  await expect(page.getByTestId("host-row-node1")).toContainText("10.213.77.11:22");
+  await expect(page.getByRole("status")).toContainText("Added web1");
+  await expect(page.getByTestId("host-row-web1")).toContainText("192.0.2.10:22");
 
   // Validation messages appear next to the fields.
-  await page.getByLabel("Name").fill("node1");
+  await page.getByLabel("Name").fill("web1");
   await page.getByLabel("Address").fill("10.0.0.999");
   await page.getByLabel("Private key", { exact: true }).fill(privateKey);
   await page.getByRole("button", { name: "Add host" }).click();
   await expect(page.locator("#address-error")).toContainText("Not a valid IP address or hostname");
-  await page.getByLabel("Address").fill("10.213.77.11");
+  await page.getByLabel("Address").fill("192.0.2.10");
   await page.getByRole("button", { name: "Add host" }).click();
   await expect(page.locator("#address-error, #name-error").first()).toContainText(/already has this/);
 });
@@ -51,7 +51,7 @@ test("admin creates a viewer", async ({ page }) => {
 test("a viewer sees hosts but no add or delete controls", async ({ page }) => {
   await login(page, VIEWER);
   await page.goto("/hosts");
-  await expect(page.getByTestId("host-row-node1")).toBeVisible();
+  await expect(page.getByTestId("host-row-web1")).toBeVisible();
   await expect(page.getByRole("button", { name: "Add host" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: /Delete/ })).toHaveCount(0);
   await page.goto("/admin/users");
@@ -74,18 +74,18 @@ test("the server actions refuse a viewer even when the form is on screen", async
 
   const { privateKey } = makeKey();
   await page.getByLabel("Name").fill("sneaky");
-  await page.getByLabel("Address").fill("10.213.77.99");
+  await page.getByLabel("Address").fill("192.0.2.99");
   await page.getByLabel("Private key", { exact: true }).fill(privateKey);
   await page.getByRole("button", { name: "Add host" }).click();
   await expect(page.getByRole("status")).toContainText("Forbidden: this needs the operator role");
 
   page.once("dialog", (d) => d.accept());
-  await page.getByRole("button", { name: "Delete node1" }).click();
+  await page.getByRole("button", { name: "Delete web1" }).click();
   await expect(page.getByRole("alert").filter({ hasText: "Forbidden" })).toBeVisible();
 
-  // Nothing changed: node1 is still there, sneaky was never added.
+  // Nothing changed: web1 is still there, sneaky was never added.
   await page.reload();
-  await expect(page.getByTestId("host-row-node1")).toBeVisible();
+  await expect(page.getByTestId("host-row-web1")).toBeVisible();
   await expect(page.getByTestId("host-row-sneaky")).toHaveCount(0);
 });
 

@@ -103,6 +103,25 @@ describe("setup: node1 disc (seed), node2 disc, node3 ram, as in the seeds", () 
   }, 5 * 60_000);
 });
 
+describe("injection through the wizard's free-text values", () => {
+  it("a hostile policy pattern reaches RabbitMQ literally (through Debian's re-quoting wrapper) and runs nothing", async () => {
+    const MARK = "/tmp/warren-pwned";
+    // A valid regular expression full of shell syntax.
+    const pattern = `x'; touch ${MARK} #\`touch ${MARK}\`$(touch ${MARK})"; touch ${MARK}; echo "`;
+    const clusters = (await warren.api<{ clusters: { id: string; name: string }[] }>("GET", "/clusters")).body.clusters;
+    const prod = clusters.find((c) => c.name === "prod")!;
+    const r = await warren.api<{ runId: string }>("POST", `/clusters/${prod.id}/operations`, { type: "setup", params: { clusterName: "rabbit-prod", ha: { mode: "all", pattern } }, confirmDestructive: true });
+    expect(r.status).toBe(202);
+    const run = await waitFor(r.body.runId, finished);
+    expect(run.status).toBe("succeeded");
+    const policies = await sshOk(lab, "node1", "rabbitmqctl -q list_policies --formatter json");
+    expect(JSON.parse(policies).find((p: { name: string }) => p.name === "ha-all").pattern).toBe(pattern);
+    for (const n of ["node1", "node2", "node3"]) expect((await sshRun(lab, n, `test -e ${MARK}`)).code, n).toBe(1);
+    const rejected = await warren.api("POST", `/clusters/${prod.id}/plan`, { type: "setup", params: { clusterName: "$(touch /tmp/warren-pwned)", ha: { mode: "all" } } });
+    expect(rejected.status).toBe(400);
+  }, 5 * 60_000);
+});
+
 describe("Warren killed during the join phase", () => {
   it("shows the run interrupted at the exact step, and resuming finishes the cluster", async () => {
     const ids = await addHosts(["node4", "node5"]);
