@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# npm run bench -- <name>: runs bench/<name>.ts. Benchmarks that need hosts bring the lab up.
+# npm run bench -- <name>: runs bench/<name>.ts on a fresh lab.
 # Each prints its figures and, as its last line, one JSON object of them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +9,10 @@ if [ -z "$name" ] || [ ! -f "bench/$name.ts" ]; then
   exit 2
 fi
 export NEXT_TELEMETRY_DISABLED=1
+# A benchmark declares the hosts it needs in a line "// lab-hosts: N".
+hosts=$(sed -n 's|^// lab-hosts: \([0-9]*\)$|\1|p' "bench/$name.ts"); hosts=${hosts:-3}
 SKIP_BUILD=1 bash scripts/setup-machine.sh >&2
-bash lab/lab.sh up --hosts "${BENCH_HOSTS:-3}" >/dev/null
+[ -d .next ] || npx --no-install next build >&2
+bash lab/lab.sh down --quiet
+bash lab/lab.sh up --hosts "$hosts" >/dev/null
 exec npx --no-install tsx --conditions=react-server "bench/$name.ts"

@@ -1,3 +1,4 @@
+// lab-hosts: 3
 // How long 60 short commands on 3 hosts take through Warren's SSH layer
 // (one pooled connection per host, hosts in parallel), against a baseline of the
 // seeds' way: one `ssh` process (a new connection) per command, one after another.

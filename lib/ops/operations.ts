@@ -1,12 +1,12 @@
 import "server-only";
-import { randomBytes, randomInt } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { db } from "@/lib/db";
 import { secretBox } from "@/lib/crypto/keys";
 import { commandLine } from "@/lib/ssh/quote";
 import type { Principal } from "@/lib/auth/principal";
 import { audit } from "@/lib/audit";
 import { destructiveSteps, planAsShell, type Plan } from "./plan";
-import { cookieHash, planSetup, SetupOptions, validateTopology, type NodeSpec } from "./setup-plan";
+import { cookieHash, newErlangCookie, planSetup, SetupOptions, validateTopology, type NodeSpec } from "./setup-plan";
 import { ACTIVE, runner } from "./runner";
 
 export class OperationError extends Error {
@@ -27,14 +27,12 @@ async function clusterNodes(clusterId: string): Promise<{ cluster: { id: string;
   return { cluster: c, nodes };
 }
 
-/** Erlang's own cookies are 20 upper-case letters. */
-const newCookie = () => Array.from({ length: 20 }, () => String.fromCharCode(65 + randomInt(26))).join("");
 
 async function ensureClusterSecrets(clusterId: string) {
   const c = await db().cluster.findUniqueOrThrow({ where: { id: clusterId } });
   const box = secretBox();
   const data: { cookieEnc?: string; adminPassEnc?: string } = {};
-  if (!c.cookieEnc) data.cookieEnc = box.seal(newCookie(), "cluster:cookie");
+  if (!c.cookieEnc) data.cookieEnc = box.seal(newErlangCookie(), "cluster:cookie");
   if (!c.adminPassEnc) data.adminPassEnc = box.seal(randomBytes(18).toString("base64url"), "cluster:admin-password");
   const updated = Object.keys(data).length ? await db().cluster.update({ where: { id: clusterId }, data }) : c;
   return { cookie: box.open(updated.cookieEnc!, "cluster:cookie") };

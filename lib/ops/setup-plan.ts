@@ -1,6 +1,6 @@
 // The seeds' procedure as a pure planner: from the cluster's members and the
 // operator's options to a plan. No I/O here.
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { ExpectedCluster, Phase, Plan, Step } from "./plan";
 
@@ -38,6 +38,15 @@ export function hostsBlock(nodes: NodeSpec[]): string {
   const lines = nodes.map((n) => `${n.address}\t${n.name}`);
   const tag = createHash("sha256").update(lines.join("\n")).digest("hex").slice(0, 12);
   return [`# BEGIN warren ${tag}`, ...lines, "# END warren"].join("\n");
+}
+
+/**
+ * 256 random bits. Not Erlang's own 20-upper-case-letter form: Debian's
+ * rabbitmq-server postinst replaces a cookie matching ^[A-Z]{20}$ as weak,
+ * which would undo the cookie written before the install.
+ */
+export function newErlangCookie(): string {
+  return randomBytes(32).toString("base64url");
 }
 
 export function cookieHash(cookie: string): string {

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { destructiveSteps, planAsShell } from "@/lib/ops/plan";
-import { hostsBlock, planSetup, SetupOptions, validateTopology, type NodeSpec } from "@/lib/ops/setup-plan";
+import { hostsBlock, newErlangCookie, planSetup, SetupOptions, validateTopology, type NodeSpec } from "@/lib/ops/setup-plan";
 import { compareWithPlan, parseClusterStatus } from "@/lib/rabbitmq/cluster-status";
 import { ATTACK_STRINGS } from "../support/attack-strings";
 
@@ -78,6 +78,15 @@ describe("planSetup", () => {
       expect(SetupOptions.safeParse({ clusterName: a, ha: { mode: "all" } }).success, JSON.stringify(a)).toBe(false);
       expect(SetupOptions.safeParse({ clusterName: "x", ha: { mode: "all" }, adminUser: a }).success, JSON.stringify(a)).toBe(false);
     }
+  });
+});
+
+describe("newErlangCookie", () => {
+  it("is strong, uses only characters Erlang accepts, and is not the form Debian's postinst replaces", () => {
+    const c = newErlangCookie();
+    expect(c).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(c).not.toMatch(/^[A-Z]{20}$/);
+    expect(newErlangCookie()).not.toBe(c);
   });
 });
 
