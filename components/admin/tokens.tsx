@@ -1,7 +1,6 @@
 "use client";
-import { useTransition } from "react";
 import { useFormAction } from "@/components/ui/use-form-action";
-import { useRouter } from "next/navigation";
+import { ConfirmButton } from "@/components/ui/confirm-button";
 import { addToken, revokeToken } from "@/lib/actions/admin";
 import { Button, Field, Input, Select, StatusLine } from "@/components/ui";
 
@@ -22,12 +21,5 @@ export function AddTokenForm() {
 }
 
 export function RevokeTokenButton({ id, name }: { id: string; name: string }) {
-  const [pending, start] = useTransition();
-  const router = useRouter();
-  return (
-    <Button variant="secondary" disabled={pending} onClick={() => {
-      if (!confirm(`Revoke token ${name}? Clients using it stop working at once.`)) return;
-      start(async () => { await revokeToken(id); router.refresh(); });
-    }}>Revoke</Button>
-  );
+  return <ConfirmButton question={`Revoke token ${name}? Clients using it stop working at once.`} action={() => revokeToken(id)}>Revoke</ConfirmButton>;
 }

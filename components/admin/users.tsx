@@ -1,7 +1,6 @@
 "use client";
-import { useState, useTransition } from "react";
 import { useFormAction } from "@/components/ui/use-form-action";
-import { useRouter } from "next/navigation";
+import { ConfirmButton } from "@/components/ui/confirm-button";
 import { addUser, removeUser } from "@/lib/actions/admin";
 import { Button, Field, Input, Select, StatusLine } from "@/components/ui";
 
@@ -24,16 +23,5 @@ export function AddUserForm() {
 }
 
 export function DeleteUserButton({ id, name }: { id: string; name: string }) {
-  const [pending, start] = useTransition();
-  const [msg, setMsg] = useState<string | null>(null);
-  const router = useRouter();
-  return (
-    <span className="inline-flex items-center gap-2">
-      {msg && <span role="alert" className="text-xs text-red-700">{msg}</span>}
-      <Button variant="secondary" disabled={pending} onClick={() => {
-        if (!confirm(`Delete user ${name}?`)) return;
-        start(async () => { const r = await removeUser(id); if (!r.ok) setMsg(r.message); else router.refresh(); });
-      }}>Delete</Button>
-    </span>
-  );
+  return <ConfirmButton question={`Delete user ${name}?`} action={() => removeUser(id)}>Delete</ConfirmButton>;
 }
