@@ -5,7 +5,7 @@ import { ForbiddenError, UnauthenticatedError } from "@/lib/auth/guard";
 import { DuplicateError, HostInUseError } from "@/lib/inventory/hosts";
 import { UnknownHostError } from "@/lib/inventory/clusters";
 import { LastAdminError } from "@/lib/auth/users";
-import { SshError } from "@/lib/ssh";
+import { SshError, isSshError } from "@/lib/ssh";
 import { logError } from "@/lib/log";
 import { OperationError } from "@/lib/ops/operations";
 
@@ -30,7 +30,7 @@ export function publicError(e: unknown): PublicError {
     const status = { "not-found": 404, busy: 409, confirm: 409, invalid: 400, state: 409 }[e.code];
     return { status, code: e.code, message: e.message, details: e.details };
   }
-  if (e instanceof SshError) return { status: 502, code: `ssh-${e.kind}`, message: e.message };
+  if (isSshError(e)) return { status: 502, code: `ssh-${e.kind}`, message: e.message };
   const ref = logError("request failed", e);
   return { status: 500, code: "internal", message: `Something went wrong on the server (reference ${ref})` };
 }

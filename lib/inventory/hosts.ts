@@ -2,7 +2,7 @@ import "server-only";
 import { db } from "@/lib/db";
 import { secretBox } from "@/lib/crypto/keys";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { SshPool, SshError, PROBE_SCRIPT, parseProbe, type ProbeFacts, type SshTarget } from "@/lib/ssh";
+import { SshPool, SshError, isSshError, PROBE_SCRIPT, parseProbe, type ProbeFacts, type SshTarget } from "@/lib/ssh";
 import type { HostInput } from "./schemas";
 
 // Columns that may leave the server. Secrets are never selected for views.
@@ -129,7 +129,7 @@ export async function testConnection(id: string): Promise<ConnectionReport> {
     const after = await getHost(id);
     return { ok: true, connectMs: c.ms, commandMs: r.durationMs, fingerprint: after?.hostKeyFingerprint, facts: parseProbe(r.stdout) };
   } catch (e) {
-    if (e instanceof SshError) return { ok: false, error: e.toJSON(), fingerprint: target.pinnedFingerprint };
+    if (isSshError(e)) return { ok: false, error: e.toJSON(), fingerprint: target.pinnedFingerprint };
     throw e;
   }
 }

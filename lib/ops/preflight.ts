@@ -3,7 +3,7 @@ import { db } from "@/lib/db";
 import { audit } from "@/lib/audit";
 import type { Principal } from "@/lib/auth/principal";
 import { sshPool, sshTarget } from "@/lib/inventory/hosts";
-import { SshError } from "@/lib/ssh";
+import { SshError, isSshError } from "@/lib/ssh";
 import { evaluate, FACTS_SCRIPT, parseFacts, type Finding, type NodeFacts } from "./preflight-eval";
 import { SetupOptions } from "./setup-plan";
 import { OperationError } from "./operations";
@@ -20,10 +20,12 @@ export async function runPreflight(clusterId: string, params: unknown, who: Prin
   await Promise.all(nodes.map(async (n) => {
     try {
       const peers = nodes.filter((p) => p.name !== n.name).map((p) => `${p.name}=${p.address}`);
+      // Fresh connections: pre-flight must see the network as it is now, not a pooled socket.
+      sshPool().drop(n.id);
       const r = await sshPool().run(await sshTarget(n.id), ["bash", "-c", FACTS_SCRIPT, "preflight", ...peers], { timeoutMs: 45_000 });
       facts[n.name] = parseFacts(r.stdout);
     } catch (e) {
-      facts[n.name] = { error: e instanceof SshError ? e.message : "could not read the host's facts" };
+      facts[n.name] = { error: isSshError(e) ? e.message : `could not read the host's facts (${e instanceof Error ? e.message : String(e)})` };
     }
   }));
   const findings = evaluate(nodes, facts, { manageHostsFile: options.manageHostsFile, now: Date.now() });

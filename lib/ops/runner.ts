@@ -7,7 +7,7 @@ import "server-only";
 import { db } from "@/lib/db";
 import { secretBox } from "@/lib/crypto/keys";
 import { sshPool, sshTarget } from "@/lib/inventory/hosts";
-import { SshError, type SshTarget } from "@/lib/ssh";
+import { SshError, isSshError, type SshTarget } from "@/lib/ssh";
 import { compareWithPlan, parseClusterStatus } from "@/lib/rabbitmq/cluster-status";
 import { logError } from "@/lib/log";
 import type { Plan, SecretRef, Step } from "./plan";
@@ -159,7 +159,7 @@ class Runner {
     } catch (e) {
       await out.done();
       const ref = logError("run failed", e);
-      await db().run.update({ where: { id: runId }, data: { status: "failed", finishedAt: new Date(), error: e instanceof Error && !(e instanceof SshError) ? `${e.message} (ref ${ref})` : `internal error (ref ${ref})` } });
+      await db().run.update({ where: { id: runId }, data: { status: "failed", finishedAt: new Date(), error: e instanceof Error && !(isSshError(e)) ? `${e.message} (ref ${ref})` : `internal error (ref ${ref})` } });
     } finally {
       this.active.delete(runId);
     }
@@ -177,7 +177,7 @@ class Runner {
           try {
             return (await pool.run(t, s.check, { allowFailure: true, timeoutMs: 60_000, signal, secrets: mask })).exitCode === 0;
           } catch (e) {
-            if (!(e instanceof SshError && e.kind === "protocol") || attempt >= 2) throw e;
+            if (!(isSshError(e) && e.kind === "protocol") || attempt >= 2) throw e;
             out.write(s.host, "info", `check interrupted (${e.message}); asking again\n`);
           }
         }
@@ -203,7 +203,7 @@ class Runner {
         });
       } catch (e) {
         // The session ended without telling how the command ended: ask the host whether its effect is there.
-        if (e instanceof SshError && e.kind === "protocol" && s.check && (await checkDone())) {
+        if (isSshError(e) && e.kind === "protocol" && s.check && (await checkDone())) {
           out.write(s.host, "info", `${s.title}: the session dropped, but the check confirms it is done\n`);
           r = { exitCode: 0, stdout: "", stderr: "", durationMs: 0 };
         } else throw e;
@@ -220,7 +220,7 @@ class Runner {
       return null;
     } catch (e) {
       out.flush(s.host);
-      const ssh = e instanceof SshError ? e : null;
+      const ssh = isSshError(e) ? e : null;
       const msg = ssh ? ssh.message : e instanceof Error ? e.message : String(e);
       const status = ssh?.kind === "aborted" ? "cancelled" : "failed";
       await db().runStep.update({ where: { id: rowId }, data: { status, exitCode: ssh?.exitCode ?? null, stderrTail: ssh?.stderrTail ?? null, note: msg, finishedAt: new Date() } });

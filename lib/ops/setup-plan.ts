@@ -31,7 +31,20 @@ export const ERLANG_PACKAGES = [
 ];
 
 const COOKIE = "/var/lib/rabbitmq/.erlang.cookie";
-const sh = (script: string, ...args: string[]) => ["sh", "-c", script, "sh", ...args];
+
+// Debian's /usr/sbin/rabbitmqctl (and rabbitmq-plugins) re-assemble their
+// arguments into a string for `su -c`, escaping only double quotes: backticks
+// and $( ) in any argument run as the rabbitmq user. Warren calls the real CLI
+// with an argument vector instead, as the wrapper would: user rabbitmq, HOME
+// and working directory /var/lib/rabbitmq.
+const RMQ_BIN = "/usr/lib/rabbitmq/bin";
+export const rabbitmqctl = (...args: string[]) => ["runuser", "-u", "rabbitmq", "--", "env", "-C", "/var/lib/rabbitmq", "HOME=/var/lib/rabbitmq", `${RMQ_BIN}/rabbitmqctl`, ...args];
+const rabbitmqPlugins = (...args: string[]) => ["runuser", "-u", "rabbitmq", "--", "env", "-C", "/var/lib/rabbitmq", "HOME=/var/lib/rabbitmq", `${RMQ_BIN}/rabbitmq-plugins`, ...args];
+// The same for scripts: shell functions shadow the wrappers on PATH.
+const SHELL_CLI =
+  `rabbitmqctl() { runuser -u rabbitmq -- env -C /var/lib/rabbitmq HOME=/var/lib/rabbitmq ${RMQ_BIN}/rabbitmqctl "$@"; }; ` +
+  `rabbitmq_plugins() { runuser -u rabbitmq -- env -C /var/lib/rabbitmq HOME=/var/lib/rabbitmq ${RMQ_BIN}/rabbitmq-plugins "$@"; }; `;
+const sh = (script: string, ...args: string[]) => ["sh", "-c", /rabbitmq/.test(script) ? SHELL_CLI + script.replaceAll("rabbitmq-plugins ", "rabbitmq_plugins ") : script, "sh", ...args];
 export const nodeName = (host: string) => `rabbit@${host}`;
 
 export function hostsBlock(nodes: NodeSpec[]): string {
@@ -151,11 +164,11 @@ export function planSetup(nodes: NodeSpec[], o: SetupOptions, cookieSha: string)
     title: `Join the cluster of ${nodeName(seed.name)}`,
     oneHostAtATime: true,
     steps: others.flatMap((n) => [
-      { key: `stop_app:${n.name}`, title: "Stop the RabbitMQ application", host: n.name, argv: ["rabbitmqctl", "stop_app"], check: joined(n) },
-      { key: `reset:${n.name}`, title: "Reset the node", host: n.name, argv: ["rabbitmqctl", "reset"], check: joined(n),
+      { key: `stop_app:${n.name}`, title: "Stop the RabbitMQ application", host: n.name, argv: rabbitmqctl("stop_app"), check: joined(n) },
+      { key: `reset:${n.name}`, title: "Reset the node", host: n.name, argv: rabbitmqctl("reset"), check: joined(n),
         destructive: `wipes all data on ${n.name} (queues, messages, users) before it joins` },
       { key: `join:${n.name}`, title: `Join as a ${n.type} node`, host: n.name,
-        argv: ["rabbitmqctl", "join_cluster", ...(n.type === "ram" ? ["--ram"] : []), nodeName(seed.name)], check: joined(n) },
+        argv: rabbitmqctl("join_cluster", ...(n.type === "ram" ? ["--ram"] : []), nodeName(seed.name)), check: joined(n) },
       { key: `start_app:${n.name}`, title: "Start the RabbitMQ application", host: n.name,
         argv: sh("set -e; rabbitmqctl start_app; rabbitmqctl await_startup --timeout 120"), check: joined(n), timeoutMs: 5 * 60_000 },
     ]),
@@ -163,18 +176,18 @@ export function planSetup(nodes: NodeSpec[], o: SetupOptions, cookieSha: string)
 
   const settings: Step[] = [{
     key: "cluster_name", title: `Name the cluster ${o.clusterName}`, host: seed.name,
-    argv: ["rabbitmqctl", "set_cluster_name", o.clusterName],
+    argv: rabbitmqctl("set_cluster_name", o.clusterName),
     check: sh('rabbitmqctl -q cluster_status --formatter json | grep -qF "\\"cluster_name\\":\\"$1\\""', o.clusterName),
   }];
   const pol = policyDefinition(o);
   if (pol) settings.push({
     key: "policy", title: `Policy ${pol.name} on "${pol.pattern}"`, host: seed.name,
-    argv: ["rabbitmqctl", "set_policy", pol.name, pol.pattern, pol.definition, "--apply-to", "queues"],
+    argv: rabbitmqctl("set_policy", pol.name, pol.pattern, pol.definition, "--apply-to", "queues"),
   });
   if (o.management) {
     for (const n of nodes) settings.push({
       key: `management:${n.name}`, title: "Enable the management plugin", host: n.name,
-      argv: ["rabbitmq-plugins", "enable", "rabbitmq_management"],
+      argv: rabbitmqPlugins("enable", "rabbitmq_management"),
       check: sh("rabbitmq-plugins list -e -m | grep -qx rabbitmq_management"),
     });
     settings.push({
@@ -186,7 +199,7 @@ export function planSetup(nodes: NodeSpec[], o: SetupOptions, cookieSha: string)
   }
   if (o.removeGuest) settings.push({
     key: "guest", title: "Remove the default guest user", host: seed.name,
-    argv: ["rabbitmqctl", "delete_user", "guest"],
+    argv: rabbitmqctl("delete_user", "guest"),
     check: sh("! rabbitmqctl -q list_users | cut -f1 | grep -qx guest"),
   });
   phases.push({ title: "Cluster settings", oneHostAtATime: true, steps: settings });
@@ -200,7 +213,7 @@ export function planSetup(nodes: NodeSpec[], o: SetupOptions, cookieSha: string)
     title: "Verify: every node sees the planned cluster",
     steps: each((n) => [{
       key: `verify:${n.name}`, title: "cluster_status agrees with the plan", host: n.name,
-      argv: ["rabbitmqctl", "cluster_status", "--formatter", "json"], verify: { kind: "cluster-status", expect },
+      argv: rabbitmqctl("cluster_status", "--formatter", "json"), verify: { kind: "cluster-status", expect },
     }]),
   });
   return { type: "setup", phases };

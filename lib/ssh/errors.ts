@@ -54,3 +54,12 @@ export class SshError extends Error {
     };
   }
 }
+
+/**
+ * Next.js bundles instrumentation and route handlers separately, so one process
+ * can hold two copies of this class while sharing the pool on globalThis:
+ * recognise the error by shape, never with instanceof.
+ */
+export function isSshError(e: unknown): e is SshError {
+  return e instanceof Error && e.name === "SshError" && typeof (e as { kind?: unknown }).kind === "string";
+}

@@ -1,5 +1,5 @@
 export { SshPool } from "./client";
-export { SshError, type SshErrorKind } from "./errors";
+export { SshError, isSshError, type SshErrorKind } from "./errors";
 export { fingerprint } from "./fingerprint";
 export { commandLine, quoteArg, maskSecrets } from "./quote";
 export { PROBE_SCRIPT, parseProbe, type ProbeFacts } from "./probe";

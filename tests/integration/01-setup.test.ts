@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sshOk, sshRun } from "@/lab/client";
+import { labCommand, sshOk, sshRun } from "@/lab/client";
 import { requireLab } from "../support/lab";
 import { startWarren, type WarrenServer } from "../support/warren-server";
 
@@ -120,6 +120,29 @@ describe("injection through the wizard's free-text values", () => {
     const rejected = await warren.api("POST", `/clusters/${prod.id}/plan`, { type: "setup", params: { clusterName: "$(touch /tmp/warren-pwned)", ha: { mode: "all" } } });
     expect(rejected.status).toBe(400);
   }, 5 * 60_000);
+});
+
+describe("pre-flight names the host and the cause", () => {
+  it("catches an unreachable host, a name peers cannot resolve, and existing RabbitMQ data", async () => {
+    const prod = (await warren.api<{ clusters: { id: string; name: string }[] }>("GET", "/clusters")).body.clusters.find((c) => c.name === "prod")!;
+    await sshOk(lab, "node2", "sed -i '/^# BEGIN warren/,/^# END warren/d' /etc/hosts");
+    labCommand("cut", "node3");
+    try {
+      const r = await warren.api<{ ok: boolean; findings: { host: string; check: string; level: string; message: string; fix?: string }[] }>(
+        "POST", `/clusters/${prod.id}/preflight`, { params: { clusterName: "rabbit-prod", ha: { mode: "all" }, manageHostsFile: false } });
+      expect(r.status).toBe(200);
+      expect(r.body.ok).toBe(false);
+      const find = (host: string, check: string, level: string) => r.body.findings.find((f) => f.host === host && f.check === check && f.level === level);
+      expect(find("node3", "SSH", "fail")?.message).toMatch(/node3.*(did not answer|no route)/);
+      const dns = find("node2", "name resolution", "fail");
+      expect(dns?.message).toBe("node2 resolves node1 to nothing, not 10.213.77.11");
+      expect(dns?.fix).toMatch(/let Warren manage \/etc\/hosts/);
+      expect(find("node2", "existing data", "warn")?.message).toMatch(/joining resets this node/);
+      expect(find("node1", "SSH", "ok")).toBeTruthy();
+    } finally {
+      labCommand("heal", "node3");
+    }
+  }, 120_000);
 });
 
 describe("Warren killed during the join phase", () => {

@@ -11,6 +11,8 @@ const nodes: NodeSpec[] = [
   { name: "node3", address: "10.213.77.13", type: "ram", seed: false },
 ];
 const opts = SetupOptions.parse({ clusterName: "rabbit-prod", ha: { mode: "all" } });
+const CLI = "/usr/lib/rabbitmq/bin/rabbitmqctl";
+const cliArgs = (argv: string[]) => argv.slice(argv.indexOf(CLI) + 1);
 
 describe("planSetup", () => {
   const plan = planSetup(nodes, opts, "c0ffee");
@@ -22,14 +24,25 @@ describe("planSetup", () => {
     ]);
     const join = plan.phases[3];
     expect(join.oneHostAtATime).toBe(true);
-    expect(join.steps.filter((s) => s.argv[0] === "rabbitmqctl").map((s) => `${s.host} ${s.argv.join(" ")}`)).toEqual([
-      "node2 rabbitmqctl stop_app", "node2 rabbitmqctl reset", "node2 rabbitmqctl join_cluster rabbit@node1",
-      "node3 rabbitmqctl stop_app", "node3 rabbitmqctl reset", "node3 rabbitmqctl join_cluster --ram rabbit@node1",
+    expect(join.steps.filter((s) => s.argv.includes(CLI)).map((s) => `${s.host} ${cliArgs(s.argv).join(" ")}`)).toEqual([
+      "node2 stop_app", "node2 reset", "node2 join_cluster rabbit@node1",
+      "node3 stop_app", "node3 reset", "node3 join_cluster --ram rabbit@node1",
     ]);
   });
 
+  it("never goes through Debian's rabbitmqctl/rabbitmq-plugins wrappers, which re-evaluate arguments in a shell", () => {
+    for (const st of plan.phases.flatMap((p) => p.steps)) {
+      for (const argv of [st.argv, st.check].filter((a): a is string[] => !!a)) {
+        expect(argv[0], st.key).not.toMatch(/^rabbitmq(ctl|-plugins)$/);
+        if (argv[0] === "sh") expect(argv[2], st.key).not.toMatch(/(^|[;&|(]\s*)rabbitmq-plugins /);
+        if (argv[0] === "sh" && /rabbitmqctl /.test(argv[2])) expect(argv[2], st.key).toContain("rabbitmqctl() { runuser -u rabbitmq");
+      }
+      if (st.argv.includes(CLI)) expect(st.argv.slice(0, 4)).toEqual(["runuser", "-u", "rabbitmq", "--"]);
+    }
+  });
+
   it("calls out the resets as destructive, and nothing else", () => {
-    expect(destructiveSteps(plan).map((s) => `${s.host}:${s.argv[1]}`)).toEqual(["node2:reset", "node3:reset"]);
+    expect(destructiveSteps(plan).map((s) => `${s.host}:${cliArgs(s.argv).join(" ")}`)).toEqual(["node2:reset", "node3:reset"]);
   });
 
   it("gives every state-changing step a check, so resuming never repeats done work", () => {
@@ -46,8 +59,8 @@ describe("planSetup", () => {
 
   it("uses the mirrored-queue policy the operator chose", () => {
     const p2 = planSetup(nodes, SetupOptions.parse({ clusterName: "x", ha: { mode: "exactly", count: 2 } }), "c");
-    expect(p2.phases[4].steps.find((s) => s.key === "policy")!.argv).toEqual(
-      ["rabbitmqctl", "set_policy", "ha-exactly", "^", '{"ha-mode":"exactly","ha-params":2,"ha-sync-mode":"automatic"}', "--apply-to", "queues"]);
+    expect(cliArgs(p2.phases[4].steps.find((s) => s.key === "policy")!.argv)).toEqual(
+      ["set_policy", "ha-exactly", "^", '{"ha-mode":"exactly","ha-params":2,"ha-sync-mode":"automatic"}', "--apply-to", "queues"]);
     const q = planSetup(nodes, SetupOptions.parse({ clusterName: "x", ha: { mode: "quorum" } }), "c");
     expect(q.phases[4].steps.some((s) => s.key === "policy")).toBe(false);
   });
