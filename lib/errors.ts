@@ -5,7 +5,7 @@ import { ForbiddenError, UnauthenticatedError } from "@/lib/auth/guard";
 import { DuplicateError, HostInUseError } from "@/lib/inventory/hosts";
 import { UnknownHostError } from "@/lib/inventory/clusters";
 import { LastAdminError } from "@/lib/auth/users";
-import { SshError, isSshError } from "@/lib/ssh";
+import { isSshError } from "@/lib/ssh";
 import { logError } from "@/lib/log";
 import { OperationError } from "@/lib/ops/operations";
 

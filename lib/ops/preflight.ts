@@ -3,7 +3,7 @@ import { db } from "@/lib/db";
 import { audit } from "@/lib/audit";
 import type { Principal } from "@/lib/auth/principal";
 import { sshPool, sshTarget } from "@/lib/inventory/hosts";
-import { SshError, isSshError } from "@/lib/ssh";
+import { isSshError } from "@/lib/ssh";
 import { evaluate, FACTS_SCRIPT, parseFacts, type Finding, type NodeFacts } from "./preflight-eval";
 import { SetupOptions } from "./setup-plan";
 import { OperationError } from "./operations";
