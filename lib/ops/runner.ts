@@ -65,7 +65,10 @@ class Runner {
     for (const r of stale) {
       await db().runStep.updateMany({ where: { runId: r.id, status: "running" }, data: { status: "interrupted", note: "Warren stopped during this step", finishedAt: new Date() } });
       await db().run.update({ where: { id: r.id }, data: { status: "interrupted", error: "Warren stopped while this run was in progress; resume to continue", finishedAt: new Date() } });
-      await this.log(r.id, null, "info", "interrupted: Warren stopped while this run was in progress");
+      const w = new RunLogWriter(r.id);
+      await w.init();
+      w.write(null, "info", "interrupted: Warren stopped while this run was in progress\n");
+      await w.done();
     }
     this.timer = setInterval(() => void this.tick(), 1000);
     this.timer.unref();
@@ -98,11 +101,6 @@ class Runner {
     } finally {
       this.ticking = false;
     }
-  }
-
-  private async log(runId: string, host: string | null, stream: string, text: string) {
-    const last = await db().runLog.findFirst({ where: { runId }, orderBy: { seq: "desc" }, select: { seq: true } });
-    await db().runLog.create({ data: { runId, seq: (last?.seq ?? 0) + 1, hostName: host, stream, text } });
   }
 
   private async execute(runId: string) {
@@ -151,11 +149,11 @@ class Runner {
         if (phase.oneHostAtATime) { for (const list of byHost.values()) await runHost(list); }
         else await Promise.all([...byHost.values()].map(runHost));
       }
-      await out.done();
       const cancelled = abort.signal.aborted || (await db().run.findUnique({ where: { id: runId } }))?.cancelAsked;
       const status = cancelled ? "cancelled" : failed ? "failed" : "succeeded";
+      out.write(null, "info", `${run.type} ${status}${failed ? `: ${failed}` : ""}\n`);
+      await out.done();
       await db().run.update({ where: { id: runId }, data: { status, finishedAt: new Date(), error: cancelled ? "cancelled by an operator" : failed } });
-      await this.log(runId, null, "info", `${run.type} ${status}${failed ? `: ${failed}` : ""}`);
     } catch (e) {
       await out.done();
       const ref = logError("run failed", e);
