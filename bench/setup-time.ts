@@ -39,6 +39,22 @@ async function baseline(nodes: [string, string, string]): Promise<number> {
   return (performance.now() - t0) / 1000;
 }
 
+interface StepTimes { phase: number; key: string; status: string; startedAt: string | null; finishedAt: string | null }
+
+/** Where Warren's time went: each phase's wall time and its slowest step. */
+function printPhases(steps: StepTimes[]) {
+  const phases = new Map<number, StepTimes[]>();
+  for (const s of steps) phases.set(s.phase, [...(phases.get(s.phase) ?? []), s]);
+  for (const [i, list] of phases) {
+    const timed = list.filter((s) => s.startedAt && s.finishedAt);
+    if (!timed.length) continue;
+    const start = Math.min(...timed.map((s) => Date.parse(s.startedAt!)));
+    const end = Math.max(...timed.map((s) => Date.parse(s.finishedAt!)));
+    const slow = timed.map((s) => ({ k: s.key, ms: Date.parse(s.finishedAt!) - Date.parse(s.startedAt!), st: s.status })).sort((a, b) => b.ms - a.ms)[0];
+    console.log(`  phase ${i + 1}: ${((end - start) / 1000).toFixed(1)} s (slowest step ${slow.k} ${(slow.ms / 1000).toFixed(1)} s, ${slow.st})`);
+  }
+}
+
 async function warren(nodes: [string, string, string]): Promise<number> {
   const w = await startWarren(3499);
   try {
@@ -52,7 +68,10 @@ async function warren(nodes: [string, string, string]): Promise<number> {
     const r = await w.api<{ runId: string }>("POST", `/clusters/${c.body.cluster.id}/operations`, { type: "setup", params, confirmDestructive: true });
     for (;;) {
       const run = (await w.api<{ run: { status: string; error: string | null } }>("GET", `/runs/${r.body.runId}`)).body.run;
-      if (run.status === "succeeded") break;
+      if (run.status === "succeeded") {
+        printPhases((await w.api<{ run: { steps: StepTimes[] } }>("GET", `/runs/${r.body.runId}`)).body.run.steps);
+        break;
+      }
       if (!["queued", "running"].includes(run.status)) throw new Error(`Warren's run ${run.status}: ${run.error}`);
       await new Promise((res) => setTimeout(res, 200));
     }

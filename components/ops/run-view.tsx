@@ -35,7 +35,7 @@ export function RunView({ runId, canOperate }: { runId: string; canOperate: bool
   });
   const active = !run.data || ACTIVE.includes(run.data.status);
   // The log is read incrementally from the last seq seen: a reconnect misses nothing and repeats nothing.
-  useQuery({
+  const log = useQuery({
     queryKey: ["run-log", runId],
     queryFn: async () => {
       const r = await getJson<{ lines: Line[]; next: number }>(`/api/v1/runs/${runId}/log?after=${after.current}`);
@@ -44,6 +44,10 @@ export function RunView({ runId, canOperate }: { runId: string; canOperate: bool
     },
     refetchInterval: active ? 1000 : 5000,
   });
+  // The run's last lines land just before its status changes: read them at once, not at the next slow poll.
+  const status = run.data?.status;
+  const refetchLog = log.refetch;
+  useEffect(() => { if (status) void refetchLog(); }, [status, refetchLog]);
   const logRef = useRef<HTMLPreElement>(null);
   useEffect(() => { logRef.current?.scrollTo(0, logRef.current.scrollHeight); }, [lines.length]);
 

@@ -139,11 +139,32 @@ class Runner {
         const byHost = new Map<string, typeof steps>();
         for (const x of steps) byHost.set(x.s.host, [...(byHost.get(x.s.host) ?? []), x]);
         const runHost = async (list: typeof steps) => {
-          for (const { s, row } of list) {
+          for (let i = 0; i < list.length; i++) {
+            const { s, row } = list[i];
             if (failed || abort.signal.aborted) return;
-            if (row.status === "done" || row.status === "skipped") continue;
-            const err = await this.step(runId, s, row.id, await target(s.host), secrets, mask, out, abort.signal);
-            if (err) { failed ??= err; return; }
+            const t = await target(s.host);
+            const finished = (x: (typeof list)[number]) => x.row.status === "done" || x.row.status === "skipped";
+            if (!s.group) {
+              if (finished(list[i])) continue;
+              const r = await this.step(runId, s, row.id, t, secrets, mask, out, abort.signal, true);
+              if ("error" in r) { failed ??= r.error; return; }
+              continue;
+            }
+            // A unit (see Step.group): one check, then all of it from its first step.
+            const unit = list.filter((x) => x.s.group === s.group);
+            i = list.indexOf(unit[unit.length - 1]);
+            if (unit.every(finished)) continue;
+            const first = await this.step(runId, unit[0].s, unit[0].row.id, t, secrets, mask, out, abort.signal, true);
+            if ("error" in first) { failed ??= first.error; return; }
+            for (const x of unit.slice(1)) {
+              if (abort.signal.aborted) return;
+              if (first.status === "skipped") {
+                await db().runStep.update({ where: { id: x.row.id }, data: { status: "skipped", note: "already done", finishedAt: new Date() } });
+                continue;
+              }
+              const r = await this.step(runId, x.s, x.row.id, t, secrets, mask, out, abort.signal, false);
+              if ("error" in r) { failed ??= r.error; return; }
+            }
           }
         };
         if (phase.oneHostAtATime) { for (const list of byHost.values()) await runHost(list); }
@@ -163,8 +184,8 @@ class Runner {
     }
   }
 
-  /** Runs one step: its check first, then the command; returns an error text on failure. */
-  private async step(runId: string, s: Step, rowId: string, t: SshTarget, secrets: Record<SecretRef, string | undefined>, mask: string[], out: RunLogWriter, signal: AbortSignal): Promise<string | null> {
+  /** Runs one step: its check first (when asked to), then the command. */
+  private async step(runId: string, s: Step, rowId: string, t: SshTarget, secrets: Record<SecretRef, string | undefined>, mask: string[], out: RunLogWriter, signal: AbortSignal, askCheck: boolean): Promise<{ status: "done" | "skipped" } | { error: string }> {
     const pool = sshPool();
     await db().runStep.update({ where: { id: rowId }, data: { status: "running", startedAt: new Date(), finishedAt: null, exitCode: null, stderrTail: null, note: null } });
     try {
@@ -180,12 +201,10 @@ class Runner {
           }
         }
       };
-      if (s.check) {
-        if (await checkDone()) {
-          out.write(s.host, "info", `${s.title}: already done\n`);
-          await db().runStep.update({ where: { id: rowId }, data: { status: "skipped", note: "already done", finishedAt: new Date() } });
-          return null;
-        }
+      if (askCheck && s.check && (await checkDone())) {
+        out.write(s.host, "info", `${s.title}${s.group ? " (and the rest of its unit)" : ""}: already done\n`);
+        await db().runStep.update({ where: { id: rowId }, data: { status: "skipped", note: "already done", finishedAt: new Date() } });
+        return { status: "skipped" };
       }
       out.write(s.host, "info", `${s.title}\n`);
       let stdin: string | undefined;
@@ -211,11 +230,11 @@ class Runner {
         const diff = compareWithPlan(parseClusterStatus(r.stdout), s.verify.expect);
         if (diff.length) {
           await db().runStep.update({ where: { id: rowId }, data: { status: "failed", exitCode: 0, note: diff.join("; "), finishedAt: new Date() } });
-          return `${s.host}: the cluster differs from the plan: ${diff.join("; ")}`;
+          return { error: `${s.host}: the cluster differs from the plan: ${diff.join("; ")}` };
         }
       }
       await db().runStep.update({ where: { id: rowId }, data: { status: "done", exitCode: r.exitCode, finishedAt: new Date() } });
-      return null;
+      return { status: "done" };
     } catch (e) {
       out.flush(s.host);
       const ssh = isSshError(e) ? e : null;
@@ -223,7 +242,7 @@ class Runner {
       const status = ssh?.kind === "aborted" ? "cancelled" : "failed";
       await db().runStep.update({ where: { id: rowId }, data: { status, exitCode: ssh?.exitCode ?? null, stderrTail: ssh?.stderrTail ?? null, note: msg, finishedAt: new Date() } });
       out.write(s.host, "info", `${status}: ${msg}\n`);
-      return `${s.host}: ${msg}`;
+      return { error: `${s.host}: ${msg}` };
     }
   }
 }

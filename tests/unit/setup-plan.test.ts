@@ -45,10 +45,23 @@ describe("planSetup", () => {
     expect(destructiveSteps(plan).map((s) => `${s.host}:${cliArgs(s.argv).join(" ")}`)).toEqual(["node2:reset", "node3:reset"]);
   });
 
-  it("gives every state-changing step a check, so resuming never repeats done work", () => {
-    const unchecked = plan.phases.flatMap((p) => p.steps).filter((s) => !s.check && !s.verify).map((s) => s.key);
-    // set_policy and the admin user are idempotent by themselves.
-    expect(unchecked).toEqual(["policy", "admin_user"]);
+  it("gives every non-idempotent step a check (its own or its unit's), so resuming never repeats done work", () => {
+    const steps = plan.phases.flatMap((p) => p.steps);
+    const unitChecked = (s: (typeof steps)[number]) => !!s.group && !!steps.find((x) => x.group === s.group)!.check;
+    const unchecked = steps.filter((s) => !s.check && !s.verify && !unitChecked(s)).map((s) => s.key);
+    // Each of these is idempotent by itself: asking first would cost as much as doing it.
+    expect(unchecked).toEqual(["start:node1", "start:node2", "start:node3", "cluster_name", "policy", "management:node1", "management:node2", "management:node3", "admin_user"]);
+  });
+
+  it("makes each join one unit with one check, the check on its first step", () => {
+    const join = plan.phases[3].steps;
+    expect(join.map((s) => `${s.group}:${s.check ? "check" : "-"}`)).toEqual([
+      "join:node2:check", "join:node2:-", "join:node2:-", "join:node2:-",
+      "join:node3:check", "join:node3:-", "join:node3:-", "join:node3:-",
+    ]);
+    const shell = planAsShell(plan);
+    expect(shell.match(/^if ! ssh node\d -- sh -c .*; then$/gm)?.length).toBe(2);
+    expect(shell).toMatch(/^  ssh node2 -- runuser -u rabbitmq .* reset$/m);
   });
 
   it("never puts the cookie or the admin password in a command", () => {
