@@ -2,7 +2,7 @@ import "server-only";
 import { db } from "@/lib/db";
 import { secretBox } from "@/lib/crypto/keys";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { SshPool, SshError, isSshError, PROBE_SCRIPT, parseProbe, type ProbeFacts, type SshTarget } from "@/lib/ssh";
+import { SshPool, SshError, isSshError, PROBE_SCRIPT, parseProbe, type HostKeyStore, type ProbeFacts, type SshTarget } from "@/lib/ssh";
 import type { HostInput } from "./schemas";
 
 // Columns that may leave the server. Secrets are never selected for views.
@@ -84,18 +84,35 @@ export async function sshTarget(id: string): Promise<SshTarget> {
 
 const g = globalThis as unknown as { warrenSsh?: SshPool };
 
-/** The process-wide pool; pins are stored on the host row. */
+/** Pins live on the host row. */
+const hostKeyStore: HostKeyStore = {
+  async pin(hostId, fp) {
+    // Only if still unpinned: a concurrent first connection must not overwrite a pin.
+    await db().host.updateMany({ where: { id: hostId, hostKeyFingerprint: null }, data: { hostKeyFingerprint: fp, hostKeyPinnedAt: new Date() } });
+  },
+  async mismatch(hostId, seen) {
+    await db().host.update({ where: { id: hostId }, data: { hostKeyPending: seen } });
+  },
+};
+
+/** The process-wide pool the runner and every page use. */
 export function sshPool(): SshPool {
-  g.warrenSsh ??= new SshPool({
-    async pin(hostId, fp) {
-      // Only if still unpinned: a concurrent first connection must not overwrite a pin.
-      await db().host.updateMany({ where: { id: hostId, hostKeyFingerprint: null }, data: { hostKeyFingerprint: fp, hostKeyPinnedAt: new Date() } });
-    },
-    async mismatch(hostId, seen) {
-      await db().host.update({ where: { id: hostId }, data: { hostKeyPending: seen } });
-    },
-  });
+  g.warrenSsh ??= new SshPool(hostKeyStore);
   return g.warrenSsh;
+}
+
+/**
+ * Runs f on connections of its own, closed afterwards: for checks that must
+ * see the host and network as they are now (connection test, pre-flight)
+ * without disturbing pooled connections a run is using.
+ */
+export async function withFreshConnections<T>(f: (pool: SshPool) => Promise<T>): Promise<T> {
+  const pool = new SshPool(hostKeyStore);
+  try {
+    return await f(pool);
+  } finally {
+    pool.closeAll();
+  }
 }
 
 /** An admin accepts the key the host now presents (shown to them as hostKeyPending). */
@@ -121,13 +138,14 @@ export interface ConnectionReport {
 
 export async function testConnection(id: string): Promise<ConnectionReport> {
   const target = await sshTarget(id);
-  const pool = sshPool();
-  pool.drop(id); // measure a fresh connection, and see the current host key
   try {
-    const c = await pool.connect(target);
-    const r = await pool.run(target, ["sh", "-c", PROBE_SCRIPT], { timeoutMs: 20_000, sudo: false });
-    const after = await getHost(id);
-    return { ok: true, connectMs: c.ms, commandMs: r.durationMs, fingerprint: after?.hostKeyFingerprint, facts: parseProbe(r.stdout) };
+    // A fresh connection: measures connecting, and sees the key the host presents now.
+    return await withFreshConnections(async (pool) => {
+      const c = await pool.connect(target);
+      const r = await pool.run(target, ["sh", "-c", PROBE_SCRIPT], { timeoutMs: 20_000, sudo: false });
+      const after = await getHost(id);
+      return { ok: true, connectMs: c.ms, commandMs: r.durationMs, fingerprint: after?.hostKeyFingerprint, facts: parseProbe(r.stdout) };
+    });
   } catch (e) {
     if (isSshError(e)) return { ok: false, error: e.toJSON(), fingerprint: target.pinnedFingerprint };
     throw e;

@@ -2,7 +2,7 @@ import "server-only";
 import { db } from "@/lib/db";
 import { audit } from "@/lib/audit";
 import type { Principal } from "@/lib/auth/principal";
-import { sshPool, sshTarget } from "@/lib/inventory/hosts";
+import { sshTarget, withFreshConnections } from "@/lib/inventory/hosts";
 import { isSshError } from "@/lib/ssh";
 import { evaluate, FACTS_SCRIPT, parseFacts, type Finding, type NodeFacts } from "./preflight-eval";
 import { SetupOptions } from "./setup-plan";
@@ -17,17 +17,16 @@ export async function runPreflight(clusterId: string, params: unknown, who: Prin
   if (!c) throw new OperationError("not-found", "no such cluster");
   const nodes = c.members.filter((m) => m.role === "rabbitmq").map((m) => ({ id: m.host.id, name: m.host.name, address: m.host.address, seed: m.isSeed }));
   const facts: Record<string, NodeFacts | { error: string }> = {};
-  await Promise.all(nodes.map(async (n) => {
+  // Fresh connections: pre-flight must see the network as it is now, not a pooled socket.
+  await withFreshConnections((pool) => Promise.all(nodes.map(async (n) => {
     try {
       const peers = nodes.filter((p) => p.name !== n.name).map((p) => `${p.name}=${p.address}`);
-      // Fresh connections: pre-flight must see the network as it is now, not a pooled socket.
-      sshPool().drop(n.id);
-      const r = await sshPool().run(await sshTarget(n.id), ["bash", "-c", FACTS_SCRIPT, "preflight", ...peers], { timeoutMs: 45_000 });
+      const r = await pool.run(await sshTarget(n.id), ["bash", "-c", FACTS_SCRIPT, "preflight", ...peers], { timeoutMs: 45_000 });
       facts[n.name] = parseFacts(r.stdout);
     } catch (e) {
       facts[n.name] = { error: isSshError(e) ? e.message : `could not read the host's facts (${e instanceof Error ? e.message : String(e)})` };
     }
-  }));
+  })));
   const findings = evaluate(nodes, facts, { manageHostsFile: options.manageHostsFile, now: Date.now() });
   const ok = !findings.some((f) => f.level === "fail");
   await audit(who, "operation.preflight", { type: "cluster", id: clusterId, name: c.name }, ok ? "passed" : `${findings.filter((f) => f.level === "fail").length} failure(s)`);

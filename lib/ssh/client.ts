@@ -19,7 +19,11 @@ interface PooledConnection {
   active: number;
   waiters: (() => void)[];
   closed: boolean;
+  /** Dropped from the pool: takes no new commands, ends when its last one finishes. */
+  retired: boolean;
 }
+
+interface ExitStatus { code: number | null; signal?: string }
 
 const noopStore: HostKeyStore = { pin: async () => {} };
 
@@ -46,11 +50,10 @@ export class SshPool {
     await this.acquire(conn);
     const started = Date.now();
     try {
-      const stream0 = await this.openChannel(conn, commandLine(full), target.name, shown);
+      const { stream: stream0, exit } = await this.openChannel(conn, commandLine(full), target.name, shown);
       return await new Promise<RunResult>((resolve, reject) => {
         ((stream: ClientChannel) => {
           let stdout = "", stderr = "", settled = false, timedOut = false;
-          let exitCode: number | null = null, exitSignal: string | undefined;
           const finish = (e?: SshError) => {
             if (settled) return;
             settled = true;
@@ -85,12 +88,9 @@ export class SshPool {
             else stderr = stderr.slice(-STDERR_TAIL) + t;
             o.onOutput?.("stderr", mask(t));
           });
-          stream.on("exit", (code: number | null, signal?: string) => {
-            exitCode = code;
-            exitSignal = signal;
-          });
           stream.on("close", () => {
             if (settled) return;
+            const { code: exitCode, signal: exitSignal } = exit;
             const durationMs = Date.now() - started;
             const tail = mask(stderr.slice(-STDERR_TAIL));
             // 124: `timeout` fired; 137: it had to SIGKILL.
@@ -131,11 +131,20 @@ export class SshPool {
    * sshd may still count sessions that are closing against MaxSessions and
    * refuse a new channel for a moment: such refusals are retried with backoff.
    */
-  private async openChannel(conn: PooledConnection, line: string, host: string, shown: string): Promise<ClientChannel> {
+  private async openChannel(conn: PooledConnection, line: string, host: string, shown: string): Promise<{ stream: ClientChannel; exit: ExitStatus }> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await new Promise<ClientChannel>((resolve, reject) =>
-          conn.client.exec(line, (err, stream) => (err ? reject(err) : resolve(stream))));
+        return await new Promise((resolve, reject) =>
+          conn.client.exec(line, (err, stream) => {
+            if (err) return reject(err);
+            // Listen for the exit status now, inside ssh2's callback: a quick
+            // command's EOF, exit-status and CLOSE can arrive in the same packet
+            // burst as the exec confirmation, and 'exit' is emitted only once,
+            // before code awaiting this promise could attach a listener.
+            const exit: ExitStatus = { code: null };
+            stream.on("exit", (code: number | null, signal?: string) => { exit.code = code; exit.signal = signal; });
+            resolve({ stream, exit });
+          }));
       } catch (err) {
         if (conn.closed || attempt >= 8 || !/open failed|administratively prohibited/i.test((err as Error).message))
           throw new SshError("protocol", `could not open a channel: ${(err as Error).message}`, { host, command: shown });
@@ -172,13 +181,24 @@ export class SshPool {
     return { reused, ms: Date.now() - started };
   }
 
-  /** Closes a host's connection, e.g. after its credentials or pinned key changed. */
+  /**
+   * Takes a host's connection out of the pool, e.g. after its credentials or
+   * pinned key changed: the next command connects afresh. Commands already
+   * running on it finish first — ending the connection under them would
+   * hang up their sessions and kill them on the host mid-step.
+   */
   drop(hostId: string): void {
     for (const [k, p] of this.conns) {
       if (!k.startsWith(`${hostId}|`)) continue;
       this.conns.delete(k);
-      p.then((c) => { c.closed = true; c.client.end(); }).catch(() => {});
+      p.then((c) => { c.retired = true; this.endIfIdle(c); }).catch(() => {});
     }
+  }
+
+  private endIfIdle(c: PooledConnection): void {
+    if (!c.retired || c.active > 0 || c.waiters.length || c.closed) return;
+    c.closed = true;
+    c.client.end();
   }
 
   closeAll(): void {
@@ -186,8 +206,10 @@ export class SshPool {
   }
 
   private poolKey(t: SshTarget): string {
-    // Any change of address, user, credentials or pin gives a new connection.
-    const h = fingerprint(Buffer.from([t.address, t.port, t.username, t.privateKey, t.passphrase, t.password, t.pinnedFingerprint].join("\0")));
+    // Any change of address, user or credentials gives a new connection. The
+    // pin is left out: recording the first pin must not retire the very
+    // connection that verified it, and a changed pin is followed by drop().
+    const h = fingerprint(Buffer.from([t.address, t.port, t.username, t.privateKey, t.passphrase, t.password].join("\0")));
     return `${t.id}|${h}`;
   }
 
@@ -197,7 +219,7 @@ export class SshPool {
       const existing = this.conns.get(key);
       if (!existing) break;
       const c = await existing.catch(() => null);
-      if (c && !c.closed) return c;
+      if (c && !c.closed && !c.retired) return c;
       if (this.conns.get(key) === existing) this.conns.delete(key);
     }
     this.drop(target.id); // an older connection with stale settings
@@ -237,8 +259,9 @@ export class SshPool {
         passphrase: target.passphrase,
         password: target.password,
         readyTimeout: timeoutMs,
-        keepaliveInterval: 5000,
-        keepaliveCountMax: 3,
+        // A host busy installing on a starved CPU can be slow to answer; 40 s of silence means gone.
+        keepaliveInterval: 10_000,
+        keepaliveCountMax: 4,
         tryKeyboard: false,
         hostVerifier: (raw: Buffer, verify: (ok: boolean) => void) => {
           const seen = fingerprint(raw);
@@ -256,7 +279,7 @@ export class SshPool {
           (this.store.mismatch?.(target.id, seen) ?? Promise.resolve()).finally(() => verify(false));
         },
       } as ConnectConfig;
-      const conn: PooledConnection = { key, client, active: 0, waiters: [], closed: false };
+      const conn: PooledConnection = { key, client, active: 0, waiters: [], closed: false, retired: false };
       client.on("ready", () => {
         settled = true;
         resolve(conn);
@@ -297,6 +320,7 @@ export class SshPool {
   private release(c: PooledConnection): void {
     c.active--;
     c.waiters.shift()?.();
+    this.endIfIdle(c);
   }
 }
 

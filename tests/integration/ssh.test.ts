@@ -91,6 +91,30 @@ describe("run", () => {
     expect(r.stdout).toBe("back\n");
   });
 
+  it("never loses the exit status of a command that ends at once (it can arrive with the exec confirmation)", async () => {
+    const codes: (number | string)[] = [];
+    for (let i = 0; i < 100; i++) {
+      const batch = await Promise.all([1, 2, 3].map((c) =>
+        pool.run(node1, ["sh", "-c", `exit ${c}`], { allowFailure: true }).then((r) => r.exitCode, (e: SshError) => e.kind)));
+      codes.push(...batch);
+    }
+    expect(codes.filter((c, i) => c !== (i % 3) + 1)).toEqual([]);
+  });
+
+  it("dropping a host's connection lets running commands finish; the next command connects afresh", async () => {
+    const sessions = async () => Number((await sshOk(lab, "node1", "ps -eo args | grep -c '^sshd: root@notty$' || true")).trim());
+    await pool.run(node1, ["true"]);
+    const before = await sessions();
+    const running = pool.run(node1, ["sh", "-c", "sleep 1.5; echo finished"]);
+    await new Promise((r) => setTimeout(r, 300));
+    pool.drop(node1.id); // as a connection test or a credential change does
+    expect((await running).stdout).toBe("finished\n");
+    expect((await pool.connect(node1)).reused).toBe(false);
+    expect((await pool.run(node1, ["echo", "new"])).stdout).toBe("new\n");
+    // The retired connection ended with its last command: the new one replaced it, not joined it.
+    await expect.poll(sessions, { timeout: 5000 }).toBe(before);
+  });
+
   it("wraps in sudo -n for a non-root user that needs it", async () => {
     await sshOk(lab, "node2", [
       "id deploy >/dev/null 2>&1 || useradd -m -s /bin/sh deploy",
