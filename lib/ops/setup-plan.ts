@@ -47,6 +47,14 @@ const SHELL_CLI =
 const sh = (script: string, ...args: string[]) => ["sh", "-c", /rabbitmq/.test(script) ? SHELL_CLI + script.replaceAll("rabbitmq-plugins ", "rabbitmq_plugins ") : script, "sh", ...args];
 export const nodeName = (host: string) => `rabbit@${host}`;
 
+// Read-only; peers' names arrive as arguments, never inside the script.
+const PORTS_SCRIPT =
+  'bad=0; for peer in "$@"; do for port in 4369 25672 5672; do ' +
+  'if ! timeout 3 bash -c \'exec 3<>"/dev/tcp/$0/$1"\' "$peer" "$port" 2>/dev/null; then ' +
+  'case $port in 4369) what=epmd;; 25672) what="Erlang distribution";; *) what=AMQP;; esac; ' +
+  'echo "$(hostname) cannot reach $peer on port $port ($what): open it between all nodes, or check that $peer resolves to the right address" >&2; bad=1; ' +
+  'else echo "$peer:$port open"; fi; done; done; exit $bad';
+
 export function hostsBlock(nodes: NodeSpec[]): string {
   const lines = nodes.map((n) => `${n.address}\t${n.name}`);
   const tag = createHash("sha256").update(lines.join("\n")).digest("hex").slice(0, 12);
@@ -155,6 +163,17 @@ export function planSetup(nodes: NodeSpec[], o: SetupOptions, cookieSha: string)
     ]),
   });
 
+  // Before any join: every node reaches every other by name on the ports
+  // clustering needs. A firewall found here is one clear line; found by
+  // join_cluster it is a page of Erlang diagnostics.
+  if (nodes.length > 1) phases.push({
+    title: "Network: clustering ports reachable between nodes",
+    steps: each((n) => [{
+      key: `ports:${n.name}`, title: "Reach every peer by name on 4369 (epmd), 25672 (Erlang distribution), 5672 (AMQP)", host: n.name,
+      argv: ["bash", "-c", PORTS_SCRIPT, "ports", ...nodes.filter((p) => p.name !== n.name).map((p) => p.name)],
+    }]),
+  });
+
   const joined = (n: NodeSpec) =>
     // Joined when cluster_status (which needs a running app) lists the seed and lists this node with its planned type.
     sh('s=$(rabbitmqctl -q cluster_status --formatter json 2>/dev/null) && echo "$s" | grep -o "\\"running_nodes\\":\\[[^]]*\\]" | grep -qF "\\"$1\\"" && ' +
@@ -172,7 +191,8 @@ export function planSetup(nodes: NodeSpec[], o: SetupOptions, cookieSha: string)
       { key: `join:${n.name}`, title: `Join as a ${n.type} node`, host: n.name, group: `join:${n.name}`,
         argv: rabbitmqctl("join_cluster", ...(n.type === "ram" ? ["--ram"] : []), nodeName(seed.name)) },
       { key: `start_app:${n.name}`, title: "Start the RabbitMQ application", host: n.name, group: `join:${n.name}`,
-        argv: sh("set -e; rabbitmqctl start_app; rabbitmqctl await_startup --timeout 120"), timeoutMs: 5 * 60_000 },
+        // start_app returns once the application has booted: no await_startup needed.
+        argv: rabbitmqctl("start_app"), timeoutMs: 5 * 60_000 },
     ]),
   });
 

@@ -20,13 +20,14 @@ describe("planSetup", () => {
   it("follows the seeds: hosts, cookie, install, joins one at a time, settings, verify", () => {
     expect(plan.phases.map((p) => p.title)).toEqual([
       "Name resolution: a managed block in /etc/hosts", "Erlang cookie, before install", "Install RabbitMQ",
-      "Join the cluster of rabbit@node1", "Cluster settings", "Verify: every node sees the planned cluster",
+      "Network: clustering ports reachable between nodes", "Join the cluster of rabbit@node1", "Cluster settings",
+      "Verify: every node sees the planned cluster",
     ]);
-    const join = plan.phases[3];
+    const join = plan.phases[4];
     expect(join.oneHostAtATime).toBe(true);
     expect(join.steps.filter((s) => s.argv.includes(CLI)).map((s) => `${s.host} ${cliArgs(s.argv).join(" ")}`)).toEqual([
-      "node2 stop_app", "node2 reset", "node2 join_cluster rabbit@node1",
-      "node3 stop_app", "node3 reset", "node3 join_cluster --ram rabbit@node1",
+      "node2 stop_app", "node2 reset", "node2 join_cluster rabbit@node1", "node2 start_app",
+      "node3 stop_app", "node3 reset", "node3 join_cluster --ram rabbit@node1", "node3 start_app",
     ]);
   });
 
@@ -41,6 +42,12 @@ describe("planSetup", () => {
     }
   });
 
+  it("checks the clustering ports from every node to every peer by name, passing names as arguments", () => {
+    const ports = plan.phases[3].steps;
+    expect(ports.map((s) => `${s.host}: ${s.argv.slice(3).join(" ")}`)).toEqual(["node1: ports node2 node3", "node2: ports node1 node3", "node3: ports node1 node2"]);
+    expect(ports[0].argv[2]).not.toMatch(/node\d/);
+  });
+
   it("calls out the resets as destructive, and nothing else", () => {
     expect(destructiveSteps(plan).map((s) => `${s.host}:${cliArgs(s.argv).join(" ")}`)).toEqual(["node2:reset", "node3:reset"]);
   });
@@ -50,11 +57,11 @@ describe("planSetup", () => {
     const unitChecked = (s: (typeof steps)[number]) => !!s.group && !!steps.find((x) => x.group === s.group)!.check;
     const unchecked = steps.filter((s) => !s.check && !s.verify && !unitChecked(s)).map((s) => s.key);
     // Each of these is idempotent by itself: asking first would cost as much as doing it.
-    expect(unchecked).toEqual(["start:node1", "start:node2", "start:node3", "cluster_name", "policy", "management:node1", "management:node2", "management:node3", "admin_user"]);
+    expect(unchecked).toEqual(["start:node1", "start:node2", "start:node3", "ports:node1", "ports:node2", "ports:node3", "cluster_name", "policy", "management:node1", "management:node2", "management:node3", "admin_user"]);
   });
 
   it("makes each join one unit with one check, the check on its first step", () => {
-    const join = plan.phases[3].steps;
+    const join = plan.phases[4].steps;
     expect(join.map((s) => `${s.group}:${s.check ? "check" : "-"}`)).toEqual([
       "join:node2:check", "join:node2:-", "join:node2:-", "join:node2:-",
       "join:node3:check", "join:node3:-", "join:node3:-", "join:node3:-",
@@ -72,10 +79,10 @@ describe("planSetup", () => {
 
   it("uses the mirrored-queue policy the operator chose", () => {
     const p2 = planSetup(nodes, SetupOptions.parse({ clusterName: "x", ha: { mode: "exactly", count: 2 } }), "c");
-    expect(cliArgs(p2.phases[4].steps.find((s) => s.key === "policy")!.argv)).toEqual(
+    expect(cliArgs(p2.phases[5].steps.find((s) => s.key === "policy")!.argv)).toEqual(
       ["set_policy", "ha-exactly", "^", '{"ha-mode":"exactly","ha-params":2,"ha-sync-mode":"automatic"}', "--apply-to", "queues"]);
     const q = planSetup(nodes, SetupOptions.parse({ clusterName: "x", ha: { mode: "quorum" } }), "c");
-    expect(q.phases[4].steps.some((s) => s.key === "policy")).toBe(false);
+    expect(q.phases[5].steps.some((s) => s.key === "policy")).toBe(false);
   });
 
   it("pins RabbitMQ and every Erlang package when versions are chosen", () => {
