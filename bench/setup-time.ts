@@ -1,8 +1,11 @@
-// lab-hosts: 6
+// lab-hosts: 12
 // Time from "run" to a verified 3-node cluster (2 disc + 1 ram, name, ha-all policy):
-// Warren (API → run succeeded, on node1-3) against the seeds' procedure as a plain
-// sequential script over SSH, one host and one command after another (node4-6).
-// Same work on both sides: hosts file, install, shared cookie, joins, name, policy, a check.
+// Warren (API → run succeeded) against the seeds' procedure as a plain sequential
+// script over SSH, one host and one command after another. Same work on both
+// sides: hosts file, install, shared cookie, joins, name, policy, a check.
+// Two rounds on fresh hosts (node1-3 and 4-6, then 7-9 and 10-12), the order
+// swapped in the second so neither side always runs on a warmer machine; each
+// finished cluster is stopped so idle brokers do not tax the next measurement.
 import fs from "node:fs";
 import { loadLab, sshOk } from "@/lab/client";
 import { startWarren } from "../tests/support/warren-server";
@@ -10,7 +13,7 @@ import { startWarren } from "../tests/support/warren-server";
 const lab = loadLab();
 const addr = (n: string) => lab.hosts.find((h) => h.name === n)!.address;
 
-async function baseline(nodes: [string, string, string]): Promise<number> {
+async function baseline(nodes: Trio): Promise<number> {
   const [seed, disc, ram] = nodes;
   const t0 = performance.now();
   const hostsLines = nodes.map((n) => `${addr(n)} ${n}`).join("\\n");
@@ -55,7 +58,7 @@ function printPhases(steps: StepTimes[]) {
   }
 }
 
-async function warren(nodes: [string, string, string]): Promise<number> {
+async function warren(nodes: Trio): Promise<number> {
   const w = await startWarren(3499);
   try {
     const key = fs.readFileSync(lab.privateKeyPath, "utf8");
@@ -65,11 +68,13 @@ async function warren(nodes: [string, string, string]): Promise<number> {
       { hostId: ids[0], role: "rabbitmq", nodeType: "disc", isSeed: true }, { hostId: ids[1], role: "rabbitmq", nodeType: "disc" }, { hostId: ids[2], role: "rabbitmq", nodeType: "ram" }] });
     const params = { clusterName: "rabbit-bench", ha: { mode: "all" }, management: false, removeGuest: false };
     const t0 = performance.now();
+    const cpu0 = w.cpuSeconds();
     const r = await w.api<{ runId: string }>("POST", `/clusters/${c.body.cluster.id}/operations`, { type: "setup", params, confirmDestructive: true });
     for (;;) {
       const run = (await w.api<{ run: { status: string; error: string | null } }>("GET", `/runs/${r.body.runId}`)).body.run;
       if (run.status === "succeeded") {
         printPhases((await w.api<{ run: { steps: StepTimes[] } }>("GET", `/runs/${r.body.runId}`)).body.run.steps);
+        console.log(`  Warren's own processes used ${(w.cpuSeconds() - cpu0).toFixed(1)} CPU s during the run`);
         break;
       }
       if (!["queued", "running"].includes(run.status)) throw new Error(`Warren's run ${run.status}: ${run.error}`);
@@ -81,13 +86,35 @@ async function warren(nodes: [string, string, string]): Promise<number> {
   }
 }
 
+type Trio = [string, string, string];
+const trio = (first: number): Trio => [`node${first}`, `node${first + 1}`, `node${first + 2}`];
+
+async function stopBrokers(nodes: Trio) {
+  await Promise.all(nodes.map((n) => sshOk(lab, n, "systemctl stop rabbitmq-server")));
+}
+
 async function main() {
-  // Warren first, so the baseline gets any warm caches.
-  const warrenS = await warren(["node1", "node2", "node3"]);
-  console.log(`warren (setup run, verified): ${warrenS.toFixed(1)} s`);
-  const baselineS = await baseline(["node4", "node5", "node6"]);
-  console.log(`baseline (sequential SSH script): ${baselineS.toFixed(1)} s`);
-  console.log(`ratio: ${(warrenS / baselineS).toFixed(2)} (target ≤ 0.6)`);
-  console.log(JSON.stringify({ warrenS: +warrenS.toFixed(1), baselineS: +baselineS.toFixed(1), ratio: +(warrenS / baselineS).toFixed(3) }));
+  const rounds: { warrenS: number; baselineS: number }[] = [];
+  for (const [i, warrenFirst] of [true, false].entries()) {
+    const [w, b] = [trio(1 + i * 6), trio(4 + i * 6)];
+    const measure = async (side: "warren" | "baseline") => {
+      const secs = side === "warren" ? await warren(w) : await baseline(b);
+      console.log(`round ${i + 1} ${side} (${(side === "warren" ? w : b).join(",")}): ${secs.toFixed(1)} s`);
+      await stopBrokers(side === "warren" ? w : b);
+      return secs;
+    };
+    let warrenS: number, baselineS: number;
+    if (warrenFirst) { warrenS = await measure("warren"); baselineS = await measure("baseline"); }
+    else { baselineS = await measure("baseline"); warrenS = await measure("warren"); }
+    rounds.push({ warrenS, baselineS });
+    console.log(`round ${i + 1} ratio: ${(warrenS / baselineS).toFixed(3)}`);
+  }
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const warrenS = mean(rounds.map((r) => r.warrenS)), baselineS = mean(rounds.map((r) => r.baselineS));
+  console.log(`mean: warren ${warrenS.toFixed(1)} s, baseline ${baselineS.toFixed(1)} s, ratio ${(warrenS / baselineS).toFixed(2)} (target ≤ 0.6)`);
+  console.log(JSON.stringify({
+    warrenS: +warrenS.toFixed(1), baselineS: +baselineS.toFixed(1), ratio: +(warrenS / baselineS).toFixed(3),
+    rounds: rounds.map((r) => ({ warrenS: +r.warrenS.toFixed(1), baselineS: +r.baselineS.toFixed(1), ratio: +(r.warrenS / r.baselineS).toFixed(3) })),
+  }));
 }
 main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });

@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { preflight, previewSetup, startSetup } from "@/lib/actions/operations";
 import type { PlanPreview } from "@/lib/ops/operations";
 import type { PreflightReport } from "@/lib/ops/preflight";
+import type { PackageVersions } from "@/lib/ops/preflight-eval";
 import { Badge, Button, Field, Input, Select } from "@/components/ui";
 
 type Ha = "all" | "exactly" | "quorum";
@@ -19,7 +20,10 @@ export function SetupWizard({ clusterId, defaultName, nodeCount }: { clusterId: 
   const [manageHostsFile, setManageHostsFile] = useState(true);
   const [management, setManagement] = useState(true);
   const [adminUser, setAdminUser] = useState("warren-admin");
+  const [rabbitmqVersion, setRabbitmqVersion] = useState("");
   const [erlangVersion, setErlangVersion] = useState("");
+  // Kept when options change (unlike the report): choosing a version must not hide the list.
+  const [versions, setVersions] = useState<PackageVersions | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [report, setReport] = useState<PreflightReport | null>(null);
   const [preview, setPreview] = useState<PlanPreview | null>(null);
@@ -28,6 +32,7 @@ export function SetupWizard({ clusterId, defaultName, nodeCount }: { clusterId: 
   const params = () => ({
     clusterName, manageHostsFile, management, adminUser,
     ha: ha === "exactly" ? { mode: "exactly", count } : { mode: ha },
+    ...(rabbitmqVersion ? { rabbitmqVersion } : {}),
     ...(erlangVersion ? { erlangVersion } : {}),
   });
   const changed = () => { setPreview(null); setReport(null); setConfirmed(false); };
@@ -45,9 +50,6 @@ export function SetupWizard({ clusterId, defaultName, nodeCount }: { clusterId: 
           </Select>
         </Field>
         {ha === "exactly" && <Field label="Mirrors (ha-params)" htmlFor="opt-count"><Input id="opt-count" type="number" min={1} max={nodeCount} value={count} onChange={(e) => setCount(Number(e.target.value))} /></Field>}
-        <Field label="Erlang version (optional)" htmlFor="opt-erlang" hint="Pin every erlang-* package, e.g. 1:25.2.3+dfsg-1+deb12u1; empty = the newest the hosts offer.">
-          <Input id="opt-erlang" value={erlangVersion} onChange={(e) => setErlangVersion(e.target.value.trim())} />
-        </Field>
         <label className="flex items-center gap-2 text-sm"><input type="checkbox" checked={manageHostsFile} onChange={(e) => setManageHostsFile(e.target.checked)} /> Let Warren manage a block in /etc/hosts so nodes resolve each other</label>
         <label className="flex items-center gap-2 text-sm"><input type="checkbox" checked={management} onChange={(e) => setManagement(e.target.checked)} /> Enable the management plugin with an admin user (generated password, stored encrypted); remove guest</label>
         {management && <Field label="Management admin user" htmlFor="opt-admin"><Input id="opt-admin" value={adminUser} onChange={(e) => setAdminUser(e.target.value)} /></Field>}
@@ -57,7 +59,7 @@ export function SetupWizard({ clusterId, defaultName, nodeCount }: { clusterId: 
         <Button variant="secondary" disabled={pending} onClick={() => start(async () => {
           setError(null);
           const r = await preflight(clusterId, params());
-          if (r.ok) setReport(r.report); else setError(r.message);
+          if (r.ok) { setReport(r.report); setVersions(r.report.versions); } else setError(r.message);
         })}>2. Run pre-flight checks</Button>
         <Button variant="secondary" disabled={pending} onClick={() => start(async () => {
           setError(null);
@@ -80,6 +82,16 @@ export function SetupWizard({ clusterId, defaultName, nodeCount }: { clusterId: 
             ))}</tbody>
           </table>
         </div>
+      )}
+
+      {versions && (
+        <fieldset className="grid gap-3 md:grid-cols-2" onChange={() => { setPreview(null); setConfirmed(false); }}>
+          <legend className="mb-2 text-sm font-semibold">Package versions (offered by every host&apos;s package source)</legend>
+          <VersionSelect id="opt-rabbitmq" label="RabbitMQ version" value={rabbitmqVersion} onChange={setRabbitmqVersion} offered={versions.rabbitmq}
+            hint="The rabbitmq-server package to install." />
+          <VersionSelect id="opt-erlang" label="Erlang version" value={erlangVersion} onChange={setErlangVersion} offered={versions.erlang}
+            hint="Pins every erlang-* package to this version." />
+        </fieldset>
       )}
 
       {preview && (
@@ -108,5 +120,18 @@ export function SetupWizard({ clusterId, defaultName, nodeCount }: { clusterId: 
         </div>
       )}
     </div>
+  );
+}
+
+/** A version every host offers (listed by pre-flight), or the newest. */
+function VersionSelect({ id, label, value, onChange, offered, hint }: { id: string; label: string; value: string; onChange: (v: string) => void; offered: string[]; hint: string }) {
+  const note = offered.length === 0 ? " The hosts' package lists name no common version (run apt-get update on them?); the newest will be installed." : "";
+  return (
+    <Field label={label} htmlFor={id} hint={hint + note}>
+      <Select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
+        <option value="">Newest the hosts offer</option>
+        {offered.map((v) => <option key={v} value={v}>{v}</option>)}
+      </Select>
+    </Field>
   );
 }

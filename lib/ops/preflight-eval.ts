@@ -10,6 +10,14 @@ export const FACTS_SCRIPT = [
   "echo @@mnesia; if [ -d /var/lib/rabbitmq/mnesia ] && [ -n \"$(ls -A /var/lib/rabbitmq/mnesia 2>/dev/null)\" ]; then echo yes; else echo no; fi",
   "echo @@installed; dpkg-query -W -f='${Status}' rabbitmq-server 2>/dev/null | grep -q 'install ok installed' && echo yes || echo no",
   'echo @@resolve; for p in "$@"; do n=${p%%=*}; a=$(getent hosts "$n" | awk \'{print $1; exit}\'); echo "$n ${a:--}"; done',
+  // What the package source offers, newest first (apt-cache madison order).
+  // A host that never ran apt-get update has no lists: read fresh ones into a
+  // temporary directory, leaving the system's apt state as it was.
+  "echo @@versions; if command -v apt-cache >/dev/null; then o=; d=; " +
+    "if ! ls /var/lib/apt/lists/*_Packages >/dev/null 2>&1; then d=$(mktemp -d); mkdir -p \"$d/lists/partial\" \"$d/cache/archives/partial\"; " +
+    "o=\"-o Dir::State::Lists=$d/lists -o Dir::Cache=$d/cache\"; timeout 30 apt-get $o -qq update >/dev/null 2>&1; fi; " +
+    "apt-cache $o madison rabbitmq-server erlang-base 2>/dev/null | awk -F'|' '{gsub(/ /, \"\", $1); gsub(/ /, \"\", $2); print $1, $2}'; " +
+    "if [ -n \"$d\" ]; then rm -rf \"$d\"; fi; fi",
   'echo @@ports; for p in "$@"; do a=${p#*=}; for port in 4369 25672 5672; do if timeout 2 bash -c "</dev/tcp/$a/$port" 2>/dev/null; then r=open; else r=closed; fi; echo "${p%%=*} $port $r"; done; done',
   "echo @@end",
 ].join("; ");
@@ -23,7 +31,11 @@ export interface NodeFacts {
   installed: boolean;
   resolves: Record<string, string | null>;
   ports: { peer: string; port: number; open: boolean }[];
+  versions: PackageVersions;
 }
+
+/** Versions of rabbitmq-server and of the Erlang runtime (erlang-base), newest first. */
+export interface PackageVersions { rabbitmq: string[]; erlang: string[] }
 
 export function parseFacts(out: string): NodeFacts {
   const probe = parseProbe(out);
@@ -32,13 +44,27 @@ export function parseFacts(out: string): NodeFacts {
     return m ? m[1].split("\n").map((l) => l.trim()).filter(Boolean) : [];
   };
   const num = (name: string) => { const v = Number(sec(name)[0]); return Number.isFinite(v) ? v : null; };
+  const versions: PackageVersions = { rabbitmq: [], erlang: [] };
+  for (const l of sec("versions")) {
+    const [pkg, v] = l.split(/\s+/);
+    const list = pkg === "rabbitmq-server" ? versions.rabbitmq : pkg === "erlang-base" ? versions.erlang : null;
+    if (list && v && !list.includes(v)) list.push(v);
+  }
   const resolves: Record<string, string | null> = {};
   for (const l of sec("resolve")) { const [n, a] = l.split(/\s+/); resolves[n] = a && a !== "-" ? a : null; }
   return {
     probe, diskFreeKb: num("disk"), memAvailableKb: num("mem"), clock: num("clock"),
     staleData: sec("mnesia")[0] === "yes", installed: sec("installed")[0] === "yes", resolves,
     ports: sec("ports").map((l) => { const [peer, port, st] = l.split(/\s+/); return { peer, port: Number(port), open: st === "open" }; }),
+    versions,
   };
+}
+
+/** The versions every reachable node can install, in the first node's (newest-first) order. */
+export function commonVersions(facts: Record<string, NodeFacts | { error: string }>): PackageVersions {
+  const all = Object.values(facts).filter((x): x is NodeFacts => !("error" in x)).map((x) => x.versions);
+  const common = (k: keyof PackageVersions) => (all[0]?.[k] ?? []).filter((v) => all.every((x) => x[k].includes(v)));
+  return { rabbitmq: common("rabbitmq"), erlang: common("erlang") };
 }
 
 export type Level = "ok" | "warn" | "fail" | "info";

@@ -4,11 +4,11 @@ import { audit } from "@/lib/audit";
 import type { Principal } from "@/lib/auth/principal";
 import { sshTarget, withFreshConnections } from "@/lib/inventory/hosts";
 import { isSshError } from "@/lib/ssh";
-import { evaluate, FACTS_SCRIPT, parseFacts, type Finding, type NodeFacts } from "./preflight-eval";
+import { commonVersions, evaluate, FACTS_SCRIPT, parseFacts, type Finding, type NodeFacts, type PackageVersions } from "./preflight-eval";
 import { SetupOptions } from "./setup-plan";
 import { OperationError } from "./operations";
 
-export interface PreflightReport { at: string; ok: boolean; findings: Finding[] }
+export interface PreflightReport { at: string; ok: boolean; findings: Finding[]; versions: PackageVersions }
 
 /** Read-only checks on every node, in parallel. */
 export async function runPreflight(clusterId: string, params: unknown, who: Principal): Promise<PreflightReport> {
@@ -30,5 +30,5 @@ export async function runPreflight(clusterId: string, params: unknown, who: Prin
   const findings = evaluate(nodes, facts, { manageHostsFile: options.manageHostsFile, now: Date.now() });
   const ok = !findings.some((f) => f.level === "fail");
   await audit(who, "operation.preflight", { type: "cluster", id: clusterId, name: c.name }, ok ? "passed" : `${findings.filter((f) => f.level === "fail").length} failure(s)`);
-  return { at: new Date().toISOString(), ok, findings };
+  return { at: new Date().toISOString(), ok, findings, versions: commonVersions(facts) };
 }

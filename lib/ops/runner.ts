@@ -18,6 +18,8 @@ class RunLogWriter {
   private seq = 0;
   private partial = new Map<string, string>();
   private chain: Promise<unknown> = Promise.resolve();
+  private pending: { runId: string; seq: number; hostName: string | null; stream: string; text: string }[] = [];
+  private timer?: NodeJS.Timeout;
   constructor(private readonly runId: string) {}
 
   async init() {
@@ -42,12 +44,24 @@ class RunLogWriter {
   }
 
   private row(hostName: string | null, stream: string, text: string) {
-    const seq = ++this.seq;
+    this.pending.push({ runId: this.runId, seq: ++this.seq, hostName, stream, text: text.slice(0, 4000) });
+    // Lines are written in batches: an apt install prints hundreds, and one
+    // insert each cost the CPU the hosts' work needs (Warren often shares a
+    // small machine with what it drives).
+    this.timer ??= setTimeout(() => this.writePending(), 100);
+  }
+
+  private writePending() {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const rows = this.pending.splice(0);
+    if (!rows.length) return;
     // Serialised so rows land in seq order.
-    this.chain = this.chain.then(() => db().runLog.create({ data: { runId: this.runId, seq, hostName, stream, text: text.slice(0, 4000) } })).catch(() => {});
+    this.chain = this.chain.then(() => db().runLog.createMany({ data: rows })).catch((e) => logError("run log write failed", e));
   }
 
   done() {
+    this.writePending();
     return this.chain;
   }
 }

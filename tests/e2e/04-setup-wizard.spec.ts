@@ -43,10 +43,14 @@ test("the setup wizard builds node1 disc, node2 disc, node3 ram", async ({ page 
   await expect(table).toBeVisible({ timeout: 60_000 });
   await expect(table).toContainText("Warren will add");
   await expect(page.getByText("passed", { exact: true })).toBeVisible();
+  // Pre-flight lists what every host's package source offers; pin the older Erlang.
+  await expect(page.getByLabel("RabbitMQ version").locator("option")).toContainText(["Newest the hosts offer", "3.10.8-1.1+deb12u1"]);
+  await page.getByLabel("Erlang version").selectOption("1:25.2.3+dfsg-1+deb12u1");
 
   await page.getByRole("button", { name: "3. Show the plan" }).click();
   await expect(page.getByText("Destructive steps")).toBeVisible();
   await expect(page.getByTestId("plan-shell")).toContainText("join_cluster --ram rabbit@node1", { useInnerText: false });
+  await expect(page.getByTestId("plan-shell")).toContainText("erlang-base=1:25.2.3+dfsg-1+deb12u1", { useInnerText: false });
   const startButton = page.getByRole("button", { name: "4. Start setup" });
   await expect(startButton).toBeDisabled();
   await page.getByLabel("I understand; run these steps").check();
@@ -70,4 +74,5 @@ test("the setup wizard builds node1 disc, node2 disc, node3 ram", async ({ page 
   const cookies = ["node1", "node2", "node3"].map((n) => ssh(n, "stat -c '%a %U' /var/lib/rabbitmq/.erlang.cookie; sha256sum < /var/lib/rabbitmq/.erlang.cookie"));
   expect(new Set(cookies).size).toBe(1);
   expect(cookies[0]).toMatch(/^400 rabbitmq\n/);
+  for (const n of ["node1", "node2", "node3"]) expect(ssh(n, "dpkg-query -W -f='${Version}' erlang-base erlang-mnesia")).toBe("1:25.2.3+dfsg-1+deb12u1".repeat(2));
 });

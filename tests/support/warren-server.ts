@@ -13,6 +13,8 @@ export interface WarrenServer {
   crash(): Promise<void>;
   restart(): Promise<void>;
   stop(): Promise<void>;
+  /** CPU seconds (user + system) used so far by the server's processes. */
+  cpuSeconds(): number;
 }
 
 export const ADMIN = { user: "admin", password: "integration-admin-pw" };
@@ -52,6 +54,17 @@ export async function startWarren(port: number, dataDir = fs.mkdtempSync(path.jo
       return { status: r.status, body: await r.json() };
     },
     crash: () => kill("SIGKILL"),
+    cpuSeconds() {
+      if (!child?.pid) return 0;
+      let ticks = 0;
+      for (const d of fs.readdirSync("/proc").filter((x) => /^\d+$/.test(x))) {
+        try {
+          const f = fs.readFileSync(`/proc/${d}/stat`, "utf8").split(") ")[1].split(" ");
+          if (Number(f[2]) === child.pid) ticks += Number(f[11]) + Number(f[12]); // pgrp; utime, stime
+        } catch { /* gone */ }
+      }
+      return ticks / 100; // USER_HZ
+    },
     restart: launch,
     stop: () => kill("SIGTERM"),
   };
