@@ -40,10 +40,10 @@ export async function retry(runId: string): Promise<ActionResult> {
   }
 }
 
-export async function cancel(runId: string): Promise<ActionResult> {
+export async function cancel(runId: string, mode: "after-step" | "now"): Promise<ActionResult> {
   try {
-    await cancelRun(String(runId), await requireActionRole("operator"));
-    return { ok: true, message: "Cancelling" };
+    await cancelRun(String(runId), await requireActionRole("operator"), mode);
+    return { ok: true, message: mode === "now" ? "Aborting: the commands in progress are being killed" : "Stopping after the steps in progress" };
   } catch (e) {
     return toActionError(e);
   }

@@ -79,7 +79,9 @@ export const openApiDocument = {
       get: { summary: "Log lines after sequence number `after` (viewer)", responses: { "200": ok("{ lines, next }"), ...common } },
     },
     "/runs/{id}/retry": { parameters: idParam, post: { summary: "Resume a failed, interrupted or cancelled run from its first unfinished step (operator)", responses: { "202": ok("queued"), ...common } } },
-    "/runs/{id}/cancel": { parameters: idParam, post: { summary: "Cancel a queued or running run (operator)", responses: { "202": ok("cancelling"), ...common } } },
+    "/runs/{id}/cancel": { parameters: idParam, post: {
+      summary: "Stop a queued or running run (operator). Body {\"mode\": \"after-step\"} (default) lets the steps in progress finish; {\"mode\": \"now\"} kills them",
+      responses: { "202": ok("cancelling"), ...common } } },
     "/tokens": {
       get: { summary: "List API tokens (admin)", responses: { "200": ok("tokens, without their values"), ...common } },
       post: { summary: "Create an API token (admin); the value is returned once", requestBody: body("TokenInput"), responses: { "201": ok("the token"), ...common } },

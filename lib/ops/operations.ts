@@ -7,7 +7,7 @@ import type { Principal } from "@/lib/auth/principal";
 import { audit } from "@/lib/audit";
 import { destructiveSteps, planAsShell, type Plan } from "./plan";
 import { cookieHash, newErlangCookie, planSetup, SetupOptions, validateTopology, type NodeSpec } from "./setup-plan";
-import { ACTIVE, runner } from "./runner";
+import { ACTIVE, runner, type CancelMode } from "./runner";
 
 export class OperationError extends Error {
   constructor(readonly code: "not-found" | "busy" | "confirm" | "invalid" | "state", message: string, readonly details?: unknown) {
@@ -92,14 +92,16 @@ export async function retryRun(runId: string, who: Principal): Promise<void> {
   runner().kick();
 }
 
-export async function cancelRun(runId: string, who: Principal): Promise<void> {
+/** Stop a run: after the steps in progress ("after-step", the default) or at once, killing them ("now"). */
+export async function cancelRun(runId: string, who: Principal, mode: CancelMode = "after-step"): Promise<void> {
+  if (mode !== "after-step" && mode !== "now") throw new OperationError("invalid", "mode must be 'after-step' or 'now'");
   const run = await db().run.findUnique({ where: { id: runId } });
   if (!run) throw new OperationError("not-found", "no such run");
   if (!ACTIVE.includes(run.status)) throw new OperationError("state", `the run is already ${run.status}`);
   if (run.status === "queued") await db().run.update({ where: { id: runId }, data: { status: "cancelled", finishedAt: new Date(), error: "cancelled before it started" } });
   else await db().run.update({ where: { id: runId }, data: { cancelAsked: true } });
-  runner().cancel(runId);
-  await audit(who, "operation.cancel", { type: "run", id: runId });
+  runner().cancel(runId, mode);
+  await audit(who, "operation.cancel", { type: "run", id: runId }, mode === "now" ? "abort now" : "stop after the current step");
 }
 
 export async function getRun(runId: string) {

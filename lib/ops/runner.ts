@@ -13,6 +13,7 @@ import { logError } from "@/lib/log";
 import type { Plan, SecretRef, Step } from "./plan";
 
 export const ACTIVE = ["queued", "running"];
+export type CancelMode = "after-step" | "now";
 
 class RunLogWriter {
   private seq = 0;
@@ -67,7 +68,8 @@ class RunLogWriter {
 }
 
 class Runner {
-  private active = new Map<string, AbortController>(); // runId → abort
+  // runId → abort (kills the running commands) and a gentler request: stop at the next step boundary.
+  private active = new Map<string, { abort: AbortController; stopAfterStep: boolean }>();
   private busyClusters = new Set<string>();
   private timer?: NodeJS.Timeout;
   private ticking = false;
@@ -93,8 +95,15 @@ class Runner {
     void this.tick();
   }
 
-  cancel(runId: string) {
-    this.active.get(runId)?.abort();
+  /**
+   * "after-step" lets the commands in progress finish (a node's join unit
+   * included) and starts nothing new; "now" kills them.
+   */
+  cancel(runId: string, mode: CancelMode) {
+    const a = this.active.get(runId);
+    if (!a) return;
+    if (mode === "now") a.abort.abort();
+    else a.stopAfterStep = true;
   }
 
   private async tick() {
@@ -119,11 +128,18 @@ class Runner {
 
   private async execute(runId: string) {
     const abort = new AbortController();
-    this.active.set(runId, abort);
+    const control = { abort, stopAfterStep: false };
+    this.active.set(runId, control);
+    const stopping = () => abort.signal.aborted || control.stopAfterStep;
     const out = new RunLogWriter(runId);
     await out.init();
     try {
-      const run = await db().run.update({ where: { id: runId }, data: { status: "running", startedAt: new Date(), finishedAt: null, error: null }, include: { cluster: true } });
+      // Claimed only if still queued: a cancel may have landed since the tick read it.
+      const claimed = await db().run.updateMany({ where: { id: runId, status: "queued" }, data: { status: "running", startedAt: new Date(), finishedAt: null, error: null } });
+      if (claimed.count === 0) return;
+      const run = await db().run.findUniqueOrThrow({ where: { id: runId }, include: { cluster: true } });
+      // Asked before this process registered the run (see cancelRun: database first, then runner).
+      if (run.cancelAsked) control.stopAfterStep = true;
       const plan = JSON.parse(run.plan) as Plan;
       const box = secretBox();
       const secrets: Record<SecretRef, string | undefined> = {
@@ -147,7 +163,7 @@ class Runner {
       let failed: string | null = null;
       for (const phase of plan.phases) {
         const steps = phase.steps.map((s) => ({ s, row: rows[idx++] }));
-        if (failed || abort.signal.aborted) break;
+        if (failed || stopping()) break;
         if (steps.every((x) => x.row.status === "done" || x.row.status === "skipped")) continue;
         out.write(null, "info", `phase: ${phase.title}\n`);
         const byHost = new Map<string, typeof steps>();
@@ -155,7 +171,7 @@ class Runner {
         const runHost = async (list: typeof steps) => {
           for (let i = 0; i < list.length; i++) {
             const { s, row } = list[i];
-            if (failed || abort.signal.aborted) return;
+            if (failed || stopping()) return;
             const t = await target(s.host);
             const finished = (x: (typeof list)[number]) => x.row.status === "done" || x.row.status === "skipped";
             if (!s.group) {
@@ -170,6 +186,7 @@ class Runner {
             if (unit.every(finished)) continue;
             const first = await this.step(runId, unit[0].s, unit[0].row.id, t, secrets, mask, out, abort.signal, true);
             if ("error" in first) { failed ??= first.error; return; }
+            // A gentle stop lets the unit finish: a node left between stop_app and start_app is a node down.
             for (const x of unit.slice(1)) {
               if (abort.signal.aborted) return;
               if (first.status === "skipped") {
@@ -184,11 +201,13 @@ class Runner {
         if (phase.oneHostAtATime) { for (const list of byHost.values()) await runHost(list); }
         else await Promise.all([...byHost.values()].map(runHost));
       }
-      const cancelled = abort.signal.aborted || (await db().run.findUnique({ where: { id: runId } }))?.cancelAsked;
-      const status = cancelled ? "cancelled" : failed ? "failed" : "succeeded";
-      out.write(null, "info", `${run.type} ${status}${failed ? `: ${failed}` : ""}\n`);
+      // A stop asked for after the last step began changes nothing: the run did finish.
+      const stoppedEarly = stopping() && (await db().runStep.count({ where: { runId, status: { in: ["pending", "cancelled"] } } })) > 0;
+      const status = failed && !abort.signal.aborted ? "failed" : stoppedEarly ? "cancelled" : "succeeded";
+      const why = abort.signal.aborted ? "aborted by an operator: the commands in progress were killed" : "stopped by an operator after the steps in progress finished";
+      out.write(null, "info", `${run.type} ${status}${status === "failed" ? `: ${failed}` : status === "cancelled" ? ` (${why})` : ""}\n`);
       await out.done();
-      await db().run.update({ where: { id: runId }, data: { status, finishedAt: new Date(), error: cancelled ? "cancelled by an operator" : failed } });
+      await db().run.update({ where: { id: runId }, data: { status, finishedAt: new Date(), error: status === "cancelled" ? why : failed } });
     } catch (e) {
       await out.done();
       const ref = logError("run failed", e);

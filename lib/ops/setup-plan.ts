@@ -144,7 +144,9 @@ export function planSetup(nodes: NodeSpec[], o: SetupOptions, cookieSha: string)
     steps: each((n) => [
       {
         key: `install:${n.name}`, title: `apt-get install ${pkgs.length > 1 ? "rabbitmq-server with pinned Erlang" : pkgs[0]}`, host: n.name,
-        argv: sh('set -e; apt-get update -q; DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o Dpkg::Options::=--force-confold "$@"', ...pkgs),
+        // dpkg --configure -a first: an install interrupted earlier (Warren
+        // killed, a run aborted) leaves dpkg refusing every apt-get until repaired.
+        argv: sh('set -e; export DEBIAN_FRONTEND=noninteractive; dpkg --configure -a; apt-get update -q; apt-get install -y -q -o Dpkg::Options::=--force-confold "$@"', ...pkgs),
         // Installed, and at the pinned versions when they were chosen.
         check: sh('s=$(dpkg-query -W -f="\\${Status} \\${Version}" rabbitmq-server 2>/dev/null) || exit 1; case "$s" in "install ok installed $1"*) ;; *) exit 1;; esac; ' +
           '[ -z "$2" ] || [ "$(dpkg-query -W -f="\\${Version}" erlang-base 2>/dev/null)" = "$2" ]', o.rabbitmqVersion ?? "", o.erlangVersion ?? ""),

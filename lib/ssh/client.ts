@@ -1,6 +1,7 @@
 // The only module that imports ssh2. A pool keeps one persistent connection
 // per host, reconnects with backoff, caps concurrent channels, pins host keys
 // on first use and refuses a changed key.
+import { randomBytes } from "node:crypto";
 import { Client, type ClientChannel, type ConnectConfig } from "ssh2";
 import { SshError } from "./errors";
 import { fingerprint } from "./fingerprint";
@@ -41,7 +42,10 @@ export class SshPool {
     const secs = Math.max(1, Math.ceil(timeoutMs / 1000));
     const sudo = o.sudo !== false && target.useSudo && target.username !== "root";
     // `timeout` kills the remote process group, so nothing outlives the deadline on the host.
-    const full = [...(sudo ? ["sudo", "-n", "--"] : []), "timeout", "-k", "5", String(secs), ...argv];
+    // The tag in its arguments lets a cancel find that group (see killRemote).
+    const tag = `w${randomBytes(8).toString("hex")}`;
+    const asRoot = sudo ? ["sudo", "-n", "--"] : [];
+    const full = [...asRoot, "timeout", "-k", "5", String(secs), "env", `WARREN_OP=${tag}`, ...argv];
     const shown = maskSecrets(commandLine(argv), o.secrets);
     const mask = (t: string) => maskSecrets(t, o.secrets);
     if (o.signal?.aborted) throw new SshError("aborted", `cancelled before running: ${shown}`, { host: target.name, command: shown });
@@ -64,15 +68,13 @@ export class SshPool {
           // Client-side backstop, in case the host itself is hung.
           const hardTimer = setTimeout(() => {
             timedOut = true;
-            stream.signal?.("KILL");
-            stream.close();
+            this.killRemote(conn, asRoot, tag, stream);
             finish(new SshError("timeout", `timed out after ${secs}s: ${shown}`, {
               host: target.name, command: shown, exitCode: null, stderrTail: mask(stderr.slice(-STDERR_TAIL)),
             }));
           }, timeoutMs + 8000);
           const onAbort = () => {
-            stream.signal?.("TERM");
-            stream.close();
+            this.killRemote(conn, asRoot, tag, stream);
             finish(new SshError("aborted", `cancelled: ${shown}`, { host: target.name, command: shown }));
           };
           o.signal?.addEventListener("abort", onAbort, { once: true });
@@ -125,6 +127,28 @@ export class SshPool {
     } finally {
       this.release(conn);
     }
+  }
+
+  /**
+   * Ends a command on the host, not just our end of it: closing the channel
+   * leaves a command without a terminal running (an aborted apt-get install
+   * ran to the end), and sshd ignores "signal" requests. A second exec tells
+   * `timeout` (found by the run's tag) to TERM its process group, then KILL
+   * it 5 s later. The [w] keeps the pattern from matching the killer itself.
+   */
+  private killRemote(conn: PooledConnection, asRoot: string[], tag: string, stream: ClientChannel): void {
+    const pattern = `WARREN_OP=[${tag[0]}]${tag.slice(1)}( |$)`;
+    const closeLater = setTimeout(() => stream.close(), 10_000);
+    closeLater.unref();
+    stream.once("close", () => clearTimeout(closeLater));
+    if (conn.closed) return;
+    // Straight on the connection, not through acquire(): a full channel cap must not delay a kill.
+    conn.client.exec(commandLine([...asRoot, "pkill", "-TERM", "-f", "--", pattern]), (err, ch) => {
+      if (err) return;
+      ch.on("data", () => {}).on("close", () => {});
+      ch.stderr.on("data", () => {});
+      ch.end();
+    });
   }
 
   /**

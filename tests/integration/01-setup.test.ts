@@ -145,8 +145,9 @@ describe("pre-flight names the host and the cause", () => {
   }, 120_000);
 });
 
-describe("Warren killed during the join phase", () => {
-  it("shows the run interrupted at the exact step, and resuming finishes the cluster", async () => {
+describe("stopping and restarting a run: abort, crash, gentle stop", () => {
+  // One setup of node4 (disc seed) + node5 (ram) taken through every way a run can be stopped.
+  it("abort kills the install; Warren killed mid-join is shown interrupted at the exact step; a gentle stop lets a join finish; each time retry completes the cluster", async () => {
     const ids = await addHosts(["node4", "node5"]);
     const c = await warren.api<{ cluster: { id: string } }>("POST", "/clusters", { name: "second", members: [
       { hostId: ids.node4, role: "rabbitmq", nodeType: "disc", isSeed: true },
@@ -155,8 +156,23 @@ describe("Warren killed during the join phase", () => {
     const params = { clusterName: "rabbit-second", ha: { mode: "exactly", count: 2 }, management: false };
     const r = await warren.api<{ runId: string }>("POST", `/clusters/${c.body.cluster.id}/operations`, { type: "setup", params, confirmDestructive: true });
     const runId = r.body.runId;
-    // Kill as soon as the join phase is under way.
-    await waitFor(runId, (x) => finished(x) || x.steps.some((s) => s.key === "reset:node5" && s.status === "running") || x.steps.some((s) => s.key === "stop_app:node5" && s.status === "done"));
+    const step = (x: Run, key: string) => x.steps.find((s) => s.key === key)!;
+
+    // 1. Abort now, in the middle of the apt install: the commands die on the hosts, and the run says so.
+    await waitFor(runId, (x) => finished(x) || step(x, "install:node4").status === "running");
+    await new Promise((res) => setTimeout(res, 5000));
+    expect((await warren.api("POST", `/runs/${runId}/cancel`, { mode: "now" })).status).toBe(202);
+    const aborted = await waitFor(runId, finished, 60_000);
+    expect(aborted.status).toBe("cancelled");
+    expect(aborted.error).toMatch(/aborted by an operator/);
+    expect(aborted.steps.filter((s) => s.status === "cancelled").map((s) => s.key).sort()).toEqual(["install:node4", "install:node5"]);
+    for (const n of ["node4", "node5"])
+      await expect.poll(async () => (await sshRun(lab, n, "pgrep -x apt-get; pgrep -x dpkg")).stdout, { timeout: 15_000 }).toBe("");
+
+    // 2. Retry: dpkg is repaired if the abort interrupted it, and the install completes.
+    expect((await warren.api("POST", `/runs/${runId}/retry`)).status).toBe(202);
+    // Kill Warren as soon as node5's join is under way.
+    await waitFor(runId, (x) => finished(x) || step(x, "reset:node5").status === "running" || step(x, "stop_app:node5").status === "done");
     await warren.crash();
     await warren.restart();
     const after = (await warren.api<{ run: Run }>("GET", `/runs/${runId}`)).body.run;
@@ -164,8 +180,21 @@ describe("Warren killed during the join phase", () => {
     const stopped = after.steps.find((s) => s.status === "interrupted");
     expect(stopped?.key).toMatch(/^(stop_app|reset|join|start_app):node5$/);
     expect(stopped?.note).toMatch(/Warren stopped/);
-    const retry = await warren.api("POST", `/runs/${runId}/retry`);
-    expect(retry.status).toBe(202);
+
+    // 3. Resume, and ask for a gentle stop while node5's join unit runs: the unit finishes, nothing after it starts.
+    expect((await warren.api("POST", `/runs/${runId}/retry`)).status).toBe(202);
+    const unit = ["stop_app:node5", "reset:node5", "join:node5", "start_app:node5"];
+    await waitFor(runId, (x) => finished(x) || unit.some((k) => step(x, k).status === "running"));
+    expect((await warren.api("POST", `/runs/${runId}/cancel`)).status).toBe(202);
+    const gentle = await waitFor(runId, finished, 3 * 60_000);
+    expect(gentle.status).toBe("cancelled");
+    expect(gentle.error).toMatch(/stopped by an operator after the steps in progress finished/);
+    expect(unit.map((k) => step(gentle, k).status).every((st) => st === "done" || st === "skipped")).toBe(true);
+    expect(step(gentle, "verify:node5").status).toBe("pending");
+    expect((await clusterStatus("node5")).running_nodes.sort()).toEqual(["rabbit@node4", "rabbit@node5"]);
+
+    // 4. Retry finishes the cluster.
+    expect((await warren.api("POST", `/runs/${runId}/retry`)).status).toBe(202);
     const done = await waitFor(runId, finished);
     expect(done.status).toBe("succeeded");
     const s = await clusterStatus("node5");
@@ -174,5 +203,6 @@ describe("Warren killed during the join phase", () => {
     expect(s.running_nodes.sort()).toEqual(["rabbit@node4", "rabbit@node5"]);
     expect(s.cluster_name).toBe("rabbit-second");
     expect((await sshRun(lab, "node4", "rabbitmqctl -q list_policies")).stdout).toContain('"ha-params":2');
-  }, 10 * 60_000);
+    for (const n of ["node4", "node5"]) expect((await sshRun(lab, n, "dpkg --audit")).stdout).toBe("");
+  }, 12 * 60_000);
 });

@@ -77,6 +77,17 @@ describe("run", () => {
     expect(ps.stdout.trim()).toBe("");
   });
 
+  it("cancelling kills the command on the host, not only Warren's end of it", async () => {
+    await sshRun(lab, "node1", "rm -f /tmp/warren-survived");
+    const ac = new AbortController();
+    const running = pool.run(node1, ["sh", "-c", "sleep 3; touch /tmp/warren-survived"], { signal: ac.signal });
+    setTimeout(() => ac.abort(), 800);
+    expect((await sshError(running)).kind).toBe("aborted");
+    await expect.poll(async () => (await sshRun(lab, "node1", "pgrep -fc '^sleep 3$' || true")).stdout.trim(), { timeout: 5000 }).toBe("0");
+    await new Promise((r) => setTimeout(r, 3000));
+    expect((await sshRun(lab, "node1", "test -e /tmp/warren-survived")).code).toBe(1);
+  });
+
   it("caps concurrent channels: 25 parallel commands on one connection all succeed", async () => {
     const rs = await Promise.all(Array.from({ length: 25 }, (_, i) => pool.run(node1, ["sh", "-c", `sleep 0.3; echo ${i}`])));
     expect(rs.map((r) => r.stdout.trim())).toEqual(Array.from({ length: 25 }, (_, i) => String(i)));

@@ -1,7 +1,10 @@
-import { apiRoute, json } from "@/lib/api/http";
+import { apiRoute, json, readJson } from "@/lib/api/http";
 import { cancelRun } from "@/lib/ops/operations";
 
-export const POST = apiRoute("operator", async (_r, { id }, who) => {
-  await cancelRun(id, who);
-  return json({ runId: id, cancelling: true }, 202);
+/** Body (optional): {"mode": "after-step"} (default: the steps in progress finish) or {"mode": "now"} (they are killed). */
+export const POST = apiRoute("operator", async (r, { id }, who) => {
+  const body = (await readJson(r)) as { mode?: unknown } | null;
+  const mode = (body?.mode ?? "after-step") as "after-step" | "now";
+  await cancelRun(id, who, mode);
+  return json({ runId: id, cancelling: true, mode }, 202);
 });
