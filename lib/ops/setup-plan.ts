@@ -145,8 +145,12 @@ export function planSetup(nodes: NodeSpec[], o: SetupOptions, cookieSha: string)
       {
         key: `install:${n.name}`, title: `apt-get install ${pkgs.length > 1 ? "rabbitmq-server with pinned Erlang" : pkgs[0]}`, host: n.name,
         // dpkg --configure -a first: an install interrupted earlier (Warren
-        // killed, a run aborted) leaves dpkg refusing every apt-get until repaired.
-        argv: sh('set -e; export DEBIAN_FRONTEND=noninteractive; dpkg --configure -a; apt-get update -q; apt-get install -y -q -o Dpkg::Options::=--force-confold "$@"', ...pkgs),
+        // killed, a run aborted) leaves dpkg refusing every apt-get until
+        // repaired. Both wait up to 5 min for a dpkg lock held by someone else
+        // (unattended-upgrades, or the install a crashed Warren left running).
+        argv: sh('set -e; export DEBIAN_FRONTEND=noninteractive; i=0; ' +
+          'until dpkg --configure -a; do i=$((i+1)); [ $i -lt 60 ] || exit 1; echo "dpkg is busy or broken; trying again in 5 s" >&2; sleep 5; done; ' +
+          'apt-get -o DPkg::Lock::Timeout=300 update -q; apt-get -o DPkg::Lock::Timeout=300 install -y -q -o Dpkg::Options::=--force-confold "$@"', ...pkgs),
         // Installed, and at the pinned versions when they were chosen.
         check: sh('s=$(dpkg-query -W -f="\\${Status} \\${Version}" rabbitmq-server 2>/dev/null) || exit 1; case "$s" in "install ok installed $1"*) ;; *) exit 1;; esac; ' +
           '[ -z "$2" ] || [ "$(dpkg-query -W -f="\\${Version}" erlang-base 2>/dev/null)" = "$2" ]', o.rabbitmqVersion ?? "", o.erlangVersion ?? ""),
