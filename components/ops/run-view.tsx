@@ -73,7 +73,7 @@ export function RunView({ runId, canOperate }: { runId: string; canOperate: bool
           }}>Abort now</Button>
         </>}
         {canOperate && ["failed", "interrupted", "cancelled"].includes(r.status) && <Button disabled={pending} onClick={() => start(async () => { setMsg((await retry(runId)).message ?? null); await run.refetch(); })}>
-          {r.status === "interrupted" ? "Resume" : "Retry from the failed step"}</Button>}
+          {r.status === "interrupted" ? "Resume" : r.status === "cancelled" ? "Continue from where it stopped" : "Retry from the failed step"}</Button>}
         {msg && <span role="status" className="text-sm">{msg}</span>}
       </div>
       {r.error && <p role="alert" className="text-sm text-red-700">{r.error}</p>}
