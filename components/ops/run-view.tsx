@@ -15,6 +15,13 @@ const TONE: Record<string, "slate" | "green" | "red" | "amber" | "blue"> = {
   queued: "slate", succeeded: "green",
 };
 
+const STOPS = [
+  { mode: "after-step", variant: "secondary", label: "Stop after this step",
+    question: "Stop this run after the steps in progress? They finish (a node's join as a whole); nothing new starts. Retry continues from there." },
+  { mode: "now", variant: "danger", label: "Abort now",
+    question: "Abort now? The commands running on the hosts are killed mid-way (an apt install may be left for dpkg to repair; Warren repairs it before installing again). Use this for a hung step." },
+] as const;
+
 const secs = (a: string | null, b: string | null) => (a ? `${(((b ? Date.parse(b) : Date.now()) - Date.parse(a)) / 1000).toFixed(1)} s` : "");
 
 async function getJson<T>(url: string): Promise<T> {
@@ -62,16 +69,12 @@ export function RunView({ runId, canOperate }: { runId: string; canOperate: bool
         <h1 className="text-lg font-semibold">{r.type} of <Link className="text-orange-700 underline" href={`/clusters/${r.clusterId}`}>{r.cluster.name}</Link></h1>
         <span data-testid="run-status"><Badge tone={TONE[r.status]}>{r.status}</Badge></span>
         <span className="text-sm text-slate-500">by {r.createdBy}, {secs(r.startedAt, r.finishedAt)}</span>
-        {canOperate && ACTIVE.includes(r.status) && <>
-          <Button variant="secondary" disabled={pending} onClick={() => {
-            if (!confirm("Stop this run after the steps in progress? They finish (a node's join as a whole); nothing new starts. Retry continues from there.")) return;
-            start(async () => setMsg((await cancel(runId, "after-step")).message ?? null));
-          }}>Stop after this step</Button>
-          <Button variant="danger" disabled={pending} onClick={() => {
-            if (!confirm("Abort now? The commands running on the hosts are killed mid-way (an apt install may be left for dpkg to repair; Warren repairs it before installing again). Use this for a hung step.")) return;
-            start(async () => setMsg((await cancel(runId, "now")).message ?? null));
-          }}>Abort now</Button>
-        </>}
+        {canOperate && ACTIVE.includes(r.status) && STOPS.map((x) => (
+          <Button key={x.mode} variant={x.variant} disabled={pending} onClick={() => {
+            if (!confirm(x.question)) return;
+            start(async () => setMsg((await cancel(runId, x.mode)).message ?? null));
+          }}>{x.label}</Button>
+        ))}
         {canOperate && ["failed", "interrupted", "cancelled"].includes(r.status) && <Button disabled={pending} onClick={() => start(async () => { setMsg((await retry(runId)).message ?? null); await run.refetch(); })}>
           {r.status === "interrupted" ? "Resume" : r.status === "cancelled" ? "Continue from where it stopped" : "Retry from the failed step"}</Button>}
         {msg && <span role="status" className="text-sm">{msg}</span>}

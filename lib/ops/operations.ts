@@ -27,7 +27,6 @@ async function clusterNodes(clusterId: string): Promise<{ cluster: { id: string;
   return { cluster: c, nodes };
 }
 
-
 async function ensureClusterSecrets(clusterId: string) {
   const c = await db().cluster.findUniqueOrThrow({ where: { id: clusterId } });
   const box = secretBox();
@@ -44,26 +43,32 @@ export interface PlanPreview {
   destructive: { host: string; title: string; why: string }[];
 }
 
-export async function previewOperation(clusterId: string, type: string, params: unknown): Promise<PlanPreview> {
+async function compile(clusterId: string, type: string, params: unknown): Promise<PlanPreview & { options: SetupOptions }> {
   if (type !== "setup") throw new OperationError("invalid", `unknown operation ${type}`);
   const options = SetupOptions.parse(params);
   const { nodes } = await clusterNodes(clusterId);
   const { cookie } = await ensureClusterSecrets(clusterId);
-  const plan = planSetup(nodes, options, cookieHash(cookie));
+  const sha = cookieHash(cookie);
+  const plan = planSetup(nodes, options, sha);
   return {
+    options,
     plan,
-    shell: planAsShell(plan).replaceAll(cookieHash(cookie), "<sha256 of the cookie>"),
+    shell: planAsShell(plan).replaceAll(sha, "<sha256 of the cookie>"),
     destructive: destructiveSteps(plan).map((s) => ({ host: s.host, title: s.title, why: s.destructive! })),
   };
 }
 
+export async function previewOperation(clusterId: string, type: string, params: unknown): Promise<PlanPreview> {
+  const { options: _options, ...preview } = await compile(clusterId, type, params);
+  return preview;
+}
+
 export async function startOperation(clusterId: string, type: string, params: unknown, confirmDestructive: boolean, who: Principal): Promise<string> {
-  const preview = await previewOperation(clusterId, type, params);
+  const { options, ...preview } = await compile(clusterId, type, params);
   if (preview.destructive.length && !confirmDestructive)
     throw new OperationError("confirm", "this operation has destructive steps: review and confirm them", preview.destructive);
   const active = await db().run.findFirst({ where: { clusterId, status: { in: ACTIVE } } });
   if (active) throw new OperationError("busy", `another operation (${active.type}) is ${active.status} on this cluster`, { runId: active.id });
-  const options = SetupOptions.parse(params);
   const run = await db().run.create({
     data: {
       clusterId, type, status: "queued", params: JSON.stringify(options), plan: JSON.stringify(preview.plan), createdBy: who.username,

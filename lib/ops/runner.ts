@@ -159,12 +159,13 @@ class Runner {
       };
       out.write(null, "info", `${run.type} started${rows.some((r) => r.status === "done" || r.status === "skipped") ? " (resuming: finished steps are kept)" : ""}\n`);
 
+      const finished = (x: { row: { status: string } }) => x.row.status === "done" || x.row.status === "skipped";
       let idx = 0;
       let failed: string | null = null;
       for (const phase of plan.phases) {
         const steps = phase.steps.map((s) => ({ s, row: rows[idx++] }));
         if (failed || stopping()) break;
-        if (steps.every((x) => x.row.status === "done" || x.row.status === "skipped")) continue;
+        if (steps.every(finished)) continue;
         out.write(null, "info", `phase: ${phase.title}\n`);
         const byHost = new Map<string, typeof steps>();
         for (const x of steps) byHost.set(x.s.host, [...(byHost.get(x.s.host) ?? []), x]);
@@ -173,7 +174,6 @@ class Runner {
             const { s, row } = list[i];
             if (failed || stopping()) return;
             const t = await target(s.host);
-            const finished = (x: (typeof list)[number]) => x.row.status === "done" || x.row.status === "skipped";
             if (!s.group) {
               if (finished(list[i])) continue;
               const r = await this.step(runId, s, row.id, t, secrets, mask, out, abort.signal, true);

@@ -54,75 +54,71 @@ export class SshPool {
     await this.acquire(conn);
     const started = Date.now();
     try {
-      const { stream: stream0, exit } = await this.openChannel(conn, commandLine(full), target.name, shown);
+      const { stream, exit } = await this.openChannel(conn, commandLine(full), target.name, shown);
       return await new Promise<RunResult>((resolve, reject) => {
-        ((stream: ClientChannel) => {
-          let stdout = "", stderr = "", settled = false, timedOut = false;
-          const finish = (e?: SshError) => {
-            if (settled) return;
-            settled = true;
-            clearTimeout(hardTimer);
-            o.signal?.removeEventListener("abort", onAbort);
-            if (e) reject(e);
-          };
-          // Client-side backstop, in case the host itself is hung.
-          const hardTimer = setTimeout(() => {
-            timedOut = true;
-            this.killRemote(conn, asRoot, tag, stream);
-            finish(new SshError("timeout", `timed out after ${secs}s: ${shown}`, {
-              host: target.name, command: shown, exitCode: null, stderrTail: mask(stderr.slice(-STDERR_TAIL)),
-            }));
-          }, timeoutMs + 8000);
-          const onAbort = () => {
-            this.killRemote(conn, asRoot, tag, stream);
-            finish(new SshError("aborted", `cancelled: ${shown}`, { host: target.name, command: shown }));
-          };
-          o.signal?.addEventListener("abort", onAbort, { once: true });
+        let stdout = "", stderr = "", settled = false;
+        const finish = (e?: SshError) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(hardTimer);
+          o.signal?.removeEventListener("abort", onAbort);
+          if (e) reject(e);
+        };
+        // Client-side backstop, in case the host itself is hung.
+        const hardTimer = setTimeout(() => {
+          this.killRemote(conn, asRoot, tag, stream);
+          finish(new SshError("timeout", `timed out after ${secs}s: ${shown}`, {
+            host: target.name, command: shown, exitCode: null, stderrTail: mask(stderr.slice(-STDERR_TAIL)),
+          }));
+        }, timeoutMs + 8000);
+        const onAbort = () => {
+          this.killRemote(conn, asRoot, tag, stream);
+          finish(new SshError("aborted", `cancelled: ${shown}`, { host: target.name, command: shown }));
+        };
+        o.signal?.addEventListener("abort", onAbort, { once: true });
 
-          stream.on("data", (d: Buffer) => {
-            const t = d.toString("utf8");
-            if (stdout.length < OUTPUT_CAP) stdout += t;
-            o.onOutput?.("stdout", mask(t));
-          });
-          stream.stderr.on("data", (d: Buffer) => {
-            const t = d.toString("utf8");
-            if (stderr.length < OUTPUT_CAP) stderr += t;
-            else stderr = stderr.slice(-STDERR_TAIL) + t;
-            o.onOutput?.("stderr", mask(t));
-          });
-          stream.on("close", () => {
-            if (settled) return;
-            const { code: exitCode, signal: exitSignal } = exit;
-            const durationMs = Date.now() - started;
-            const tail = mask(stderr.slice(-STDERR_TAIL));
-            // 124: `timeout` fired; 137: it had to SIGKILL.
-            if ((exitCode === 124 || exitCode === 137) && durationMs >= timeoutMs - 500) timedOut = true;
-            if (timedOut) {
-              finish(new SshError("timeout", `timed out after ${secs}s and was killed: ${shown}`, {
-                host: target.name, command: shown, exitCode, stderrTail: tail,
-              }));
-              return;
-            }
-            if (exitCode === null && !exitSignal) {
-              // sshd ended the session without reporting how the command ended.
-              finish(new SshError("protocol", `the session closed without an exit status, so the outcome is unknown: ${shown}`, {
-                host: target.name, command: shown, exitCode: null, stderrTail: tail,
-              }));
-              return;
-            }
-            const code = exitCode ?? 128;
-            if (code !== 0 && !o.allowFailure) {
-              finish(new SshError("exit", `exited with ${code}${exitSignal ? ` (${exitSignal})` : ""}: ${shown}`, {
-                host: target.name, command: shown, exitCode: code, stderrTail: tail,
-              }));
-              return;
-            }
-            finish();
-            resolve({ exitCode: code, stdout: mask(stdout), stderr: mask(stderr), durationMs });
-          });
-          if (o.stdin !== undefined) stream.end(o.stdin);
-          else stream.end();
-        })(stream0);
+        stream.on("data", (d: Buffer) => {
+          const t = d.toString("utf8");
+          if (stdout.length < OUTPUT_CAP) stdout += t;
+          o.onOutput?.("stdout", mask(t));
+        });
+        stream.stderr.on("data", (d: Buffer) => {
+          const t = d.toString("utf8");
+          if (stderr.length < OUTPUT_CAP) stderr += t;
+          else stderr = stderr.slice(-STDERR_TAIL) + t;
+          o.onOutput?.("stderr", mask(t));
+        });
+        stream.on("close", () => {
+          if (settled) return;
+          const { code: exitCode, signal: exitSignal } = exit;
+          const durationMs = Date.now() - started;
+          const tail = mask(stderr.slice(-STDERR_TAIL));
+          // 124: `timeout` fired; 137: it had to SIGKILL.
+          if ((exitCode === 124 || exitCode === 137) && durationMs >= timeoutMs - 500) {
+            finish(new SshError("timeout", `timed out after ${secs}s and was killed: ${shown}`, {
+              host: target.name, command: shown, exitCode, stderrTail: tail,
+            }));
+            return;
+          }
+          if (exitCode === null && !exitSignal) {
+            // sshd ended the session without reporting how the command ended.
+            finish(new SshError("protocol", `the session closed without an exit status, so the outcome is unknown: ${shown}`, {
+              host: target.name, command: shown, exitCode: null, stderrTail: tail,
+            }));
+            return;
+          }
+          const code = exitCode ?? 128;
+          if (code !== 0 && !o.allowFailure) {
+            finish(new SshError("exit", `exited with ${code}${exitSignal ? ` (${exitSignal})` : ""}: ${shown}`, {
+              host: target.name, command: shown, exitCode: code, stderrTail: tail,
+            }));
+            return;
+          }
+          finish();
+          resolve({ exitCode: code, stdout: mask(stdout), stderr: mask(stderr), durationMs });
+        });
+        if (o.stdin !== undefined) stream.end(o.stdin);
+        else stream.end();
       });
     } finally {
       this.release(conn);
@@ -145,8 +141,8 @@ export class SshPool {
     // Straight on the connection, not through acquire(): a full channel cap must not delay a kill.
     conn.client.exec(commandLine([...asRoot, "pkill", "-TERM", "-f", "--", pattern]), (err, ch) => {
       if (err) return;
-      ch.on("data", () => {}).on("close", () => {});
-      ch.stderr.on("data", () => {});
+      ch.resume();
+      ch.stderr.resume();
       ch.end();
     });
   }

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ADMIN, VIEWER, login, makeKey } from "./helpers";
+import { ADMIN, VIEWER, login, makeKey, submitHostForm } from "./helpers";
 
 test.describe.configure({ mode: "serial" });
 
@@ -20,18 +20,12 @@ test("first visit creates the admin, who logs in and adds a host with a private 
   await login(page, ADMIN);
   await page.getByRole("link", { name: "Hosts", exact: true }).click();
   const { privateKey } = makeKey();
-  await page.getByLabel("Name").fill("web1");
-  await page.getByLabel("Address").fill("192.0.2.10");
-  await page.getByLabel("Private key", { exact: true }).fill(privateKey);
-  await page.getByRole("button", { name: "Add host" }).click();
+  await submitHostForm(page, "web1", "192.0.2.10", privateKey);
   await expect(page.getByRole("status")).toContainText("Added web1");
   await expect(page.getByTestId("host-row-web1")).toContainText("192.0.2.10:22");
 
   // Validation messages appear next to the fields.
-  await page.getByLabel("Name").fill("web1");
-  await page.getByLabel("Address").fill("10.0.0.999");
-  await page.getByLabel("Private key", { exact: true }).fill(privateKey);
-  await page.getByRole("button", { name: "Add host" }).click();
+  await submitHostForm(page, "web1", "10.0.0.999", privateKey);
   await expect(page.locator("#address-error")).toContainText("Not a valid IP address or hostname");
   await page.getByLabel("Address").fill("192.0.2.10");
   await page.getByRole("button", { name: "Add host" }).click();
@@ -73,10 +67,7 @@ test("the server actions refuse a viewer even when the form is on screen", async
   await page.context().addCookies([viewerCookie]);
 
   const { privateKey } = makeKey();
-  await page.getByLabel("Name").fill("sneaky");
-  await page.getByLabel("Address").fill("192.0.2.99");
-  await page.getByLabel("Private key", { exact: true }).fill(privateKey);
-  await page.getByRole("button", { name: "Add host" }).click();
+  await submitHostForm(page, "sneaky", "192.0.2.99", privateKey);
   await expect(page.getByRole("status")).toContainText("Forbidden: this needs the operator role");
 
   page.once("dialog", (d) => d.accept());

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import { expect, test } from "@playwright/test";
 import { loadLab } from "../../lab/client";
-import { ADMIN, login } from "./helpers";
+import { ADMIN, login, submitHostForm } from "./helpers";
 
 // As an operator would: add three lab hosts, create the cluster, run the
 // wizard, watch the live log, end on the cluster page; then check the hosts
@@ -19,11 +19,7 @@ test("the setup wizard builds node1 disc, node2 disc, node3 ram", async ({ page 
   await login(page, ADMIN);
   await page.goto("/hosts");
   for (const name of ["node1", "node2", "node3"]) {
-    const h = lab.hosts.find((x) => x.name === name)!;
-    await page.getByLabel("Name").fill(`${name}`);
-    await page.getByLabel("Address").fill(h.address);
-    await page.getByLabel("Private key", { exact: true }).fill(key);
-    await page.getByRole("button", { name: "Add host" }).click();
+    await submitHostForm(page, name, lab.hosts.find((x) => x.name === name)!.address, key);
     await expect(page.getByRole("status")).toContainText(`Added ${name}`);
   }
 

@@ -20,6 +20,14 @@ export async function login(page: Page, u: { username: string; password: string 
   await expect(page.getByTestId("whoami")).toContainText(u.username);
 }
 
+/** Fills the add-host form on /hosts with a key and submits it. */
+export async function submitHostForm(page: Page, name: string, address: string, privateKey: string) {
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Address").fill(address);
+  await page.getByLabel("Private key", { exact: true }).fill(privateKey);
+  await page.getByRole("button", { name: "Add host" }).click();
+}
+
 /** A real private key, made fresh for the test (so it can be grepped for). */
 export function makeKey(passphrase = ""): { privateKey: string; publicKey: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "warren-e2e-key-"));
