@@ -1,5 +1,6 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
+import ByName from "./tests/support/sequencer";
 
 export default defineConfig({
   resolve: {
@@ -16,5 +17,6 @@ export default defineConfig({
     hookTimeout: 180_000,
     fileParallelism: false,
     pool: "forks",
+    sequence: { sequencer: ByName },
   },
 });

@@ -7,8 +7,9 @@ export const metadata: Metadata = { title: "Warren", description: "Highly availa
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
-    <html lang="en">
-      <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
+    // next-themes sets the theme class on <html> before React hydrates.
+    <html lang="en" suppressHydrationWarning>
+      <body className="min-h-screen bg-page text-fg antialiased">
         <Providers>{children}</Providers>
       </body>
     </html>

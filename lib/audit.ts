@@ -19,3 +19,7 @@ export async function audit(
     },
   });
 }
+
+export function listAudit(take = 500) {
+  return db().auditLog.findMany({ orderBy: { at: "desc" }, take });
+}

@@ -4,10 +4,10 @@ import { fieldErrors } from "@/lib/inventory/schemas";
 import { ForbiddenError, UnauthenticatedError } from "@/lib/auth/guard";
 import { DuplicateError, HostInUseError } from "@/lib/inventory/hosts";
 import { UnknownHostError } from "@/lib/inventory/clusters";
-import { LastAdminError } from "@/lib/auth/users";
+import { LastAdminError, SelfError, WrongPasswordError } from "@/lib/auth/users";
 import { isSshError } from "@/lib/ssh";
 import { logError } from "@/lib/log";
-import { OperationError } from "@/lib/ops/operations";
+import { OperationError } from "@/lib/ops/service";
 
 export interface PublicError {
   status: number;
@@ -24,10 +24,11 @@ export function publicError(e: unknown): PublicError {
   if (e instanceof UnauthenticatedError) return { status: 401, code: "unauthenticated", message: "Your session has ended: log in again" };
   if (e instanceof ForbiddenError) return { status: 403, code: "forbidden", message: `Forbidden: ${e.message}` };
   if (e instanceof DuplicateError) return { status: 409, code: "duplicate", message: e.message, fieldErrors: { [e.field]: e.message } };
-  if (e instanceof HostInUseError || e instanceof LastAdminError) return { status: 409, code: "conflict", message: e.message };
+  if (e instanceof HostInUseError || e instanceof LastAdminError || e instanceof SelfError) return { status: 409, code: "conflict", message: e.message };
+  if (e instanceof WrongPasswordError) return { status: 400, code: "invalid", message: e.message, fieldErrors: { current: e.message } };
   if (e instanceof UnknownHostError) return { status: 400, code: "unknown-host", message: e.message };
   if (e instanceof OperationError) {
-    const status = { "not-found": 404, busy: 409, confirm: 409, invalid: 400, state: 409 }[e.code];
+    const status = { "not-found": 404, busy: 409, confirm: 409, invalid: 400, state: 409, stale: 409, forbidden: 403 }[e.code];
     return { status, code: e.code, message: e.message, details: e.details };
   }
   if (isSshError(e)) return { status: 502, code: `ssh-${e.kind}`, message: e.message };

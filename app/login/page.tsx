@@ -1,12 +1,12 @@
 import { redirect } from "next/navigation";
-import { db } from "@/lib/db";
+import { userCount } from "@/lib/auth/users";
 import { currentPrincipal } from "@/lib/auth/guard";
 import { LoginForm } from "./login-form";
 
 export const dynamic = "force-dynamic";
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
-  if ((await db().user.count()) === 0) redirect("/setup");
+  if ((await userCount()) === 0) redirect("/setup");
   if (await currentPrincipal()) redirect("/");
   const { next } = await searchParams;
   return (

@@ -1,11 +1,11 @@
 import { redirect } from "next/navigation";
-import { db } from "@/lib/db";
+import { userCount } from "@/lib/auth/users";
 import { SetupForm } from "./setup-form";
 
 export const dynamic = "force-dynamic";
 
 export default async function SetupPage() {
-  if ((await db().user.count()) > 0) redirect("/login");
+  if ((await userCount()) > 0) redirect("/login");
   return (
     <main className="mx-auto mt-24 max-w-sm">
       <h1 className="mb-1 text-2xl font-semibold">Welcome to Warren</h1>

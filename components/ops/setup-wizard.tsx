@@ -1,19 +1,21 @@
 "use client";
 import { useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
-import { preflight, previewSetup, startSetup } from "@/lib/actions/operations";
-import type { PlanPreview } from "@/lib/ops/operations";
+import { preflight, previewPlan, startPlan } from "@/lib/actions/operations";
+import type { PlanPreview } from "@/lib/ops/service";
 import type { PreflightReport } from "@/lib/ops/preflight";
-import type { PackageVersions } from "@/lib/ops/preflight-eval";
-import { Badge, Button, Field, Input, Select } from "@/components/ui";
+import type { PackageVersions } from "@/lib/hosts/facts";
+import { Badge, Button, Field, Input, Notice, Select } from "@/components/ui";
+import { PlanView } from "./plan-view";
 
 type Ha = "all" | "exactly" | "quorum";
 const LEVEL_TONE = { ok: "green", info: "blue", warn: "amber", fail: "red" } as const;
 
-/** Options → pre-flight → plan → confirm → run. Each step can be revisited; nothing runs before "Start". */
+/** Options → pre-flight → plan → confirm → run. Each step can be revisited; nothing changes a host before "Start". */
 export function SetupWizard({ clusterId, defaultName, nodeCount }: { clusterId: string; defaultName: string; nodeCount: number }) {
   const router = useRouter();
   const [pending, start] = useTransition();
+  const [busy, setBusy] = useState<"preflight" | "plan" | "start" | null>(null);
   const [clusterName, setClusterName] = useState(defaultName);
   const [ha, setHa] = useState<Ha>("all");
   const [count, setCount] = useState(Math.min(2, nodeCount));
@@ -27,7 +29,6 @@ export function SetupWizard({ clusterId, defaultName, nodeCount }: { clusterId: 
   const [error, setError] = useState<string | null>(null);
   const [report, setReport] = useState<PreflightReport | null>(null);
   const [preview, setPreview] = useState<PlanPreview | null>(null);
-  const [confirmed, setConfirmed] = useState(false);
 
   const params = () => ({
     clusterName, manageHostsFile, management, adminUser,
@@ -35,14 +36,20 @@ export function SetupWizard({ clusterId, defaultName, nodeCount }: { clusterId: 
     ...(rabbitmqVersion ? { rabbitmqVersion } : {}),
     ...(erlangVersion ? { erlangVersion } : {}),
   });
-  const changed = () => { setPreview(null); setReport(null); setConfirmed(false); };
+  const changed = () => { setPreview(null); setReport(null); };
+  const act = (what: "preflight" | "plan" | "start", f: () => Promise<void>) => start(async () => { setBusy(what); setError(null); try { await f(); } finally { setBusy(null); } });
+  const showPlan = () => act("plan", async () => {
+    const r = await previewPlan(clusterId, "setup", params());
+    if (r.ok) setPreview(r.preview); else setError(r.message);
+  });
+  const blocked = report && !report.ok;
 
   return (
-    <div className="flex flex-col gap-4">
-      <fieldset className="grid gap-3 md:grid-cols-2" onChange={changed}>
+    <div className="flex min-w-0 flex-col gap-4">
+      <fieldset className="grid min-w-0 gap-3 md:grid-cols-2" onChange={changed}>
         <legend className="mb-2 text-sm font-semibold">1. Options</legend>
         <Field label="RabbitMQ cluster name" htmlFor="opt-name"><Input id="opt-name" value={clusterName} onChange={(e) => setClusterName(e.target.value)} /></Field>
-        <Field label="Queue high availability" htmlFor="opt-ha" hint="Classic mirrored queues (ha-*) and ram nodes are legacy: removed in RabbitMQ 4.0, where quorum queues replace them.">
+        <Field label="Queue high availability" htmlFor="opt-ha" hint={ha === "quorum" ? "Quorum queues are replicated by RabbitMQ itself; clients declare them with x-queue-type: quorum." : "Classic mirrored queues (ha-*) and ram nodes are legacy: removed in RabbitMQ 4.0, where quorum queues replace them."}>
           <Select id="opt-ha" value={ha} onChange={(e) => setHa(e.target.value as Ha)}>
             <option value="all">Mirror to all nodes (policy ha-all)</option>
             <option value="exactly">Mirror to N nodes (ha-mode exactly)</option>
@@ -56,36 +63,35 @@ export function SetupWizard({ clusterId, defaultName, nodeCount }: { clusterId: 
       </fieldset>
 
       <div className="flex flex-wrap gap-2">
-        <Button variant="secondary" disabled={pending} onClick={() => start(async () => {
-          setError(null);
+        <Button variant="secondary" busy={busy === "preflight"} disabled={pending} onClick={() => act("preflight", async () => {
           const r = await preflight(clusterId, params());
           if (r.ok) { setReport(r.report); setVersions(r.report.versions); } else setError(r.message);
         })}>2. Run pre-flight checks</Button>
-        <Button variant="secondary" disabled={pending} onClick={() => start(async () => {
-          setError(null);
-          const r = await previewSetup(clusterId, params());
-          if (r.ok) setPreview(r.preview); else setError(r.message);
-        })}>3. Show the plan</Button>
+        <Button variant="secondary" busy={busy === "plan"} disabled={pending} onClick={showPlan}>3. Show the plan</Button>
+        {busy === "preflight" && <span role="status" className="self-center text-sm text-muted">Connecting to every node (up to 45 s for an unreachable one)…</span>}
+        {busy === "plan" && <span role="status" className="self-center text-sm text-muted">Asking every host what is already in place…</span>}
       </div>
-      {error && <p role="alert" className="text-sm text-red-700">{error}</p>}
+      {error && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{error}</p>}
 
       {report && (
-        <div>
+        <div className="min-w-0">
           <h3 className="mb-1 text-sm font-semibold">Pre-flight {report.ok ? <Badge tone="green">passed</Badge> : <Badge tone="red">problems found</Badge>}</h3>
-          <table className="w-full text-left text-sm" aria-label="Pre-flight results">
-            <thead className="text-slate-500"><tr><th>Host</th><th>Check</th><th>Result</th><th>Details</th></tr></thead>
-            <tbody>{report.findings.map((f, i) => (
-              <tr key={i} className="border-t border-slate-100 align-top">
-                <td className="py-1 pr-2">{f.host}</td><td className="pr-2">{f.check}</td><td className="pr-2"><Badge tone={LEVEL_TONE[f.level]}>{f.level}</Badge></td>
-                <td>{f.message}{f.fix && <div className="text-xs text-slate-600">Fix: {f.fix}</div>}</td>
-              </tr>
-            ))}</tbody>
-          </table>
+          <div className="overflow-x-auto">
+            <table className="w-full text-left text-sm" aria-label="Pre-flight results">
+              <thead className="text-muted"><tr><th>Host</th><th>Check</th><th>Result</th><th>Details</th></tr></thead>
+              <tbody>{report.findings.map((f, i) => (
+                <tr key={i} className="border-t border-line align-top">
+                  <td className="py-1 pr-2">{f.host}</td><td className="pr-2">{f.check}</td><td className="pr-2"><Badge tone={LEVEL_TONE[f.level]}>{f.level}</Badge></td>
+                  <td className="break-words">{f.message}{f.fix && <div className="text-xs text-muted">Fix: {f.fix}</div>}</td>
+                </tr>
+              ))}</tbody>
+            </table>
+          </div>
         </div>
       )}
 
       {versions && (
-        <fieldset className="grid gap-3 md:grid-cols-2" onChange={() => { setPreview(null); setConfirmed(false); }}>
+        <fieldset className="grid min-w-0 gap-3 md:grid-cols-2" onChange={() => setPreview(null)}>
           <legend className="mb-2 text-sm font-semibold">Package versions (offered by every host&apos;s package source)</legend>
           <VersionSelect id="opt-rabbitmq" label="RabbitMQ version" value={rabbitmqVersion} onChange={setRabbitmqVersion} offered={versions.rabbitmq}
             hint="The rabbitmq-server package to install." />
@@ -95,32 +101,25 @@ export function SetupWizard({ clusterId, defaultName, nodeCount }: { clusterId: 
       )}
 
       {preview && (
-        <div className="flex flex-col gap-2">
-          <h3 className="text-sm font-semibold">The plan: {preview.plan.phases.reduce((n, p) => n + p.steps.length, 0)} steps in {preview.plan.phases.length} phases</h3>
-          <ol className="list-decimal pl-5 text-sm">
-            {preview.plan.phases.map((p, i) => <li key={i}>{p.title} <span className="text-slate-500">({p.oneHostAtATime ? "one host at a time" : "hosts in parallel"}, {p.steps.length} steps)</span></li>)}
-          </ol>
-          <details><summary className="cursor-pointer text-sm text-orange-700">The plan as a shell script (copyable; secrets shown as placeholders)</summary>
-            <pre data-testid="plan-shell" className="mono mt-1 max-h-96 overflow-auto rounded bg-slate-900 p-2 text-xs text-slate-100">{preview.shell}</pre>
-          </details>
-          {preview.destructive.length > 0 && (
-            <div className="rounded border border-red-300 bg-red-50 p-3 text-sm">
-              <p className="font-semibold text-red-800">Destructive steps</p>
-              <ul className="list-disc pl-5">{preview.destructive.map((d, i) => <li key={i}><b>{d.host}</b>: {d.title} — {d.why}</li>)}</ul>
-              <label className="mt-2 flex items-center gap-2"><input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} /> I understand; run these steps</label>
-            </div>
-          )}
-          <div>
-            <Button disabled={pending || (preview.destructive.length > 0 && !confirmed)} onClick={() => start(async () => {
-              setError(null);
-              const r = await startSetup(clusterId, params(), confirmed);
-              if (r.ok) router.push(`/runs/${r.runId}`); else setError(r.message);
-            })}>4. Start setup</Button>
-          </div>
-        </div>
+        <>
+          {blocked && <Notice tone="red" title="Pre-flight found problems">Fix the failures above and run the pre-flight checks again; setup cannot start until they pass.</Notice>}
+          <PlanView preview={preview} startLabel="4. Start setup" busy={busy === "start"} blocked={!!blocked} onStart={(confirmed) => {
+            act("start", async () => {
+              const r = await startPlan(clusterId, "setup", params(), confirmed, preview.token);
+              if (r.ok) router.push(`/runs/${r.runId}`);
+              else if (r.code === "stale") { setError(r.message); setPreview(null); await showPlanNow(); }
+              else setError(r.message);
+            });
+          }} />
+        </>
       )}
     </div>
   );
+
+  async function showPlanNow() {
+    const r = await previewPlan(clusterId, "setup", params());
+    if (r.ok) setPreview(r.preview);
+  }
 }
 
 /** A version every host offers (listed by pre-flight), or the newest. */

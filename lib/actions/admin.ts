@@ -1,6 +1,5 @@
 "use server";
 import { revalidatePath } from "next/cache";
-import { audit } from "@/lib/audit";
 import { requireActionRole } from "@/lib/auth/guard";
 import { createApiToken, createUser, deleteUser, revokeApiToken } from "@/lib/auth/users";
 import { TokenInput, UserInput } from "@/lib/inventory/schemas";
@@ -10,8 +9,7 @@ export async function addUser(_prev: ActionResult | null, form: FormData): Promi
   try {
     const p = await requireActionRole("admin");
     const input = UserInput.parse({ username: form.get("username"), password: form.get("password"), role: form.get("role") });
-    const u = await createUser(input.username, input.password, input.role);
-    await audit(p, "user.create", { type: "user", name: u.username }, `role ${u.role}`);
+    const u = await createUser(input.username, input.password, input.role, p);
     revalidatePath("/admin/users");
     return { ok: true, message: `Created ${u.username} (${u.role})` };
   } catch (e) {
@@ -22,10 +20,8 @@ export async function addUser(_prev: ActionResult | null, form: FormData): Promi
 export async function removeUser(id: string): Promise<ActionResult> {
   try {
     const p = await requireActionRole("admin");
-    if (id === p.userId) return { ok: false, message: "You cannot delete yourself" };
-    const u = await deleteUser(String(id));
+    const u = await deleteUser(String(id), p);
     if (!u) return { ok: false, message: "No such user" };
-    await audit(p, "user.delete", { type: "user", name: u.username });
     revalidatePath("/admin/users");
     return { ok: true, message: `Deleted ${u.username}` };
   } catch (e) {
@@ -37,8 +33,7 @@ export async function addToken(_prev: ActionResult<{ token?: string }> | null, f
   try {
     const p = await requireActionRole("admin");
     const input = TokenInput.parse({ name: form.get("name"), role: form.get("role") });
-    const t = await createApiToken(input.name, input.role, p.userId);
-    await audit(p, "token.create", { type: "token", name: t.name }, `role ${t.role}`);
+    const t = await createApiToken(input.name, input.role, p);
     revalidatePath("/admin/tokens");
     return { ok: true, message: "Copy the token now: it is shown only once", token: t.token };
   } catch (e) {
@@ -49,9 +44,8 @@ export async function addToken(_prev: ActionResult<{ token?: string }> | null, f
 export async function revokeToken(id: string): Promise<ActionResult> {
   try {
     const p = await requireActionRole("admin");
-    const t = await revokeApiToken(String(id));
+    const t = await revokeApiToken(String(id), p);
     if (!t) return { ok: false, message: "No such token" };
-    await audit(p, "token.revoke", { type: "token", name: t.name });
     revalidatePath("/admin/tokens");
     return { ok: true, message: `Revoked ${t.name}` };
   } catch (e) {

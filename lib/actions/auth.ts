@@ -1,10 +1,10 @@
 "use server";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
-import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { audit } from "@/lib/audit";
-import { hashPassword } from "@/lib/auth/password";
+import { changeOwnPassword, createFirstAdmin as createFirstAdminUser } from "@/lib/auth/users";
+import { requireActionRole } from "@/lib/auth/guard";
 import { createSession, deleteSession, principalFromCredentials, SESSION_COOKIE } from "@/lib/auth/principal";
 import { newSecretToken } from "@/lib/auth/tokens";
 import { UserInput } from "@/lib/inventory/schemas";
@@ -50,16 +50,23 @@ export async function createFirstAdmin(_prev: ActionResult | null, form: FormDat
     const input = UserInput.parse({ username: form.get("username"), password: form.get("password"), role: "admin" });
     if (form.get("password") !== form.get("confirm"))
       return { ok: false, message: "The passwords differ", fieldErrors: { confirm: "Does not match the password" } };
-    const passwordHash = await hashPassword(input.password);
-    const user = await db().$transaction(async (tx) => {
-      if ((await tx.user.count()) > 0) return null;
-      return tx.user.create({ data: { username: input.username, passwordHash, role: "admin" } });
-    });
+    const user = await createFirstAdminUser(input.username, input.password);
     if (!user) return { ok: false, message: "An admin account already exists: log in instead" };
-    await audit(user.username, "user.create-first-admin", { type: "user", name: user.username });
     await startSession(user.id);
   } catch (e) {
     return toActionError(e);
   }
   redirect("/");
+}
+
+export async function changePassword(_prev: ActionResult | null, form: FormData): Promise<ActionResult> {
+  try {
+    const who = await requireActionRole("viewer");
+    const { next } = UserInput.pick({ password: true }).transform((v) => ({ next: v.password })).parse({ password: form.get("next") });
+    if (form.get("next") !== form.get("confirm")) return { ok: false, message: "The new passwords differ", fieldErrors: { confirm: "Does not match the new password" } };
+    await changeOwnPassword(who, String(form.get("current") ?? ""), next);
+  } catch (e) {
+    return toActionError(e);
+  }
+  redirect("/login?changed=1");
 }

@@ -1,6 +1,5 @@
 "use server";
 import { revalidatePath } from "next/cache";
-import { audit } from "@/lib/audit";
 import { requireActionRole } from "@/lib/auth/guard";
 import { ClusterInput } from "@/lib/inventory/schemas";
 import { createCluster, deleteCluster } from "@/lib/inventory/clusters";
@@ -18,8 +17,7 @@ export async function addCluster(_prev: ActionResult | null, form: FormData): Pr
       else members.push({ hostId, role: "rabbitmq", nodeType: v, isSeed: form.get("seed") === hostId });
     }
     const input = ClusterInput.parse({ name: form.get("name"), members });
-    const c = await createCluster(input);
-    await audit(p, "cluster.create", { type: "cluster", id: c.id, name: c.name }, `${c.members.length} members`);
+    const c = await createCluster(input, p);
     revalidatePath("/clusters");
     return { ok: true, message: `Created ${c.name}`, id: c.id };
   } catch (e) {
@@ -30,9 +28,8 @@ export async function addCluster(_prev: ActionResult | null, form: FormData): Pr
 export async function removeCluster(id: string): Promise<ActionResult> {
   try {
     const p = await requireActionRole("operator");
-    const c = await deleteCluster(String(id));
+    const c = await deleteCluster(String(id), p);
     if (!c) return { ok: false, message: "No such cluster" };
-    await audit(p, "cluster.delete", { type: "cluster", id: c.id, name: c.name }, "inventory only; hosts untouched");
     revalidatePath("/clusters");
     return { ok: true, message: `Deleted ${c.name} from the inventory` };
   } catch (e) {

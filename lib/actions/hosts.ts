@@ -1,6 +1,5 @@
 "use server";
 import { revalidatePath } from "next/cache";
-import { audit } from "@/lib/audit";
 import { requireActionRole } from "@/lib/auth/guard";
 import { HostInput } from "@/lib/inventory/schemas";
 import { acceptHostKey, createHost, deleteHost, testConnection, type ConnectionReport } from "@/lib/inventory/hosts";
@@ -24,8 +23,7 @@ export async function addHost(_prev: ActionResult | null, form: FormData): Promi
   try {
     const p = await requireActionRole("operator");
     const input = HostInput.parse(hostFromForm(form));
-    const h = await createHost(input);
-    await audit(p, "host.create", { type: "host", id: h.id, name: h.name }, `${h.username}@${h.address}:${h.port}`);
+    const h = await createHost(input, p);
     revalidatePath("/hosts");
     return { ok: true, message: `Added ${h.name}` };
   } catch (e) {
@@ -36,9 +34,8 @@ export async function addHost(_prev: ActionResult | null, form: FormData): Promi
 export async function removeHost(id: string): Promise<ActionResult> {
   try {
     const p = await requireActionRole("operator");
-    const h = await deleteHost(String(id));
+    const h = await deleteHost(String(id), p);
     if (!h) return { ok: false, message: "No such host" };
-    await audit(p, "host.delete", { type: "host", id: h.id, name: h.name });
     revalidatePath("/hosts");
     return { ok: true, message: `Deleted ${h.name}` };
   } catch (e) {
@@ -49,8 +46,8 @@ export async function removeHost(id: string): Promise<ActionResult> {
 export async function testHostConnection(id: string): Promise<ActionResult<{ report: ConnectionReport }>> {
   try {
     const p = await requireActionRole("operator");
-    const report = await testConnection(String(id));
-    await audit(p, "host.test-connection", { type: "host", id }, report.ok ? "ok" : report.error?.kind);
+    const report = await testConnection(String(id), p);
+    if (!report) return { ok: false, message: "No such host" };
     revalidatePath(`/hosts/${id}`);
     return { ok: true, report };
   } catch (e) {
@@ -61,8 +58,8 @@ export async function testHostConnection(id: string): Promise<ActionResult<{ rep
 export async function acceptNewHostKey(id: string, fingerprint: string): Promise<ActionResult> {
   try {
     const p = await requireActionRole("admin");
-    const h = await acceptHostKey(String(id), String(fingerprint));
-    await audit(p, "host.accept-host-key", { type: "host", id, name: h.name }, fingerprint);
+    const h = await acceptHostKey(String(id), String(fingerprint), p);
+    if (!h) return { ok: false, message: "No such host" };
     revalidatePath(`/hosts/${id}`);
     return { ok: true, message: `Pinned the new key ${fingerprint}` };
   } catch (e) {

@@ -1,22 +1,22 @@
 "use server";
 import { requireActionRole } from "@/lib/auth/guard";
-import { cancelRun, previewOperation, retryRun, startOperation, type PlanPreview } from "@/lib/ops/operations";
+import { cancelRun, continueRun, previewOperation, retryRun, startOperation, type PlanPreview } from "@/lib/ops/service";
 import { runPreflight, type PreflightReport } from "@/lib/ops/preflight";
 import { toActionError, type ActionResult } from "./result";
 
-export async function previewSetup(clusterId: string, params: unknown): Promise<ActionResult<{ preview: PlanPreview }>> {
+export async function previewPlan(clusterId: string, type: string, params: unknown): Promise<ActionResult<{ preview: PlanPreview }>> {
   try {
-    await requireActionRole("operator");
-    return { ok: true, preview: await previewOperation(String(clusterId), "setup", params) };
+    const who = await requireActionRole("operator");
+    return { ok: true, preview: await previewOperation(String(clusterId), String(type), params, who) };
   } catch (e) {
     return toActionError(e);
   }
 }
 
-export async function startSetup(clusterId: string, params: unknown, confirmDestructive: boolean): Promise<ActionResult<{ runId: string }>> {
+export async function startPlan(clusterId: string, type: string, params: unknown, confirmDestructive: boolean, planToken: string): Promise<ActionResult<{ runId: string }>> {
   try {
     const who = await requireActionRole("operator");
-    return { ok: true, runId: await startOperation(String(clusterId), "setup", params, confirmDestructive === true, who) };
+    return { ok: true, runId: await startOperation(String(clusterId), String(type), params, { confirmDestructive: confirmDestructive === true, planToken: String(planToken) }, who) };
   } catch (e) {
     return toActionError(e);
   }
@@ -35,6 +35,15 @@ export async function retry(runId: string): Promise<ActionResult> {
   try {
     await retryRun(String(runId), await requireActionRole("operator"));
     return { ok: true, message: "Resuming from the first unfinished step" };
+  } catch (e) {
+    return toActionError(e);
+  }
+}
+
+export async function resume(runId: string): Promise<ActionResult> {
+  try {
+    await continueRun(String(runId), await requireActionRole("operator"));
+    return { ok: true, message: "Continuing past the pause" };
   } catch (e) {
     return toActionError(e);
   }

@@ -1,11 +1,10 @@
 import "server-only";
 import { publicError } from "@/lib/errors";
 
-export type ActionResult<T = unknown> =
-  | ({ ok: true; message?: string } & T)
-  | { ok: false; message: string; fieldErrors?: Record<string, string> };
+export type ActionError = { ok: false; message: string; code?: string; fieldErrors?: Record<string, string> };
+export type ActionResult<T = unknown> = ({ ok: true; message?: string } & T) | ActionError;
 
-export function toActionError(e: unknown): { ok: false; message: string; fieldErrors?: Record<string, string> } {
+export function toActionError(e: unknown): ActionError {
   const p = publicError(e);
-  return { ok: false, message: p.message, fieldErrors: p.fieldErrors };
+  return { ok: false, message: p.message, code: p.code, fieldErrors: p.fieldErrors };
 }

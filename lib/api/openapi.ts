@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ClusterInput, HostInput, TokenInput } from "@/lib/inventory/schemas";
-import { SetupOptions } from "@/lib/ops/setup-plan";
+import { OPERATIONS } from "@/lib/ops/registry";
 
 // Request bodies are generated from the same zod schemas that validate them.
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any" });
@@ -9,6 +9,18 @@ const errorResponse = { description: "error", content: { "application/json": { s
 const common = { "401": errorResponse, "403": errorResponse };
 const idParam = [{ name: "id", in: "path", required: true, schema: { type: "string" } }];
 const ok = (description: string) => ({ description, content: { "application/json": {} } });
+// One body variant per registered operation: {"type": <type>, "params": <its schema>}.
+const paramsRef = (type: string) => `#/components/schemas/Params_${type.replace(/[^A-Za-z0-9]/g, "_")}`;
+const operationBody = (extra: Record<string, unknown> = {}) => ({
+  required: true,
+  content: { "application/json": { schema: {
+    oneOf: OPERATIONS.map((o) => ({
+      type: "object", title: o.title, description: `${o.description} (needs the ${o.role} role)`,
+      properties: { type: { const: o.type }, params: { $ref: paramsRef(o.type) }, ...extra }, required: ["type", "params"],
+    })),
+    discriminator: { propertyName: "type" },
+  } } },
+});
 const body = (ref: string) => ({ required: true, content: { "application/json": { schema: { $ref: `#/components/schemas/${ref}` } } } });
 
 export const openApiDocument = {
@@ -56,28 +68,34 @@ export const openApiDocument = {
     },
     "/clusters/{id}/plan": {
       parameters: idParam,
-      post: { summary: "Preview an operation's plan (operator): phases, steps, exact commands, a copyable shell script, destructive steps. Runs nothing.",
-        requestBody: { required: true, content: { "application/json": { schema: { type: "object", properties: { type: { type: "string", enum: ["setup"] }, params: { $ref: "#/components/schemas/SetupOptions" } }, required: ["type", "params"] } } } },
-        responses: { "200": ok("the plan"), "400": errorResponse, ...common } },
+      post: { summary: "Preview an operation's plan (operator): phases and steps with exact commands, each marked by what its host shows now (will run, already in place, destructive, with what it would destroy and file diffs), a summary, a runnable bash script and a token for start. Runs nothing that changes a host.",
+        requestBody: operationBody(), responses: { "200": ok("the plan preview"), "400": errorResponse, ...common } },
     },
     "/clusters/{id}/preflight": {
       parameters: idParam,
       post: { summary: "Pre-flight checks before setup (operator): SSH, sudo, OS, package manager, name resolution, disk, memory, clock, existing data, ports. Read-only.",
-        requestBody: { required: true, content: { "application/json": { schema: { type: "object", properties: { params: { $ref: "#/components/schemas/SetupOptions" } }, required: ["params"] } } } },
+        requestBody: { required: true, content: { "application/json": { schema: { type: "object", properties: { params: { $ref: "#/components/schemas/Params_setup" } }, required: ["params"] } } } },
         responses: { "200": ok("{ ok, findings: [{ host, check, level, message, fix }] }"), ...common } },
     },
     "/clusters/{id}/operations": {
       parameters: idParam,
-      get: { summary: "The cluster's runs, newest first (viewer)", responses: { "200": ok("runs"), ...common } },
-      post: { summary: "Start an operation (operator); returns at once with the run id. Destructive plans need confirmDestructive: true (else 409 with the list).",
-        requestBody: { required: true, content: { "application/json": { schema: { type: "object", properties: { type: { type: "string", enum: ["setup"] }, params: { $ref: "#/components/schemas/SetupOptions" }, confirmDestructive: { type: "boolean" } }, required: ["type", "params"] } } } },
-        responses: { "202": ok("{ runId }"), "409": errorResponse, ...common } },
+      get: { summary: "The cluster's runs, newest first (viewer)", responses: { "200": ok("runs"), "404": errorResponse, ...common } },
+      post: { summary: "Start an operation; returns at once with the run id. Destructive steps that will run need confirmDestructive: true (else 409 listing them); with the planToken of a preview, a start refuses (409 stale) when the hosts changed since.",
+        requestBody: operationBody({ confirmDestructive: { type: "boolean" }, planToken: { type: "string" } }),
+        responses: { "202": ok("{ runId }"), "400": errorResponse, "409": errorResponse, ...common } },
     },
+    "/clusters/{id}/secrets": { parameters: idParam, get: { summary: "The cluster's secrets: names, labels and when they changed, never values (viewer)", responses: { "200": ok("{ secrets }"), "404": errorResponse, ...common } } },
+    "/clusters/{id}/secrets/{name}/reveal": {
+      parameters: [...idParam, { name: "name", in: "path", required: true, schema: { type: "string", enum: ["erlangCookie", "managementPassword", "vrrpPassword", "statsPassword"] } }],
+      post: { summary: "Reveal one secret's value (admin); every reveal is written to the audit log", responses: { "200": ok("{ name, value }"), "404": errorResponse, ...common } },
+    },
+    "/operations": { get: { summary: "The operations the caller may run, with their parameter schemas (viewer)", responses: { "200": ok("{ operations }"), ...common } } },
     "/runs/{id}": { parameters: idParam, get: { summary: "A run with its steps (viewer)", responses: { "200": ok("the run"), "404": errorResponse, ...common } } },
     "/runs/{id}/log": {
       parameters: [...idParam, { name: "after", in: "query", required: false, schema: { type: "integer" } }],
       get: { summary: "Log lines after sequence number `after` (viewer)", responses: { "200": ok("{ lines, next }"), ...common } },
     },
+    "/runs/{id}/continue": { parameters: idParam, post: { summary: "Continue a paused run past its pause (operator)", responses: { "202": ok("queued"), "409": errorResponse, ...common } } },
     "/runs/{id}/retry": { parameters: idParam, post: { summary: "Resume a failed, interrupted or cancelled run from its first unfinished step (operator)", responses: { "202": ok("queued"), ...common } } },
     "/runs/{id}/cancel": { parameters: idParam, post: {
       summary: "Stop a queued or running run (operator). Body {\"mode\": \"after-step\"} (default) lets the steps in progress finish; {\"mode\": \"now\"} kills them",
@@ -95,7 +113,7 @@ export const openApiDocument = {
       HostInput: schema(HostInput),
       ClusterInput: schema(ClusterInput),
       TokenInput: schema(TokenInput),
-      SetupOptions: schema(SetupOptions),
+      ...Object.fromEntries(OPERATIONS.map((o) => [`Params_${o.type.replace(/[^A-Za-z0-9]/g, "_")}`, schema(o.params)])),
       Error: {
         type: "object",
         properties: { error: { type: "string" }, message: { type: "string" }, fieldErrors: { type: "object", additionalProperties: { type: "string" } } },

@@ -1,14 +1,25 @@
 import "server-only";
+// Users and API tokens: their queries and their audit rows, in one place.
 import { db } from "@/lib/db";
+import { audit } from "@/lib/audit";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { DuplicateError } from "@/lib/inventory/hosts";
-import { hashPassword } from "./password";
+import { hashPassword, verifyPassword } from "./password";
+import type { Principal } from "./principal";
 import { API_TOKEN_PREFIX, newSecretToken, tokenHash } from "./tokens";
 import type { Role } from "./roles";
 
 export const userView = { id: true, username: true, role: true, createdAt: true } as const;
 
-export async function createUser(username: string, password: string, role: Role) {
+export function userCount(): Promise<number> {
+  return db().user.count();
+}
+
+export function listUsers() {
+  return db().user.findMany({ select: userView, orderBy: { username: "asc" } });
+}
+
+async function insertUser(username: string, password: string, role: Role) {
   try {
     return await db().user.create({ select: userView, data: { username, role, passwordHash: await hashPassword(password) } });
   } catch (e) {
@@ -18,10 +29,18 @@ export async function createUser(username: string, password: string, role: Role)
   }
 }
 
-export class LastAdminError extends Error {}
+export async function createUser(username: string, password: string, role: Role, who: Principal) {
+  const u = await insertUser(username, password, role);
+  await audit(who, "user.create", { type: "user", id: u.id, name: u.username }, `role ${u.role}`);
+  return u;
+}
 
-export async function deleteUser(id: string) {
-  return db().$transaction(async (tx) => {
+export class LastAdminError extends Error {}
+export class SelfError extends Error {}
+
+export async function deleteUser(id: string, who: Principal) {
+  if (id === who.userId) throw new SelfError("You cannot delete yourself");
+  const u = await db().$transaction(async (tx) => {
     const u = await tx.user.findUnique({ where: { id }, select: userView });
     if (!u) return null;
     if (u.role === "admin" && (await tx.user.count({ where: { role: "admin" } })) <= 1)
@@ -29,30 +48,78 @@ export async function deleteUser(id: string) {
     await tx.user.delete({ where: { id } });
     return u;
   });
+  if (u) await audit(who, "user.delete", { type: "user", id: u.id, name: u.username });
+  return u;
 }
 
-export const tokenView = { id: true, name: true, prefix: true, role: true, createdAt: true, lastUsedAt: true, revokedAt: true } as const;
+export const tokenView = { id: true, name: true, prefix: true, role: true, createdAt: true, lastUsedAt: true, revokedAt: true, creator: { select: { username: true } } } as const;
+
+export function listTokens() {
+  return db().apiToken.findMany({ select: tokenView, orderBy: { createdAt: "desc" } });
+}
 
 /** Returns the token once; only its hash is kept. */
-export async function createApiToken(name: string, role: Role, createdBy: string) {
+export async function createApiToken(name: string, role: Role, who: Principal) {
   const token = newSecretToken(API_TOKEN_PREFIX);
   const row = await db().apiToken.create({
     select: tokenView,
-    data: { name, role, createdBy, tokenHash: tokenHash(token), prefix: token.slice(0, 10) },
+    data: { name, role, createdBy: who.userId, tokenHash: tokenHash(token), prefix: token.slice(0, 10) },
   });
+  await audit(who, "token.create", { type: "token", id: row.id, name: row.name }, `role ${row.role}`);
   return { ...row, token };
 }
 
-export async function revokeApiToken(id: string) {
+export async function revokeApiToken(id: string, who: Principal) {
   const t = await db().apiToken.findUnique({ where: { id }, select: tokenView });
   if (!t) return null;
-  return db().apiToken.update({ where: { id }, select: tokenView, data: { revokedAt: t.revokedAt ?? new Date() } });
+  const row = await db().apiToken.update({ where: { id }, select: tokenView, data: { revokedAt: t.revokedAt ?? new Date() } });
+  await audit(who, "token.revoke", { type: "token", id: t.id, name: t.name });
+  return row;
 }
 
 /** WARREN_ADMIN_USER / WARREN_ADMIN_PASSWORD create the admin at start-up when no user exists. */
 export async function ensureAdminFromEnv(username?: string, password?: string): Promise<boolean> {
   if (!username || !password) return false;
   if ((await db().user.count()) > 0) return false;
-  await createUser(username, password, "admin");
+  const u = await insertUser(username, password, "admin");
+  await audit("(start-up)", "user.create-admin-from-env", { type: "user", id: u.id, name: u.username });
   return true;
+}
+
+/** Only while no user exists: the first visitor creates the admin account. */
+export async function createFirstAdmin(username: string, password: string) {
+  const passwordHash = await hashPassword(password);
+  const user = await db().$transaction(async (tx) => {
+    if ((await tx.user.count()) > 0) return null;
+    return tx.user.create({ data: { username, passwordHash, role: "admin" } });
+  });
+  if (user) await audit(user.username, "user.create-first-admin", { type: "user", id: user.id, name: user.username });
+  return user;
+}
+
+export class WrongPasswordError extends Error {}
+
+/** A user changes their own password; their other sessions end. */
+export async function changeOwnPassword(who: Principal, current: string, next: string): Promise<void> {
+  const u = await db().user.findUnique({ where: { id: who.userId } });
+  if (!u || !(await verifyPassword(current, u.passwordHash))) throw new WrongPasswordError("The current password is wrong");
+  await db().$transaction([
+    db().user.update({ where: { id: u.id }, data: { passwordHash: await hashPassword(next) } }),
+    db().session.deleteMany({ where: { userId: u.id } }),
+  ]);
+  await audit(who, "user.change-password", { type: "user", id: u.id, name: u.username });
+}
+
+/** An admin changes another user's role; the last admin cannot be demoted. */
+export async function changeRole(id: string, role: Role, who: Principal) {
+  if (id === who.userId) throw new SelfError("You cannot change your own role");
+  const u = await db().$transaction(async (tx) => {
+    const u = await tx.user.findUnique({ where: { id }, select: userView });
+    if (!u) return null;
+    if (u.role === "admin" && role !== "admin" && (await tx.user.count({ where: { role: "admin" } })) <= 1)
+      throw new LastAdminError("Cannot demote the last admin");
+    return tx.user.update({ where: { id }, data: { role }, select: userView });
+  });
+  if (u) await audit(who, "user.change-role", { type: "user", id: u.id, name: u.username }, `role ${role}`);
+  return u;
 }

@@ -3,6 +3,9 @@ import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { hostPublicSelect, DuplicateError } from "./hosts";
 import type { ClusterInput } from "./schemas";
+import type { ClusterInventory } from "@/lib/ops/operation";
+import { audit } from "@/lib/audit";
+import type { Principal } from "@/lib/auth/principal";
 
 const clusterView = {
   id: true, name: true, createdAt: true,
@@ -20,7 +23,11 @@ export function getCluster(id: string): Promise<ClusterView | null> {
 
 export class UnknownHostError extends Error {}
 
-export async function createCluster(input: ClusterInput): Promise<ClusterView> {
+export function countClusters(): Promise<number> {
+  return db().cluster.count();
+}
+
+export async function createCluster(input: ClusterInput, who: Principal): Promise<ClusterView> {
   const ids = [...new Set(input.members.map((m) => m.hostId))];
   const found = await db().host.count({ where: { id: { in: ids } } });
   if (found !== ids.length) throw new UnknownHostError("A chosen host does not exist any more");
@@ -28,7 +35,7 @@ export async function createCluster(input: ClusterInput): Promise<ClusterView> {
   // The first disc node seeds the cluster unless one was chosen.
   const seed = nodes.find((m) => m.isSeed) ?? nodes.find((m) => m.nodeType === "disc");
   try {
-    return await db().cluster.create({
+    const c = await db().cluster.create({
       select: clusterView,
       data: {
         name: input.name,
@@ -41,6 +48,8 @@ export async function createCluster(input: ClusterInput): Promise<ClusterView> {
         },
       },
     });
+    await audit(who, "cluster.create", { type: "cluster", id: c.id, name: c.name }, `${c.members.length} members`);
+    return c;
   } catch (e) {
     if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002")
       throw new DuplicateError("name", "Another cluster already has this name");
@@ -48,9 +57,42 @@ export async function createCluster(input: ClusterInput): Promise<ClusterView> {
   }
 }
 
-export async function deleteCluster(id: string): Promise<ClusterView | null> {
+export async function deleteCluster(id: string, who: Principal): Promise<ClusterView | null> {
   const c = await getCluster(id);
   if (!c) return null;
   await db().cluster.delete({ where: { id } });
+  await audit(who, "cluster.delete", { type: "cluster", id: c.id, name: c.name }, "inventory only; hosts untouched");
   return c;
+}
+
+/** Options remembered per operation type (e.g. the last setup's), no secrets. */
+export function readSettings(json: string | null): Record<string, Record<string, unknown>> {
+  if (!json) return {};
+  const v = JSON.parse(json) as Record<string, unknown>;
+  // Before settings were kept per operation, the column held the last setup's options.
+  if ("clusterName" in v) return { setup: v };
+  return v as Record<string, Record<string, unknown>>;
+}
+
+export async function rememberSettings(clusterId: string, type: string, params: unknown): Promise<void> {
+  const c = await db().cluster.findUniqueOrThrow({ where: { id: clusterId }, select: { settings: true } });
+  await db().cluster.update({ where: { id: clusterId }, data: { settings: JSON.stringify({ ...readSettings(c.settings), [type]: params }) } });
+}
+
+/** What planners see of a cluster: members in a stable order (seed first), never secrets. */
+export async function clusterInventory(id: string): Promise<ClusterInventory | null> {
+  const c = await db().cluster.findUnique({ where: { id }, include: { members: { include: { host: true } } } });
+  if (!c) return null;
+  const nodes = c.members
+    .filter((m) => m.role === "rabbitmq")
+    .map((m) => ({ name: m.host.name, address: m.host.address, type: (m.nodeType === "ram" ? "ram" : "disc") as "disc" | "ram", seed: m.isSeed }))
+    .sort((a, b) => Number(b.seed) - Number(a.seed) || a.name.localeCompare(b.name));
+  const loadBalancers = c.members.filter((m) => m.role === "loadbalancer").map((m) => ({ name: m.host.name, address: m.host.address })).sort((a, b) => a.name.localeCompare(b.name));
+  return { id: c.id, name: c.name, nodes, loadBalancers, settings: readSettings(c.settings) };
+}
+
+/** Hosts of the cluster that need sudo (for scripts). */
+export async function sudoHostNames(id: string): Promise<string[]> {
+  const ms = await db().clusterMember.findMany({ where: { clusterId: id, host: { useSudo: true, username: { not: "root" } } }, select: { host: { select: { name: true } } } });
+  return [...new Set(ms.map((m) => m.host.name))];
 }

@@ -2,8 +2,11 @@ import "server-only";
 import { db } from "@/lib/db";
 import { secretBox } from "@/lib/crypto/keys";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { SshPool, SshError, isSshError, PROBE_SCRIPT, parseProbe, type HostKeyStore, type ProbeFacts, type SshTarget } from "@/lib/ssh";
+import { SshPool, SshError, isSshError, type HostKeyStore, type SshTarget } from "@/lib/ssh";
+import { PROBE_SCRIPT, parseProbe, type ProbeFacts } from "@/lib/hosts/probe";
 import type { HostInput } from "./schemas";
+import { audit } from "@/lib/audit";
+import type { Principal } from "@/lib/auth/principal";
 
 // Columns that may leave the server. Secrets are never selected for views.
 export const hostPublicSelect = {
@@ -29,11 +32,15 @@ export function getHost(id: string): Promise<HostView | null> {
   return db().host.findUnique({ where: { id }, select: hostPublicSelect });
 }
 
-export async function createHost(input: HostInput): Promise<HostView> {
+export function countHosts(): Promise<number> {
+  return db().host.count();
+}
+
+export async function createHost(input: HostInput, who: Principal | string): Promise<HostView> {
   const box = secretBox();
   const secret = input.authType === "key" ? input.privateKey!.trim() + "\n" : input.password!;
   try {
-    return await db().host.create({
+    const h = await db().host.create({
       select: hostPublicSelect,
       data: {
         name: input.name,
@@ -46,6 +53,8 @@ export async function createHost(input: HostInput): Promise<HostView> {
         passphraseEnc: input.authType === "key" && input.passphrase ? box.seal(input.passphrase, PASSPHRASE) : null,
       },
     });
+    await audit(who, "host.create", { type: "host", id: h.id, name: h.name }, `${h.username}@${h.address}:${h.port}`);
+    return h;
   } catch (e) {
     if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") {
       const target = String((e.meta as { target?: unknown })?.target ?? "");
@@ -58,13 +67,14 @@ export async function createHost(input: HostInput): Promise<HostView> {
 
 export class HostInUseError extends Error {}
 
-export async function deleteHost(id: string): Promise<HostView | null> {
+export async function deleteHost(id: string, who: Principal): Promise<HostView | null> {
   const h = await getHost(id);
   if (!h) return null;
   const uses = await db().clusterMember.count({ where: { hostId: id } });
   if (uses > 0) throw new HostInUseError(`${h.name} is a member of ${uses} cluster role(s); remove it from the cluster first`);
   await db().host.delete({ where: { id } });
   sshPool().drop(id);
+  await audit(who, "host.delete", { type: "host", id: h.id, name: h.name });
   return h;
 }
 
@@ -80,6 +90,13 @@ export async function sshTarget(id: string): Promise<SshTarget> {
     passphrase: h.passphraseEnc ? box.open(h.passphraseEnc, PASSPHRASE) : undefined,
     pinnedFingerprint: h.hostKeyFingerprint,
   };
+}
+
+/** The same, by inventory name (plans name their hosts). */
+export async function sshTargetByName(name: string): Promise<SshTarget> {
+  const h = await db().host.findUnique({ where: { name }, select: { id: true } });
+  if (!h) throw new Error(`host ${name} is no longer in the inventory`);
+  return sshTarget(h.id);
 }
 
 const g = globalThis as unknown as { warrenSsh?: SshPool };
@@ -116,15 +133,18 @@ export async function withFreshConnections<T>(f: (pool: SshPool) => Promise<T>):
 }
 
 /** An admin accepts the key the host now presents (shown to them as hostKeyPending). */
-export async function acceptHostKey(id: string, expected: string): Promise<HostView> {
-  const h = await db().host.findUniqueOrThrow({ where: { id } });
+export async function acceptHostKey(id: string, expected: string, who: Principal): Promise<HostView | null> {
+  const h = await db().host.findUnique({ where: { id } });
+  if (!h) return null;
   if (!h.hostKeyPending || h.hostKeyPending !== expected) throw new Error("the key to accept is no longer the one the host presented; test the connection again");
   sshPool().drop(id);
-  return db().host.update({
+  const updated = await db().host.update({
     where: { id },
     select: hostPublicSelect,
     data: { hostKeyFingerprint: h.hostKeyPending, hostKeyPending: null, hostKeyPinnedAt: new Date() },
   });
+  await audit(who, "host.accept-host-key", { type: "host", id, name: h.name }, expected);
+  return updated;
 }
 
 export interface ConnectionReport {
@@ -136,7 +156,14 @@ export interface ConnectionReport {
   error?: ReturnType<SshError["toJSON"]>;
 }
 
-export async function testConnection(id: string): Promise<ConnectionReport> {
+export async function testConnection(id: string, who: Principal): Promise<ConnectionReport | null> {
+  if (!(await getHost(id))) return null;
+  const report = await probeHost(id);
+  await audit(who, "host.test-connection", { type: "host", id }, report.ok ? "ok" : report.error?.kind);
+  return report;
+}
+
+async function probeHost(id: string): Promise<ConnectionReport> {
   const target = await sshTarget(id);
   try {
     // A fresh connection: measures connecting, and sees the key the host presents now.

@@ -1,36 +1,14 @@
 // A plan: ordered phases; within a phase, steps on different hosts run in
-// parallel, steps on the same host run in order. Each step is an exact
-// argument vector plus, where possible, a check that tells whether its effect
-// is already in place, so a resumed run never repeats what is done.
-import { commandLine } from "@/lib/ssh/quote";
+// parallel (or one host after another, in a given order), steps on one host in
+// order. Steps are data — exact argument vectors, file contents, gates, pauses —
+// so the same plan can be previewed, printed as a script and executed.
+import type { SecretName } from "./secrets";
 
-/** Secrets are named, never embedded: the runner opens them at run time. */
-export type SecretRef = "cookie" | "adminPassword";
+/** What a step reads on standard input, never from argv: a sealed secret, or text. */
+export type StepInput = { secret: SecretName } | { text: string };
 
-export interface Step {
-  key: string;
-  title: string;
-  host: string; // host name
-  argv: string[];
-  /** Sent on stdin (a secret, or a file's content). */
-  stdin?: { secret: SecretRef } | { text: string };
-  /** Exit 0 means the step's effect is already there: skip it. */
-  check?: string[];
-  /**
-   * Consecutive steps on one host that form one unit (stop_app, reset,
-   * join_cluster, start_app): only the first carries the check, asked once.
-   * Done → the whole unit is skipped; not done → the unit runs from its first
-   * step, even when an earlier attempt finished some of it (a host that
-   * rebooted mid-join has its app running again and must stop it before
-   * reset). Every step of a unit must therefore be safe to repeat whenever
-   * the unit's check fails.
-   */
-  group?: string;
-  /** Runs in the runner after the command: a pure verification of its output. */
-  verify?: { kind: "cluster-status"; expect: ExpectedCluster };
-  destructive?: string; // why, shown before confirmation
-  timeoutMs?: number;
-}
+/** A verification of a command's output done in Warren (pure, see verifiers.ts). */
+export type Verify = { kind: "cluster-status"; expect: ExpectedCluster };
 
 export interface ExpectedCluster {
   name: string;
@@ -38,10 +16,95 @@ export interface ExpectedCluster {
   ram: string[];
 }
 
+/** A read-only command whose output says what a destructive step would destroy. */
+export interface Impact { argv: string[]; format: "rabbitmq-data" }
+
+interface StepCommon {
+  /** Unique within the plan; run rows are matched to steps by it. */
+  key: string;
+  title: string;
+  host: string;
+  /**
+   * Consecutive steps on one host that form one unit (stop_app, reset,
+   * join_cluster, start_app; a config file and the reload after it): only the
+   * first carries the check, asked once. Done → the whole unit is skipped;
+   * not done → the unit runs from its first step, even when an earlier attempt
+   * finished some of it. Every step of a unit must be safe to repeat. A failure
+   * inside a unit rolls back the unit's file steps.
+   */
+  group?: string;
+  /** Why this step destroys something; it needs confirmation when it will really run. */
+  destructive?: string;
+  impact?: Impact;
+  timeoutMs?: number;
+}
+
+export interface CommandStep extends StepCommon {
+  kind: "command";
+  argv: string[];
+  /** Given to the check as well as to the command. */
+  stdin?: StepInput;
+  /** Exit 0 means the step's effect is already there. */
+  check?: string[];
+  /**
+   * false: the check only serves the preview; at run time the step just runs
+   * (idempotent steps, where asking would cost as much as doing).
+   */
+  checkAtRun?: boolean;
+  /** Changes nothing on the host (a connectivity or state check). */
+  readOnly?: boolean;
+  verify?: Verify;
+}
+
+/**
+ * A managed file: uploaded next to its target, validated on the host, swapped
+ * in atomically keeping the previous version, followed by `then` (a reload)
+ * and `verify`; a failed verification — or a later failure in its unit —
+ * restores the previous file and runs `then` again.
+ */
+export interface FileStep extends StepCommon {
+  kind: "file";
+  path: string;
+  /** May hold {{secret:NAME}} placeholders, filled at run time. */
+  content: string;
+  mode: string;
+  owner?: string;
+  /** Validates the candidate; the token {file} stands for its path. */
+  validate?: string[];
+  then?: string[];
+  verify?: string[];
+}
+
+/**
+ * Polls a read-only command until it exits 0, showing its latest output. With
+ * `across`, the command runs on each of those hosts and the gate passes when
+ * exactly one of them exits 0 (e.g. exactly one load balancer holds the VIP);
+ * an unreachable host counts as "not it".
+ */
+export interface GateStep extends StepCommon {
+  kind: "gate";
+  argv: string[];
+  across?: { hosts: string[]; expect: "exactly-one"; what: string };
+  waitingFor: string;
+  intervalMs: number;
+  timeoutMs: number;
+}
+
+/** The run waits here for an operator's Continue. */
+export interface PauseStep extends StepCommon {
+  kind: "pause";
+  message: string;
+}
+
+export type Step = CommandStep | FileStep | GateStep | PauseStep;
+export type StepKind = Step["kind"];
+
 export interface Phase {
   title: string;
-  /** Run the hosts' steps one host after another (e.g. joins), not in parallel. */
+  /** Run the hosts one after another (joins, upgrades), not in parallel. */
   oneHostAtATime?: boolean;
+  /** Explicit host order within the phase (default: order of first appearance). */
+  order?: string[];
   steps: Step[];
 }
 
@@ -50,26 +113,83 @@ export interface Plan {
   phases: Phase[];
 }
 
-/** The plan as a shell script an operator can read and copy (secrets shown as placeholders). */
-export function planAsShell(plan: Plan): string {
-  const out: string[] = [`# Warren plan: ${plan.type}`];
-  plan.phases.forEach((ph, i) => {
-    out.push("", `# phase ${i + 1}: ${ph.title}${ph.oneHostAtATime ? " (one host at a time)" : " (hosts in parallel)"}`);
-    ph.steps.forEach((s, j) => {
-      const prev = ph.steps[j - 1], next = ph.steps[j + 1];
-      const opens = s.group && prev?.group !== s.group, closes = s.group && next?.group !== s.group;
-      if (opens) out.push(`# one unit on ${s.host}, skipped as a whole when done:`, `if ! ssh ${s.host} -- ${commandLine(s.check ?? ["false"])}; then`);
-      const indent = s.group ? "  " : "";
-      out.push(`${indent}# ${s.title}${s.destructive ? `  [DESTRUCTIVE: ${s.destructive}]` : ""}`);
-      const stdin = s.stdin ? ("secret" in s.stdin ? ` <<< "\${${s.stdin.secret.toUpperCase()}}"` : " <<'EOF'\n" + s.stdin.text + "\nEOF") : "";
-      const check = s.check && !s.group ? `${commandLine(s.check)} || ` : "";
-      out.push(`${indent}ssh ${s.host} -- ${check}${commandLine(s.argv)}${stdin}`);
-      if (closes) out.push("fi");
-    });
-  });
-  return out.join("\n") + "\n";
+export const FILE_TOKEN = "{file}";
+const SECRET_RE = /\{\{secret:([A-Za-z]+)\}\}/g;
+
+/** Secrets a plan needs at run time. */
+export function secretsUsed(plan: Plan): SecretName[] {
+  const out = new Set<SecretName>();
+  for (const s of allSteps(plan)) {
+    if (s.kind === "command" && s.stdin && "secret" in s.stdin) out.add(s.stdin.secret);
+    if (s.kind === "file") for (const m of s.content.matchAll(SECRET_RE)) out.add(m[1] as SecretName);
+  }
+  return [...out];
 }
 
-export function destructiveSteps(plan: Plan): Step[] {
-  return plan.phases.flatMap((p) => p.steps.filter((s) => s.destructive));
+/** Fills {{secret:NAME}} placeholders; an unknown secret is an error, never an empty string. */
+export function fillSecrets(content: string, value: (name: SecretName) => string | undefined): string {
+  return content.replace(SECRET_RE, (_, name: SecretName) => {
+    const v = value(name);
+    if (v === undefined) throw new Error(`the cluster has no ${name} yet`);
+    return v;
+  });
+}
+
+/** Splits content into literal parts and secret references (for scripts that fill them locally). */
+export function splitSecrets(content: string): ({ text: string } | { secret: SecretName })[] {
+  const parts: ({ text: string } | { secret: SecretName })[] = [];
+  let last = 0;
+  for (const m of content.matchAll(SECRET_RE)) {
+    if (m.index > last) parts.push({ text: content.slice(last, m.index) });
+    parts.push({ secret: m[1] as SecretName });
+    last = m.index + m[0].length;
+  }
+  if (last < content.length) parts.push({ text: content.slice(last) });
+  return parts;
+}
+
+export function allSteps(plan: Plan): Step[] {
+  return plan.phases.flatMap((p) => p.steps);
+}
+
+/** Host order of a phase: its explicit order, then any host not named there, in order of appearance. */
+export function hostOrder(phase: Phase): string[] {
+  const seen = [...new Set(phase.steps.map((s) => s.host))];
+  if (!phase.order) return seen;
+  return [...phase.order.filter((h) => seen.includes(h)), ...seen.filter((h) => !phase.order!.includes(h))];
+}
+
+/** Consecutive steps (of one host, if given): a single step, or a unit (see Step.group). */
+export type Work = { unit: false; step: Step } | { unit: true; steps: Step[] };
+
+export function workOfPhase(phase: Phase, host?: string): Work[] {
+  const out: Work[] = [];
+  for (const s of phase.steps) {
+    if (host !== undefined && s.host !== host) continue;
+    const last = out[out.length - 1];
+    if (s.group && last?.unit && last.steps[0].group === s.group) last.steps.push(s);
+    else out.push(s.group ? { unit: true, steps: [s] } : { unit: false, step: s });
+  }
+  return out;
+}
+
+/** Plan-level invariants every planner must keep; a violation is a bug in the planner. */
+export function assertWellFormed(plan: Plan): void {
+  const keys = new Set<string>();
+  for (const [pi, ph] of plan.phases.entries()) {
+    let prevGroup: string | undefined;
+    const closed = new Set<string>();
+    for (const s of ph.steps) {
+      if (keys.has(s.key)) throw new Error(`plan ${plan.type}: duplicate step key ${s.key}`);
+      keys.add(s.key);
+      if (s.group) {
+        if (closed.has(s.group)) throw new Error(`plan ${plan.type}: unit ${s.group} is not contiguous`);
+        const first = ph.steps.find((x) => x.group === s.group)!;
+        if (first.host !== s.host) throw new Error(`plan ${plan.type}: unit ${s.group} spans hosts`);
+      }
+      if (prevGroup && prevGroup !== s.group) closed.add(prevGroup);
+      prevGroup = s.group;
+      if (s.kind === "pause" && ph.steps.length !== 1) throw new Error(`plan ${plan.type}: phase ${pi + 1}: a pause is a phase of its own`);
+    }
+  }
 }

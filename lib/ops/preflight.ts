@@ -4,9 +4,9 @@ import { audit } from "@/lib/audit";
 import type { Principal } from "@/lib/auth/principal";
 import { sshTarget, withFreshConnections } from "@/lib/inventory/hosts";
 import { isSshError } from "@/lib/ssh";
-import { commonVersions, evaluate, FACTS_SCRIPT, parseFacts, type Finding, type NodeFacts, type PackageVersions } from "./preflight-eval";
-import { SetupOptions } from "./setup-plan";
-import { OperationError } from "./operations";
+import { commonVersions, evaluate, FACTS_SCRIPT, parseFacts, type Finding, type NodeFacts, type PackageVersions } from "@/lib/hosts/facts";
+import { SetupOptions } from "./operations/setup";
+import { OperationError } from "./service";
 
 export interface PreflightReport { at: string; ok: boolean; findings: Finding[]; versions: PackageVersions }
 

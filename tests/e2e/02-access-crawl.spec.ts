@@ -49,7 +49,7 @@ test.beforeAll(async ({ request }) => {
 });
 
 const fill = (p: string) =>
-  p.replace("/hosts/[id]", `/hosts/${ids.hostId}`).replace("/clusters/[id]", `/clusters/${ids.clusterId}`).replace("/tokens/[id]", `/tokens/${ids.tokenId}`).replace("/runs/[id]", "/runs/no-such-run");
+  p.replace("/hosts/[id]", `/hosts/${ids.hostId}`).replace("/clusters/[id]", `/clusters/${ids.clusterId}`).replace("/tokens/[id]", `/tokens/${ids.tokenId}`).replace("/runs/[id]", "/runs/no-such-run").replace("/secrets/[name]", "/secrets/managementPassword");
 
 test("the crawl found the app's routes", () => {
   const paths = routes.map((r) => r.path);
@@ -118,7 +118,7 @@ test("the API is documented and validates like the forms", async ({ request }) =
   const doc = await (await request.get("/api/v1/openapi.json", { headers: basic(ADMIN) })).json();
   expect(doc.openapi).toBe("3.1.0");
   for (const r of routes.filter((x) => x.kind === "api" && x.path !== "/api/v1/openapi.json")) {
-    const p = r.path.replace("/api/v1", "").replace("[id]", "{id}");
+    const p = r.path.replace("/api/v1", "").replace(/\[(\w+)\]/g, "{$1}");
     expect(doc.paths[p], p).toBeTruthy();
     for (const m of r.methods) expect(doc.paths[p][m.toLowerCase()], `${m} ${p}`).toBeTruthy();
   }

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labCommand, sshOk, sshRun } from "@/lab/client";
@@ -34,6 +35,31 @@ async function waitFor(runId: string, done: (r: Run) => boolean, timeoutMs = 8 *
 }
 const finished = (r: Run) => ["succeeded", "failed", "cancelled", "interrupted"].includes(r.status);
 
+/**
+ * Samples every process's arguments on the hosts (ps, every 50 ms) for as
+ * long as it runs, and remembers each sample line holding one of the secrets.
+ */
+function psPoller(hosts: string[], secrets: string[]) {
+  const hits: string[] = [];
+  let samples = 0;
+  const procs = hosts.map((n) => {
+    const p = spawn("ssh", ["-q", "-i", lab.privateKeyPath, "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes",
+      `root@${addr(n)}`, "while :; do ps -eo args; echo @@sample; sleep 0.05; done"], { stdio: ["ignore", "pipe", "ignore"] });
+    let tail = "";
+    p.stdout.on("data", (d: Buffer) => {
+      const text = tail + d.toString("utf8");
+      const lines = text.split("\n");
+      tail = lines.pop() ?? "";
+      for (const l of lines) {
+        if (l === "@@sample") samples++;
+        else if (secrets.some((x) => l.includes(x))) hits.push(`${n}: ${l}`);
+      }
+    });
+    return p;
+  });
+  return { hits, samples: () => samples, stop: () => procs.forEach((p) => p.kill()) };
+}
+
 async function clusterStatus(host: string) {
   return JSON.parse(await sshOk(lab, host, "rabbitmqctl -q cluster_status --formatter json"));
 }
@@ -54,22 +80,42 @@ describe("setup: node1 disc (seed), node2 disc, node3 ram, as in the seeds", () 
       { hostId: ids.node3, role: "rabbitmq", nodeType: "ram" },
     ] });
     clusterId = c.body.cluster.id;
-    const plan = await warren.api<{ shell: string; destructive: { host: string }[] }>("POST", `/clusters/${clusterId}/plan`, { type: "setup", params });
+    const plan = await warren.api<{ script: string; destructive: { host: string }[] }>("POST", `/clusters/${clusterId}/plan`, { type: "setup", params });
     expect(plan.status).toBe(200);
     expect(plan.body.destructive.map((d) => d.host)).toEqual(["node2", "node3"]);
-    expect(plan.body.shell).toContain("rabbitmqctl join_cluster --ram rabbit@node1");
+    expect(plan.body.script).toContain("rabbitmqctl join_cluster --ram rabbit@node1");
     const refused = await warren.api("POST", `/clusters/${clusterId}/operations`, { type: "setup", params });
     expect(refused.status).toBe(409);
   });
 
-  it("runs to a verified cluster", async () => {
-    const r = await warren.api<{ runId: string }>("POST", `/clusters/${clusterId}/operations`, { type: "setup", params, confirmDestructive: true });
-    expect(r.status).toBe(202);
-    runId = r.body.runId;
-    const run = await waitFor(runId, finished);
-    expect(run.error).toBeNull();
-    expect(run.status).toBe("succeeded");
+  it("runs to a verified cluster, and no secret ever appears in a process's arguments on any host", async () => {
+    // The secrets exist once a plan was shown; an admin may reveal them (audited).
+    const secret = async (name: string) => (await warren.api<{ value: string }>("POST", `/clusters/${clusterId}/secrets/${name}/reveal`)).body.value;
+    const secrets = [await secret("erlangCookie"), await secret("managementPassword")];
+    expect(secrets.every((x) => x && x.length >= 20)).toBe(true);
+    const ps = psPoller(["node1", "node2", "node3"], secrets);
+    try {
+      const r = await warren.api<{ runId: string }>("POST", `/clusters/${clusterId}/operations`, { type: "setup", params, confirmDestructive: true });
+      expect(r.status).toBe(202);
+      runId = r.body.runId;
+      const run = await waitFor(runId, finished);
+      expect(run.error).toBeNull();
+      expect(run.status).toBe("succeeded");
+    } finally {
+      ps.stop();
+    }
+    expect(ps.samples()).toBeGreaterThan(300);
+    expect(ps.hits).toEqual([]);
   }, 10 * 60_000);
+
+  it("re-planning the healthy cluster finds every step already in place and nothing destructive", async () => {
+    const p = await warren.api<{ summary: { change: number; inPlace: number; destructive: number; line: string }; destructive: unknown[]; forecast: Record<string, { state: string }> }>(
+      "POST", `/clusters/${clusterId}/plan`, { type: "setup", params });
+    expect(p.status).toBe(200);
+    expect(p.body.summary.line).toMatch(/^0 to change, \d+ already in place, 0 destructive/);
+    expect(p.body.destructive).toEqual([]);
+    expect(Object.values(p.body.forecast).filter((f) => f.state !== "in-place").every((f) => f.state === "check")).toBe(true);
+  });
 
   it("the hosts agree, checked over SSH: disc node1,node2; ram node3; all running; name; policy; one cookie", async () => {
     for (const n of ["node1", "node2", "node3"]) {
@@ -205,4 +251,37 @@ describe("stopping and restarting a run: abort, crash, gentle stop", () => {
     expect((await sshRun(lab, "node4", "rabbitmqctl -q list_policies")).stdout).toContain('"ha-params":2');
     for (const n of ["node4", "node5"]) expect((await sshRun(lab, n, "dpkg --audit")).stdout).toBe("");
   }, 12 * 60_000);
+
+  it("a host with RabbitMQ data of its own: the plan lists its reset with what it would delete, and a start after the hosts changed is refused", async () => {
+    // node4 now holds 3 queues with 1,204 messages.
+    await sshOk(lab, "node4", "rabbitmqctl add_user filler filler-pw >/dev/null && rabbitmqctl set_permissions filler '.*' '.*' '.*' >/dev/null");
+    const amqp = await import("amqplib");
+    const conn = await amqp.connect(`amqp://filler:filler-pw@${addr("node4")}:5672`);
+    const ch = await conn.createConfirmChannel();
+    for (const [q, n] of [["orders", 1000], ["invoices", 200], ["audit", 4]] as const) {
+      await ch.assertQueue(q, { durable: true });
+      for (let i = 0; i < n; i++) ch.sendToQueue(q, Buffer.from(`m${i}`), { persistent: true });
+    }
+    await ch.waitForConfirms();
+    await conn.close();
+    // node4 must join a seed whose cluster it is not in: node6 (only planned here, never run).
+    const clusters = (await warren.api<{ clusters: { id: string; name: string; members: { host: { id: string; name: string } }[] }[] }>("GET", "/clusters")).body.clusters;
+    const second = clusters.find((c) => c.name === "second")!;
+    const node4 = second.members.find((m) => m.host.name === "node4")!.host.id;
+    expect((await warren.api("DELETE", `/clusters/${second.id}`)).status).toBe(200);
+    const [node6] = Object.values(await addHosts(["node6"]));
+    const third = await warren.api<{ cluster: { id: string } }>("POST", "/clusters", { name: "third", members: [
+      { hostId: node6, role: "rabbitmq", nodeType: "disc", isSeed: true }, { hostId: node4, role: "rabbitmq", nodeType: "disc" },
+    ] });
+    const params = { clusterName: "rabbit-third", ha: { mode: "all" }, management: false };
+    const p = await warren.api<{ token: string; destructive: { key: string; impact: string }[] }>("POST", `/clusters/${third.body.cluster.id}/plan`, { type: "setup", params });
+    expect(p.status).toBe(200);
+    expect(p.body.destructive).toEqual([expect.objectContaining({ key: "reset:node4", impact: "node4 holds 3 queues with 1,204 messages" })]);
+    // The hosts change after the plan was shown: the start is refused, with the new summary.
+    await sshOk(lab, "node4", "systemctl stop rabbitmq-server");
+    const refused = await warren.api<{ error: string; message: string }>("POST", `/clusters/${third.body.cluster.id}/operations`, { type: "setup", params, confirmDestructive: true, planToken: p.body.token });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toBe("stale");
+    expect(refused.body.message).toMatch(/changed since this plan was shown/);
+  }, 3 * 60_000);
 });

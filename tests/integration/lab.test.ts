@@ -7,6 +7,10 @@ import { requireLab } from "../support/lab";
 const lab = requireLab();
 const names = lab.hosts.map((h) => h.name);
 const addr = (n: string) => lab.hosts.find((h) => h.name === n)!.address;
+// Faults go to hosts no other suite's cluster uses: node9 (a standalone
+// RabbitMQ, and the observer) and node6.
+const OBS = "node9", TARGET = "node6";
+const stateOf = (n: string) => JSON.parse(labCommand("status", "--json")).hosts.find((h: { name: string }) => h.name === n).state;
 
 describe("every lab host", () => {
   it("has its own hostname, a running systemd and key-based SSH", async () => {
@@ -25,11 +29,13 @@ describe("every lab host", () => {
   });
 
   it("installs rabbitmq-server from the lab repository, which offers both Erlang and HAProxy versions", async () => {
+    // On the hosts no other suite clusters (the others have it from Warren already).
+    const fresh = [OBS, TARGET];
     const results = await Promise.all(
-      names.map((n) => sshRun(lab, n, "apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q rabbitmq-server >/tmp/install.log 2>&1 && systemctl is-active rabbitmq-server", 280_000)),
+      fresh.map((n) => sshRun(lab, n, "apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q rabbitmq-server >/tmp/install.log 2>&1 && systemctl is-active rabbitmq-server", 280_000)),
     );
-    results.forEach((r, i) => expect(r, `${names[i]}: ${r.stderr}`).toMatchObject({ code: 0, stdout: "active\n" }));
-    const madison = await sshOk(lab, "node1", "apt-cache madison erlang-base haproxy");
+    results.forEach((r, i) => expect(r, `${fresh[i]}: ${r.stderr}`).toMatchObject({ code: 0, stdout: "active\n" }));
+    const madison = await sshOk(lab, OBS, "apt-cache madison erlang-base haproxy");
     expect(madison).toContain("1:25.2.3+dfsg-1+deb12u1");
     expect(madison).toContain("1:25.2.3+dfsg-1+deb12u4");
     expect(madison).toContain("2.6.12-1+deb12u3");
@@ -43,43 +49,44 @@ describe("fault injection, checked from another host", () => {
     sshRun(lab, from, `timeout 3 bash -c 'exec 3<>/dev/tcp/${addr(to)}/22; head -c 7 <&3'`);
 
   it("cut / heal take a host's network away and back", async () => {
-    expect((await reach("node1", "node2")).code).toBe(0);
-    labCommand("cut", "node2");
+    expect((await reach(OBS, TARGET)).code).toBe(0);
+    labCommand("cut", TARGET);
     try {
-      expect((await reach("node1", "node2")).code).not.toBe(0);
+      expect((await reach(OBS, TARGET)).code).not.toBe(0);
     } finally {
-      labCommand("heal", "node2");
+      labCommand("heal", TARGET);
     }
-    expect((await reach("node1", "node2")).code).toBe(0);
+    expect((await reach(OBS, TARGET)).code).toBe(0);
   });
 
   it("freeze / thaw pause and resume every process (a hung host)", async () => {
-    labCommand("freeze", "node4");
+    labCommand("freeze", TARGET);
     try {
-      expect((await banner("node1", "node4")).stdout).toBe("");
-      expect(JSON.parse(labCommand("status", "--json")).hosts[3].state).toBe("frozen");
+      expect((await banner(OBS, TARGET)).stdout).toBe("");
+      expect(stateOf(TARGET)).toBe("frozen");
     } finally {
-      labCommand("thaw", "node4");
+      labCommand("thaw", TARGET);
     }
-    expect((await banner("node1", "node4")).stdout).toBe("SSH-2.0");
+    expect((await banner(OBS, TARGET)).stdout).toBe("SSH-2.0");
   });
 
   it("stop / start power a host off and on, keeping its disk", async () => {
-    await sshOk(lab, "node3", "echo kept > /root/marker");
-    labCommand("stop", "node3");
-    expect((await reach("node1", "node3")).code).not.toBe(0);
-    expect(JSON.parse(labCommand("status", "--json")).hosts[2].state).toBe("stopped");
-    labCommand("start", "node3");
-    expect(await sshOk(lab, "node3", "cat /root/marker; hostname")).toBe("kept\nnode3\n");
+    await sshOk(lab, TARGET, "echo kept > /root/marker");
+    labCommand("stop", TARGET);
+    expect((await reach(OBS, TARGET)).code).not.toBe(0);
+    expect(stateOf(TARGET)).toBe("stopped");
+    labCommand("start", TARGET);
+    expect(await sshOk(lab, TARGET, "cat /root/marker; hostname")).toBe(`kept\n${TARGET}\n`);
   }, 120_000);
 
   it("kill sends SIGKILL to a service's main process, like a crash", async () => {
-    const before = (await sshOk(lab, "node1", "systemctl show -p MainPID --value rabbitmq-server")).trim();
-    labCommand("kill", "node1", "rabbitmq-server");
+    await ensureRabbitmq(OBS);
+    const before = (await sshOk(lab, OBS, "systemctl show -p MainPID --value rabbitmq-server")).trim();
+    labCommand("kill", OBS, "rabbitmq-server");
     await new Promise((r) => setTimeout(r, 500));
-    const gone = await sshRun(lab, "node1", `kill -0 ${before}`);
+    const gone = await sshRun(lab, OBS, `kill -0 ${before}`);
     expect(gone.code).not.toBe(0);
-    const log = await sshOk(lab, "node1", "journalctl -u rabbitmq-server --no-pager -n 30");
+    const log = await sshOk(lab, OBS, "journalctl -u rabbitmq-server --no-pager -n 30");
     expect(log).toMatch(/SIGKILL|status=9\/KILL|killed/i);
   });
 
@@ -91,11 +98,18 @@ describe("fault injection, checked from another host", () => {
   });
 });
 
+/** RabbitMQ on the host: the setup suite leaves it there; run alone, this suite installs it. */
+async function ensureRabbitmq(host: string) {
+  await sshOk(lab, host, "dpkg -s rabbitmq-server >/dev/null 2>&1 || (apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q rabbitmq-server) >/dev/null", 5 * 60_000);
+  await sshOk(lab, host, "systemctl is-active --quiet rabbitmq-server || systemctl start rabbitmq-server");
+}
+
 describe("AMQP load tool", () => {
   it("reports 0 lost and a plausible rate against a single RabbitMQ", async () => {
-    await sshOk(lab, "node1", "systemctl restart rabbitmq-server && rabbitmqctl await_startup >/dev/null");
-    await sshOk(lab, "node1", "rabbitmqctl delete_user loadtest >/dev/null 2>&1; rabbitmqctl add_user loadtest loadtest-pw >/dev/null && rabbitmqctl set_permissions loadtest '.*' '.*' '.*' >/dev/null");
-    const r = await runLoad({ url: `amqp://loadtest:loadtest-pw@${addr("node1")}:5672`, seconds: 5 });
+    await ensureRabbitmq(OBS);
+    await sshOk(lab, OBS, "systemctl restart rabbitmq-server && rabbitmqctl await_startup >/dev/null");
+    await sshOk(lab, OBS, "rabbitmqctl delete_user loadtest >/dev/null 2>&1; rabbitmqctl add_user loadtest loadtest-pw >/dev/null && rabbitmqctl set_permissions loadtest '.*' '.*' '.*' >/dev/null");
+    const r = await runLoad({ url: `amqp://loadtest:loadtest-pw@${addr(OBS)}:5672`, seconds: 5 });
     console.log("amqp load:", JSON.stringify(r));
     expect(r.lost).toBe(0);
     expect(r.duplicated).toBe(0);

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { commonVersions, evaluate, parseFacts, type NodeFacts } from "@/lib/ops/preflight-eval";
+import { commonVersions, evaluate, parseFacts, type NodeFacts } from "@/lib/hosts/facts";
 
 // Captured from a fresh lab host (node1, Debian 12, empty apt lists) by running
 // FACTS_SCRIPT over SSH with peers node2=10.213.77.12 node3=10.213.77.13 down.

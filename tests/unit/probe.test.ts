@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseProbe } from "@/lib/ssh/probe";
+import { parseProbe } from "@/lib/hosts/probe";
 import { fingerprint } from "@/lib/ssh/fingerprint";
 
 const fixture = (n: string) => fs.readFileSync(`${__dirname}/../fixtures/${n}`, "utf8");

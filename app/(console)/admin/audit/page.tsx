@@ -1,11 +1,11 @@
-import { db } from "@/lib/db";
+import { listAudit } from "@/lib/audit";
 import { requirePageUser } from "@/lib/auth/guard";
 import { Card, Forbidden } from "@/components/ui";
 
 export default async function AuditPage() {
   const me = await requirePageUser();
   if (me.role !== "admin") return <Forbidden need="admin" />;
-  const rows = await db().auditLog.findMany({ orderBy: { at: "desc" }, take: 500 });
+  const rows = await listAudit(500);
   return (
     <Card title="Audit log (latest 500)">
       <table className="w-full text-left text-sm">

@@ -1,13 +1,12 @@
-import { db } from "@/lib/db";
 import { requirePageUser } from "@/lib/auth/guard";
-import { tokenView } from "@/lib/auth/users";
+import { listTokens } from "@/lib/auth/users";
 import { Badge, Card, Forbidden } from "@/components/ui";
 import { AddTokenForm, RevokeTokenButton } from "@/components/admin/tokens";
 
 export default async function TokensPage() {
   const me = await requirePageUser();
   if (me.role !== "admin") return <Forbidden need="admin" />;
-  const tokens = await db().apiToken.findMany({ select: tokenView, orderBy: { createdAt: "desc" } });
+  const tokens = await listTokens();
   return (
     <div className="flex flex-col gap-6">
       <Card title="API tokens">

@@ -1,13 +1,12 @@
-import { db } from "@/lib/db";
 import { requirePageUser } from "@/lib/auth/guard";
-import { userView } from "@/lib/auth/users";
+import { listUsers } from "@/lib/auth/users";
 import { Card, Forbidden } from "@/components/ui";
 import { AddUserForm, DeleteUserButton } from "@/components/admin/users";
 
 export default async function UsersPage() {
   const me = await requirePageUser();
   if (me.role !== "admin") return <Forbidden need="admin" />;
-  const users = await db().user.findMany({ select: userView, orderBy: { username: "asc" } });
+  const users = await listUsers();
   return (
     <div className="flex flex-col gap-6">
       <Card title="Users">

@@ -1,5 +1,4 @@
 import { apiRoute, json, notFound } from "@/lib/api/http";
-import { audit } from "@/lib/audit";
 import { deleteCluster, getCluster } from "@/lib/inventory/clusters";
 
 export const GET = apiRoute("viewer", async (_r, { id }) => {
@@ -8,8 +7,6 @@ export const GET = apiRoute("viewer", async (_r, { id }) => {
 });
 
 export const DELETE = apiRoute("operator", async (_r, { id }, who) => {
-  const c = await deleteCluster(id);
-  if (!c) return notFound("cluster");
-  await audit(who, "cluster.delete", { type: "cluster", id: c.id, name: c.name }, "api");
-  return json({ deleted: c.id });
+  const c = await deleteCluster(id, who);
+  return c ? json({ deleted: c.id }) : notFound("cluster");
 });

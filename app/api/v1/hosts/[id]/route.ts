@@ -1,5 +1,4 @@
 import { apiRoute, json, notFound } from "@/lib/api/http";
-import { audit } from "@/lib/audit";
 import { deleteHost, getHost } from "@/lib/inventory/hosts";
 
 export const GET = apiRoute("viewer", async (_r, { id }) => {
@@ -8,8 +7,6 @@ export const GET = apiRoute("viewer", async (_r, { id }) => {
 });
 
 export const DELETE = apiRoute("operator", async (_r, { id }, who) => {
-  const h = await deleteHost(id);
-  if (!h) return notFound("host");
-  await audit(who, "host.delete", { type: "host", id: h.id, name: h.name }, "api");
-  return json({ deleted: h.id });
+  const h = await deleteHost(id, who);
+  return h ? json({ deleted: h.id }) : notFound("host");
 });

@@ -1,5 +1,5 @@
 import { apiRoute, json, notFound } from "@/lib/api/http";
-import { getRun } from "@/lib/ops/operations";
+import { getRun } from "@/lib/ops/service";
 
 export const GET = apiRoute("viewer", async (_r, { id }) => {
   const run = await getRun(id);

@@ -1,14 +1,16 @@
 import { z } from "zod";
-import { apiRoute, json, readJson } from "@/lib/api/http";
-import { db } from "@/lib/db";
-import { startOperation } from "@/lib/ops/operations";
+import { apiRoute, json, notFound, readJson } from "@/lib/api/http";
+import { getCluster } from "@/lib/inventory/clusters";
+import { listRuns, startOperation } from "@/lib/ops/service";
 
-const Body = z.object({ type: z.string(), params: z.unknown(), confirmDestructive: z.boolean().default(false) });
+const Body = z.strictObject({ type: z.string(), params: z.unknown(), confirmDestructive: z.boolean().default(false), planToken: z.string().max(64).optional() });
 
-export const GET = apiRoute("viewer", async (_r, { id }) =>
-  json({ runs: await db().run.findMany({ where: { clusterId: id }, orderBy: { createdAt: "desc" }, take: 50, select: { id: true, type: true, status: true, createdBy: true, createdAt: true, finishedAt: true, error: true } }) }));
+export const GET = apiRoute("viewer", async (_r, { id }) => {
+  if (!(await getCluster(id))) return notFound("cluster");
+  return json({ runs: await listRuns({ clusterId: id }) });
+});
 
 export const POST = apiRoute("operator", async (req, { id }, who) => {
   const b = Body.parse(await readJson(req));
-  return json({ runId: await startOperation(id, b.type, b.params, b.confirmDestructive, who) }, 202);
+  return json({ runId: await startOperation(id, b.type, b.params ?? {}, { confirmDestructive: b.confirmDestructive, planToken: b.planToken }, who) }, 202);
 });

@@ -1,5 +1,5 @@
 import { apiRoute, json, readJson } from "@/lib/api/http";
-import { cancelRun } from "@/lib/ops/operations";
+import { cancelRun } from "@/lib/ops/service";
 
 /** Body (optional): {"mode": "after-step"} (default: the steps in progress finish) or {"mode": "now"} (they are killed). */
 export const POST = apiRoute("operator", async (r, { id }, who) => {

@@ -1,5 +1,5 @@
 import { apiRoute, json } from "@/lib/api/http";
-import { retryRun } from "@/lib/ops/operations";
+import { retryRun } from "@/lib/ops/service";
 
 export const POST = apiRoute("operator", async (_r, { id }, who) => {
   await retryRun(id, who);

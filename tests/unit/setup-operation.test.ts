@@ -1,10 +1,14 @@
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { destructiveSteps, planAsShell } from "@/lib/ops/plan";
-import { hostsBlock, newErlangCookie, planSetup, SetupOptions, validateTopology, type NodeSpec } from "@/lib/ops/setup-plan";
+import { allSteps, assertWellFormed, type CommandStep, type Step } from "@/lib/ops/plan";
+import { planSetup, SetupOptions, validateTopology } from "@/lib/ops/operations/setup";
+import type { NodeSpec } from "@/lib/ops/operation";
+import { hostsBlock } from "@/lib/hosts/hosts-file";
+import { SECRETS } from "@/lib/ops/secrets";
 import { compareWithPlan, parseClusterStatus } from "@/lib/rabbitmq/cluster-status";
 import { ATTACK_STRINGS } from "../support/attack-strings";
 
+const inv = (nodes: NodeSpec[]) => ({ id: "c", name: "prod", nodes, loadBalancers: [], settings: {} });
 const nodes: NodeSpec[] = [
   { name: "node1", address: "10.213.77.11", type: "disc", seed: true },
   { name: "node2", address: "10.213.77.12", type: "disc", seed: false },
@@ -13,11 +17,13 @@ const nodes: NodeSpec[] = [
 const opts = SetupOptions.parse({ clusterName: "rabbit-prod", ha: { mode: "all" } });
 const CLI = "/usr/lib/rabbitmq/bin/rabbitmqctl";
 const cliArgs = (argv: string[]) => argv.slice(argv.indexOf(CLI) + 1);
+const commands = (steps: Step[]) => steps.filter((s): s is CommandStep => s.kind === "command");
 
 describe("planSetup", () => {
-  const plan = planSetup(nodes, opts, "c0ffee");
+  const plan = planSetup(inv(nodes), opts);
 
   it("follows the seeds: hosts, cookie, install, joins one at a time, settings, verify", () => {
+    assertWellFormed(plan);
     expect(plan.phases.map((p) => p.title)).toEqual([
       "Name resolution: a managed block in /etc/hosts", "Erlang cookie, before install", "Install RabbitMQ",
       "Network: clustering ports reachable between nodes", "Join the cluster of rabbit@node1", "Cluster settings",
@@ -25,75 +31,76 @@ describe("planSetup", () => {
     ]);
     const join = plan.phases[4];
     expect(join.oneHostAtATime).toBe(true);
-    expect(join.steps.filter((s) => s.argv.includes(CLI)).map((s) => `${s.host} ${cliArgs(s.argv).join(" ")}`)).toEqual([
+    expect(commands(join.steps).filter((s) => s.argv.includes(CLI)).map((s) => `${s.host} ${cliArgs(s.argv).join(" ")}`)).toEqual([
       "node2 stop_app", "node2 reset", "node2 join_cluster rabbit@node1", "node2 start_app",
       "node3 stop_app", "node3 reset", "node3 join_cluster --ram rabbit@node1", "node3 start_app",
     ]);
   });
 
   it("never goes through Debian's rabbitmqctl/rabbitmq-plugins wrappers, which re-evaluate arguments in a shell", () => {
-    for (const st of plan.phases.flatMap((p) => p.steps)) {
+    for (const st of commands(allSteps(plan))) {
       for (const argv of [st.argv, st.check].filter((a): a is string[] => !!a)) {
-        expect(argv[0], st.key).not.toMatch(/^rabbitmq(ctl|-plugins)$/);
-        if (argv[0] === "sh") expect(argv[2], st.key).not.toMatch(/(^|[;&|(]\s*)rabbitmq-plugins /);
-        if (argv[0] === "sh" && /rabbitmqctl /.test(argv[2])) expect(argv[2], st.key).toContain("rabbitmqctl() { runuser -u rabbitmq");
+        expect(argv[0], st.key).not.toMatch(/^rabbitmq(ctl|-plugins|-diagnostics|-upgrade)$/);
+        if (argv[0] === "sh" && /(^|\s)rabbitmqctl /m.test(argv[2].split("\n").slice(1).join("\n"))) expect(argv[2], st.key).toContain("rabbitmqctl() { runuser -u rabbitmq");
+        if (argv[0] === "sh") expect(argv[2], st.key).not.toMatch(/(^|[;&|(\n]\s*)rabbitmq-(plugins|diagnostics|upgrade) /);
       }
       if (st.argv.includes(CLI)) expect(st.argv.slice(0, 4)).toEqual(["runuser", "-u", "rabbitmq", "--"]);
     }
   });
 
   it("checks the clustering ports from every node to every peer by name, passing names as arguments", () => {
-    const ports = plan.phases[3].steps;
+    const ports = commands(plan.phases[3].steps);
     expect(ports.map((s) => `${s.host}: ${s.argv.slice(3).join(" ")}`)).toEqual(["node1: ports node2 node3", "node2: ports node1 node3", "node3: ports node1 node2"]);
     expect(ports[0].argv[2]).not.toMatch(/node\d/);
+    expect(ports.every((s) => s.readOnly)).toBe(true);
   });
 
-  it("calls out the resets as destructive, and nothing else", () => {
-    expect(destructiveSteps(plan).map((s) => `${s.host}:${cliArgs(s.argv).join(" ")}`)).toEqual(["node2:reset", "node3:reset"]);
+  it("calls out the resets as destructive, with what they would destroy, and nothing else", () => {
+    const d = commands(allSteps(plan)).filter((s) => s.destructive);
+    expect(d.map((s) => `${s.host}:${cliArgs(s.argv).join(" ")}`)).toEqual(["node2:reset", "node3:reset"]);
+    expect(d.every((s) => s.impact?.format === "rabbitmq-data")).toBe(true);
   });
 
-  it("gives every non-idempotent step a check (its own or its unit's), so resuming never repeats done work", () => {
-    const steps = plan.phases.flatMap((p) => p.steps);
-    const unitChecked = (s: (typeof steps)[number]) => !!s.group && !!steps.find((x) => x.group === s.group)!.check;
-    const unchecked = steps.filter((s) => !s.check && !s.verify && !unitChecked(s)).map((s) => s.key);
-    // Each of these is idempotent by itself: asking first would cost as much as doing it.
-    expect(unchecked).toEqual(["start:node1", "start:node2", "start:node3", "ports:node1", "ports:node2", "ports:node3", "cluster_name", "policy", "management:node1", "management:node2", "management:node3", "admin_user"]);
+  it("gives every step that changes something a check (its own or its unit's), so a re-plan can tell what is in place", () => {
+    const steps = allSteps(plan);
+    const unitChecked = (s: Step) => !!s.group && !!(steps.find((x) => x.group === s.group) as CommandStep).check;
+    const unchecked = commands(steps).filter((s) => !s.check && !s.readOnly && !unitChecked(s)).map((s) => s.key);
+    expect(unchecked).toEqual([]);
+    // Checks that cost an Erlang VM boot serve the preview; at run time these idempotent steps just run.
+    expect(commands(steps).filter((s) => s.checkAtRun === false).map((s) => s.key)).toEqual(["cluster_name", "policy", "admin_user"]);
   });
 
   it("makes each join one unit with one check, the check on its first step", () => {
-    const join = plan.phases[4].steps;
-    expect(join.map((s) => `${s.group}:${s.check ? "check" : "-"}`)).toEqual([
+    expect(plan.phases[4].steps.map((s) => `${s.group}:${(s as CommandStep).check ? "check" : "-"}`)).toEqual([
       "join:node2:check", "join:node2:-", "join:node2:-", "join:node2:-",
       "join:node3:check", "join:node3:-", "join:node3:-", "join:node3:-",
     ]);
-    const shell = planAsShell(plan);
-    expect(shell.match(/^if ! ssh node\d -- sh -c .*; then$/gm)?.length).toBe(2);
-    expect(shell).toMatch(/^  ssh node2 -- runuser -u rabbitmq .* reset$/m);
   });
 
-  it("never puts the cookie or the admin password in a command", () => {
-    const secretSteps = plan.phases.flatMap((p) => p.steps).filter((s) => s.stdin && "secret" in s.stdin);
+  it("never puts the cookie or the management password in a command: they travel on stdin", () => {
+    const secretSteps = commands(allSteps(plan)).filter((s) => s.stdin && "secret" in s.stdin);
     expect(secretSteps.map((s) => s.key)).toEqual(["cookie:node1", "cookie:node2", "cookie:node3", "cookie-after:node1", "cookie-after:node2", "cookie-after:node3", "admin_user"]);
-    expect(planAsShell(plan)).toContain('"${COOKIE}"');
+    expect(JSON.stringify(plan)).not.toMatch(/[0-9a-f]{64}/); // not even the cookie's hash
+    expect(Object.keys(SECRETS)).toContain("erlangCookie");
   });
 
   it("uses the mirrored-queue policy the operator chose", () => {
-    const p2 = planSetup(nodes, SetupOptions.parse({ clusterName: "x", ha: { mode: "exactly", count: 2 } }), "c");
-    expect(cliArgs(p2.phases[5].steps.find((s) => s.key === "policy")!.argv)).toEqual(
+    const p2 = planSetup(inv(nodes), SetupOptions.parse({ clusterName: "x", ha: { mode: "exactly", count: 2 } }));
+    expect(cliArgs(commands(p2.phases[5].steps).find((s) => s.key === "policy")!.argv)).toEqual(
       ["set_policy", "ha-exactly", "^", '{"ha-mode":"exactly","ha-params":2,"ha-sync-mode":"automatic"}', "--apply-to", "queues"]);
-    const q = planSetup(nodes, SetupOptions.parse({ clusterName: "x", ha: { mode: "quorum" } }), "c");
+    const q = planSetup(inv(nodes), SetupOptions.parse({ clusterName: "x", ha: { mode: "quorum" } }));
     expect(q.phases[5].steps.some((s) => s.key === "policy")).toBe(false);
   });
 
   it("pins RabbitMQ and every Erlang package when versions are chosen", () => {
-    const p = planSetup(nodes, SetupOptions.parse({ clusterName: "x", ha: { mode: "all" }, erlangVersion: "1:25.2.3+dfsg-1+deb12u1" }), "c");
-    const argv = p.phases[2].steps[0].argv;
+    const p = planSetup(inv(nodes), SetupOptions.parse({ clusterName: "x", ha: { mode: "all" }, erlangVersion: "1:25.2.3+dfsg-1+deb12u1" }));
+    const argv = (p.phases[2].steps[0] as CommandStep).argv;
     expect(argv).toContain("erlang-base=1:25.2.3+dfsg-1+deb12u1");
     expect(argv.filter((a) => a.startsWith("erlang-")).length).toBe(17);
   });
 
   it("leaves /etc/hosts alone when the operator declines", () => {
-    const p = planSetup(nodes, { ...opts, manageHostsFile: false }, "c");
+    const p = planSetup(inv(nodes), { ...opts, manageHostsFile: false });
     expect(p.phases[0].title).toBe("Erlang cookie, before install");
   });
 
@@ -103,23 +110,26 @@ describe("planSetup", () => {
 
   it("refuses topologies without a disc node or with a ram seed", () => {
     expect(validateTopology(nodes.map((n) => ({ ...n, type: "ram" as const })))).toContain("At least one node must be a disc node");
-    expect(() => planSetup([{ ...nodes[2], seed: true }, { ...nodes[0], seed: false }], opts, "c")).toThrow(/seed node must be a disc/);
+    expect(() => planSetup(inv([{ ...nodes[2], seed: true }, { ...nodes[0], seed: false }]), opts)).toThrow(/seed node must be a disc/);
   });
 
-  it("rejects shell metacharacters in every free-text option", () => {
+  it("rejects shell metacharacters in every free-text option, and loose types", () => {
     for (const a of ATTACK_STRINGS.filter((x) => /[^A-Za-z0-9_.@-]/.test(x) || x === "")) {
       expect(SetupOptions.safeParse({ clusterName: a, ha: { mode: "all" } }).success, JSON.stringify(a)).toBe(false);
       expect(SetupOptions.safeParse({ clusterName: "x", ha: { mode: "all" }, adminUser: a }).success, JSON.stringify(a)).toBe(false);
     }
+    expect(SetupOptions.safeParse({ clusterName: "x", ha: { mode: "exactly", count: "2" } }).success).toBe(false);
+    expect(SetupOptions.safeParse({ clusterName: "x", ha: { mode: "all", pattern: "a\u0000b" } }).success).toBe(false);
   });
 });
 
-describe("newErlangCookie", () => {
-  it("is strong, uses only characters Erlang accepts, and is not the form Debian's postinst replaces", () => {
-    const c = newErlangCookie();
+describe("secrets", () => {
+  it("the Erlang cookie is strong, uses only characters Erlang accepts, and is not the form Debian's postinst replaces", () => {
+    const c = SECRETS.erlangCookie.generate();
     expect(c).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(c).not.toMatch(/^[A-Z]{20}$/);
-    expect(newErlangCookie()).not.toBe(c);
+    expect(SECRETS.erlangCookie.generate()).not.toBe(c);
+    expect(SECRETS.vrrpPassword.generate().length).toBeLessThanOrEqual(8);
   });
 });
 

@@ -1,5 +1,5 @@
 // Pre-flight, the pure part: the facts script and what its output means.
-import { parseProbe, PROBE_SCRIPT, type ProbeFacts } from "@/lib/ssh/probe";
+import { parseProbe, PROBE_SCRIPT, type ProbeFacts } from "./probe";
 
 /** Read-only. Arguments: the peers' names, then their addresses, as "name=address". */
 export const FACTS_SCRIPT = [

@@ -1,0 +1,21 @@
+"use client";
+import { useState } from "react";
+import { Select } from "@/components/ui";
+import { OperationForm, type CatalogEntry } from "./operation-form";
+
+/** The registry's operations for this cluster: pick one, fill its form, review its plan, start it. */
+export function ClusterActions({ clusterId, operations, nodes }: { clusterId: string; operations: CatalogEntry[]; nodes: string[] }) {
+  const [type, setType] = useState(operations[0]?.type ?? "");
+  const op = operations.find((o) => o.type === type);
+  return (
+    <div className="flex min-w-0 flex-col gap-3">
+      <label className="flex flex-wrap items-center gap-2 text-sm">
+        <span className="font-medium">Action</span>
+        <Select aria-label="Action" className="w-auto" value={type} onChange={(e) => setType(e.target.value)}>
+          {operations.map((o) => <option key={o.type} value={o.type}>{o.title}</option>)}
+        </Select>
+      </label>
+      {op && <OperationForm key={op.type} clusterId={clusterId} op={op} nodes={nodes} />}
+    </div>
+  );
+}

@@ -1,0 +1,72 @@
+// Shell that manages HAProxy on a load balancer. Values arrive as arguments,
+// never inside the text; shellcheck-clean (unit suite).
+import { ADMIN_SOCKET, STATE_FILE } from "./config";
+
+/**
+ * Validates a candidate haproxy.cfg: HAProxy's own syntax check, then every
+ * port it will listen on must be free or already HAProxy's (`haproxy -c`
+ * never binds, so a port taken by another program would only fail at the
+ * reload — silently, the old workers serving on). $1 the file, then the ports.
+ */
+export const HAPROXY_VALIDATE = `f=$1
+shift
+haproxy -c -f "$f" || exit 1
+bad=0
+for p in "$@"; do
+  holders=$(ss -Hltnp "sport = :$p" | grep -o 'users:((.*' | grep -v '"haproxy"')
+  if [ -n "$holders" ]; then
+    echo "[ALERT] HAProxy cannot bind port $p: Address already in use, by $holders" >&2
+    bad=1
+  fi
+done
+exit "$bad"
+`;
+
+/** Applies the installed file: keeps runtime server states across the reload, reloads (or starts) HAProxy. */
+export const HAPROXY_APPLY = `set -e
+systemctl enable --quiet haproxy
+if systemctl is-active --quiet haproxy; then
+  if [ -S ${ADMIN_SOCKET} ]; then
+    echo "show servers state" | socat -t 2 stdio unix-connect:${ADMIN_SOCKET} > ${STATE_FILE}.tmp && mv -f ${STATE_FILE}.tmp ${STATE_FILE} || rm -f ${STATE_FILE}.tmp
+  fi
+  systemctl reload haproxy
+else
+  systemctl restart haproxy
+fi
+`;
+
+/**
+ * HAProxy serves the new configuration: it holds every listening port and
+ * its admin socket lists every server of the backend. A reload whose new
+ * workers fail to start leaves the old ones serving, so this is what tells.
+ * $1 backend, then ports, "--", then servers.
+ */
+export const HAPROXY_VERIFY = `backend=$1
+shift
+ports=""
+while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do ports="$ports $1"; shift; done
+[ "$#" -gt 0 ] && shift
+i=0
+while [ "$i" -lt 20 ]; do
+  ok=1
+  for p in $ports; do
+    ss -Hltnp "sport = :$p" | grep -q '"haproxy"' || ok=0
+  done
+  stat=$(echo "show stat" | socat -t 2 stdio unix-connect:${ADMIN_SOCKET} 2>/dev/null) || ok=0
+  for s in "$@"; do
+    printf '%s\\n' "$stat" | grep -q "^$backend,$s," || ok=0
+  done
+  if [ "$ok" = 1 ]; then echo "HAProxy serves the new configuration"; exit 0; fi
+  i=$((i + 1))
+  sleep 0.5
+done
+echo "HAProxy is not serving the new configuration (ports:$ports; servers: $*). Its log:" >&2
+journalctl -u haproxy -n 15 --no-pager -o cat >&2
+exit 1
+`;
+
+/** One runtime API command on the admin socket (HAProxy 3.0 runs only the first line of a piped batch). */
+export const HAPROXY_RUNTIME = `printf '%s\\n' "$1" | socat -t 5 stdio unix-connect:${ADMIN_SOCKET}
+`;
+
+export const HAPROXY_SCRIPTS = { HAPROXY_VALIDATE, HAPROXY_APPLY, HAPROXY_VERIFY, HAPROXY_RUNTIME };

@@ -1,0 +1,12 @@
+// Debian packages and systemd units, as argument vectors.
+import { APT_INSTALL, APT_UPGRADE, PACKAGES_INSTALLED, SERVICE_RUNNING } from "./scripts";
+
+/** "name" or "name=version". */
+export type PackageSpec = string;
+
+export const aptInstall = (specs: PackageSpec[]): string[] => ["sh", "-c", APT_INSTALL, "apt-install", ...specs];
+export const aptUpgrade = (specs: PackageSpec[]): string[] => ["sh", "-c", APT_UPGRADE, "apt-upgrade", ...specs];
+export const packagesInstalled = (specs: PackageSpec[]): string[] => ["sh", "-c", PACKAGES_INSTALLED, "installed", ...specs];
+export const serviceRunning = (unit: string): string[] => ["sh", "-c", SERVICE_RUNNING, "running", unit];
+
+export const pin = (name: string, version?: string): PackageSpec => (version ? `${name}=${version}` : name);

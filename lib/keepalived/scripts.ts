@@ -1,0 +1,30 @@
+// Shell that manages Keepalived on a load balancer; shellcheck-clean (unit suite).
+import { STATE_FILE } from "./config";
+
+/** Starts Keepalived (Debian skips it until a config exists) or reloads it: a reload keeps the VIP where it is. */
+export const KEEPALIVED_APPLY = `set -e
+systemctl enable --quiet keepalived
+systemctl reload-or-restart keepalived
+`;
+
+/** Keepalived runs and has reported a VRRP state. */
+export const KEEPALIVED_VERIFY = `i=0
+while [ "$i" -lt 20 ]; do
+  if systemctl is-active --quiet keepalived && [ -s ${STATE_FILE} ]; then
+    echo "keepalived: $(cut -d' ' -f1 ${STATE_FILE})"
+    exit 0
+  fi
+  i=$((i + 1))
+  sleep 0.5
+done
+echo "keepalived did not report a VRRP state. Its log:" >&2
+journalctl -u keepalived -n 15 --no-pager -o cat >&2
+exit 1
+`;
+
+/** Exit 0 when this host carries the address $1 (the VIP); prints the host's name then. */
+export const HOLDS_ADDRESS = `if ip -o -4 addr show | grep -qF " inet $1/"; then hostname; exit 0; fi
+exit 1
+`;
+
+export const KEEPALIVED_SCRIPTS = { KEEPALIVED_APPLY, KEEPALIVED_VERIFY, HOLDS_ADDRESS };

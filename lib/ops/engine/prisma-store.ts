@@ -1,0 +1,66 @@
+import "server-only";
+// Runs, steps and logs in SQLite. Each method is one small write, so a crash
+// between two loses nothing already written.
+import { db } from "@/lib/db";
+import { openClusterSecrets } from "@/lib/inventory/secrets";
+import { readPlan } from "../plan-json";
+import type { SecretName } from "../secrets";
+import type { ClaimedRun, LogRow, RunStatus, RunStore, StepOutcome, StepStatus } from "./types";
+
+export const prismaRunStore: RunStore = {
+  async interruptStale() {
+    const stale = await db().run.findMany({ where: { status: "running" }, select: { id: true } });
+    for (const r of stale) {
+      await db().runStep.updateMany({ where: { runId: r.id, status: "running" }, data: { status: "interrupted", note: "Warren stopped during this step", finishedAt: new Date() } });
+      await db().run.update({ where: { id: r.id }, data: { status: "interrupted", error: "Warren stopped while this run was in progress; resume to continue", finishedAt: new Date() } });
+    }
+    return stale.map((r) => r.id);
+  },
+
+  queued() {
+    return db().run.findMany({ where: { status: "queued" }, orderBy: { createdAt: "asc" }, select: { id: true, clusterId: true } });
+  },
+
+  async claim(runId): Promise<ClaimedRun | null> {
+    const claimed = await db().run.updateMany({ where: { id: runId, status: "queued" }, data: { status: "running", startedAt: new Date(), finishedAt: null, error: null } });
+    if (claimed.count === 0) return null;
+    const run = await db().run.findUniqueOrThrow({ where: { id: runId }, include: { steps: { select: { key: true, status: true, startedAt: true } } } });
+    return {
+      id: run.id, type: run.type, clusterId: run.clusterId, plan: readPlan(run.plan), cancelAsked: run.cancelAsked,
+      steps: new Map(run.steps.map((s) => [s.key, s.status as StepStatus])),
+      startedBefore: new Set(run.steps.filter((s) => s.status === "pending" && s.startedAt).map((s) => s.key)),
+    };
+  },
+
+  async stepStarted(runId, key) {
+    await db().runStep.update({ where: { runId_key: { runId, key } }, data: { status: "running", startedAt: new Date(), finishedAt: null, exitCode: null, stderrTail: null, note: null } });
+  },
+
+  async stepFinished(runId, key, o: StepOutcome) {
+    await db().runStep.update({
+      where: { runId_key: { runId, key } },
+      data: { status: o.status, exitCode: o.exitCode ?? null, stderrTail: o.stderrTail ?? null, note: o.note ?? null, finishedAt: o.status === "waiting" ? null : new Date() },
+    });
+  },
+
+  async stepNote(runId, key, note) {
+    await db().runStep.update({ where: { runId_key: { runId, key } }, data: { note } });
+  },
+
+  async finish(runId, status: RunStatus, error) {
+    await db().run.update({ where: { id: runId }, data: { status, finishedAt: status === "paused" ? null : new Date(), error } });
+  },
+
+  secrets(clusterId: string, names: SecretName[]) {
+    return openClusterSecrets(clusterId, names);
+  },
+
+  async lastLogSeq(runId) {
+    const last = await db().runLog.findFirst({ where: { runId }, orderBy: { seq: "desc" }, select: { seq: true } });
+    return last?.seq ?? 0;
+  },
+
+  async appendLogs(runId, rows: LogRow[]) {
+    await db().runLog.createMany({ data: rows.map((r) => ({ runId, ...r })) });
+  },
+};

@@ -1,0 +1,95 @@
+// The engine's vocabulary: run and step statuses (the state machine), and the
+// two edges it talks to — where runs are stored, and how a command reaches a
+// host. The runner is written against these interfaces only, so its
+// scheduling is unit-tested with an in-memory store and an in-process
+// executor, and integration-tested with Prisma and SSH on lab hosts.
+import type { Plan } from "../plan";
+import type { SecretName } from "../secrets";
+
+export const RUN_STATUSES = ["queued", "running", "paused", "succeeded", "failed", "cancelled", "interrupted"] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export const STEP_STATUSES = ["pending", "running", "waiting", "done", "skipped", "failed", "cancelled", "interrupted"] as const;
+export type StepStatus = (typeof STEP_STATUSES)[number];
+
+/** Who may move a run from one status to another. */
+export const RUN_TRANSITIONS: Record<RunStatus, readonly RunStatus[]> = {
+  queued: ["running", "cancelled"],
+  running: ["succeeded", "failed", "cancelled", "paused", "interrupted"],
+  paused: ["queued", "cancelled"],
+  failed: ["queued"],
+  interrupted: ["queued"],
+  cancelled: ["queued"],
+  succeeded: [],
+};
+
+/** A run holds its cluster while it is in one of these. */
+export const ACTIVE_RUN: readonly RunStatus[] = ["queued", "running", "paused"];
+/** A run in one of these can be resumed from its first unfinished step. */
+export const RETRYABLE_RUN: readonly RunStatus[] = ["failed", "interrupted", "cancelled"];
+
+export const FINISHED_STEP: readonly StepStatus[] = ["done", "skipped"];
+/** Steps a retry or resume runs again. */
+export const UNFINISHED_STEP: readonly StepStatus[] = ["pending", "running", "failed", "cancelled", "interrupted"];
+
+export function canTransition(from: RunStatus, to: RunStatus): boolean {
+  return RUN_TRANSITIONS[from].includes(to);
+}
+
+export interface StepOutcome {
+  status: StepStatus;
+  exitCode?: number | null;
+  stderrTail?: string | null;
+  note?: string | null;
+}
+
+export interface ClaimedRun {
+  id: string;
+  type: string;
+  clusterId: string;
+  plan: Plan;
+  cancelAsked: boolean;
+  steps: Map<string, StepStatus>;
+  /** Steps that began in an earlier attempt (a retry set them back to pending). */
+  startedBefore: Set<string>;
+}
+
+export interface LogRow { seq: number; hostName: string | null; stream: "stdout" | "stderr" | "info"; text: string }
+
+/** Where runs live. Every method is one small write: a crash between two loses nothing already written. */
+export interface RunStore {
+  /** Runs still marked running when the process started: mark them (and their running steps) interrupted. */
+  interruptStale(): Promise<string[]>;
+  queued(): Promise<{ id: string; clusterId: string }[]>;
+  /** queued → running, only if still queued (a cancel may have landed). */
+  claim(runId: string): Promise<ClaimedRun | null>;
+  stepStarted(runId: string, key: string): Promise<void>;
+  stepFinished(runId: string, key: string, o: StepOutcome): Promise<void>;
+  /** Latest progress of a long step (a gate's last output). */
+  stepNote(runId: string, key: string, note: string): Promise<void>;
+  finish(runId: string, status: RunStatus, error: string | null): Promise<void>;
+  secrets(clusterId: string, names: SecretName[]): Promise<Partial<Record<SecretName, string>>>;
+  lastLogSeq(runId: string): Promise<number>;
+  appendLogs(runId: string, rows: LogRow[]): Promise<void>;
+}
+
+export interface ExecResult { exitCode: number; stdout: string; stderr: string }
+
+export interface ExecOptions {
+  stdin?: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  onOutput?: (stream: "stdout" | "stderr", text: string) => void;
+  /** Return non-zero exits instead of throwing. */
+  allowFailure?: boolean;
+  /** Masked as *** wherever the command, output or errors are reported. */
+  secrets?: string[];
+}
+
+/**
+ * Runs an argument vector on a host (by inventory name). Failures are thrown
+ * as errors recognised by isSshError (kind, exitCode, stderrTail, command).
+ */
+export interface Executor {
+  run(host: string, argv: string[], o: ExecOptions): Promise<ExecResult>;
+}

@@ -1,0 +1,230 @@
+// Load balancers and the VIP: HAProxy in front of the nodes on two or more
+// hosts, Keepalived floating one virtual IP between them. Options, their
+// rules, and the plan that deploys them through file steps (validate on the
+// host, atomic swap, reload, verify, roll back).
+import { isIPv4 } from "node:net";
+import { z } from "zod";
+import { hostName } from "@/lib/inventory/schemas";
+import { aptInstall, packagesInstalled, pin } from "@/lib/hosts/packages";
+import { AMQP_BACKEND, haproxyConfig, HEALTH_URI, type HaproxyOptions } from "@/lib/haproxy/config";
+import { HAPROXY_APPLY, HAPROXY_VALIDATE, HAPROXY_VERIFY } from "@/lib/haproxy/scripts";
+import { CHECK_SCRIPT, checkScript, defaultPriorities, keepalivedConfig, NOTIFY, NOTIFY_SCRIPT, type LbHost, type VrrpOptions } from "@/lib/keepalived/config";
+import { HOLDS_ADDRESS, KEEPALIVED_APPLY, KEEPALIVED_VERIFY } from "@/lib/keepalived/scripts";
+import { defineOperation, PlanError, type ClusterInventory } from "../operation";
+import type { Phase, Plan, Step } from "../plan";
+
+const port = z.number().int().min(1).max(65535);
+
+export const LoadBalancerOptions = z.strictObject({
+  vip: z.string().refine((v) => isIPv4(v), "An IPv4 address, e.g. 10.0.0.100"),
+  prefix: z.number().int().min(1).max(32).default(24),
+  interface: z.string().regex(/^[A-Za-z0-9_.:@-]{1,15}$/, "A network interface name, e.g. eth0"),
+  routerId: z.number().int().min(1, "1–255").max(255, "1–255"),
+  /** The load balancer that normally holds the VIP (highest priority); the first one by default. */
+  master: hostName.optional(),
+  /** Explicit VRRP priorities per load balancer (1–254); by default 150, 140, … from the master down. */
+  priorities: z.record(z.string(), z.number().int().min(1).max(254)).optional(),
+  vrrpVersion: z.union([z.literal(2), z.literal(3)]).default(3),
+  advertInt: z.number().min(0.01).max(40.95).default(0.2),
+  unicast: z.boolean().default(false),
+  preemption: z.enum(["immediate", "delayed", "never"]).default("never"),
+  preemptDelay: z.number().int().min(1).max(1000).default(60),
+  frontendPort: port.optional(),
+  balance: z.enum(["roundrobin", "leastconn"]).default("roundrobin"),
+  checkInterMs: z.number().int().min(100).max(60_000).default(1000),
+  checkFall: z.number().int().min(1).max(10).default(2),
+  checkRise: z.number().int().min(1).max(10).default(2),
+  shutdownSessions: z.boolean().default(true),
+  timeoutSeconds: z.number().int().min(60).max(7 * 24 * 3600).default(3 * 3600),
+  statsPort: port.default(8404),
+  statsUri: z.string().regex(/^\/[A-Za-z0-9_./-]{0,63}$/, "A path such as /stats").default("/stats"),
+  statsUser: z.string().regex(/^[A-Za-z0-9_.-]{1,32}$/, "Letters, digits, '.', '_' and '-'").default("warren"),
+  managementPort: z.number().int().min(0).max(65535).default(0),
+  haproxyVersion: z.string().regex(/^[A-Za-z0-9.+:~-]{1,64}$/).optional(),
+});
+export type LoadBalancerOptions = z.infer<typeof LoadBalancerOptions>;
+
+/** Ports RabbitMQ uses on a node: a load balancer on the same host must avoid them. */
+const RABBITMQ_PORTS = [4369, 5671, 5672, 15672, 15692, 25672];
+const HEALTH_PORT = 8405;
+
+const ipNum = (a: string) => a.split(".").reduce((n, o) => n * 256 + Number(o), 0);
+const sameNet = (a: string, b: string, prefix: number) => {
+  const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+  return ((ipNum(a) & mask) >>> 0) === ((ipNum(b) & mask) >>> 0);
+};
+
+/** Co-located load balancers share hosts with RabbitMQ nodes, whose 5672 is taken (seed 004). */
+export function colocated(c: ClusterInventory): boolean {
+  return c.loadBalancers.some((lb) => c.nodes.some((n) => n.name === lb.name));
+}
+
+export function frontendPort(c: ClusterInventory, o: LoadBalancerOptions): number {
+  return o.frontendPort ?? (colocated(c) ? 5670 : 5672);
+}
+
+export function priorities(c: ClusterInventory, o: LoadBalancerOptions): Record<string, number> {
+  const names = c.loadBalancers.map((l) => l.name);
+  return o.priorities ?? defaultPriorities(names, o.master ?? names[0]);
+}
+
+/** Everything wrong with these options for this cluster, each with the field it is about. */
+export function validateLoadBalancers(c: ClusterInventory, o: LoadBalancerOptions): { field: string; message: string }[] {
+  const p: { field: string; message: string }[] = [];
+  const lbs = c.loadBalancers;
+  if (lbs.length < 2) p.push({ field: "loadBalancers", message: `A VIP needs two or more load balancers to move between; this cluster has ${lbs.length}. Give more hosts the load-balancer role.` });
+  if (c.nodes.length === 0) p.push({ field: "nodes", message: "There are no RabbitMQ nodes to balance" });
+  const members = [...c.nodes, ...lbs];
+  const clash = members.find((m) => m.address === o.vip);
+  if (clash) p.push({ field: "vip", message: `${o.vip} is ${clash.name}'s own address; the VIP must be an unused address` });
+  for (const lb of lbs) {
+    if (isIPv4(lb.address) && !sameNet(lb.address, o.vip, o.prefix))
+      p.push({ field: "vip", message: `${o.vip}/${o.prefix} is not on the network of ${lb.name} (${lb.address}); the VIP must be reachable on the chosen interface of every load balancer` });
+  }
+  if (o.prefix < 8) p.push({ field: "prefix", message: `/${o.prefix} is wider than any LAN; use the prefix of the load balancers' network (e.g. 24)` });
+  const vipNum = ipNum(o.vip);
+  if (o.prefix <= 30) {
+    const mask = (0xffffffff << (32 - o.prefix)) >>> 0;
+    if (((vipNum & ~mask) >>> 0) === 0 || ((vipNum | ~mask) >>> 0) === 0xffffffff)
+      p.push({ field: "vip", message: `${o.vip} is the network or broadcast address of ${o.vip}/${o.prefix}` });
+  }
+  if (o.master && !lbs.some((l) => l.name === o.master)) p.push({ field: "master", message: `${o.master} is not a load balancer of ${c.name}` });
+  if (o.vrrpVersion === 2 && !Number.isInteger(o.advertInt))
+    p.push({ field: "advertInt", message: "VRRPv2 sends adverts in whole seconds; choose VRRPv3 for sub-second failover, or a whole number" });
+  if (o.vrrpVersion === 3 && Math.abs(o.advertInt * 100 - Math.round(o.advertInt * 100)) > 1e-9)
+    p.push({ field: "advertInt", message: "VRRPv3 adverts are in steps of 0.01 s" });
+  if (o.priorities) {
+    const names = lbs.map((l) => l.name);
+    const missing = names.filter((n) => !(n in o.priorities!));
+    const extra = Object.keys(o.priorities).filter((n) => !names.includes(n));
+    if (missing.length) p.push({ field: "priorities", message: `No priority for ${missing.join(", ")}` });
+    if (extra.length) p.push({ field: "priorities", message: `${extra.join(", ")} ${extra.length === 1 ? "is" : "are"} not a load balancer of ${c.name}` });
+    const values = Object.values(o.priorities);
+    if (new Set(values).size !== values.length) p.push({ field: "priorities", message: "Priorities must differ, so one load balancer is clearly preferred" });
+    if (o.preemption === "immediate" && Math.max(...values) - Math.min(...values) + 10 > 253)
+      p.push({ field: "priorities", message: "Priorities too far apart: a failed check must be able to lower the master below every backup (at most 243 apart)" });
+  }
+  const fp = frontendPort(c, o);
+  const ports = [["frontendPort", fp], ["statsPort", o.statsPort], ["managementPort", o.managementPort]] as const;
+  const onNodes = lbs.some((lb) => c.nodes.some((n) => n.name === lb.name));
+  for (const [field, v] of ports) {
+    if (!v) continue;
+    if (onNodes && RABBITMQ_PORTS.includes(v)) p.push({ field, message: `Port ${v} is RabbitMQ's own on the nodes that are also load balancers; choose another (e.g. ${field === "frontendPort" ? 5670 : field === "statsPort" ? 8404 : 15673})` });
+    if (v === HEALTH_PORT) p.push({ field, message: `Port ${HEALTH_PORT} is HAProxy's health endpoint for Keepalived` });
+    if (v === 22) p.push({ field, message: "Port 22 is SSH" });
+  }
+  const used = ports.map(([, v]) => v).filter(Boolean);
+  if (new Set(used).size !== used.length) p.push({ field: "statsPort", message: "The frontend, stats and management ports must all differ" });
+  if (o.checkFall * o.checkInterMs > 30_000) p.push({ field: "checkInterMs", message: "A node would take over 30 s to be marked down; use a shorter interval or fewer failed checks" });
+  return p;
+}
+
+function haproxyOptions(c: ClusterInventory, o: LoadBalancerOptions): HaproxyOptions {
+  return {
+    frontendPort: frontendPort(c, o), balance: o.balance,
+    check: { interMs: o.checkInterMs, fastInterMs: Math.max(100, Math.round(o.checkInterMs / 2)), downInterMs: Math.max(o.checkInterMs, 2000), rise: o.checkRise, fall: o.checkFall },
+    shutdownSessions: o.shutdownSessions, timeoutSeconds: o.timeoutSeconds,
+    stats: { port: o.statsPort, uri: o.statsUri, user: o.statsUser }, healthPort: HEALTH_PORT, managementPort: o.managementPort,
+  };
+}
+
+function vrrpOptions(o: LoadBalancerOptions): VrrpOptions {
+  return { vip: o.vip, prefix: o.prefix, interface: o.interface, routerId: o.routerId, version: o.vrrpVersion, advertInt: o.advertInt, unicast: o.unicast, preemption: o.preemption, preemptDelay: o.preemptDelay };
+}
+
+/** The generated files for each load balancer (pure; golden-file tested). */
+export function loadBalancerFiles(c: ClusterInventory, o: LoadBalancerOptions) {
+  const prio = priorities(c, o);
+  const hosts: LbHost[] = c.loadBalancers.map((l) => ({ ...l, priority: prio[l.name] }));
+  const ho = haproxyOptions(c, o);
+  const haproxy = haproxyConfig(ho, c.nodes, c.name);
+  return hosts.map((h) => ({
+    host: h.name,
+    haproxy,
+    check: checkScript(ho.healthPort, HEALTH_URI, ho.frontendPort),
+    notify: NOTIFY,
+    keepalived: keepalivedConfig(vrrpOptions(o), h, hosts, c.name),
+  }));
+}
+
+const sh = (script: string, name: string, ...args: string[]) => ["sh", "-c", script, name, ...args];
+
+/** haproxy.cfg on every load balancer, one at a time: used on its own when the nodes change. */
+export function haproxyPhase(c: ClusterInventory, o: LoadBalancerOptions): Phase {
+  const ho = haproxyOptions(c, o);
+  const cfg = haproxyConfig(ho, c.nodes, c.name);
+  const ports = [ho.frontendPort, ho.stats.port, ho.healthPort, ...(ho.managementPort ? [ho.managementPort] : [])].map(String);
+  return {
+    title: "HAProxy configuration, one load balancer at a time",
+    oneHostAtATime: true,
+    steps: c.loadBalancers.map((lb): Step => ({
+      kind: "file", key: `haproxy-cfg:${lb.name}`, title: `haproxy.cfg with ${c.nodes.map((n) => n.name).join(", ")}`, host: lb.name,
+      path: "/etc/haproxy/haproxy.cfg", content: cfg, mode: "0640", owner: "root:haproxy",
+      validate: sh(HAPROXY_VALIDATE, "validate", "{file}", ...ports),
+      then: sh(HAPROXY_APPLY, "apply"),
+      verify: sh(HAPROXY_VERIFY, "verify", AMQP_BACKEND, ...ports, "--", ...c.nodes.map((n) => n.name)),
+    })),
+  };
+}
+
+export function planLoadBalancerPhases(c: ClusterInventory, o: LoadBalancerOptions): Phase[] {
+  const problems = validateLoadBalancers(c, o);
+  if (problems.length) throw new PlanError(problems.map((x) => x.message).join("; "));
+  const files = loadBalancerFiles(c, o);
+  const pkgs = [pin("haproxy", o.haproxyVersion), "keepalived", "socat"];
+  const lbs = c.loadBalancers.map((l) => l.name);
+  return [
+    {
+      title: "Install HAProxy and Keepalived",
+      steps: lbs.map((h): Step => ({
+        kind: "command", key: `lb-install:${h}`, title: `apt-get install ${pkgs.join(" ")}`, host: h,
+        argv: aptInstall(pkgs), check: packagesInstalled(pkgs), timeoutMs: 15 * 60_000,
+      })),
+    },
+    haproxyPhase(c, o),
+    {
+      title: "Keepalived and the VIP, one load balancer at a time",
+      oneHostAtATime: true,
+      steps: files.flatMap((f): Step[] => {
+        const group = `keepalived:${f.host}`;
+        return [
+          { kind: "file", key: `keepalived-check:${f.host}`, title: "Keepalived's HAProxy check script", host: f.host, group,
+            path: CHECK_SCRIPT, content: f.check, mode: "0755", owner: "root:root", validate: ["bash", "-n", "{file}"] },
+          { kind: "file", key: `keepalived-notify:${f.host}`, title: "Keepalived's state notification script", host: f.host, group,
+            path: NOTIFY_SCRIPT, content: f.notify, mode: "0755", owner: "root:root", validate: ["sh", "-n", "{file}"] },
+          { kind: "file", key: `keepalived-conf:${f.host}`, title: `keepalived.conf (VRRP ${o.vrrpVersion}, router id ${o.routerId}, priority ${priorities(c, o)[f.host]})`, host: f.host, group,
+            path: "/etc/keepalived/keepalived.conf", content: f.keepalived, mode: "0640", owner: "root:root",
+            validate: ["keepalived", "-t", "-f", "{file}"], then: sh(KEEPALIVED_APPLY, "apply"), verify: sh(KEEPALIVED_VERIFY, "verify") },
+        ];
+      }),
+    },
+    {
+      title: `Verify: exactly one load balancer holds ${o.vip}`,
+      steps: [{
+        kind: "gate", key: "vip-owner", title: `Exactly one of ${lbs.join(", ")} holds the VIP`, host: lbs[0],
+        argv: sh(HOLDS_ADDRESS, "holds", o.vip), waitingFor: `exactly one holder of ${o.vip}`, intervalMs: 500, timeoutMs: 30_000,
+        across: { hosts: lbs, expect: "exactly-one", what: `the VIP ${o.vip}` },
+      }],
+    },
+  ];
+}
+
+export const loadBalancersOperation = defineOperation({
+  type: "load-balancers",
+  title: "Configure load balancers and the VIP",
+  description: "Install HAProxy and Keepalived on the cluster's load balancers, deploy their configurations (validated on each host, swapped atomically, reloaded without dropping connections, verified, rolled back on failure), and check that exactly one holds the VIP.",
+  role: "operator",
+  params: LoadBalancerOptions,
+  secrets: ["statsPassword", "vrrpPassword"],
+  remember: true,
+  ui: "wizard",
+  plan: (c, o): Plan => ({ type: "load-balancers", phases: planLoadBalancerPhases(c, o) }),
+});
+
+
+/** The load-balancer options last used for this cluster (by their own operation, or within setup). */
+export function lbSettings(c: ClusterInventory): LoadBalancerOptions | null {
+  const raw = c.settings["load-balancers"] ?? (c.settings.setup as { loadBalancers?: unknown } | undefined)?.loadBalancers;
+  const parsed = raw ? LoadBalancerOptions.safeParse(raw) : null;
+  return parsed?.success ? parsed.data : null;
+}

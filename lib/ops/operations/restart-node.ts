@@ -1,0 +1,55 @@
+// Restart RabbitMQ on one node, only when no queue depends on it alone, and
+// wait until it is back in the cluster.
+import { z } from "zod";
+import { hostName } from "@/lib/inventory/schemas";
+import { nodeName, rabbitmqctl, rabbitmqDiagnostics, rmqScript } from "@/lib/rabbitmq/cli";
+import { RUNNING_IN_CLUSTER } from "@/lib/rabbitmq/scripts";
+import { CLUSTER_NODE, defineOperation, PlanError } from "../operation";
+
+export const RestartNodeParams = z.strictObject({
+  node: hostName.meta({ ...CLUSTER_NODE, description: "The node to restart" }),
+});
+
+export const restartNodeOperation = defineOperation({
+  type: "restart-node",
+  title: "Restart RabbitMQ on a node",
+  description: "Waits until no queue depends on the node alone (synchronised mirrors, quorum), restarts rabbitmq-server, and waits until the node runs in the cluster again.",
+  role: "operator",
+  params: RestartNodeParams,
+  secrets: [],
+  ui: "form",
+  plan(c, p) {
+    const n = c.nodes.find((x) => x.name === p.node);
+    if (!n) throw new PlanError(`${p.node} is not a RabbitMQ node of ${c.name}`);
+    const host = n.name;
+    return {
+      type: "restart-node",
+      phases: [
+        {
+          title: "Safe to restart",
+          steps: [
+            { kind: "gate", key: `quorum-safe:${host}`, title: "No quorum queue would lose its majority", host, waitingFor: "quorum queues to have enough online replicas",
+              argv: rabbitmqDiagnostics("-q", "check_if_node_is_quorum_critical"), intervalMs: 3000, timeoutMs: 120_000 },
+            { kind: "gate", key: `mirror-safe:${host}`, title: "No classic mirrored queue depends on this node alone", host, waitingFor: "mirrors to synchronise",
+              argv: rabbitmqDiagnostics("-q", "check_if_node_is_mirror_sync_critical"), intervalMs: 3000, timeoutMs: 300_000 },
+          ],
+        },
+        {
+          title: `Restart ${nodeName(host)}`,
+          steps: [{
+            kind: "command", key: `restart:${host}`, title: "Restart rabbitmq-server", host, argv: ["systemctl", "restart", "rabbitmq-server"], timeoutMs: 5 * 60_000,
+            destructive: `disconnects the clients connected to ${host} (they reconnect to other nodes) while it restarts`,
+          }],
+        },
+        {
+          title: "Back in the cluster",
+          steps: [
+            { kind: "command", key: `await:${host}`, title: "Wait for the broker to boot", host, argv: rabbitmqctl("await_startup", "--timeout", "300"), readOnly: true, timeoutMs: 6 * 60_000 },
+            { kind: "gate", key: `running:${host}`, title: "Running in the cluster again", host, waitingFor: `${nodeName(host)} in every running node list`,
+              argv: rmqScript(RUNNING_IN_CLUSTER, nodeName(host)), intervalMs: 2000, timeoutMs: 120_000 },
+          ],
+        },
+      ],
+    };
+  },
+});

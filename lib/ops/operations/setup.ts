@@ -1,0 +1,194 @@
+// Setup: the seeds' procedure as a pure planner — from the cluster's members
+// and the operator's options to a plan. No I/O here.
+import { z } from "zod";
+import { hostsBlock, hostsBlockPresent, writeHostsBlock } from "@/lib/hosts/hosts-file";
+import { aptInstall, packagesInstalled, pin, serviceRunning } from "@/lib/hosts/packages";
+import { COOKIE_PATH, ERLANG_PACKAGES, nodeName, rabbitmqctl, rabbitmqPlugins, rmqScript } from "@/lib/rabbitmq/cli";
+import {
+  ADMIN_USER, ADMIN_USER_OK, CLUSTER_NAMED, CLUSTER_PORTS, COOKIE_MATCHES, COOKIE_WRITE, DATA_IMPACT, JOINED,
+  PLUGIN_ENABLED, POLICY_SET, START_AND_WAIT, USER_ABSENT,
+} from "@/lib/rabbitmq/scripts";
+import { defineOperation, PlanError, type ClusterInventory, type NodeSpec } from "../operation";
+import { LoadBalancerOptions, planLoadBalancerPhases } from "./load-balancers";
+import type { ExpectedCluster, Phase, Plan, Step } from "../plan";
+
+const policyName = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "Letters, digits, '.', '_' and '-' only");
+const pattern = z.string().max(200).refine((p) => !p.includes("\0"), "No NUL bytes").default("^");
+
+export const SetupOptions = z.object({
+  clusterName: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9_.@-]*$/, "Letters, digits, '.', '_', '@' and '-' only"),
+  ha: z.discriminatedUnion("mode", [
+    z.object({ mode: z.literal("all"), pattern, policyName: policyName.default("ha-all") }),
+    z.object({ mode: z.literal("exactly"), count: z.number().int().min(1).max(12), pattern, policyName: policyName.default("ha-exactly") }),
+    z.object({ mode: z.literal("quorum") }),
+  ]),
+  manageHostsFile: z.boolean().default(true),
+  rabbitmqVersion: z.string().regex(/^[A-Za-z0-9.+:~-]{1,64}$/).optional(),
+  erlangVersion: z.string().regex(/^[A-Za-z0-9.+:~-]{1,64}$/).optional(),
+  management: z.boolean().default(true),
+  adminUser: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "Letters, digits, '.', '_' and '-' only").default("warren-admin"),
+  removeGuest: z.boolean().default(true),
+  /** The wizard's load-balancer step: HAProxy and Keepalived on the cluster's load balancers, after RabbitMQ. */
+  loadBalancers: LoadBalancerOptions.optional(),
+});
+export type SetupOptions = z.infer<typeof SetupOptions>;
+
+export function policyDefinition(o: SetupOptions): { name: string; pattern: string; definition: string } | null {
+  if (o.ha.mode === "all") return { name: o.ha.policyName, pattern: o.ha.pattern, definition: JSON.stringify({ "ha-mode": "all", "ha-sync-mode": "automatic" }) };
+  if (o.ha.mode === "exactly")
+    return { name: o.ha.policyName, pattern: o.ha.pattern, definition: JSON.stringify({ "ha-mode": "exactly", "ha-params": o.ha.count, "ha-sync-mode": "automatic" }) };
+  // Quorum queues are chosen by clients (x-queue-type) on 3.x; there is no cluster-wide policy to set.
+  return null;
+}
+
+export function validateTopology(nodes: NodeSpec[]): string[] {
+  const problems: string[] = [];
+  if (nodes.length === 0) problems.push("The cluster has no RabbitMQ nodes");
+  if (!nodes.some((n) => n.type === "disc")) problems.push("At least one node must be a disc node");
+  const seeds = nodes.filter((n) => n.seed);
+  if (seeds.length !== 1) problems.push("Exactly one node must be the seed");
+  else if (seeds[0].type !== "disc") problems.push("The seed node must be a disc node");
+  return problems;
+}
+
+export function planSetup(c: Pick<ClusterInventory, "name" | "nodes" | "loadBalancers" | "settings" | "id">, o: SetupOptions): Plan {
+  const nodes = c.nodes;
+  const problems = validateTopology(nodes);
+  if (problems.length) throw new PlanError(problems.join("; "));
+  const seed = nodes.find((n) => n.seed)!;
+  const others = nodes.filter((n) => !n.seed);
+  const phases: Phase[] = [];
+  const each = (f: (n: NodeSpec) => Step[]) => nodes.flatMap(f);
+
+  if (o.manageHostsFile) {
+    const block = hostsBlock(nodes);
+    phases.push({
+      title: "Name resolution: a managed block in /etc/hosts",
+      steps: each((n) => [{
+        kind: "command", key: `hosts:${n.name}`, title: "Write the Warren block in /etc/hosts", host: n.name,
+        argv: writeHostsBlock(), stdin: { text: block }, check: hostsBlockPresent(block),
+      }]),
+    });
+  }
+
+  // The cookie is written before the install (when the package keeps it, no
+  // restart is needed) and checked again after it: Debian's package may
+  // replace a file it did not create, so the post-install step compares
+  // hashes and rewrites it with the service stopped when they differ.
+  const cookieWrite = rmqScript(COOKIE_WRITE, COOKIE_PATH);
+  phases.push({
+    title: "Erlang cookie, before install",
+    steps: each((n) => [{
+      kind: "command", key: `cookie:${n.name}`, title: "Write the cluster's Erlang cookie (mode 400)", host: n.name,
+      argv: cookieWrite, stdin: { secret: "erlangCookie" }, check: rmqScript(COOKIE_MATCHES, COOKIE_PATH, ""),
+    }]),
+  });
+
+  const pkgs = [pin("rabbitmq-server", o.rabbitmqVersion), ...(o.erlangVersion ? ERLANG_PACKAGES.map((p) => pin(p, o.erlangVersion)) : [])];
+  phases.push({
+    title: "Install RabbitMQ",
+    steps: each((n) => [
+      {
+        kind: "command", key: `install:${n.name}`, title: `apt-get install ${o.erlangVersion ? "rabbitmq-server with pinned Erlang" : pkgs[0]}`, host: n.name,
+        argv: aptInstall(pkgs),
+        check: packagesInstalled([pin("rabbitmq-server", o.rabbitmqVersion), ...(o.erlangVersion ? [pin("erlang-base", o.erlangVersion)] : [])]),
+        timeoutMs: 15 * 60_000,
+      },
+      {
+        kind: "command", key: `cookie-after:${n.name}`, title: "Same cookie after install (compared by hash), owner rabbitmq, mode 400", host: n.name,
+        argv: cookieWrite, stdin: { secret: "erlangCookie" }, check: rmqScript(COOKIE_MATCHES, COOKIE_PATH, "strict"),
+      },
+      {
+        kind: "command", key: `start:${n.name}`, title: "Service enabled and running", host: n.name,
+        argv: rmqScript(START_AND_WAIT), check: serviceRunning("rabbitmq-server"), timeoutMs: 5 * 60_000,
+      },
+    ]),
+  });
+
+  if (nodes.length > 1) phases.push({
+    title: "Network: clustering ports reachable between nodes",
+    steps: each((n) => [{
+      kind: "command", key: `ports:${n.name}`, title: "Reach every peer by name on 4369 (epmd), 25672 (Erlang distribution), 5672 (AMQP)", host: n.name,
+      argv: ["bash", "-c", CLUSTER_PORTS, "ports", ...nodes.filter((p) => p.name !== n.name).map((p) => p.name)], readOnly: true,
+    }]),
+  });
+
+  phases.push({
+    title: `Join the cluster of ${nodeName(seed.name)}`,
+    oneHostAtATime: true,
+    // One unit per node with one check: asked once, not before every command
+    // (each rabbitmqctl call boots an Erlang VM, about a second).
+    steps: others.flatMap((n): Step[] => {
+      const group = `join:${n.name}`;
+      return [
+        { kind: "command", key: `stop_app:${n.name}`, title: "Stop the RabbitMQ application", host: n.name, argv: rabbitmqctl("stop_app"), group,
+          check: rmqScript(JOINED, nodeName(seed.name), n.type === "disc" ? "disk" : "ram", nodeName(n.name)) },
+        { kind: "command", key: `reset:${n.name}`, title: "Reset the node", host: n.name, argv: rabbitmqctl("reset"), group,
+          destructive: `wipes all data on ${n.name} (queues, messages, users) before it joins`, impact: { argv: rmqScript(DATA_IMPACT), format: "rabbitmq-data" } },
+        { kind: "command", key: `join:${n.name}`, title: `Join as a ${n.type} node`, host: n.name, group,
+          argv: rabbitmqctl("join_cluster", ...(n.type === "ram" ? ["--ram"] : []), nodeName(seed.name)) },
+        // start_app returns once the application has booted: no await_startup needed.
+        { kind: "command", key: `start_app:${n.name}`, title: "Start the RabbitMQ application", host: n.name, group, argv: rabbitmqctl("start_app"), timeoutMs: 5 * 60_000 },
+      ];
+    }),
+  });
+
+  // Checks that cost an Erlang VM boot serve the preview only (checkAtRun:
+  // false): these steps are idempotent, so at run time they just run.
+  const settings: Step[] = [{
+    kind: "command", key: "cluster_name", title: `Name the cluster ${o.clusterName}`, host: seed.name,
+    argv: rabbitmqctl("set_cluster_name", o.clusterName), check: rmqScript(CLUSTER_NAMED, o.clusterName), checkAtRun: false,
+  }];
+  const pol = policyDefinition(o);
+  if (pol) settings.push({
+    kind: "command", key: "policy", title: `Policy ${pol.name} on the pattern ${JSON.stringify(pol.pattern)}`, host: seed.name,
+    argv: rabbitmqctl("set_policy", pol.name, pol.pattern, pol.definition, "--apply-to", "queues"),
+    check: rmqScript(POLICY_SET, pol.name, pol.pattern, "queues", pol.definition), checkAtRun: false,
+  });
+  if (o.management) {
+    for (const n of nodes) settings.push({
+      kind: "command", key: `management:${n.name}`, title: "Enable the management plugin", host: n.name,
+      argv: rabbitmqPlugins("enable", "rabbitmq_management"), check: rmqScript(PLUGIN_ENABLED, "rabbitmq_management"),
+    });
+    settings.push({
+      kind: "command", key: "admin_user", title: `Management user ${o.adminUser} (administrator)`, host: seed.name,
+      argv: rmqScript(ADMIN_USER, o.adminUser), stdin: { secret: "managementPassword" },
+      check: rmqScript(ADMIN_USER_OK, o.adminUser), checkAtRun: false,
+    });
+  }
+  if (o.removeGuest) settings.push({
+    kind: "command", key: "guest", title: "Remove the default guest user", host: seed.name,
+    argv: rabbitmqctl("delete_user", "guest"), check: rmqScript(USER_ABSENT, "guest"),
+  });
+  phases.push({ title: "Cluster settings", oneHostAtATime: true, steps: settings });
+
+  const expect: ExpectedCluster = {
+    name: o.clusterName,
+    disc: nodes.filter((n) => n.type === "disc").map((n) => nodeName(n.name)).sort(),
+    ram: nodes.filter((n) => n.type === "ram").map((n) => nodeName(n.name)).sort(),
+  };
+  phases.push({
+    title: "Verify: every node sees the planned cluster",
+    steps: each((n) => [{
+      kind: "command", key: `verify:${n.name}`, title: "cluster_status agrees with the plan", host: n.name,
+      argv: rabbitmqctl("cluster_status", "--formatter", "json"), verify: { kind: "cluster-status", expect }, readOnly: true,
+    }]),
+  });
+  if (o.loadBalancers) phases.push(...planLoadBalancerPhases(c, o.loadBalancers));
+  else if (c.loadBalancers.length)
+    // Chosen as load balancers but not configured yet: say so rather than ignore them.
+    throw new PlanError(`${c.loadBalancers.map((l) => l.name).join(", ")} ${c.loadBalancers.length === 1 ? "has" : "have"} the load-balancer role: configure the load balancers (VIP, interface, router id) in the wizard, or remove the role`);
+  return { type: "setup", phases };
+}
+
+export const setupOperation = defineOperation({
+  type: "setup",
+  title: "Set up RabbitMQ",
+  description: "Install RabbitMQ on the cluster's nodes and join them into one cluster, as the seeds do by hand: /etc/hosts, the shared Erlang cookie, install, joins one node at a time, name, policy, management user, then verify.",
+  role: "operator",
+  params: SetupOptions,
+  secrets: ["erlangCookie", "managementPassword", "statsPassword", "vrrpPassword"],
+  remember: true,
+  ui: "wizard",
+  plan: (c, o) => planSetup(c, o),
+});

@@ -1,0 +1,44 @@
+// The RabbitMQ command-line tools as argument vectors.
+//
+// Debian's /usr/sbin/rabbitmqctl (and rabbitmq-plugins, -diagnostics,
+// -upgrade) re-assemble their arguments into a string for `su -c`, escaping
+// only double quotes: backticks and $( ) in any argument run as the rabbitmq
+// user. Warren calls the real tools with an argument vector instead, as the
+// wrapper would: user rabbitmq, HOME and working directory /var/lib/rabbitmq.
+export const RMQ_BIN = "/usr/lib/rabbitmq/bin";
+const AS_RABBITMQ = ["runuser", "-u", "rabbitmq", "--", "env", "-C", "/var/lib/rabbitmq", "HOME=/var/lib/rabbitmq"];
+
+const tool = (name: string) => (...args: string[]) => [...AS_RABBITMQ, `${RMQ_BIN}/${name}`, ...args];
+export const rabbitmqctl = tool("rabbitmqctl");
+export const rabbitmqPlugins = tool("rabbitmq-plugins");
+export const rabbitmqDiagnostics = tool("rabbitmq-diagnostics");
+export const rabbitmqUpgrade = tool("rabbitmq-upgrade");
+
+/** The same for scripts: shell functions named like the tools shadow the wrappers on PATH (only those the script calls). */
+export function cliPrelude(script: string): string {
+  return ["rabbitmqctl", "rabbitmq-plugins", "rabbitmq-diagnostics", "rabbitmq-upgrade"]
+    .map((t) => [t, t.replace(/-/g, "_")])
+    .filter(([, fn]) => new RegExp(`(^|[^A-Za-z0-9_])${fn}([^A-Za-z0-9_]|$)`, "m").test(script))
+    .map(([t, fn]) => `${fn}() { runuser -u rabbitmq -- env -C /var/lib/rabbitmq HOME=/var/lib/rabbitmq ${RMQ_BIN}/${t} "$@"; }\n`)
+    .join("");
+}
+
+/**
+ * A shell script that may call the tools (as rabbitmqctl, rabbitmq_plugins,
+ * rabbitmq_diagnostics, rabbitmq_upgrade); values arrive as arguments, never
+ * inside the script text.
+ */
+export function rmqScript(script: string, ...args: string[]): string[] {
+  return ["sh", "-c", cliPrelude(script) + script, "sh", ...args];
+}
+
+export const nodeName = (host: string) => `rabbit@${host}`;
+export const COOKIE_PATH = "/var/lib/rabbitmq/.erlang.cookie";
+
+// The Erlang packages rabbitmq-server pulls in on Debian 12; pinning the
+// Erlang version means pinning all of them.
+export const ERLANG_PACKAGES = [
+  "erlang-base", "erlang-asn1", "erlang-crypto", "erlang-eldap", "erlang-ftp", "erlang-inets", "erlang-mnesia",
+  "erlang-os-mon", "erlang-parsetools", "erlang-public-key", "erlang-runtime-tools", "erlang-snmp", "erlang-ssl",
+  "erlang-syntax-tools", "erlang-tftp", "erlang-tools", "erlang-xmerl",
+];

@@ -1,0 +1,149 @@
+// Shell that talks to RabbitMQ, for use with rmqScript() (cli.ts), which
+// defines rabbitmqctl, rabbitmq_plugins, rabbitmq_diagnostics and
+// rabbitmq_upgrade as functions bypassing Debian's re-quoting wrappers.
+// Values arrive as arguments or on stdin, never inside the text. Every script
+// here is run through shellcheck by the unit suite.
+
+/**
+ * Writes the cookie read on stdin to $1 (mode 400, owner rabbitmq). A cookie
+ * may only change with the node fully stopped: a running service is stopped
+ * for the swap and started again.
+ */
+export const COOKIE_WRITE = `set -e
+c=$(cat)
+f=$1
+want=$(printf '%s' "$c" | sha256sum | cut -d' ' -f1)
+mkdir -p "$(dirname "$f")"
+if [ -f "$f" ] && [ "$(sha256sum < "$f" | cut -d' ' -f1)" = "$want" ]; then
+  if id rabbitmq >/dev/null 2>&1; then chown rabbitmq:rabbitmq "$f"; fi
+  chmod 400 "$f"
+  exit 0
+fi
+was=0
+if systemctl is-active --quiet rabbitmq-server; then was=1; systemctl stop rabbitmq-server; fi
+(umask 077; printf '%s' "$c" > "$f.new")
+chmod 400 "$f.new"
+if id rabbitmq >/dev/null 2>&1; then chown rabbitmq:rabbitmq "$f.new"; fi
+mv -f "$f.new" "$f"
+if [ "$was" = 1 ]; then systemctl start rabbitmq-server; fi
+`;
+
+/** Exit 0 when $1 holds the cookie read on stdin (compared by hash); with $2 = strict, also mode 400 and owner rabbitmq. */
+export const COOKIE_MATCHES = `want=$(sha256sum | cut -d' ' -f1)
+[ "$(sha256sum < "$1" 2>/dev/null | cut -d' ' -f1)" = "$want" ] || exit 1
+[ "$2" != strict ] || [ "$(stat -c '%a %U' "$1")" = "400 rabbitmq" ]
+`;
+
+/** Prints the JSON list under key $1 of the cluster_status JSON in $s (node names never hold ']'). */
+const JSON_LIST = `list() { printf '%s' "$s" | tr -d '\\n' | grep -o "\\"$1\\":\\[[^]]*\\]"; }
+`;
+
+/**
+ * Joined: this node ($3) runs in the cluster of the seed ($1), listed as a
+ * $2 node (disk | ram). cluster_status needs a running app, so a stopped node
+ * is "not joined" and its unit runs again from stop_app.
+ */
+export const JOINED = `s=$(rabbitmqctl -q cluster_status --formatter json 2>/dev/null) || exit 1
+${JSON_LIST}list running_nodes | grep -qF "\\"$1\\"" || exit 1
+list running_nodes | grep -qF "\\"$3\\"" || exit 1
+list "$2_nodes" | grep -qF "\\"$3\\""
+`;
+
+/** What resetting this node would delete, as key=value words parsed by describeImpact(). */
+export const DATA_IMPACT = `if out=$(rabbitmqctl -q list_queues --no-table-headers name messages 2>/dev/null); then
+  printf '%s\\n' "$out" | awk -F'\\t' 'NF >= 2 { q++; m += $NF } END { printf "state=running queues=%d messages=%d\\n", q, m }'
+elif [ -n "$(ls -A /var/lib/rabbitmq/mnesia 2>/dev/null)" ]; then
+  printf 'state=stopped bytes=%s\\n' "$(du -sb /var/lib/rabbitmq/mnesia | cut -f1)"
+else
+  echo "state=empty"
+fi
+`;
+
+/** Exit 0 when the cluster is named $1. */
+export const CLUSTER_NAMED = `s=$(rabbitmqctl -q cluster_status --formatter json 2>/dev/null) || exit 1
+printf '%s' "$s" | tr -d '\\n' | grep -qF "\\"cluster_name\\":\\"$1\\""
+`;
+
+/** Exit 0 when policy $1 exists on vhost / with pattern $2, apply-to $3 and definition $4. */
+export const POLICY_SET = `out=$(rabbitmqctl -q list_policies --no-table-headers -p / 2>/dev/null) || exit 1
+printf '%s\\n' "$out" | N="$1" P="$2" A="$3" D="$4" awk -F'\\t' '
+  $2 == ENVIRON["N"] && $3 == ENVIRON["P"] && $4 == ENVIRON["A"] && $5 == ENVIRON["D"] { found = 1 }
+  END { exit !found }'
+`;
+
+/** Exit 0 when plugin $1 is in the enabled plugins file (no Erlang VM needed). */
+export const PLUGIN_ENABLED = `f=/etc/rabbitmq/enabled_plugins
+[ -f "$f" ] && tr -d ' \\n' < "$f" | grep -qE "[[,]$1[],]"
+`;
+
+/** Exit 0 when user $1 is absent (and RabbitMQ answered). */
+export const USER_ABSENT = `u=$(rabbitmqctl -q list_users --no-table-headers 2>/dev/null) || exit 1
+! printf '%s\\n' "$u" | cut -f1 | grep -qxF "$1"
+`;
+
+/**
+ * Creates or updates administrator $1 with the password read on stdin. The
+ * password reaches rabbitmqctl on its stdin (which it reads when the argument
+ * is omitted), never as an argument.
+ */
+export const ADMIN_USER = `set -e
+p=$(cat)
+if rabbitmqctl -q list_users --no-table-headers | cut -f1 | grep -qxF "$1"; then
+  printf '%s\\n' "$p" | rabbitmqctl change_password "$1"
+else
+  printf '%s\\n' "$p" | rabbitmqctl add_user "$1"
+fi
+rabbitmqctl set_user_tags "$1" administrator
+rabbitmqctl set_permissions -p / "$1" '.*' '.*' '.*'
+`;
+
+/**
+ * Exit 0 when administrator $1 logs in to the management API with the
+ * password on stdin. curl reads its credentials as a config on stdin (-K -),
+ * so the password never appears in an argument list; authenticate_user is
+ * not used because RabbitMQ 4.0's CLI wrapper only lets add_user and
+ * change_password read stdin.
+ */
+export const ADMIN_USER_OK = `p=$(cat)
+printf 'user = "%s:%s"\\n' "$1" "$p" | curl -sf --max-time 10 -K - http://127.0.0.1:15672/api/whoami | grep -q administrator
+`;
+
+/**
+ * Read-only: every node reaches every peer (the arguments) by name on the
+ * ports clustering needs. Found here, a firewall is one clear line; found by
+ * join_cluster it is a page of Erlang diagnostics.
+ */
+export const CLUSTER_PORTS = `bad=0
+for peer in "$@"; do
+  for port in 4369 25672 5672; do
+    # shellcheck disable=SC2016
+    if ! timeout 3 bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$peer" "$port" 2>/dev/null; then
+      case $port in 4369) what=epmd ;; 25672) what="Erlang distribution" ;; *) what=AMQP ;; esac
+      echo "$(hostname) cannot reach $peer on port $port ($what): open it between all nodes, or check that $peer resolves to the right address" >&2
+      bad=1
+    else
+      echo "$peer:$port open"
+    fi
+  done
+done
+exit "$bad"
+`;
+
+/** Starts the service and waits until the broker has booted. Idempotent. */
+export const START_AND_WAIT = `set -e
+systemctl enable --now rabbitmq-server
+rabbitmqctl await_startup --timeout 120
+`;
+
+
+/** Exit 0 when this node's cluster_status lists node $1 as running. */
+export const RUNNING_IN_CLUSTER = `s=$(rabbitmqctl -q cluster_status --formatter json 2>/dev/null) || { echo "not answering yet"; exit 1; }
+${JSON_LIST}if list running_nodes | grep -qF "\\"$1\\""; then exit 0; fi
+echo "running nodes: $(list running_nodes)"
+exit 1
+`;
+
+export const RABBITMQ_SCRIPTS = {
+  COOKIE_WRITE, COOKIE_MATCHES, JOINED, DATA_IMPACT, CLUSTER_NAMED, POLICY_SET, PLUGIN_ENABLED,
+  USER_ABSENT, ADMIN_USER, ADMIN_USER_OK, CLUSTER_PORTS, START_AND_WAIT, RUNNING_IN_CLUSTER,
+};

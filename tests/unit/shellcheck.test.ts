@@ -1,0 +1,29 @@
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { HOST_SCRIPTS } from "@/lib/hosts/scripts";
+import { FILE_SCRIPTS } from "@/lib/ops/file-deploy";
+import { cliPrelude } from "@/lib/rabbitmq/cli";
+import { RABBITMQ_SCRIPTS } from "@/lib/rabbitmq/scripts";
+
+// Every shell snippet Warren sends to hosts, as the host's shell will see it.
+const scripts: Record<string, string> = {
+  ...Object.fromEntries(Object.entries(HOST_SCRIPTS).map(([k, v]) => [`hosts/${k}`, v])),
+  ...Object.fromEntries(Object.entries(FILE_SCRIPTS).map(([k, v]) => [`file-deploy/${k}`, v])),
+  ...Object.fromEntries(Object.entries(RABBITMQ_SCRIPTS).map(([k, v]) => [`rabbitmq/${k}`, cliPrelude(v) + v])),
+};
+
+describe("shell snippets pass shellcheck", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "warren-shellcheck-"));
+  for (const [name, text] of Object.entries(scripts)) {
+    it(name, () => {
+      const f = path.join(dir, `${name.replace("/", "-")}.sh`);
+      fs.writeFileSync(f, `#!/bin/sh\n${text}`);
+      const r = spawnSync("shellcheck", ["-s", "sh", "-S", "style", f], { encoding: "utf8" });
+      expect(r.error, "shellcheck is installed (scripts/setup-machine.sh)").toBeUndefined();
+      expect(r.stdout + r.stderr).toBe("");
+    });
+  }
+});
