@@ -19,7 +19,7 @@ MAX_HOSTS=12
 BASE=$CACHE/base
 REPO=$CACHE/repo
 # Packages the hosts can install from the lab repository.
-REPO_PACKAGES=(rabbitmq-server haproxy keepalived)
+REPO_PACKAGES=(rabbitmq-server haproxy keepalived socat)
 # Packages for which every version Debian offers goes into the repository,
 # so that pinned installs and rolling upgrades can be tested.
 MULTI_VERSION_RE='^(erlang-.*|haproxy)$'
@@ -145,8 +145,11 @@ lab_apt_cache() {
     -o Dir::Cache="$CACHE/apt/cache" "$@"
 }
 
+# The repository is rebuilt when the package list changes.
+repo_stamp() { echo "${REPO_PACKAGES[*]} | $MULTI_VERSION_RE"; }
+
 build_repo() {
-  [ -f "$REPO/.warren-repo-ok" ] && return 0
+  [ -f "$REPO/.warren-repo-ok" ] && [ "$(cat "$REPO/.warren-repo-ok")" = "$(repo_stamp)" ] && return 0
   log "building the local apt repository (once; cached in $REPO)"
   rm -rf "$REPO.tmp" "$CACHE/apt"
   mkdir -p "$REPO.tmp" "$CACHE/apt/state/lists/partial" "$CACHE/apt/cache/archives/partial"
@@ -173,7 +176,7 @@ EOF
     done
   )
   (cd "$REPO.tmp" && dpkg-scanpackages --multiversion . /dev/null >Packages 2>>"$CACHE/repo.log")
-  touch "$REPO.tmp/.warren-repo-ok"
+  repo_stamp >"$REPO.tmp/.warren-repo-ok"
   rm -rf "$REPO" && mv "$REPO.tmp" "$REPO"
   log "repository: $(grep -c '^Package:' "$REPO/Packages") package versions"
 }
@@ -280,7 +283,7 @@ cmd_up() {
   # A lab with its state file is resumed: hosts that are down (stopped, or
   # killed with a crashed run) boot again on their own disks. Only pieces
   # without a consistent state file are treated as stale and cleared.
-  if [ -f "$STATE/lab.json" ] && [ -f "$BASE/.warren-base-ok" ] && [ -f "$REPO/.warren-repo-ok" ]; then
+  if [ -f "$STATE/lab.json" ] && [ -f "$BASE/.warren-base-ok" ] && [ "$(cat "$REPO/.warren-repo-ok" 2>/dev/null)" = "$(repo_stamp)" ]; then
     local have i booted=0
     have=$(host_count)
     [ "$have" = "$n" ] || die "the lab exists with $have hosts; run 'down' first to change that"

@@ -1,21 +1,21 @@
 "use client";
 import { useState, useTransition } from "react";
-import { useRouter } from "next/navigation";
-import { preflight, previewPlan, startPlan } from "@/lib/actions/operations";
-import type { PlanPreview } from "@/lib/ops/service";
+import { preflight } from "@/lib/actions/operations";
 import type { PreflightReport } from "@/lib/ops/preflight";
 import type { PackageVersions } from "@/lib/hosts/facts";
 import { Badge, Button, Field, Input, Notice, Select } from "@/components/ui";
 import { PlanView } from "./plan-view";
+import { LoadBalancerFields, lbDefaults, lbParams } from "./load-balancer-fields";
+import { usePlan } from "./use-plan";
 
 type Ha = "all" | "exactly" | "quorum";
 const LEVEL_TONE = { ok: "green", info: "blue", warn: "amber", fail: "red" } as const;
 
 /** Options → pre-flight → plan → confirm → run. Each step can be revisited; nothing changes a host before "Start". */
-export function SetupWizard({ clusterId, defaultName, nodeCount }: { clusterId: string; defaultName: string; nodeCount: number }) {
-  const router = useRouter();
+export function SetupWizard({ clusterId, defaultName, nodeCount, loadBalancers, colocated }: { clusterId: string; defaultName: string; nodeCount: number; loadBalancers: string[]; colocated: boolean }) {
   const [pending, start] = useTransition();
-  const [busy, setBusy] = useState<"preflight" | "plan" | "start" | null>(null);
+  const [preflighting, setPreflighting] = useState(false);
+  const [lb, setLb] = useState(() => lbDefaults(loadBalancers, colocated));
   const [clusterName, setClusterName] = useState(defaultName);
   const [ha, setHa] = useState<Ha>("all");
   const [count, setCount] = useState(Math.min(2, nodeCount));
@@ -28,20 +28,16 @@ export function SetupWizard({ clusterId, defaultName, nodeCount }: { clusterId: 
   const [versions, setVersions] = useState<PackageVersions | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [report, setReport] = useState<PreflightReport | null>(null);
-  const [preview, setPreview] = useState<PlanPreview | null>(null);
 
   const params = () => ({
     clusterName, manageHostsFile, management, adminUser,
     ha: ha === "exactly" ? { mode: "exactly", count } : { mode: ha },
     ...(rabbitmqVersion ? { rabbitmqVersion } : {}),
     ...(erlangVersion ? { erlangVersion } : {}),
+    ...(loadBalancers.length ? { loadBalancers: lbParams(lb) } : {}),
   });
-  const changed = () => { setPreview(null); setReport(null); };
-  const act = (what: "preflight" | "plan" | "start", f: () => Promise<void>) => start(async () => { setBusy(what); setError(null); try { await f(); } finally { setBusy(null); } });
-  const showPlan = () => act("plan", async () => {
-    const r = await previewPlan(clusterId, "setup", params());
-    if (r.ok) setPreview(r.preview); else setError(r.message);
-  });
+  const plan = usePlan(clusterId, "setup", params);
+  const changed = () => { plan.reset(); setReport(null); };
   const blocked = report && !report.ok;
 
   return (
@@ -62,16 +58,26 @@ export function SetupWizard({ clusterId, defaultName, nodeCount }: { clusterId: 
         {management && <Field label="Management admin user" htmlFor="opt-admin"><Input id="opt-admin" value={adminUser} onChange={(e) => setAdminUser(e.target.value)} /></Field>}
       </fieldset>
 
+      {loadBalancers.length > 0 && (
+        <fieldset className="min-w-0">
+          <legend className="mb-2 text-sm font-semibold">Load balancers and the VIP</legend>
+          <LoadBalancerFields clusterId={clusterId} loadBalancers={loadBalancers} value={lb} onChange={(v) => { setLb(v); plan.reset(); }} />
+        </fieldset>
+      )}
+
       <div className="flex flex-wrap gap-2">
-        <Button variant="secondary" busy={busy === "preflight"} disabled={pending} onClick={() => act("preflight", async () => {
-          const r = await preflight(clusterId, params());
-          if (r.ok) { setReport(r.report); setVersions(r.report.versions); } else setError(r.message);
+        <Button variant="secondary" busy={preflighting} disabled={pending} onClick={() => start(async () => {
+          setPreflighting(true); setError(null);
+          try {
+            const r = await preflight(clusterId, params());
+            if (r.ok) { setReport(r.report); setVersions(r.report.versions); } else setError(r.message);
+          } finally { setPreflighting(false); }
         })}>2. Run pre-flight checks</Button>
-        <Button variant="secondary" busy={busy === "plan"} disabled={pending} onClick={showPlan}>3. Show the plan</Button>
-        {busy === "preflight" && <span role="status" className="self-center text-sm text-muted">Connecting to every node (up to 45 s for an unreachable one)…</span>}
-        {busy === "plan" && <span role="status" className="self-center text-sm text-muted">Asking every host what is already in place…</span>}
+        <Button variant="secondary" busy={plan.busy === "plan"} disabled={pending} onClick={plan.showPlan}>3. Show the plan</Button>
+        {preflighting && <span role="status" className="self-center text-sm text-muted">Connecting to every node (up to 45 s for an unreachable one)…</span>}
+        {plan.busy === "plan" && <span role="status" className="self-center text-sm text-muted">Asking every host what is already in place…</span>}
       </div>
-      {error && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{error}</p>}
+      {(error ?? plan.error) && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{error ?? plan.error}</p>}
 
       {report && (
         <div className="min-w-0">
@@ -91,7 +97,7 @@ export function SetupWizard({ clusterId, defaultName, nodeCount }: { clusterId: 
       )}
 
       {versions && (
-        <fieldset className="grid min-w-0 gap-3 md:grid-cols-2" onChange={() => setPreview(null)}>
+        <fieldset className="grid min-w-0 gap-3 md:grid-cols-2" onChange={plan.reset}>
           <legend className="mb-2 text-sm font-semibold">Package versions (offered by every host&apos;s package source)</legend>
           <VersionSelect id="opt-rabbitmq" label="RabbitMQ version" value={rabbitmqVersion} onChange={setRabbitmqVersion} offered={versions.rabbitmq}
             hint="The rabbitmq-server package to install." />
@@ -100,26 +106,14 @@ export function SetupWizard({ clusterId, defaultName, nodeCount }: { clusterId: 
         </fieldset>
       )}
 
-      {preview && (
+      {plan.preview && (
         <>
           {blocked && <Notice tone="red" title="Pre-flight found problems">Fix the failures above and run the pre-flight checks again; setup cannot start until they pass.</Notice>}
-          <PlanView preview={preview} startLabel="4. Start setup" busy={busy === "start"} blocked={!!blocked} onStart={(confirmed) => {
-            act("start", async () => {
-              const r = await startPlan(clusterId, "setup", params(), confirmed, preview.token);
-              if (r.ok) router.push(`/runs/${r.runId}`);
-              else if (r.code === "stale") { setError(r.message); setPreview(null); await showPlanNow(); }
-              else setError(r.message);
-            });
-          }} />
+          <PlanView preview={plan.preview} startLabel="4. Start setup" busy={plan.busy === "start"} blocked={!!blocked} onStart={plan.startRun} />
         </>
       )}
     </div>
   );
-
-  async function showPlanNow() {
-    const r = await previewPlan(clusterId, "setup", params());
-    if (r.ok) setPreview(r.preview);
-  }
 }
 
 /** A version every host offers (listed by pre-flight), or the newest. */

@@ -1,7 +1,7 @@
 "use server";
 import { requireActionRole } from "@/lib/auth/guard";
 import { cancelRun, continueRun, previewOperation, retryRun, startOperation, type PlanPreview } from "@/lib/ops/service";
-import { runPreflight, type PreflightReport } from "@/lib/ops/preflight";
+import { runLbPreflight, runPreflight, type LbPreflight, type PreflightReport } from "@/lib/ops/preflight";
 import { toActionError, type ActionResult } from "./result";
 
 export async function previewPlan(clusterId: string, type: string, params: unknown): Promise<ActionResult<{ preview: PlanPreview }>> {
@@ -53,6 +53,15 @@ export async function cancel(runId: string, mode: "after-step" | "now"): Promise
   try {
     await cancelRun(String(runId), await requireActionRole("operator"), mode);
     return { ok: true, message: mode === "now" ? "Aborting: the commands in progress are being killed" : "Stopping after the steps in progress" };
+  } catch (e) {
+    return toActionError(e);
+  }
+}
+
+export async function lbPreflight(clusterId: string, params: unknown): Promise<ActionResult<{ report: LbPreflight }>> {
+  try {
+    const who = await requireActionRole("operator");
+    return { ok: true, report: await runLbPreflight(String(clusterId), params, who) };
   } catch (e) {
     return toActionError(e);
   }

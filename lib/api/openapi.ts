@@ -77,6 +77,12 @@ export const openApiDocument = {
         requestBody: { required: true, content: { "application/json": { schema: { type: "object", properties: { params: { $ref: "#/components/schemas/Params_setup" } }, required: ["params"] } } } },
         responses: { "200": ok("{ ok, findings: [{ host, check, level, message, fix }] }"), ...common } },
     },
+    "/clusters/{id}/lb-preflight": {
+      parameters: idParam,
+      post: { summary: "Pre-flight of the load balancers (operator): SSH and privileges, IPv4 interfaces every load balancer has (to offer for the VIP), VRRP router ids already advertised on the network (listened to for 3 s), ports HAProxy needs. Read-only.",
+        requestBody: { required: false, content: { "application/json": { schema: { type: "object", properties: { params: { type: "object", properties: { vip: { type: "string" }, prefix: { type: "integer" }, interface: { type: "string" }, routerId: { type: "integer" }, frontendPort: { type: "integer" }, statsPort: { type: "integer" } } } } } } } },
+        responses: { "200": ok("{ ok, findings, interfaces, usedRouterIds, suggestedRouterId }"), ...common } },
+    },
     "/clusters/{id}/operations": {
       parameters: idParam,
       get: { summary: "The cluster's runs, newest first (viewer)", responses: { "200": ok("runs"), "404": errorResponse, ...common } },

@@ -45,7 +45,7 @@ export function haproxyConfig(o: HaproxyOptions, nodes: BackendNode[], clusterNa
     "    user haproxy",
     "    group haproxy",
     "    daemon",
-    "    maxconn 20000",
+    // No maxconn: HAProxy derives it from the file-descriptor limit it is given.
     // Runtime states (a node put in maintenance during an upgrade) survive a reload.
     `    server-state-file ${STATE_FILE}`,
     "",

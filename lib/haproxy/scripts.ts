@@ -27,7 +27,11 @@ export const HAPROXY_APPLY = `set -e
 systemctl enable --quiet haproxy
 if systemctl is-active --quiet haproxy; then
   if [ -S ${ADMIN_SOCKET} ]; then
-    echo "show servers state" | socat -t 2 stdio unix-connect:${ADMIN_SOCKET} > ${STATE_FILE}.tmp && mv -f ${STATE_FILE}.tmp ${STATE_FILE} || rm -f ${STATE_FILE}.tmp
+    if echo "show servers state" | socat -t 2 stdio unix-connect:${ADMIN_SOCKET} > ${STATE_FILE}.tmp; then
+      mv -f ${STATE_FILE}.tmp ${STATE_FILE}
+    else
+      rm -f ${STATE_FILE}.tmp
+    fi
   fi
   systemctl reload haproxy
 else

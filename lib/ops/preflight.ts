@@ -5,7 +5,12 @@ import type { Principal } from "@/lib/auth/principal";
 import { sshTarget, withFreshConnections } from "@/lib/inventory/hosts";
 import { isSshError } from "@/lib/ssh";
 import { commonVersions, evaluate, FACTS_SCRIPT, parseFacts, type Finding, type NodeFacts, type PackageVersions } from "@/lib/hosts/facts";
+import { z } from "zod";
+import { clusterInventory } from "@/lib/inventory/clusters";
+import { PROBE_SCRIPT, parseProbe } from "@/lib/hosts/probe";
+import { LB_FACTS_SCRIPT, parseLbFacts } from "@/lib/keepalived/scan";
 import { SetupOptions } from "./operations/setup";
+import { evaluateLb, type LbHostFacts, type LbPreflight } from "./lb-preflight-rules";
 import { OperationError } from "./service";
 
 export interface PreflightReport { at: string; ok: boolean; findings: Finding[]; versions: PackageVersions }
@@ -32,3 +37,35 @@ export async function runPreflight(clusterId: string, params: unknown, who: Prin
   await audit(who, "operation.preflight", { type: "cluster", id: clusterId, name: c.name }, ok ? "passed" : `${findings.filter((f) => f.level === "fail").length} failure(s)`);
   return { at: new Date().toISOString(), ok, findings, versions: commonVersions(facts) };
 }
+
+/**
+ * Read-only checks of the load balancers: SSH, privileges, interfaces (offered
+ * as the VIP's), VRRP routers already on the network (listened to for a few
+ * seconds), ports HAProxy needs.
+ */
+export async function runLbPreflight(clusterId: string, params: unknown, who: Principal): Promise<LbPreflight> {
+  const o = LbPreflightParams.parse(params ?? {});
+  const c = await clusterInventory(clusterId);
+  if (!c) throw new OperationError("not-found", "no such cluster");
+  const hosts = await db().host.findMany({ where: { name: { in: c.loadBalancers.map((l) => l.name) } }, select: { id: true, name: true } });
+  const ports = [o.frontendPort ?? (c.loadBalancers.some((l) => c.nodes.some((n) => n.name === l.name)) ? 5670 : 5672), o.statsPort ?? 8404];
+  const facts: Record<string, LbHostFacts | { error: string }> = {};
+  await withFreshConnections((pool) => Promise.all(hosts.map(async (h) => {
+    try {
+      const r = await pool.run(await sshTarget(h.id), ["bash", "-c", `${PROBE_SCRIPT.replace("; echo @@end", "")}\n${LB_FACTS_SCRIPT}`, "lb-facts", "3", ...ports.map(String)], { timeoutMs: 45_000 });
+      facts[h.name] = { probe: parseProbe(r.stdout), lb: parseLbFacts(r.stdout) };
+    } catch (e) {
+      facts[h.name] = { error: isSshError(e) ? e.message : `could not read the host's facts (${e instanceof Error ? e.message : String(e)})` };
+    }
+  })));
+  const report = evaluateLb(c.loadBalancers, facts, { ...o, ports });
+  await audit(who, "operation.lb-preflight", { type: "cluster", id: clusterId, name: c.name }, report.ok ? "passed" : `${report.findings.filter((f) => f.level === "fail").length} failure(s)`);
+  return report;
+}
+
+const LbPreflightParams = z.strictObject({
+  vip: z.string().max(64).optional(), prefix: z.number().int().min(1).max(32).optional(),
+  interface: z.string().regex(/^[A-Za-z0-9_.:@-]{1,15}$/).optional(), routerId: z.number().int().min(1).max(255).optional(),
+  frontendPort: z.number().int().min(1).max(65535).optional(), statsPort: z.number().int().min(1).max(65535).optional(),
+});
+export type { LbPreflight };

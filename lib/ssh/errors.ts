@@ -63,3 +63,8 @@ export class SshError extends Error {
 export function isSshError(e: unknown): e is SshError {
   return e instanceof Error && e.name === "SshError" && typeof (e as { kind?: unknown }).kind === "string";
 }
+
+/** The message without the command line it quotes (shown separately where a step's command is). */
+export function briefMessage(e: SshError): string {
+  return e.command && e.message.endsWith(`: ${e.command}`) ? e.message.slice(0, -(e.command.length + 2)) : e.message;
+}

@@ -1,6 +1,6 @@
 // One step of each kind, run against a host through the executor, with its
 // state written to the store as it changes.
-import { isSshError } from "@/lib/ssh/errors";
+import { briefMessage, isSshError } from "@/lib/ssh/errors";
 import { candidatePath, fileArgv } from "../file-deploy";
 import { fillSecrets, type CommandStep, type FileStep, type GateStep, type Step, type StepInput } from "../plan";
 import type { SecretName } from "../secrets";
@@ -115,17 +115,19 @@ async function runFile(ctx: StepContext, s: FileStep, askCheck: boolean): Promis
   const rollback: Rollback = async () => {
     await exec(ctx, s.host, fileArgv.rollback(s), { timeoutMs: 30_000, signal: undefined });
     if (s.then) await exec(ctx, s.host, s.then, { timeoutMs: 120_000, signal: undefined, ...out });
-    return `rolled back ${s.path} to its previous version${s.then ? ` and ran '${s.then.join(" ")}' again` : ""}`;
+    return `rolled back ${s.path} to its previous version${s.then ? " and ran its follow-up again" : ""}`;
   };
+  let stage = "the follow-up";
   try {
     if (s.then) await exec(ctx, s.host, s.then, { timeoutMs: s.timeoutMs ?? 120_000, ...out });
+    stage = "the verification";
     if (s.verify) await exec(ctx, s.host, s.verify, { timeoutMs: 60_000, ...out });
   } catch (e) {
     let undone: string;
-    try { undone = await rollback(); } catch (r) { undone = `could not roll back ${s.path}: ${isSshError(r) ? r.message : String(r)}`; }
+    try { undone = await rollback(); } catch (r) { undone = `could not roll back ${s.path}: ${isSshError(r) ? briefMessage(r) : String(r)}`; }
     ctx.log.info(s.host, undone);
     const base = isSshError(e) ? e : null;
-    throw new StepFailure(`${base ? base.message : String(e)}; ${undone}`, base?.exitCode ?? null, base?.stderrTail ?? null);
+    throw new StepFailure(`after installing ${s.path}, ${stage} failed (${base ? briefMessage(base) : String(e)}); ${undone}`, base?.exitCode ?? null, base?.stderrTail ?? null);
   }
   ctx.log.flush(s.host);
   await ctx.store.stepFinished(ctx.runId, s.key, { status: "done", exitCode: 0 });
@@ -149,7 +151,7 @@ async function pollOne(ctx: StepContext, s: GateStep): Promise<{ passed: boolean
   } catch (e) {
     if (isSshError(e) && e.kind === "aborted") throw e;
     // A host restarting is what a gate waits through: count it as "not yet".
-    return { passed: false, seen: isSshError(e) ? e.message : String(e) };
+    return { passed: false, seen: isSshError(e) ? briefMessage(e) : String(e) };
   }
 }
 
@@ -212,7 +214,7 @@ export async function runStep(ctx: StepContext, s: Step, o: { askCheck: boolean;
     ctx.log.flush(s.host);
     const ssh = isSshError(e) ? e : null;
     const fail = e instanceof StepFailure ? e : null;
-    const msg = ssh ? ssh.message : e instanceof Error ? e.message : String(e);
+    const msg = ssh ? briefMessage(ssh) : e instanceof Error ? e.message : String(e);
     const status = ssh?.kind === "aborted" ? "cancelled" : "failed";
     await ctx.store.stepFinished(ctx.runId, s.key, {
       status, note: msg,

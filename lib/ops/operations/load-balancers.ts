@@ -85,7 +85,8 @@ export function validateLoadBalancers(c: ClusterInventory, o: LoadBalancerOption
   const vipNum = ipNum(o.vip);
   if (o.prefix <= 30) {
     const mask = (0xffffffff << (32 - o.prefix)) >>> 0;
-    if (((vipNum & ~mask) >>> 0) === 0 || ((vipNum | ~mask) >>> 0) === 0xffffffff)
+    const host = (vipNum & ~mask) >>> 0;
+    if (host === 0 || host === (~mask >>> 0))
       p.push({ field: "vip", message: `${o.vip} is the network or broadcast address of ${o.vip}/${o.prefix}` });
   }
   if (o.master && !lbs.some((l) => l.name === o.master)) p.push({ field: "master", message: `${o.master} is not a load balancer of ${c.name}` });

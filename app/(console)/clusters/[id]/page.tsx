@@ -2,25 +2,29 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requirePageUser } from "@/lib/auth/guard";
 import { roleAllows } from "@/lib/auth/roles";
-import { getCluster } from "@/lib/inventory/clusters";
+import { clusterInventory, getCluster } from "@/lib/inventory/clusters";
 import { listRuns, operationCatalog } from "@/lib/ops/service";
+import { colocated, lbSettings } from "@/lib/ops/operations/load-balancers";
 import { Badge, Card } from "@/components/ui";
 import { DeleteClusterButton } from "@/components/clusters/delete-cluster-button";
 import { SetupWizard } from "@/components/ops/setup-wizard";
 import { ClusterActions } from "@/components/ops/cluster-actions";
+import { LoadBalancersForm } from "@/components/ops/load-balancers-card";
 import type { CatalogEntry } from "@/components/ops/operation-form";
 import { RunList } from "@/components/ops/run-list";
 
 export default async function ClusterPage({ params }: { params: Promise<{ id: string }> }) {
   const me = await requirePageUser();
   const { id } = await params;
-  const c = await getCluster(id);
-  if (!c) notFound();
+  const [c, inv] = await Promise.all([getCluster(id), clusterInventory(id)]);
+  if (!c || !inv) notFound();
   const runs = await listRuns({ clusterId: id }, 20);
-  const nodes = c.members.filter((m) => m.role === "rabbitmq");
   const lastSetup = runs.find((r) => r.type === "setup");
+  const isSetUp = runs.some((r) => r.type === "setup" && r.status === "succeeded");
   const canOperate = roleAllows(me.role, "operator");
   const forms = operationCatalog(me.role).filter((o) => o.ui === "form");
+  const lbs = inv.loadBalancers.map((l) => l.name);
+  const wizard = <SetupWizard clusterId={c.id} defaultName={c.name} nodeCount={inv.nodes.length} loadBalancers={lbs} colocated={colocated(inv)} />;
   return (
     <div className="flex min-w-0 flex-col gap-4">
       <Card title={<span>Cluster <span className="mono">{c.name}</span></span>} actions={canOperate && <DeleteClusterButton id={c.id} name={c.name} />}>
@@ -30,9 +34,9 @@ export default async function ClusterPage({ params }: { params: Promise<{ id: st
             <tbody>
               {c.members.map((m) => (
                 <tr key={m.id} className="border-t border-line">
-                  <td className="py-1">{m.host.name} {m.isSeed && <Badge tone="blue">seed</Badge>}</td>
+                  <td className="py-1"><Link className="text-accent underline" href={`/hosts/${m.host.id}`}>{m.host.name}</Link> {m.isSeed && <Badge tone="blue">seed</Badge>}</td>
                   <td className="mono">{m.host.address}</td>
-                  <td>{m.role === "loadbalancer" ? "load balancer" : <>RabbitMQ <Badge tone={m.nodeType === "disc" ? "green" : "amber"}>{m.nodeType}</Badge></>}</td>
+                  <td>{m.role === "loadbalancer" ? "load balancer (HAProxy + Keepalived)" : <>RabbitMQ <Badge tone={m.nodeType === "disc" ? "green" : "amber"}>{m.nodeType}</Badge></>}</td>
                 </tr>
               ))}
             </tbody>
@@ -40,14 +44,22 @@ export default async function ClusterPage({ params }: { params: Promise<{ id: st
         </div>
         {lastSetup && <p className="mt-2 text-sm">Last setup: <Link className="text-accent underline" href={`/runs/${lastSetup.id}`}>{lastSetup.status}</Link></p>}
       </Card>
-      {canOperate && nodes.length > 0 && (
-        <Card title="Set up RabbitMQ on these hosts">
-          <SetupWizard clusterId={c.id} defaultName={c.name} nodeCount={nodes.length} />
+      {canOperate && inv.nodes.length > 0 && (isSetUp ? (
+        <Card title="Setup">
+          <details>
+            <summary className="cursor-pointer text-sm text-accent">Run setup again (re-checks every step; changes only what is not in place)</summary>
+            <div className="mt-3">{wizard}</div>
+          </details>
+        </Card>
+      ) : <Card title="Set up RabbitMQ on these hosts">{wizard}</Card>)}
+      {canOperate && isSetUp && lbs.length > 0 && (
+        <Card title="Load balancers and the VIP">
+          <LoadBalancersForm clusterId={c.id} loadBalancers={lbs} colocated={colocated(inv)} saved={lbSettings(inv)} />
         </Card>
       )}
-      {canOperate && nodes.length > 0 && forms.length > 0 && (
+      {canOperate && isSetUp && forms.length > 0 && (
         <Card title="Actions">
-          <ClusterActions clusterId={c.id} operations={forms as CatalogEntry[]} nodes={nodes.map((n) => n.host.name)} />
+          <ClusterActions clusterId={c.id} operations={forms as CatalogEntry[]} nodes={inv.nodes.map((n) => n.name)} />
         </Card>
       )}
       <Card title="Operations">

@@ -1,0 +1,62 @@
+// What a load balancer can tell before Keepalived is configured: its IPv4
+// interfaces, the VRRP routers already advertising on its network (so a
+// virtual_router_id is not taken twice), and who listens on the ports HAProxy
+// will need. Read-only; perl-base is on every Debian system and can open a
+// raw socket, which bash cannot.
+
+/** Arguments: seconds to listen, then the ports to look at. */
+export const LB_FACTS_SCRIPT = `echo @@interfaces
+ip -o -4 addr show | awk '{print $2, $4}'
+echo @@vrrp
+secs=$1
+shift
+for a in $(ip -o -4 addr show scope global | awk '{split($4, x, "/"); print x[1]}'); do
+  timeout $((secs + 2)) perl -MSocket -e '
+    socket(my $s, PF_INET, SOCK_RAW, 112) or die "raw socket: $!\\n";
+    setsockopt($s, 0, 35, pack("a4a4", inet_aton("224.0.0.18"), inet_aton($ARGV[0])));
+    my (%seen, $rin); my $end = time + $ARGV[1];
+    while (time < $end) {
+      $rin = ""; vec($rin, fileno($s), 1) = 1;
+      next unless select(my $rout = $rin, undef, undef, 0.3);
+      recv($s, my $buf, 1500, 0) or next;
+      my $ihl = (ord(substr($buf, 0, 1)) & 15) * 4;
+      $seen{ord(substr($buf, $ihl + 1, 1)) . " " . inet_ntoa(substr($buf, 12, 4))} = 1;
+    }
+    print "$_\\n" for sort keys %seen;' "$a" "$secs" 2>/dev/null
+done | sort -u
+echo @@ports
+for p in "$@"; do
+  holder=$(ss -Hltnp "sport = :$p" | grep -o 'users:((.*' | head -1)
+  echo "$p \${holder:--}"
+done
+echo @@end
+`;
+
+export interface LbFacts {
+  interfaces: { name: string; address: string; prefix: number }[];
+  /** VRRP adverts heard: router id and the sender's address. */
+  vrrp: { routerId: number; from: string }[];
+  ports: { port: number; holder: string | null }[];
+}
+
+export function parseLbFacts(out: string): LbFacts {
+  if (!/^@@end$/m.test(out)) throw new Error("the load balancer's facts are incomplete");
+  const sec = (name: string) => {
+    const m = new RegExp(`^@@${name}\\n([\\s\\S]*?)(?=^@@)`, "m").exec(out);
+    return m ? m[1].split("\n").map((l) => l.trim()).filter(Boolean) : [];
+  };
+  return {
+    interfaces: sec("interfaces").flatMap((l) => {
+      const m = /^(\S+) (\d+\.\d+\.\d+\.\d+)\/(\d+)$/.exec(l);
+      return m ? [{ name: m[1], address: m[2], prefix: Number(m[3]) }] : [];
+    }),
+    vrrp: sec("vrrp").flatMap((l) => {
+      const m = /^(\d+) (\d+\.\d+\.\d+\.\d+)$/.exec(l);
+      return m ? [{ routerId: Number(m[1]), from: m[2] }] : [];
+    }),
+    ports: sec("ports").flatMap((l) => {
+      const m = /^(\d+) (.+)$/.exec(l);
+      return m ? [{ port: Number(m[1]), holder: m[2] === "-" ? null : m[2] }] : [];
+    }),
+  };
+}

@@ -1,0 +1,166 @@
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { LoadBalancerOptions, loadBalancerFiles, planLoadBalancerPhases, validateLoadBalancers } from "@/lib/ops/operations/load-balancers";
+import type { ClusterInventory } from "@/lib/ops/operation";
+import { assertWellFormed, type Plan } from "@/lib/ops/plan";
+
+// The seeds' two reference topologies: separate load balancers (seed 001:
+// 3 nodes + 2 HAProxy/Keepalived hosts) and co-located ones (seed 004:
+// HAProxy and Keepalived on two of the three nodes).
+const nodes = [
+  { name: "node1", address: "10.213.77.11", type: "disc" as const, seed: true },
+  { name: "node2", address: "10.213.77.12", type: "disc" as const, seed: false },
+  { name: "node3", address: "10.213.77.13", type: "ram" as const, seed: false },
+];
+const separate: ClusterInventory = { id: "c1", name: "prod", nodes, loadBalancers: [{ name: "node4", address: "10.213.77.14" }, { name: "node5", address: "10.213.77.15" }], settings: {} };
+const colocated: ClusterInventory = { ...separate, loadBalancers: [{ name: "node1", address: "10.213.77.11" }, { name: "node2", address: "10.213.77.12" }] };
+const base = { vip: "10.213.77.100", interface: "eth0", routerId: 51 };
+const opts = (o: Record<string, unknown> = {}) => LoadBalancerOptions.parse({ ...base, ...o });
+
+const GOLDEN = path.join(__dirname, "../fixtures/golden");
+function golden(name: string, text: string) {
+  const f = path.join(GOLDEN, name);
+  if (process.env.UPDATE_GOLDEN === "1" || !fs.existsSync(f)) { fs.mkdirSync(GOLDEN, { recursive: true }); fs.writeFileSync(f, text); }
+  expect(text, `${name} differs from its golden file (UPDATE_GOLDEN=1 rewrites it)`).toBe(fs.readFileSync(f, "utf8"));
+}
+
+describe("generated configurations (golden files)", () => {
+  it("separate load balancers, as seed 001", () => {
+    const files = loadBalancerFiles(separate, opts());
+    golden("separate-haproxy.cfg", files[0].haproxy);
+    expect(files[1].haproxy).toBe(files[0].haproxy);
+    golden("separate-keepalived-node4.conf", files[0].keepalived);
+    golden("separate-keepalived-node5.conf", files[1].keepalived);
+    golden("keepalived-check.sh", files[0].check);
+  });
+
+  it("co-located on RabbitMQ nodes, as seed 004: the AMQP frontend moves off RabbitMQ's 5672", () => {
+    const files = loadBalancerFiles(colocated, opts({ preemption: "immediate", unicast: true, vrrpVersion: 2, advertInt: 1 }));
+    golden("colocated-haproxy.cfg", files[0].haproxy);
+    golden("colocated-keepalived-node1.conf", files[0].keepalived);
+    expect(files[0].haproxy).toContain("bind :5670");
+    expect(files[0].keepalived).toContain("auth_pass {{secret:vrrpPassword}}");
+    expect(files[0].keepalived).toMatch(/unicast_src_ip 10\.213\.77\.11\n {4}unicast_peer \{\n {8}10\.213\.77\.12\n/);
+  });
+
+  it("uses nothing HAProxy 3.0 or Keepalived's config test reject", () => {
+    for (const o of [opts(), opts({ vrrpVersion: 2, advertInt: 1, preemption: "delayed" })]) {
+      for (const f of loadBalancerFiles(separate, o)) {
+        expect(f.haproxy).not.toMatch(/\b(nbproc|bind-process|contimeout|clitimeout|srvtimeout|reqadd|rspadd)\b/);
+        if (o.vrrpVersion === 3) expect(f.keepalived).not.toContain("authentication");
+        expect(f.keepalived).toContain("state BACKUP");
+        expect(f.keepalived).not.toContain("state MASTER");
+        expect(f.keepalived).toMatch(/interval \d+\n/);
+      }
+    }
+  });
+
+  it("the check script tests HAProxy's health endpoint and its AMQP listener, not just a process", () => {
+    const check = loadBalancerFiles(separate, opts())[0].check;
+    expect(check).toContain("/dev/tcp/127.0.0.1/8405");
+    expect(check).toContain('ss -Hltn "sport = :5672"');
+    expect(check).not.toMatch(/pidof|killall|\$\{ps/);
+  });
+});
+
+/**
+ * A model of VRRP's election over the generated files: each host's priority,
+ * the check weights, FAULT on a failed weight-0 check, and preemption. Given
+ * which checks fail, who holds the VIP?
+ */
+function elect(files: { host: string; keepalived: string }[], failed: Set<string>, current: string): string | null {
+  const parse = (conf: string) => {
+    const prio = Number(/priority (\d+)/.exec(conf)![1]);
+    const weight = Number(/vrrp_script chk_haproxy \{[^}]*weight (-?\d+)/.exec(conf)![1]);
+    const preempt = !/nopreempt|preempt_delay/.test(conf);
+    return { prio, weight, preempt };
+  };
+  const live = files.map((f) => {
+    const c = parse(f.keepalived);
+    const bad = failed.has(f.host);
+    // keepalived: a negative weight is subtracted while the script fails, a positive one added while it succeeds.
+    const prio = c.prio + (c.weight > 0 ? (bad ? 0 : c.weight) : bad ? c.weight : 0);
+    return { host: f.host, fault: bad && c.weight === 0, prio, preempt: c.preempt };
+  }).filter((h) => !h.fault);
+  if (!live.length) return null;
+  const best = live.reduce((a, b) => (b.prio > a.prio ? b : a));
+  const cur = live.find((h) => h.host === current);
+  // Without preemption the current holder keeps the VIP while it is not in FAULT.
+  if (cur && !best.preempt) return cur.host;
+  return best.host;
+}
+
+describe("a failed HAProxy check on the VIP holder makes a healthy load balancer take over", () => {
+  const variants = [
+    { preemption: "immediate" }, { preemption: "delayed" }, { preemption: "never" },
+    { preemption: "immediate", priorities: { node4: 200, node5: 20 } },
+    { preemption: "immediate", priorities: { node4: 101, node5: 100 } },
+  ];
+  for (const v of variants) {
+    it(JSON.stringify(v), () => {
+      const files = loadBalancerFiles(separate, opts(v));
+      const holder = elect(files, new Set(), "node5");
+      expect(holder).not.toBeNull();
+      const next = elect(files, new Set([holder!]), holder!);
+      expect(next).not.toBe(holder);
+      expect(next).not.toBeNull();
+    });
+  }
+
+  it("with three load balancers too", () => {
+    const three = { ...separate, loadBalancers: [...separate.loadBalancers, { name: "node6", address: "10.213.77.16" }] };
+    const files = loadBalancerFiles(three, opts({ preemption: "immediate" }));
+    expect(elect(files, new Set(["node4"]), "node4")).toBe("node5");
+    expect(elect(files, new Set(["node4", "node5"]), "node4")).toBe("node6");
+  });
+
+  it("seed 004's numbers (weight 10, priorities 100/50) keep the VIP on a dead HAProxy: the model sees the bug", () => {
+    const seed = (host: string, prio: number) => ({ host, keepalived: `vrrp_script chk_haproxy {\n    weight 10\n}\npriority ${prio}\n` });
+    expect(elect([seed("a", 100), seed("b", 50)], new Set(["a"]), "a")).toBe("a");
+  });
+});
+
+describe("options are refused with a message naming the field", () => {
+  const problems = (c: ClusterInventory, o: Record<string, unknown>) => validateLoadBalancers(c, opts(o)).map((p) => `${p.field}: ${p.message}`);
+  it("a VIP off the load balancers' network, or one of the hosts' own addresses, or the broadcast address", () => {
+    expect(problems(separate, { vip: "192.168.1.10" })).toEqual(expect.arrayContaining([expect.stringMatching(/^vip: 192\.168\.1\.10\/24 is not on the network of node4 \(10\.213\.77\.14\)/)]));
+    expect(problems(separate, { vip: "10.213.77.14" })).toContainEqual(expect.stringMatching(/^vip: 10\.213\.77\.14 is node4's own address/));
+    expect(problems(separate, { vip: "10.213.77.255" })).toContainEqual(expect.stringMatching(/^vip: .*broadcast/));
+    expect(problems(separate, { prefix: 4 })).toContainEqual(expect.stringMatching(/^prefix: /));
+  });
+  it("schema: bad addresses, interfaces, router ids and priorities", () => {
+    expect(LoadBalancerOptions.safeParse({ ...base, vip: "10.0.0.300" }).success).toBe(false);
+    expect(LoadBalancerOptions.safeParse({ ...base, vip: "$(reboot)" }).success).toBe(false);
+    expect(LoadBalancerOptions.safeParse({ ...base, interface: "eth0; reboot" }).success).toBe(false);
+    expect(LoadBalancerOptions.safeParse({ ...base, routerId: 0 }).success).toBe(false);
+    expect(LoadBalancerOptions.safeParse({ ...base, routerId: 256 }).success).toBe(false);
+    expect(LoadBalancerOptions.safeParse({ ...base, routerId: "51" }).success).toBe(false);
+    expect(LoadBalancerOptions.safeParse({ ...base, priorities: { node4: 255 } }).success).toBe(false);
+    expect(LoadBalancerOptions.safeParse({ ...base, extra: 1 }).success).toBe(false);
+  });
+  it("priorities: every load balancer, distinct, not too far apart", () => {
+    expect(problems(separate, { priorities: { node4: 100 } })).toContainEqual("priorities: No priority for node5");
+    expect(problems(separate, { priorities: { node4: 100, node5: 100 } })).toContainEqual(expect.stringMatching(/^priorities: Priorities must differ/));
+    expect(problems(separate, { priorities: { node4: 250, node5: 1 }, preemption: "immediate" })).toContainEqual(expect.stringMatching(/^priorities: Priorities too far apart/));
+    expect(problems(separate, { priorities: { node4: 100, node5: 90, node9: 80 } })).toContainEqual(expect.stringMatching(/^priorities: node9 is not a load balancer/));
+  });
+  it("VRRPv2 needs whole-second adverts; one load balancer is not enough; co-located ports", () => {
+    expect(problems(separate, { vrrpVersion: 2, advertInt: 0.5 })).toContainEqual(expect.stringMatching(/^advertInt: VRRPv2 sends adverts in whole seconds/));
+    expect(problems({ ...separate, loadBalancers: separate.loadBalancers.slice(0, 1) }, {})).toContainEqual(expect.stringMatching(/^loadBalancers: A VIP needs two or more load balancers/));
+    expect(problems(colocated, { frontendPort: 5672 })).toContainEqual(expect.stringMatching(/^frontendPort: Port 5672 is RabbitMQ's own/));
+    expect(problems(separate, { statsPort: 5672 })).toContainEqual(expect.stringMatching(/^statsPort: The frontend, stats and management ports must all differ/));
+  });
+  it("a valid setup has no problems, and plans install, HAProxy, Keepalived and a VIP check", () => {
+    expect(problems(separate, {})).toEqual([]);
+    const plan: Plan = { type: "load-balancers", phases: planLoadBalancerPhases(separate, opts()) };
+    assertWellFormed(plan);
+    expect(plan.phases.map((p) => p.title)).toEqual([
+      "Install HAProxy and Keepalived", "HAProxy configuration, one load balancer at a time", "Keepalived and the VIP, one load balancer at a time",
+      "Verify: exactly one load balancer holds 10.213.77.100",
+    ]);
+    const files = plan.phases.flatMap((p) => p.steps).filter((s) => s.kind === "file");
+    expect(files.every((s) => s.kind === "file" && s.validate)).toBe(true);
+    expect(JSON.stringify(plan)).not.toMatch(/statsPassword\b(?!\}\})/);
+  });
+});
