@@ -14,6 +14,7 @@ export default defineConfig({
   fullyParallel: false,
   retries: 0,
   timeout: 60_000,
+  expect: { timeout: 10_000 },
   reporter: [["list"], ["json", { outputFile: process.env.PW_JSON ?? "test-results/playwright.json" }]],
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
@@ -32,6 +33,6 @@ export default defineConfig({
     url: `http://127.0.0.1:${PORT}/login`,
     reuseExistingServer: false,
     timeout: 60_000,
-    env: { PORT: String(PORT), WARREN_DATA_DIR: E2E_DATA_DIR, NEXT_TELEMETRY_DISABLED: "1", WARREN_ADMIN_USER: "", WARREN_ADMIN_PASSWORD: "" },
+    env: { PORT: String(PORT), WARREN_DATA_DIR: E2E_DATA_DIR, NEXT_TELEMETRY_DISABLED: "1", WARREN_ADMIN_USER: "", WARREN_ADMIN_PASSWORD: "", WARREN_POWER_COMMAND: `bash ${path.resolve("lab/lab.sh")}` },
   },
 });

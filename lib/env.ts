@@ -16,6 +16,12 @@ const EnvSchema = z.object({
   WARREN_SESSION_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   WARREN_HOST: z.string().min(1).default("127.0.0.1"),
+  /**
+   * A command that powers a host off and on: called as `<command> stop <host>` and
+   * `<command> start <host>` (the lab's lab.sh, or a site's IPMI wrapper). Split on
+   * spaces, run without a shell. Unset: the failover drill offers no power-off.
+   */
+  WARREN_POWER_COMMAND: z.string().max(500).optional().or(z.literal("")),
 });
 
 export type Env = z.infer<typeof EnvSchema> & { dataDir: string; dbFile: string };

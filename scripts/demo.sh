@@ -8,6 +8,8 @@ bash scripts/setup-machine.sh
 bash lab/lab.sh up --hosts "${WARREN_DEMO_HOSTS:-5}" >/dev/null
 
 export WARREN_DATA_DIR=${WARREN_DATA_DIR:-./data}
+# The failover drill can power lab hosts off and on.
+export WARREN_POWER_COMMAND=${WARREN_POWER_COMMAND:-"bash $PWD/lab/lab.sh"}
 mkdir -p "$WARREN_DATA_DIR" && chmod 700 "$WARREN_DATA_DIR"
 npx --no-install prisma migrate deploy >/dev/null
 creds="$WARREN_DATA_DIR/demo-admin.txt"

@@ -31,13 +31,13 @@ export function lbParams(v: LbValues) {
 
 const LEVEL_TONE = { ok: "green", info: "blue", warn: "amber", fail: "red" } as const;
 
-export function LoadBalancerFields({ clusterId, loadBalancers, value, onChange }: { clusterId: string; loadBalancers: string[]; value: LbValues; onChange: (v: LbValues) => void }) {
+export function LoadBalancerFields({ clusterId, loadBalancers, value, onChange, idPrefix = "lb" }: { clusterId: string; loadBalancers: string[]; value: LbValues; onChange: (v: LbValues) => void; idPrefix?: string }) {
   const [report, setReport] = useState<LbPreflight | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pending, start] = useTransition();
   const set = <K extends keyof LbValues>(k: K, x: LbValues[K]) => onChange({ ...value, [k]: x });
   const num = (k: keyof LbValues) => (e: { target: { value: string } }) => set(k, Number(e.target.value) as never);
-  const id = (k: string) => `lb-${k}`;
+  const id = (k: string) => `${idPrefix}-${k}`;
   const detect = () => start(async () => {
     setError(null);
     const r = await lbPreflight(clusterId, { vip: value.vip || undefined, prefix: value.prefix, interface: value.interface, routerId: value.routerId, frontendPort: value.frontendPort, statsPort: value.statsPort });

@@ -4,7 +4,7 @@ import { Button, Field, Input, Select } from "@/components/ui";
 import { PlanView } from "./plan-view";
 import { usePlan } from "./use-plan";
 
-interface JsonProp { type?: string; enum?: string[]; description?: string; default?: unknown; "x-warren"?: string; minimum?: number; maximum?: number }
+interface JsonProp { type?: string; enum?: string[]; description?: string; default?: unknown; "x-warren"?: string; "x-labels"?: Record<string, string>; minimum?: number; maximum?: number }
 export interface CatalogEntry { type: string; title: string; description: string; params: { properties?: Record<string, JsonProp>; required?: string[] } }
 
 const label = (k: string) => k.replace(/([A-Z])/g, " $1").replace(/^./, (c) => c.toUpperCase());
@@ -12,7 +12,7 @@ const label = (k: string) => k.replace(/([A-Z])/g, " $1").replace(/^./, (c) => c
 /** Any registered operation: a form from its parameter schema, then its plan, then start. */
 export function OperationForm({ clusterId, op, nodes }: { clusterId: string; op: CatalogEntry; nodes: string[] }) {
   const props = Object.entries(op.params.properties ?? {});
-  const [values, setValues] = useState<Record<string, unknown>>(() => Object.fromEntries(props.map(([k, p]) => [k, p.default ?? (p["x-warren"] === "cluster-node" ? nodes[0] : p.type === "boolean" ? false : "")])));
+  const [values, setValues] = useState<Record<string, unknown>>(() => Object.fromEntries(props.map(([k, p]) => [k, p.default ?? (p["x-warren"] === "cluster-node" ? nodes[0] : p.enum ? p.enum[0] : p.type === "boolean" ? false : "")])));
   const plan = usePlan(clusterId, op.type, () => values);
   const set = (k: string, v: unknown) => { setValues((x) => ({ ...x, [k]: v })); plan.reset(); };
   const id = (k: string) => `${op.type}-${k}`;
@@ -26,7 +26,7 @@ export function OperationForm({ clusterId, op, nodes }: { clusterId: string; op:
           const common = { id: id(k), "aria-invalid": fe[k] ? true : undefined };
           let input;
           if (p["x-warren"] === "cluster-node") input = <Select {...common} value={String(values[k] ?? "")} onChange={(e) => set(k, e.target.value)}>{nodes.map((n) => <option key={n}>{n}</option>)}</Select>;
-          else if (p.enum) input = <Select {...common} value={String(values[k] ?? "")} onChange={(e) => set(k, e.target.value)}>{p.enum.map((n) => <option key={n}>{n}</option>)}</Select>;
+          else if (p.enum) input = <Select {...common} value={String(values[k] ?? "")} onChange={(e) => set(k, e.target.value)}>{p.enum.map((n) => <option key={n} value={n}>{p["x-labels"]?.[n] ?? n}</option>)}</Select>;
           else if (p.type === "boolean") return <label key={k} className="flex items-center gap-2 text-sm"><input type="checkbox" checked={!!values[k]} onChange={(e) => set(k, e.target.checked)} /> {p.description ?? label(k)}</label>;
           else if (p.type === "integer" || p.type === "number") input = <Input {...common} type="number" min={p.minimum} max={p.maximum} value={String(values[k] ?? "")} onChange={(e) => set(k, e.target.value === "" ? undefined : Number(e.target.value))} />;
           else input = <Input {...common} value={String(values[k] ?? "")} onChange={(e) => set(k, e.target.value)} />;

@@ -48,7 +48,7 @@ export function Select({ className, ...p }: ComponentProps<"select">) {
 
 export function Card({ title, actions, children, className, id }: { title?: ReactNode; actions?: ReactNode; children: ReactNode; className?: string; id?: string }) {
   return (
-    <section id={id} className={cx("min-w-0 rounded-lg border border-line bg-surface p-4 shadow-sm", className)}>
+    <section id={id} aria-label={typeof title === "string" ? title : undefined} className={cx("min-w-0 rounded-lg border border-line bg-surface p-4 shadow-sm", className)}>
       {(title || actions) && (
         <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
           {title && <h2 className="text-base font-semibold">{title}</h2>}

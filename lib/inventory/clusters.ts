@@ -5,6 +5,7 @@ import { hostPublicSelect, DuplicateError } from "./hosts";
 import type { ClusterInput } from "./schemas";
 import type { ClusterInventory } from "@/lib/ops/operation";
 import { audit } from "@/lib/audit";
+import { env } from "@/lib/env";
 import type { Principal } from "@/lib/auth/principal";
 
 const clusterView = {
@@ -88,7 +89,8 @@ export async function clusterInventory(id: string): Promise<ClusterInventory | n
     .map((m) => ({ name: m.host.name, address: m.host.address, type: (m.nodeType === "ram" ? "ram" : "disc") as "disc" | "ram", seed: m.isSeed }))
     .sort((a, b) => Number(b.seed) - Number(a.seed) || a.name.localeCompare(b.name));
   const loadBalancers = c.members.filter((m) => m.role === "loadbalancer").map((m) => ({ name: m.host.name, address: m.host.address })).sort((a, b) => a.name.localeCompare(b.name));
-  return { id: c.id, name: c.name, nodes, loadBalancers, settings: readSettings(c.settings) };
+  const power = env().WARREN_POWER_COMMAND?.trim().split(/\s+/).filter(Boolean);
+  return { id: c.id, name: c.name, nodes, loadBalancers, settings: readSettings(c.settings), power: power?.length ? power : null };
 }
 
 /** Hosts of the cluster that need sudo (for scripts). */

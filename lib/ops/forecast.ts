@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { isSshError } from "@/lib/ssh/errors";
 import { describeImpact } from "@/lib/rabbitmq/impact";
 import { fileArgv, fileDiff } from "./file-deploy";
-import { allSteps, fillSecrets, type Plan, type Step } from "./plan";
+import { allSteps, fillSecrets, VAR_RE, type Plan, type Step } from "./plan";
 import type { SecretName } from "./secrets";
 import type { Executor } from "./engine/types";
 
@@ -46,7 +46,9 @@ export async function forecastPlan(plan: Plan, executor: Executor, secrets: Part
   const steps = allSteps(plan);
 
   // An unreachable host makes every one of its steps "unknown" at once, instead of one timeout per check.
-  const hosts = [...new Set(steps.map((s) => s.host).filter(Boolean))];
+  // Steps on Warren itself, or on a host only known at run time ({var:…}), cannot be asked beforehand.
+  const runtime = (s: Step) => s.kind === "local" || VAR_RE.test(s.host);
+  const hosts = [...new Set(steps.filter((s) => !runtime(s)).map((s) => s.host).filter(Boolean))];
   const down = new Map<string, string>();
   await Promise.all(hosts.map(async (h) => {
     try { await run(h, ["true"]); } catch (e) { down.set(h, isSshError(e) ? e.message : String(e)); }
@@ -54,8 +56,9 @@ export async function forecastPlan(plan: Plan, executor: Executor, secrets: Part
 
   const ask = async (s: Step): Promise<StepForecast> => {
     if (s.kind === "pause") return { state: "pause" };
-    if (down.has(s.host)) return { state: "unknown", error: down.get(s.host) };
     if (s.kind === "gate") return { state: "wait" };
+    if (s.kind === "local" || runtime(s)) return { state: "run" };
+    if (down.has(s.host)) return { state: "unknown", error: down.get(s.host) };
     try {
       if (s.kind === "file") {
         const content = fillSecrets(s.content, (n) => secrets[n]);

@@ -18,6 +18,8 @@ export interface ClusterInventory {
   loadBalancers: HostSpec[];
   /** The parameters last used per operation type that remembers them (e.g. setup). */
   settings: Record<string, Record<string, unknown>>;
+  /** What this Warren can do beyond SSH: a power command for hosts (WARREN_POWER_COMMAND). */
+  power?: string[] | null;
 }
 
 /** A planner's refusal: the operation cannot be planned for this cluster with these parameters. */

@@ -84,10 +84,28 @@ export interface FileStep extends StepCommon {
 export interface GateStep extends StepCommon {
   kind: "gate";
   argv: string[];
-  across?: { hosts: string[]; expect: "exactly-one"; what: string };
+  across?: {
+    hosts: string[];
+    expect: "exactly-one";
+    what: string;
+    /** This host must not be the one (e.g. "{var:owner}": the VIP moved away from it). */
+    not?: string;
+    /** Remember the host that said yes as this run variable, for later steps ({var:NAME}). */
+    record?: string;
+  };
   waitingFor: string;
   intervalMs: number;
   timeoutMs: number;
+}
+
+/**
+ * Runs on Warren's own machine, not on a host: a configured power command
+ * (the lab's, or a site's IPMI wrapper) switching a host off and on. Its
+ * argv comes from Warren's configuration and host names, never from input.
+ */
+export interface LocalStep extends StepCommon {
+  kind: "local";
+  argv: string[];
 }
 
 /** The run waits here for an operator's Continue. */
@@ -96,7 +114,7 @@ export interface PauseStep extends StepCommon {
   message: string;
 }
 
-export type Step = CommandStep | FileStep | GateStep | PauseStep;
+export type Step = CommandStep | FileStep | GateStep | LocalStep | PauseStep;
 export type StepKind = Step["kind"];
 
 export interface Phase {
@@ -114,6 +132,22 @@ export interface Plan {
 }
 
 export const FILE_TOKEN = "{file}";
+/** A run variable recorded by an earlier step (see GateStep.across.record), as a whole argument or as a step's host. */
+export const VAR_RE = /^\{var:([a-z][a-zA-Z0-9]*)\}$/;
+
+/** The step with its run variables filled in; an unknown variable is an error. */
+export function bindVars<T extends Step>(s: T, vars: Record<string, string>): T {
+  const one = (v: string) => {
+    const m = VAR_RE.exec(v);
+    if (!m) return v;
+    if (!(m[1] in vars)) throw new Error(`the run has no value for {var:${m[1]}} yet (the step recording it did not run)`);
+    return vars[m[1]];
+  };
+  const out = { ...s, host: one(s.host) } as T;
+  if ("argv" in out) (out as { argv: string[] }).argv = out.argv.map(one);
+  if (out.kind === "gate" && out.across?.not) out.across = { ...out.across, not: one(out.across.not) };
+  return out;
+}
 const SECRET_RE = /\{\{secret:([A-Za-z]+)\}\}/g;
 
 /** Secrets a plan needs at run time. */

@@ -1,6 +1,7 @@
 // Every operation Warren can run: one line each. The operations API, the plan
 // preview, the cluster page's actions and /api/v1/openapi.json read this table.
 import type { OperationDef } from "./operation";
+import { failoverDrillOperation } from "./operations/failover-drill";
 import { loadBalancersOperation } from "./operations/load-balancers";
 import { restartNodeOperation } from "./operations/restart-node";
 import { setupOperation } from "./operations/setup";
@@ -9,6 +10,7 @@ export const OPERATIONS: readonly OperationDef[] = [
   setupOperation,
   loadBalancersOperation,
   restartNodeOperation,
+  failoverDrillOperation,
 ];
 
 export function findOperation(type: string): OperationDef | undefined {

@@ -6,11 +6,12 @@ import { logError } from "@/lib/log";
 import { prismaRunStore } from "./engine/prisma-store";
 import { Runner } from "./engine/scheduler";
 import { sshExecutor } from "./engine/ssh-executor";
+import { localExecutor } from "./engine/local-executor";
 
 export type { CancelMode } from "./engine/scheduler";
 
 const g = globalThis as unknown as { warrenRunner?: Runner };
 export function runner(): Runner {
-  g.warrenRunner ??= new Runner({ store: prismaRunStore, executor: sshExecutor, report: logError });
+  g.warrenRunner ??= new Runner({ store: prismaRunStore, executor: sshExecutor, local: localExecutor, report: logError });
   return g.warrenRunner;
 }

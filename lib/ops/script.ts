@@ -7,7 +7,7 @@
 // from the plan appears outside quotes, comments included.
 import { commandLine, quoteArg } from "@/lib/ssh/quote";
 import { fileArgv } from "./file-deploy";
-import { allSteps, secretsUsed, splitSecrets, workOfPhase, type CommandStep, type FileStep, type Plan, type Step } from "./plan";
+import { allSteps, secretsUsed, splitSecrets, VAR_RE, workOfPhase, type CommandStep, type FileStep, type Plan, type Step } from "./plan";
 import { SECRETS, type SecretName } from "./secrets";
 
 /** Text safe in a # comment: one line, control characters escaped. */
@@ -27,11 +27,17 @@ function emit(content: string): string {
 
 interface Ctx { sudo: (host: string) => boolean }
 
+/** A host, or a run variable recorded earlier in the script ({var:owner} → "$owner"). */
+const hostWord = (host: string) => { const m = VAR_RE.exec(host); return m ? `"$${m[1]}"` : quoteArg(host); };
+
 /** Runs a remote line on a host; stdin is passed through. */
 function on(ctx: Ctx, host: string, remote: string): string {
   const line = ctx.sudo(host) ? commandLine(["sudo", "-n", "--", "sh", "-c", remote]) : remote;
-  return `on ${quoteArg(host)} ${quoteArg(line)}`;
+  return `on ${hostWord(host)} ${quoteArg(line)}`;
 }
+
+/** A local command line: variables as quoted expansions, everything else quoted. */
+const localLine = (argv: string[]) => argv.map((a) => { const m = VAR_RE.exec(a); return m ? `"$${m[1]}"` : quoteArg(a); }).join(" ");
 
 /** The same inside a loop over hosts ("$h"); sudo when any of them needs it. */
 function onEach(ctx: Ctx, hosts: string[], remote: string): string {
@@ -90,13 +96,16 @@ function stepLines(ctx: Ctx, s: Step, withCheck: boolean, indent: string): strin
         ...head,
         `deadline=$((SECONDS + ${secs}))`,
         s.across
-          ? `until n=0; for h in ${s.across.hosts.map(quoteArg).join(" ")}; do if ${onEach(ctx, s.across.hosts, commandLine(s.argv))} </dev/null >/dev/null 2>&1; then n=$((n + 1)); fi; done; [ "$n" = 1 ]; do`
+          ? `until n=0; for h in ${s.across.hosts.map(quoteArg).join(" ")}; do if ${onEach(ctx, s.across.hosts, commandLine(s.argv))} </dev/null >/dev/null 2>&1; then n=$((n + 1)); yes=$h; fi; done; [ "$n" = 1 ]${s.across.not ? ` && [ "$yes" != ${hostWord(s.across.not)} ]` : ""}; do`
           : `until ${on(ctx, s.host, commandLine(s.argv))} </dev/null; do`,
         `  [ "$SECONDS" -lt "$deadline" ] || { echo ${quoteArg(`gave up waiting for ${s.waitingFor}`)} >&2; exit 1; }`,
         `  sleep ${every}`,
         `done`,
+        ...(s.across?.record ? [`${s.across.record}=$yes`] : []),
       ].map((l) => indent + l);
     }
+    case "local":
+      return [...head, localLine(s.argv)].map((l) => indent + l);
     case "pause":
       return [`# ${comment(s.title)}`, `read -r -p ${quoteArg(`${s.message} — press Enter to continue `)} _ </dev/tty`].map((l) => indent + l);
   }

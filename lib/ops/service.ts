@@ -16,6 +16,7 @@ import { PlanError } from "./operation";
 import { allSteps, assertWellFormed, secretsUsed, type Plan, type Step } from "./plan";
 import { findOperation, OPERATIONS } from "./registry";
 import { planScript } from "./script";
+import { drillResult } from "./operations/failover-drill";
 import { runner, type CancelMode } from "./runner";
 import { sshExecutor } from "./engine/ssh-executor";
 import { ACTIVE_RUN, RETRYABLE_RUN, UNFINISHED_STEP } from "./engine/types";
@@ -54,7 +55,8 @@ export function displayCommand(s: Step): string {
   switch (s.kind) {
     case "command": return commandLine(s.argv);
     case "file": return `install ${s.path} (mode ${s.mode}${s.owner ? `, owner ${s.owner}` : ""})${s.validate ? `; validate: ${commandLine(fileArgv.validate(s)!)}` : ""}${s.then ? `; then: ${commandLine(s.then)}` : ""}`;
-    case "gate": return `until ${commandLine(s.argv)}; wait (up to ${Math.round(s.timeoutMs / 1000)} s)`;
+    case "gate": return `until ${commandLine(s.argv)}${s.across ? ` on exactly one of ${s.across.hosts.join(", ")}` : ""}; wait (up to ${Math.round(s.timeoutMs / 1000)} s)`;
+    case "local": return `on Warren's machine: ${commandLine(s.argv)}`;
     case "pause": return "wait for an operator's Continue";
   }
 }
@@ -208,4 +210,16 @@ export async function listRuns(filter: { clusterId?: string; status?: string[]; 
     orderBy: { createdAt: "desc" }, take,
     select: { id: true, clusterId: true, type: true, status: true, createdBy: true, createdAt: true, startedAt: true, finishedAt: true, error: true, cluster: { select: { name: true } } },
   });
+}
+
+/** The cluster's failover drills with their measurements, newest first. */
+export async function listDrills(clusterId: string, take = 20) {
+  const runs = await db().run.findMany({
+    where: { clusterId, type: "failover-drill" }, orderBy: { createdAt: "desc" }, take,
+    select: { id: true, status: true, params: true, vars: true, createdAt: true, createdBy: true, steps: { select: { key: true, startedAt: true, finishedAt: true, status: true, note: true } } },
+  });
+  return runs.map((r) => ({
+    id: r.id, status: r.status, createdAt: r.createdAt, createdBy: r.createdBy,
+    ...drillResult(JSON.parse(r.params), r.steps, r.vars ? JSON.parse(r.vars) : {}),
+  }));
 }

@@ -143,7 +143,25 @@ echo "running nodes: $(list running_nodes)"
 exit 1
 `;
 
+
+
+
+/**
+ * Read-only: an AMQP connection to $1:$2 gets RabbitMQ's greeting (the
+ * connection.start frame: type 1 on channel 0) — through a load balancer,
+ * proof that a client can connect now.
+ */
+export const AMQP_GREETING = `exec 3<>"/dev/tcp/$1/$2" || exit 1
+printf 'AMQP\\000\\000\\011\\001' >&3
+frame=$(timeout 2 head -c 3 <&3 | od -An -tx1 | tr -d ' \\n')
+[ "$frame" = 010000 ] || { echo "no AMQP greeting from $1:$2 (got '$frame')"; exit 1; }
+echo "AMQP greeting from $1:$2"
+`;
+
 export const RABBITMQ_SCRIPTS = {
   COOKIE_WRITE, COOKIE_MATCHES, JOINED, DATA_IMPACT, CLUSTER_NAMED, POLICY_SET, PLUGIN_ENABLED,
   USER_ABSENT, ADMIN_USER, ADMIN_USER_OK, CLUSTER_PORTS, START_AND_WAIT, RUNNING_IN_CLUSTER,
 };
+
+/** Scripts that need bash (run as ["bash", "-c", …]). */
+export const RABBITMQ_BASH_SCRIPTS = { AMQP_GREETING };

@@ -8,7 +8,7 @@ import type { SecretName } from "@/lib/ops/secrets";
 import type { ClaimedRun, ExecOptions, ExecResult, Executor, LogRow, RunStatus, RunStore, StepOutcome, StepStatus } from "@/lib/ops/engine/types";
 
 export interface MemStep { key: string; status: StepStatus; startedAt?: number; note?: string | null; exitCode?: number | null; stderrTail?: string | null }
-export interface MemRun { id: string; clusterId: string; type: string; status: RunStatus; plan: Plan; cancelAsked: boolean; error: string | null; steps: MemStep[]; log: LogRow[] }
+export interface MemRun { id: string; clusterId: string; type: string; status: RunStatus; plan: Plan; cancelAsked: boolean; error: string | null; steps: MemStep[]; log: LogRow[]; vars: Record<string, string> }
 
 export class MemoryStore implements RunStore {
   runs = new Map<string, MemRun>();
@@ -17,7 +17,7 @@ export class MemoryStore implements RunStore {
 
   add(plan: Plan, clusterId = "c1"): MemRun {
     const id = `run${++this.n}`;
-    const run: MemRun = { id, clusterId, type: plan.type, status: "queued", plan, cancelAsked: false, error: null, steps: allSteps(plan).map((s) => ({ key: s.key, status: "pending" })), log: [] };
+    const run: MemRun = { id, clusterId, type: plan.type, status: "queued", plan, cancelAsked: false, error: null, steps: allSteps(plan).map((s) => ({ key: s.key, status: "pending" })), log: [], vars: {} };
     this.runs.set(id, run);
     return run;
   }
@@ -54,11 +54,13 @@ export class MemoryStore implements RunStore {
       id: r.id, type: r.type, clusterId: r.clusterId, plan: structuredClone(r.plan), cancelAsked: r.cancelAsked,
       steps: new Map(r.steps.map((s) => [s.key, s.status])),
       startedBefore: new Set(r.steps.filter((s) => s.status === "pending" && s.startedAt).map((s) => s.key)),
+      vars: { ...r.vars },
     };
   }
   async stepStarted(runId: string, key: string) { Object.assign(this.step(runId, key), { status: "running", startedAt: Date.now(), note: null }); }
   async stepFinished(runId: string, key: string, o: StepOutcome) { Object.assign(this.step(runId, key), o); }
   async stepNote(runId: string, key: string, note: string) { this.step(runId, key).note = note; }
+  async setVar(runId: string, name: string, value: string) { this.runs.get(runId)!.vars[name] = value; }
   async finish(runId: string, status: RunStatus, error: string | null) { Object.assign(this.runs.get(runId)!, { status, error }); }
   async secrets(_c: string, names: SecretName[]) { return Object.fromEntries(names.filter((n) => this.secretValues[n]).map((n) => [n, this.secretValues[n]])); }
   async lastLogSeq(runId: string) { return this.runs.get(runId)!.log.at(-1)?.seq ?? 0; }

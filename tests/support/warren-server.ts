@@ -24,6 +24,8 @@ export async function startWarren(port: number, dataDir = fs.mkdtempSync(path.jo
   let child: ChildProcess | undefined;
   const url = `http://127.0.0.1:${port}`;
   const launch = async () => {
+    // A server left on this port would answer in place of ours.
+    if (await fetch(`${url}/login`).then(() => true, () => false)) throw new Error(`port ${port} is already in use: stop what listens there first`);
     const out = fs.openSync(logFile, "a");
     child = spawn("bash", ["scripts/start.sh"], {
       detached: true, stdio: ["ignore", out, out],

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { HOST_SCRIPTS } from "@/lib/hosts/scripts";
 import { FILE_SCRIPTS } from "@/lib/ops/file-deploy";
 import { cliPrelude } from "@/lib/rabbitmq/cli";
-import { RABBITMQ_SCRIPTS } from "@/lib/rabbitmq/scripts";
+import { RABBITMQ_BASH_SCRIPTS, RABBITMQ_SCRIPTS } from "@/lib/rabbitmq/scripts";
 import { HAPROXY_SCRIPTS } from "@/lib/haproxy/scripts";
 import { KEEPALIVED_SCRIPTS } from "@/lib/keepalived/scripts";
 import { checkScript, NOTIFY } from "@/lib/keepalived/config";
@@ -20,7 +20,10 @@ const scripts: Record<string, string> = {
   ...Object.fromEntries(Object.entries(KEEPALIVED_SCRIPTS).map(([k, v]) => [`keepalived/${k}`, v])),
 };
 // Files installed on the hosts carry their own interpreter line.
-const files: Record<string, string> = { "keepalived/check-script": checkScript(8405, "/healthz", 5672), "keepalived/notify": NOTIFY };
+const files: Record<string, string> = {
+  "keepalived/check-script": checkScript(8405, "/healthz", 5672), "keepalived/notify": NOTIFY,
+  ...Object.fromEntries(Object.entries(RABBITMQ_BASH_SCRIPTS).map(([k, v]) => [`rabbitmq/${k}`, `#!/bin/bash\n${v}`])),
+};
 
 describe("shell snippets pass shellcheck", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "warren-shellcheck-"));

@@ -18,6 +18,8 @@ export interface RunControl {
 export interface EngineDeps {
   store: RunStore;
   executor: Executor;
+  /** Runs local steps on Warren's own machine (the host argument is ignored). */
+  local?: Executor;
   /** Records an unexpected error; returns a reference to show instead of its message. */
   report?: (what: string, e: unknown) => string;
 }
@@ -42,7 +44,7 @@ export async function executeRun(deps: EngineDeps, runId: string, control: RunCo
   try {
     const secrets = await store.secrets(run.clusterId, secretsUsed(run.plan));
     const ctx: StepContext = {
-      runId, store, executor, log, secrets, signal: control.abort.signal,
+      runId, store, executor, local: deps.local, log, secrets, signal: control.abort.signal, vars: run.vars,
       mask: Object.values(secrets).filter((v): v is string => !!v),
       stopAsked: () => control.stopAfterStep,
       startedBefore: (key) => run.startedBefore.has(key),

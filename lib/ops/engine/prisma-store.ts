@@ -29,6 +29,7 @@ export const prismaRunStore: RunStore = {
       id: run.id, type: run.type, clusterId: run.clusterId, plan: readPlan(run.plan), cancelAsked: run.cancelAsked,
       steps: new Map(run.steps.map((s) => [s.key, s.status as StepStatus])),
       startedBefore: new Set(run.steps.filter((s) => s.status === "pending" && s.startedAt).map((s) => s.key)),
+      vars: run.vars ? (JSON.parse(run.vars) as Record<string, string>) : {},
     };
   },
 
@@ -45,6 +46,11 @@ export const prismaRunStore: RunStore = {
 
   async stepNote(runId, key, note) {
     await db().runStep.update({ where: { runId_key: { runId, key } }, data: { note } });
+  },
+
+  async setVar(runId, name, value) {
+    const r = await db().run.findUniqueOrThrow({ where: { id: runId }, select: { vars: true } });
+    await db().run.update({ where: { id: runId }, data: { vars: JSON.stringify({ ...(r.vars ? JSON.parse(r.vars) : {}), [name]: value }) } });
   },
 
   async finish(runId, status: RunStatus, error) {

@@ -2,7 +2,7 @@
 // state written to the store as it changes.
 import { briefMessage, isSshError } from "@/lib/ssh/errors";
 import { candidatePath, fileArgv } from "../file-deploy";
-import { fillSecrets, type CommandStep, type FileStep, type GateStep, type Step, type StepInput } from "../plan";
+import { bindVars, fillSecrets, type CommandStep, type FileStep, type GateStep, type LocalStep, type Step, type StepInput } from "../plan";
 import type { SecretName } from "../secrets";
 import { verifyOutput } from "../verifiers";
 import type { RunLog } from "./log";
@@ -12,7 +12,9 @@ export interface StepContext {
   runId: string;
   store: RunStore;
   executor: Executor;
+  local?: Executor;
   log: RunLog;
+  vars: Record<string, string>;
   secrets: Partial<Record<SecretName, string>>;
   mask: string[];
   signal: AbortSignal;
@@ -158,18 +160,31 @@ async function pollOne(ctx: StepContext, s: GateStep): Promise<{ passed: boolean
 /** The command on every host of `across`: passes when exactly one of them says yes. */
 async function pollAcross(ctx: StepContext, s: GateStep): Promise<{ passed: boolean; seen: string }> {
   const a = s.across!;
+  // A host that does not answer within a second counts as "not it" for this
+  // poll: a powered-off load balancer must not hold the measurement up for
+  // the SSH connect timeout.
+  const deadline = Math.max(1000, Math.min(s.intervalMs * 5, 5000));
   const results = await Promise.all(a.hosts.map(async (h) => {
-    try {
-      return { h, yes: (await exec(ctx, h, s.argv, { allowFailure: true, timeoutMs: POLL_TIMEOUT_MS(s) })).exitCode === 0, down: false };
-    } catch (e) {
-      if (isSshError(e) && e.kind === "aborted") throw e;
-      return { h, yes: false, down: true };
-    }
+    const late = new Promise<{ h: string; yes: boolean; down: boolean }>((r) => setTimeout(() => r({ h, yes: false, down: true }), deadline).unref());
+    const asked = (async () => {
+      try {
+        return { h, yes: (await exec(ctx, h, s.argv, { allowFailure: true, timeoutMs: POLL_TIMEOUT_MS(s) })).exitCode === 0, down: false };
+      } catch (e) {
+        if (isSshError(e) && e.kind === "aborted") throw e;
+        return { h, yes: false, down: true };
+      }
+    })();
+    return Promise.race([asked, late]);
   }));
   const yes = results.filter((r) => r.yes).map((r) => r.h);
   const down = results.filter((r) => r.down).map((r) => r.h);
   const where = yes.length === 0 ? "on no host" : `on ${yes.join(" and ")}`;
-  return { passed: yes.length === 1, seen: `${a.what} is ${where}${down.length ? ` (${down.join(", ")} unreachable)` : ""}` };
+  const passed = yes.length === 1 && yes[0] !== a.not;
+  if (passed && a.record) {
+    ctx.vars[a.record] = yes[0];
+    await ctx.store.setVar(ctx.runId, a.record, yes[0]);
+  }
+  return { passed, seen: `${a.what} is ${where}${passed || yes[0] !== a.not ? "" : " (still)"}${down.length ? ` (${down.join(", ")} unreachable)` : ""}` };
 }
 
 async function runGate(ctx: StepContext, s: GateStep, inUnit: boolean): Promise<StepResult> {
@@ -200,14 +215,26 @@ async function runGate(ctx: StepContext, s: GateStep, inUnit: boolean): Promise<
   }
 }
 
+async function runLocal(ctx: StepContext, s: LocalStep): Promise<StepResult> {
+  if (!ctx.local) throw new StepFailure("this Warren has no local command runner");
+  ctx.log.info(null, `${s.title}: ${s.argv.join(" ")}`);
+  const r = await ctx.local.run("", s.argv, { timeoutMs: s.timeoutMs ?? 120_000, signal: ctx.signal, onOutput: (stream, text) => ctx.log.write(null, stream, text) });
+  ctx.log.flush(null);
+  await ctx.store.stepFinished(ctx.runId, s.key, { status: "done", exitCode: r.exitCode });
+  return { status: "done" };
+}
+
 /** Runs one step: its check first (when asked to), then its work. */
-export async function runStep(ctx: StepContext, s: Step, o: { askCheck: boolean; unitHead?: boolean; inUnit?: boolean }): Promise<StepResult> {
-  await ctx.store.stepStarted(ctx.runId, s.key);
+export async function runStep(ctx: StepContext, step: Step, o: { askCheck: boolean; unitHead?: boolean; inUnit?: boolean }): Promise<StepResult> {
+  await ctx.store.stepStarted(ctx.runId, step.key);
+  let s = step;
   try {
+    s = bindVars(step, ctx.vars);
     switch (s.kind) {
       case "command": return await runCommand(ctx, s, o.askCheck, !!o.unitHead);
       case "file": return await runFile(ctx, s, o.askCheck);
       case "gate": return await runGate(ctx, s, !!o.inUnit);
+      case "local": return await runLocal(ctx, s);
       case "pause": throw new StepFailure("a pause runs as a phase of its own");
     }
   } catch (e) {

@@ -52,6 +52,8 @@ export interface ClaimedRun {
   steps: Map<string, StepStatus>;
   /** Steps that began in an earlier attempt (a retry set them back to pending). */
   startedBefore: Set<string>;
+  /** Values recorded by earlier steps ({var:NAME}). */
+  vars: Record<string, string>;
 }
 
 export interface LogRow { seq: number; hostName: string | null; stream: "stdout" | "stderr" | "info"; text: string }
@@ -67,6 +69,8 @@ export interface RunStore {
   stepFinished(runId: string, key: string, o: StepOutcome): Promise<void>;
   /** Latest progress of a long step (a gate's last output). */
   stepNote(runId: string, key: string, note: string): Promise<void>;
+  /** Records a run variable for later steps (kept across a restart). */
+  setVar(runId: string, name: string, value: string): Promise<void>;
   finish(runId: string, status: RunStatus, error: string | null): Promise<void>;
   secrets(clusterId: string, names: SecretName[]): Promise<Partial<Record<SecretName, string>>>;
   lastLogSeq(runId: string): Promise<number>;

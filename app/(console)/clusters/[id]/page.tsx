@@ -3,7 +3,7 @@ import { notFound } from "next/navigation";
 import { requirePageUser } from "@/lib/auth/guard";
 import { roleAllows } from "@/lib/auth/roles";
 import { clusterInventory, getCluster } from "@/lib/inventory/clusters";
-import { listRuns, operationCatalog } from "@/lib/ops/service";
+import { listDrills, listRuns, operationCatalog } from "@/lib/ops/service";
 import { colocated, lbSettings } from "@/lib/ops/operations/load-balancers";
 import { Badge, Card } from "@/components/ui";
 import { DeleteClusterButton } from "@/components/clusters/delete-cluster-button";
@@ -12,13 +12,14 @@ import { ClusterActions } from "@/components/ops/cluster-actions";
 import { LoadBalancersForm } from "@/components/ops/load-balancers-card";
 import type { CatalogEntry } from "@/components/ops/operation-form";
 import { RunList } from "@/components/ops/run-list";
+import { DrillHistory } from "@/components/ops/drill-history";
 
 export default async function ClusterPage({ params }: { params: Promise<{ id: string }> }) {
   const me = await requirePageUser();
   const { id } = await params;
   const [c, inv] = await Promise.all([getCluster(id), clusterInventory(id)]);
   if (!c || !inv) notFound();
-  const runs = await listRuns({ clusterId: id }, 20);
+  const [runs, drills] = await Promise.all([listRuns({ clusterId: id }, 20), listDrills(id)]);
   const lastSetup = runs.find((r) => r.type === "setup");
   const isSetUp = runs.some((r) => r.type === "setup" && r.status === "succeeded");
   const canOperate = roleAllows(me.role, "operator");
@@ -62,6 +63,7 @@ export default async function ClusterPage({ params }: { params: Promise<{ id: st
           <ClusterActions clusterId={c.id} operations={forms as CatalogEntry[]} nodes={inv.nodes.map((n) => n.name)} />
         </Card>
       )}
+      {lbs.length > 0 && <Card title="Failover drills"><DrillHistory drills={drills} /></Card>}
       <Card title="Operations">
         <RunList runs={runs} showCluster={false} />
       </Card>
