@@ -13,18 +13,15 @@
 // connection through the VIP publishes a confirmed message (amqplib, tried
 // every 50 ms). An AMQP publisher (confirms) and consumer (acks) run through
 // the VIP during every trial; `lost` counts confirmed messages never consumed.
-import fs from "node:fs";
 import amqp from "amqplib";
-import { labCommand, loadLab, sshOk } from "@/lab/client";
+import { labCommand, sshOk } from "@/lab/client";
 import { runLoad } from "@/lab/amqp-load";
 import { SshPool } from "@/lib/ssh";
 import { labTarget } from "../tests/support/lab";
 import { startWarren } from "../tests/support/warren-server";
+import { addr, lab, percentile, setUpCluster, sleep } from "./support";
 
-const lab = loadLab();
-const addr = (n: string) => lab.hosts.find((h) => h.name === n)!.address;
 const pool = new SshPool();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const TRIALS = { keepalivedStop: Number(process.env.TRIALS ?? 10), haproxyKill: Number(process.env.TRIALS ?? 10), powerOff: Number(process.env.POWER_TRIALS ?? 5) };
 type Fault = keyof typeof TRIALS;
 
@@ -127,16 +124,15 @@ async function probeOnce(url: string): Promise<boolean> {
   }
 }
 
-const percentile = (xs: number[], p: number) => {
-  if (!xs.length) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  return Math.round(s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] * 100) / 100;
-};
-
 async function settle(s: Setup) {
-  for (let i = 0; i < 120; i++) {
+  for (let i = 0; i < 180; i++) {
     const st = await Promise.all(s.lbs.map((h) => pool.run(labTarget(lab, h), ["sh", "-c", "systemctl is-active --quiet keepalived && systemctl is-active --quiet haproxy"], { allowFailure: true, timeoutMs: 5000 }).then((r) => r.exitCode === 0, () => false)));
     if (st.every(Boolean) && (await holders(s)).length === 1 && (await probeOnce(s.url))) return;
+    // A pair left broken by the last fault (the seeds' check starts HAProxy outside systemd) is restarted, as its operator would.
+    if (i === 60) {
+      console.log(`${s.name}: not settled after 30 s; restarting HAProxy and Keepalived on ${s.lbs.join(", ")}`);
+      await Promise.all(s.lbs.map((h) => pool.run(labTarget(lab, h), ["sh", "-c", "pkill -x haproxy; systemctl reset-failed haproxy keepalived; systemctl restart haproxy && systemctl restart keepalived"], { allowFailure: true, timeoutMs: 30_000 })));
+    }
     await sleep(500);
   }
   throw new Error(`${s.name}: the load balancers did not settle`);
@@ -148,7 +144,9 @@ async function trial(s: Setup, fault: Fault): Promise<{ vipS: number | null; amq
   const load = runLoad({ url: s.url, seconds: fault === "powerOff" ? 12 : 8, drainSeconds: 20 });
   await sleep(1500);
   const t0 = performance.now();
-  if (fault === "keepalivedStop") void sshOk(lab, owner, "systemctl stop keepalived");
+  // Not awaited before measuring: the clock runs from the moment the fault is sent.
+  let faultDone: Promise<unknown> = Promise.resolve();
+  if (fault === "keepalivedStop") faultDone = sshOk(lab, owner, "systemctl stop keepalived").catch((e) => console.error(`fault: ${(e as Error).message}`));
   else if (fault === "haproxyKill") labCommand("kill", owner, "haproxy");
   else labCommand("stop", owner);
   const limit = t0 + 30_000;
@@ -170,8 +168,10 @@ async function trial(s: Setup, fault: Fault): Promise<{ vipS: number | null; amq
     return null;
   })();
   const [vipS, amqpS] = await Promise.all([vip, client]);
-  // Restore what the fault changed.
-  if (fault === "keepalivedStop") await sshOk(lab, owner, "systemctl start keepalived");
+  // Restore what the fault changed (after the fault's own command has ended).
+  await faultDone;
+  // The seeds' check stops Keepalived itself when HAProxy is gone; its operator starts it again.
+  if (fault === "keepalivedStop" || fault === "haproxyKill") await sshOk(lab, owner, "systemctl is-active --quiet keepalived || systemctl start keepalived");
   else if (fault === "powerOff") labCommand("start", owner);
   const r = await load;
   return { vipS, amqpS, lost: r.lost };
@@ -181,23 +181,10 @@ async function trial(s: Setup, fault: Fault): Promise<{ vipS: number | null; amq
   console.log("setting up: RabbitMQ on node1-2, Warren's load balancers on node3-4 (VIP .100), the seeds' on node5-6 (VIP .101)");
   process.env.WARREN_POWER_COMMAND = `bash ${process.cwd()}/lab/lab.sh`;
   const warren = await startWarren(3650);
-  const key = fs.readFileSync(lab.privateKeyPath, "utf8");
-  const ids: Record<string, string> = {};
-  for (const n of ["node1", "node2", "node3", "node4"]) ids[n] = (await warren.api<{ host: { id: string } }>("POST", "/hosts", { name: n, address: addr(n), authType: "key", privateKey: key })).body.host.id;
-  const c = await warren.api<{ cluster: { id: string } }>("POST", "/clusters", { name: "bench", members: [
-    { hostId: ids.node1, role: "rabbitmq", nodeType: "disc", isSeed: true }, { hostId: ids.node2, role: "rabbitmq", nodeType: "disc" },
-    { hostId: ids.node3, role: "loadbalancer" }, { hostId: ids.node4, role: "loadbalancer" },
-  ] });
-  const params = { clusterName: "bench", ha: { mode: "all" }, loadBalancers: { vip: "10.213.77.100", interface: "eth0", routerId: 51 } };
-  const plan = await warren.api<{ token: string }>("POST", `/clusters/${c.body.cluster.id}/plan`, { type: "setup", params });
-  const run = await warren.api<{ runId: string }>("POST", `/clusters/${c.body.cluster.id}/operations`, { type: "setup", params, confirmDestructive: true, planToken: plan.body.token });
-  for (;;) {
-    const r = await warren.api<{ run: { status: string; error: string | null } }>("GET", `/runs/${run.body.runId}`);
-    if (r.body.run.status === "succeeded") break;
-    if (!["queued", "running"].includes(r.body.run.status)) throw new Error(`setup ${r.body.run.status}: ${r.body.run.error}`);
-    await sleep(1000);
-  }
-  const password = (await warren.api<{ value: string }>("POST", `/clusters/${c.body.cluster.id}/secrets/managementPassword/reveal`)).body.value;
+  const { password } = await setUpCluster(warren, {
+    name: "bench", nodes: [{ host: "node1", type: "disc" }, { host: "node2", type: "disc" }],
+    lbs: ["node3", "node4"], vip: "10.213.77.100", routerId: 51,
+  });
   await warren.stop();
   // The seeds' pair, configured by hand as seed 004 does.
   await Promise.all(["node5", "node6"].map((n) => sshOk(lab, n, "apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q haproxy keepalived >/dev/null", 600_000)));

@@ -30,8 +30,15 @@ export interface LoadReport {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A half-dead connection (its VIP moved away) may never answer a close, or confirm: give up waiting. */
+const within = <T>(p: Promise<T>, ms: number, what: string) => Promise.race([p, sleep(ms).then(() => { throw new Error(`${what}: no answer within ${ms} ms`); })]);
+const closeQuietly = (c?: amqp.ChannelModel) => (c ? within(c.close(), 2000, "close").catch(() => {}) : Promise.resolve());
+
+/** Heartbeats every 2 s: a connection left behind by a moved VIP is noticed and replaced, not waited on forever. */
+const withHeartbeat = (url: string) => (/[?&]heartbeat=/.test(url) ? url : `${url}${url.includes("?") ? "&" : "?"}heartbeat=2`);
 
 export async function runLoad(o: LoadOptions): Promise<LoadReport> {
+  o = { ...o, url: withHeartbeat(o.url) };
   const queue = o.queue ?? `warren-load-${randomUUID().slice(0, 8)}`;
   const window = o.window ?? 50;
   const log = o.log ?? (() => {});
@@ -53,8 +60,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
       try {
         conn = await amqp.connect(o.url, { timeout: 3000 });
         conn.on("error", () => {});
-        const ch = await conn.createConfirmChannel();
-        await ch.assertQueue(queue, { durable: true, arguments: { "x-queue-type": "classic" } });
+        const ch = await within(conn.createConfirmChannel(), 5000, "channel");
+        await within(ch.assertQueue(queue, { durable: true, arguments: { "x-queue-type": "classic" } }), 5000, "declare");
         while (!stopPublishing) {
           const batch: Promise<number>[] = [];
           for (let i = 0; i < window && !stopPublishing; i++) {
@@ -65,15 +72,15 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
                 (err) => (err ? reject(err) : resolve(id)));
             }));
           }
-          const results = await Promise.allSettled(batch);
+          const results = await Promise.allSettled(batch.map((b) => within(b, 5000, "confirm")));
           for (const r of results) if (r.status === "fulfilled") { confirmedIds.add(r.value); noteSuccess(); }
           if (results.some((r) => r.status === "rejected")) throw new Error("publish nacked");
         }
-        await conn.close().catch(() => {});
+        await closeQuietly(conn);
       } catch (e) {
         reconnects++;
         log(`publisher: ${(e as Error).message}; reconnecting`);
-        await conn?.close().catch(() => {});
+        await closeQuietly(conn);
         await sleep(250);
       }
     }
@@ -87,23 +94,23 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
         let closed = false;
         conn.on("error", () => {});
         conn.on("close", () => { closed = true; });
-        const ch = await conn.createChannel();
-        await ch.assertQueue(queue, { durable: true, arguments: { "x-queue-type": "classic" } });
+        const ch = await within(conn.createChannel(), 5000, "channel");
+        await within(ch.assertQueue(queue, { durable: true, arguments: { "x-queue-type": "classic" } }), 5000, "declare");
         await ch.prefetch(200);
-        await ch.consume(queue, (m) => {
+        await within(ch.consume(queue, (m) => {
           if (!m) return;
           const id = JSON.parse(m.content.toString()).id as number;
           seen.set(id, (seen.get(id) ?? 0) + 1);
           ch.ack(m);
-        });
+        }), 5000, "consume");
         while (!stopConsuming && !closed) await sleep(100);
         if (closed) throw new Error("connection closed");
-        await conn.close().catch(() => {});
+        await closeQuietly(conn);
       } catch (e) {
         if (stopConsuming) break;
         reconnects++;
         log(`consumer: ${(e as Error).message}; reconnecting`);
-        await conn?.close().catch(() => {});
+        await closeQuietly(conn);
         await sleep(250);
       }
     }
@@ -124,9 +131,10 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
   // Clean up the test queue (best effort).
   try {
     const conn = await amqp.connect(o.url, { timeout: 3000 });
+    conn.on("error", () => {});
     const ch = await conn.createChannel();
-    await ch.deleteQueue(queue);
-    await conn.close();
+    await within(ch.deleteQueue(queue), 3000, "delete queue");
+    await closeQuietly(conn);
   } catch { /* the broker may be gone in a failure test */ }
 
   let received = 0, duplicated = 0, lost = 0;

@@ -15,7 +15,8 @@ PREFIX=wrn
 BRIDGE=${PREFIX}-br0
 SUBNET_BASE=10.213.77
 BRIDGE_ADDR=$SUBNET_BASE.1
-MAX_HOSTS=12
+# Addresses .11-.34; VIPs in tests and benchmarks use .100 and up.
+MAX_HOSTS=24
 BASE=$CACHE/base
 REPO=$CACHE/repo
 # Packages the hosts can install from the lab repository.

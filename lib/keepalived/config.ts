@@ -111,8 +111,10 @@ export function keepalivedConfig(o: VrrpOptions, self: LbHost, all: LbHost[], cl
 /**
  * Keepalived's checks of HAProxy on this host. "serving": HAProxy's event
  * loop answers (its health endpoint) and the AMQP frontend listens — not
- * merely that a process exists. "not-restarted": HAProxy's master has not
- * been replaced since the last check (a crash systemd restarted at once).
+ * merely that a process exists. "not-restarted": HAProxy's master is alive
+ * and has not been replaced since the last check. A killed master fails it
+ * on the next check (fall 1), a second before "serving" would (fall 2), and
+ * a crash systemd restarted in between fails it too.
  */
 export function checkScript(healthPort: number, healthUri: string, frontendPort: number): string {
   return `#!/bin/bash
@@ -130,6 +132,7 @@ case "$1" in
     pid=$(cat /run/haproxy.pid 2>/dev/null)
     last=$(cat ${PID_FILE} 2>/dev/null)
     echo "$pid" > ${PID_FILE}
+    if [ -n "$pid" ] && [ ! -e "/proc/$pid" ]; then exit 1; fi
     if [ -n "$last" ] && [ -n "$pid" ] && [ "$pid" != "$last" ]; then exit 1; fi
     ;;
   *) exit 2 ;;

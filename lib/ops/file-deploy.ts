@@ -10,6 +10,7 @@ export const candidatePath = (path: string) => `${path}.warren-new`;
 
 /** Content on stdin → the candidate, with mode and owner. */
 export const FILE_UPLOAD = `set -e
+mkdir -p -- "$(dirname -- "$1")"
 t=$(mktemp "$1.warren-new.XXXXXX")
 trap 'rm -f "$t"' EXIT
 cat > "$t"

@@ -46,6 +46,14 @@ describe(`step kinds on ${HOST}`, () => {
     expect(store.step(bad.id, "conf").stderrTail).toContain("app: no valid port= line");
   });
 
+  it("file: a file in a directory that does not exist yet (a systemd drop-in) is installed", async () => {
+    const store = new MemoryStore();
+    const dropIn = `${DIR}/unit.service.d/warren.conf`;
+    const r = store.add({ type: "t", phases: [{ title: "deploy", steps: [{ kind: "file", key: "drop-in", title: "Drop-in", host: HOST, path: dropIn, content: "[Service]\nRestartSec=2s\n", mode: "0644" }] }] });
+    expect(await executeRun({ store, executor }, r.id, control())).toBe("succeeded");
+    expect(await cat(dropIn)).toBe("[Service]\nRestartSec=2s\n");
+  });
+
   it("file: a failure after the swap restores the previous file and runs the follow-up again", async () => {
     const store = new MemoryStore();
     // Passes validation, but the verification after the reload fails.

@@ -47,6 +47,8 @@ export async function startWarren(port: number, dataDir = fs.mkdtempSync(path.jo
     }
     child = undefined;
   };
+  // The server runs in its own process group (so crash() takes all of it); it must not outlive a script that failed.
+  process.once("exit", () => { if (child?.pid) try { process.kill(-child.pid, "SIGTERM"); } catch { /* gone */ } });
   await launch();
   const auth = `Basic ${Buffer.from(`${ADMIN.user}:${ADMIN.password}`).toString("base64")}`;
   return {

@@ -160,7 +160,9 @@ describe("options are refused with a message naming the field", () => {
       "Verify: exactly one load balancer holds 10.213.77.100",
     ]);
     const files = plan.phases.flatMap((p) => p.steps).filter((s) => s.kind === "file");
-    expect(files.every((s) => s.kind === "file" && s.validate)).toBe(true);
+    const validator = (path: string) => files.filter((f) => f.kind === "file" && f.path === path).map((f) => f.kind === "file" && f.validate?.slice(0, 4).join(" "));
+    expect(new Set(validator("/etc/haproxy/haproxy.cfg"))).toEqual(new Set([expect.stringMatching(/^sh -c .*haproxy -c -f "\$f"/s)]));
+    expect(new Set(validator("/etc/keepalived/keepalived.conf"))).toEqual(new Set(["keepalived -t -f {file}"]));
     expect(JSON.stringify(plan)).not.toMatch(/statsPassword\b(?!\}\})/);
   });
 });
