@@ -20,6 +20,9 @@ export async function audit(
   });
 }
 
-export function listAudit(take = 500) {
-  return db().auditLog.findMany({ orderBy: { at: "desc" }, take });
+export function listAudit(f: { action?: string; actor?: string; take?: number } = {}) {
+  return db().auditLog.findMany({
+    where: { ...(f.action ? { action: { startsWith: f.action } } : {}), ...(f.actor ? { actor: f.actor } : {}) },
+    orderBy: { at: "desc" }, take: f.take ?? 500,
+  });
 }

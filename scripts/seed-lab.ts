@@ -8,7 +8,7 @@ async function main(labFile: string) {
   const have = await listHosts();
   for (const h of lab.hosts) {
     if (have.some((x) => x.name === h.name || x.address === h.address)) continue;
-    await createHost({ name: h.name, address: h.address, port: 22, username: "root", authType: "key", privateKey, useSudo: false }, "(demo)");
+    await createHost({ name: h.name, address: h.address, port: 22, username: "root", authType: "key", privateKey, useSudo: false, trustFirstKey: true }, "(demo)");
     console.log(`[demo] added ${h.name} (${h.address}) to the inventory`);
   }
 }

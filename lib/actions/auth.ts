@@ -1,5 +1,6 @@
 "use server";
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
+import { clientAddress, TooManyAttemptsError } from "@/lib/auth/throttle";
 import { redirect } from "next/navigation";
 import { env } from "@/lib/env";
 import { audit } from "@/lib/audit";
@@ -9,6 +10,7 @@ import { createSession, deleteSession, principalFromCredentials, SESSION_COOKIE 
 import { newSecretToken } from "@/lib/auth/tokens";
 import { UserInput } from "@/lib/inventory/schemas";
 import { toActionError, type ActionResult } from "./result";
+import { safeNext } from "@/lib/auth/redirect";
 
 async function startSession(userId: string) {
   const value = newSecretToken("");
@@ -18,19 +20,18 @@ async function startSession(userId: string) {
   });
 }
 
-function safeNext(next: unknown): string {
-  // Only same-site paths: never an open redirect.
-  return typeof next === "string" && next.startsWith("/") && !next.startsWith("//") ? next : "/";
-}
 
 export async function login(_prev: ActionResult | null, form: FormData): Promise<ActionResult> {
   const username = String(form.get("username") ?? "");
   const password = String(form.get("password") ?? "");
-  const p = await principalFromCredentials(username, password);
-  if (!p) {
-    await audit(username.slice(0, 64) || "(empty)", "login.failed");
-    return { ok: false, message: "Wrong username or password" };
+  let p;
+  try {
+    p = await principalFromCredentials(username, password, clientAddress(await headers()));
+  } catch (e) {
+    if (e instanceof TooManyAttemptsError) return { ok: false, code: "too-many-attempts", message: e.message };
+    throw e;
   }
+  if (!p) return { ok: false, message: "Wrong username or password" };
   await startSession(p.userId);
   await audit(p, "login");
   redirect(safeNext(form.get("next")));

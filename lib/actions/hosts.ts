@@ -9,13 +9,14 @@ function hostFromForm(form: FormData) {
   return {
     name: form.get("name"),
     address: form.get("address"),
-    port: form.get("port") || 22,
+    port: form.get("port") ? Number(form.get("port")) : 22,
     username: form.get("username") || "root",
     authType: form.get("authType"),
     privateKey: form.get("privateKey") || undefined,
     passphrase: form.get("passphrase") || undefined,
     password: form.get("password") || undefined,
     useSudo: form.get("useSudo") === "on",
+    trustFirstKey: form.get("confirmFirstKey") !== "on",
   };
 }
 

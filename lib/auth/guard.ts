@@ -3,6 +3,7 @@ import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { principalFromHeaders, principalFromSession, SESSION_COOKIE, type Principal } from "./principal";
 import { roleAllows, type Role } from "./roles";
+import { clientAddress } from "./throttle";
 
 export class ForbiddenError extends Error {
   constructor(readonly need: Role) {
@@ -42,5 +43,5 @@ export async function requireActionRole(need: Role): Promise<Principal> {
 /** For API route handlers: Bearer token, Basic credentials or the session cookie. */
 export async function apiPrincipal(req: Request): Promise<Principal | null> {
   const cookie = /(?:^|;\s*)warren_session=([^;]+)/.exec(req.headers.get("cookie") ?? "")?.[1];
-  return principalFromHeaders(req.headers.get("authorization"), cookie ? decodeURIComponent(cookie) : undefined);
+  return principalFromHeaders(req.headers.get("authorization"), cookie ? decodeURIComponent(cookie) : undefined, clientAddress(req.headers));
 }

@@ -5,6 +5,7 @@ import { verifyPassword, DUMMY_HASH } from "./password";
 import { RecentCredentials } from "./recent-credentials";
 import { isRole, type Role } from "./roles";
 import { API_TOKEN_PREFIX, SESSION_COOKIE, tokenHash } from "./tokens";
+import { throttle } from "./throttle";
 
 /** Who is asking: a logged-in user or an API token, with the role that applies. */
 export interface Principal {
@@ -25,10 +26,17 @@ export async function principalFromSession(cookieValue: string | undefined): Pro
 const g = globalThis as unknown as { warrenRecentCredentials?: RecentCredentials };
 const recent = () => (g.warrenRecentCredentials ??= new RecentCredentials());
 
-export async function principalFromCredentials(username: string, password: string): Promise<Principal | null> {
+/** Checks a username and password; guesses are throttled per account and per source address (throttle.ts). */
+export async function principalFromCredentials(username: string, password: string, ip: string): Promise<Principal | null> {
+  if (username.length > 64 || password.length > 200) return null;
+  await throttle().attempt(username, ip);
   const u = await db().user.findUnique({ where: { username } });
   const ok = (u !== null && recent().has(u.id, u.passwordHash, password)) || (await verifyPassword(password, u?.passwordHash ?? DUMMY_HASH));
-  if (!u || !ok || !isRole(u.role)) return null;
+  if (!u || !ok || !isRole(u.role)) {
+    await throttle().failed(username, ip);
+    return null;
+  }
+  await throttle().succeeded(username);
   recent().remember(u.id, u.passwordHash, password);
   return { kind: "basic", userId: u.id, username: u.username, role: u.role };
 }
@@ -42,7 +50,7 @@ export async function principalFromToken(token: string): Promise<Principal | nul
 }
 
 /** Authorization header (Bearer token or Basic) first, then the session cookie. */
-export async function principalFromHeaders(authorization: string | null, cookieValue: string | undefined): Promise<Principal | null> {
+export async function principalFromHeaders(authorization: string | null, cookieValue: string | undefined, ip = "unknown"): Promise<Principal | null> {
   if (authorization) {
     const [scheme, value] = authorization.split(" ", 2);
     if (/^bearer$/i.test(scheme) && value) return principalFromToken(value.trim());
@@ -50,7 +58,7 @@ export async function principalFromHeaders(authorization: string | null, cookieV
       const decoded = Buffer.from(value, "base64").toString("utf8");
       const i = decoded.indexOf(":");
       if (i < 0) return null;
-      return principalFromCredentials(decoded.slice(0, i), decoded.slice(i + 1));
+      return principalFromCredentials(decoded.slice(0, i), decoded.slice(i + 1), ip);
     }
     return null;
   }

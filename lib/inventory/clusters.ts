@@ -32,6 +32,9 @@ export async function createCluster(input: ClusterInput, who: Principal): Promis
   const ids = [...new Set(input.members.map((m) => m.hostId))];
   const found = await db().host.count({ where: { id: { in: ids } } });
   if (found !== ids.length) throw new UnknownHostError("A chosen host does not exist any more");
+  // A host serves one cluster: a plan for a second one would rename and reconfigure the first one's node.
+  const taken = await db().clusterMember.findMany({ where: { hostId: { in: ids } }, select: { host: { select: { name: true } }, cluster: { select: { name: true } } } });
+  if (taken.length) throw new DuplicateError("members", taken.map((t) => `${t.host.name} already belongs to cluster ${t.cluster.name}`).join("; "));
   const nodes = input.members.filter((m) => m.role === "rabbitmq");
   // The first disc node seeds the cluster unless one was chosen.
   const seed = nodes.find((m) => m.isSeed) ?? nodes.find((m) => m.nodeType === "disc");

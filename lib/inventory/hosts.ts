@@ -7,13 +7,24 @@ import { PROBE_SCRIPT, parseProbe, type ProbeFacts } from "@/lib/hosts/probe";
 import type { HostInput } from "./schemas";
 import { audit } from "@/lib/audit";
 import type { Principal } from "@/lib/auth/principal";
+import { roleAllows } from "@/lib/auth/roles";
+import { ForbiddenError } from "@/lib/auth/guard";
 
 // Columns that may leave the server. Secrets are never selected for views.
 export const hostPublicSelect = {
-  id: true, name: true, address: true, port: true, username: true, authType: true, useSudo: true,
-  hostKeyFingerprint: true, hostKeyPinnedAt: true, hostKeyPending: true, createdAt: true,
+  id: true, name: true, address: true, port: true, username: true, authType: true, useSudo: true, trustFirstKey: true, createdAt: true,
 } as const;
-export type HostView = Prisma.HostGetPayload<{ select: typeof hostPublicSelect }>;
+type HostRow = Prisma.HostGetPayload<{ select: typeof hostPublicSelect }>;
+/** A host as people see it, with the key Warren trusts for its address (KnownHost). */
+export type HostView = HostRow & { hostKeyFingerprint: string | null; hostKeyPinnedAt: Date | null; hostKeyPending: string | null };
+
+async function withKeys<T extends HostRow>(rows: T[]): Promise<(T & Omit<HostView, keyof HostRow>)[]> {
+  const known = await db().knownHost.findMany({ where: { OR: rows.map((r) => ({ address: r.address, port: r.port })) } });
+  return rows.map((r) => {
+    const k = known.find((x) => x.address === r.address && x.port === r.port);
+    return { ...r, hostKeyFingerprint: k?.fingerprint ?? null, hostKeyPinnedAt: k?.pinnedAt ?? null, hostKeyPending: k?.pending ?? null };
+  });
+}
 
 const SECRET = "host:secret";
 const PASSPHRASE = "host:passphrase";
@@ -24,12 +35,13 @@ export class DuplicateError extends Error {
   }
 }
 
-export function listHosts(): Promise<HostView[]> {
-  return db().host.findMany({ select: hostPublicSelect, orderBy: { name: "asc" } });
+export async function listHosts(): Promise<HostView[]> {
+  return withKeys(await db().host.findMany({ select: hostPublicSelect, orderBy: { name: "asc" } }));
 }
 
-export function getHost(id: string): Promise<HostView | null> {
-  return db().host.findUnique({ where: { id }, select: hostPublicSelect });
+export async function getHost(id: string): Promise<HostView | null> {
+  const h = await db().host.findUnique({ where: { id }, select: hostPublicSelect });
+  return h ? (await withKeys([h]))[0] : null;
 }
 
 export function countHosts(): Promise<number> {
@@ -49,12 +61,13 @@ export async function createHost(input: HostInput, who: Principal | string): Pro
         username: input.username,
         authType: input.authType,
         useSudo: input.useSudo,
+        trustFirstKey: input.trustFirstKey,
         secretEnc: box.seal(secret, SECRET),
         passphraseEnc: input.authType === "key" && input.passphrase ? box.seal(input.passphrase, PASSPHRASE) : null,
       },
     });
     await audit(who, "host.create", { type: "host", id: h.id, name: h.name }, `${h.username}@${h.address}:${h.port}`);
-    return h;
+    return (await withKeys([h]))[0];
   } catch (e) {
     if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") {
       const target = String((e.meta as { target?: unknown })?.target ?? "");
@@ -81,6 +94,7 @@ export async function deleteHost(id: string, who: Principal): Promise<HostView |
 /** The host with its secrets opened, for the SSH layer only. */
 export async function sshTarget(id: string): Promise<SshTarget> {
   const h = await db().host.findUniqueOrThrow({ where: { id } });
+  const known = await db().knownHost.findUnique({ where: { address_port: { address: h.address, port: h.port } } });
   const box = secretBox();
   const secret = box.open(h.secretEnc, SECRET);
   return {
@@ -88,7 +102,8 @@ export async function sshTarget(id: string): Promise<SshTarget> {
     privateKey: h.authType === "key" ? secret : undefined,
     password: h.authType === "password" ? secret : undefined,
     passphrase: h.passphraseEnc ? box.open(h.passphraseEnc, PASSPHRASE) : undefined,
-    pinnedFingerprint: h.hostKeyFingerprint,
+    pinnedFingerprint: known?.fingerprint ?? null,
+    trustFirstKey: h.trustFirstKey,
   };
 }
 
@@ -101,14 +116,15 @@ export async function sshTargetByName(name: string): Promise<SshTarget> {
 
 const g = globalThis as unknown as { warrenSsh?: SshPool };
 
-/** Pins live on the host row. */
+/** Trusted keys live in KnownHost, by address and port. */
 const hostKeyStore: HostKeyStore = {
-  async pin(hostId, fp) {
-    // Only if still unpinned: a concurrent first connection must not overwrite a pin.
-    await db().host.updateMany({ where: { id: hostId, hostKeyFingerprint: null }, data: { hostKeyFingerprint: fp, hostKeyPinnedAt: new Date() } });
+  async pin(t, fp) {
+    // Only if nothing is known for the address yet: a concurrent first connection, or
+    // a key known from a deleted host, must never be overwritten here.
+    await db().knownHost.createMany({ data: [{ address: t.address, port: t.port, fingerprint: fp, pinnedAt: new Date(), pinnedBy: "first use" }] }).catch(() => {});
   },
-  async mismatch(hostId, seen) {
-    await db().host.update({ where: { id: hostId }, data: { hostKeyPending: seen } });
+  async mismatch(t, seen) {
+    await db().knownHost.upsert({ where: { address_port: { address: t.address, port: t.port } }, create: { address: t.address, port: t.port, pending: seen }, update: { pending: seen } });
   },
 };
 
@@ -132,19 +148,25 @@ export async function withFreshConnections<T>(f: (pool: SshPool) => Promise<T>):
   }
 }
 
-/** An admin accepts the key the host now presents (shown to them as hostKeyPending). */
+export class HostKeyError extends Error {}
+
+/**
+ * Trusts the key the host now presents (shown as hostKeyPending). A changed
+ * key needs an admin; the first key of a host that does not trust on first
+ * use needs an operator, who compared it.
+ */
 export async function acceptHostKey(id: string, expected: string, who: Principal): Promise<HostView | null> {
   const h = await db().host.findUnique({ where: { id } });
   if (!h) return null;
-  if (!h.hostKeyPending || h.hostKeyPending !== expected) throw new Error("the key to accept is no longer the one the host presented; test the connection again");
+  const k = await db().knownHost.findUnique({ where: { address_port: { address: h.address, port: h.port } } });
+  if (!k?.pending) throw new HostKeyError(`${h.name} has no key waiting to be accepted; test the connection to see the key it presents`);
+  if (k.pending !== expected) throw new HostKeyError(`the key to accept (${expected}) is no longer the one ${h.name} presented (${k.pending}); compare again`);
+  if (k.fingerprint && !roleAllows(who.role, "admin")) throw new ForbiddenError("admin");
+  if (!roleAllows(who.role, "operator")) throw new ForbiddenError("operator");
   sshPool().drop(id);
-  const updated = await db().host.update({
-    where: { id },
-    select: hostPublicSelect,
-    data: { hostKeyFingerprint: h.hostKeyPending, hostKeyPending: null, hostKeyPinnedAt: new Date() },
-  });
-  await audit(who, "host.accept-host-key", { type: "host", id, name: h.name }, expected);
-  return updated;
+  await db().knownHost.update({ where: { address_port: { address: h.address, port: h.port } }, data: { fingerprint: k.pending, pending: null, pinnedAt: new Date(), pinnedBy: who.username } });
+  await audit(who, k.fingerprint ? "host.accept-changed-host-key" : "host.confirm-first-host-key", { type: "host", id, name: h.name }, `${k.fingerprint ? `${k.fingerprint} → ` : ""}${expected}`);
+  return getHost(id);
 }
 
 export interface ConnectionReport {

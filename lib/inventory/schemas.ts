@@ -7,6 +7,7 @@ const HOSTNAME_RE = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)
 
 export const hostAddress = z
   .string()
+  .max(253, "At most 253 characters")
   .trim()
   .min(1, "Address is required")
   // All-numeric dotted names would be IPv4 to every resolver, so they must be valid IPs.
@@ -15,6 +16,7 @@ export const hostAddress = z
 /** A short host name: also RabbitMQ's node name (rabbit@NAME), so DNS-label rules apply. */
 export const hostName = z
   .string()
+  .max(63, "At most 63 characters")
   .trim()
   .min(1, "Name is required")
   .max(63, "At most 63 characters")
@@ -22,28 +24,44 @@ export const hostName = z
 
 export const sshUser = z
   .string()
+  .max(32, "At most 32 characters")
   .trim()
   .min(1, "User is required")
   .max(32)
   .regex(/^[a-z_][a-z0-9_-]*\$?$/, "Not a valid Unix user name");
 
-const PRIVATE_KEY_RE = /-----BEGIN ([A-Z0-9 ]+ )?PRIVATE KEY-----[\s\S]+-----END ([A-Z0-9 ]+ )?PRIVATE KEY-----/;
+export const MAX_KEY_CHARS = 16 * 1024;
+
+/**
+ * A PEM/OpenSSH private key by its first and last lines: string operations
+ * in linear time (a regular expression over the whole text took quadratic
+ * time on crafted input and froze the server).
+ */
+export function looksLikePrivateKey(text: string): boolean {
+  const lines = text.trim().split("\n").map((l) => l.trim());
+  if (lines.length < 3) return false;
+  const begin = /^-----BEGIN (?:[A-Z0-9]{1,20} ){0,3}PRIVATE KEY-----$/;
+  const end = /^-----END (?:[A-Z0-9]{1,20} ){0,3}PRIVATE KEY-----$/;
+  return lines[0].length < 80 && lines[lines.length - 1].length < 80 && begin.test(lines[0]) && end.test(lines[lines.length - 1]);
+}
 
 export const HostInput = z
-  .object({
+  .strictObject({
     name: hostName,
     address: hostAddress,
-    port: z.coerce.number({ message: "Port must be a number" }).int().min(1, "Port must be 1–65535").max(65535, "Port must be 1–65535").default(22),
+    port: z.number({ message: "Port must be a number" }).int("Port must be a whole number").min(1, "Port must be 1–65535").max(65535, "Port must be 1–65535").default(22),
     username: sshUser.default("root"),
-    authType: z.enum(["key", "password"]),
-    privateKey: z.string().optional(),
-    passphrase: z.string().max(1024).optional(),
-    password: z.string().max(1024).optional(),
-    useSudo: z.coerce.boolean().default(false),
+    authType: z.enum(["key", "password"], { message: "Authentication is 'key' or 'password'" }),
+    privateKey: z.string().max(MAX_KEY_CHARS, `At most ${MAX_KEY_CHARS} characters`).optional(),
+    passphrase: z.string().max(1024, "At most 1024 characters").optional(),
+    password: z.string().max(1024, "At most 1024 characters").optional(),
+    useSudo: z.boolean({ message: "useSudo is true or false" }).default(false),
+    /** false: show the host's first key for comparison before trusting it. */
+    trustFirstKey: z.boolean({ message: "trustFirstKey is true or false" }).default(true),
   })
   .superRefine((v, ctx) => {
     if (v.authType === "key") {
-      if (!v.privateKey || !PRIVATE_KEY_RE.test(v.privateKey))
+      if (!v.privateKey || !looksLikePrivateKey(v.privateKey))
         ctx.addIssue({ code: "custom", path: ["privateKey"], message: "Paste or upload a PEM/OpenSSH private key" });
     } else if (!v.password) {
       ctx.addIssue({ code: "custom", path: ["password"], message: "Password is required" });
@@ -51,22 +69,22 @@ export const HostInput = z
   });
 export type HostInput = z.infer<typeof HostInput>;
 
-export const ClusterMemberInput = z.object({
-  hostId: z.string().min(1),
+export const ClusterMemberInput = z.strictObject({
+  hostId: z.string().min(1).max(64),
   role: z.enum(["rabbitmq", "loadbalancer"]),
   nodeType: z.enum(["disc", "ram"]).optional(),
   isSeed: z.boolean().default(false),
 });
 
 export const ClusterInput = z
-  .object({
+  .strictObject({
     name: z
       .string()
       .trim()
       .min(1, "Name is required")
       .max(64)
       .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "Letters, digits, '.', '_' and '-' only"),
-    members: z.array(ClusterMemberInput).default([]),
+    members: z.array(ClusterMemberInput).max(64, "At most 64 members").default([]),
   })
   .superRefine((v, ctx) => {
     const nodes = v.members.filter((m) => m.role === "rabbitmq");
@@ -85,13 +103,13 @@ export const ClusterInput = z
   });
 export type ClusterInput = z.infer<typeof ClusterInput>;
 
-export const UserInput = z.object({
-  username: z.string().trim().regex(/^[a-zA-Z0-9_.-]{2,64}$/, "2–64 letters, digits, '.', '_' or '-'"),
+export const UserInput = z.strictObject({
+  username: z.string().max(64).trim().regex(/^[a-zA-Z0-9_.-]{2,64}$/, "2–64 letters, digits, '.', '_' or '-'"),
   password: z.string().min(10, "At least 10 characters").max(200),
   role: z.enum(["admin", "operator", "viewer"]),
 });
 
-export const TokenInput = z.object({
+export const TokenInput = z.strictObject({
   name: z.string().trim().min(1, "Name is required").max(64),
   role: z.enum(["admin", "operator", "viewer"]),
 });
@@ -100,7 +118,7 @@ export const TokenInput = z.object({
 export function fieldErrors(error: z.ZodError): Record<string, string> {
   const out: Record<string, string> = {};
   for (const i of error.issues) {
-    const k = i.path.length ? String(i.path[0]) : "_form";
+    const k = i.path.length ? i.path.map(String).join(".") : "_form";
     out[k] ??= i.message;
   }
   return out;

@@ -79,7 +79,7 @@ export class SshPool {
 
         stream.on("data", (d: Buffer) => {
           const t = d.toString("utf8");
-          if (stdout.length < OUTPUT_CAP) stdout += t;
+          if (!o.discardOutput && stdout.length < OUTPUT_CAP) stdout += t;
           o.onOutput?.("stdout", mask(t));
         });
         stream.stderr.on("data", (d: Buffer) => {
@@ -171,6 +171,20 @@ export class SshPool {
         await new Promise((r) => setTimeout(r, 50 * 2 ** Math.min(attempt, 5)));
       }
     }
+  }
+
+  /**
+   * A TCP connection to host:port as the target sees it (by default its own
+   * loopback), carried inside the target's one SSH connection: nothing new is
+   * opened on the network, and a service bound to localhost stays there.
+   */
+  async forward(target: SshTarget, port: number, host = "127.0.0.1", signal?: AbortSignal): Promise<ClientChannel> {
+    const conn = await this.connection(target, signal);
+    return new Promise((resolve, reject) =>
+      conn.client.forwardOut("127.0.0.1", 0, host, port, (err, stream) => {
+        if (err) reject(new SshError("protocol", `${target.name} could not open ${host}:${port}: ${err.message}`, { host: target.name }));
+        else resolve(stream);
+      }));
   }
 
   /**
@@ -285,8 +299,17 @@ export class SshPool {
         tryKeyboard: false,
         hostVerifier: (raw: Buffer, verify: (ok: boolean) => void) => {
           const seen = fingerprint(raw);
+          if (!target.pinnedFingerprint && target.trustFirstKey === false) {
+            keyProblem = new SshError(
+              "hostkey",
+              `${target.name} (${where}) presents the key ${seen}. Warren does not trust a first key for this host: compare it with the host's own (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub) and confirm it on the host's page.`,
+              { host: target.name, actualFingerprint: seen },
+            );
+            (this.store.mismatch?.(target, seen) ?? Promise.resolve()).finally(() => verify(false));
+            return;
+          }
           if (!target.pinnedFingerprint) {
-            this.store.pin(target.id, seen).then(() => verify(true), () => verify(false));
+            this.store.pin(target, seen).then(() => verify(true), () => verify(false));
             return;
           }
           if (seen === target.pinnedFingerprint) return verify(true);
@@ -296,7 +319,7 @@ export class SshPool {
               "Refusing to connect. If the host was legitimately reinstalled, an admin can accept the new key.",
             { host: target.name, expectedFingerprint: target.pinnedFingerprint, actualFingerprint: seen },
           );
-          (this.store.mismatch?.(target.id, seen) ?? Promise.resolve()).finally(() => verify(false));
+          (this.store.mismatch?.(target, seen) ?? Promise.resolve()).finally(() => verify(false));
         },
       } as ConnectConfig;
       const conn: PooledConnection = { key, client, active: 0, waiters: [], closed: false, retired: false };

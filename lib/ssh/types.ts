@@ -9,15 +9,17 @@ export interface SshTarget {
   passphrase?: string;
   password?: string;
   useSudo: boolean;
-  /** null: trust on first use, then pin via HostKeyStore. */
+  /** null: nothing trusted yet — pinned on first use, or (trustFirstKey false) held for confirmation. */
   pinnedFingerprint: string | null;
+  /** false: the first key is recorded as pending and the connection refused until someone confirms it. */
+  trustFirstKey?: boolean;
 }
 
 export interface HostKeyStore {
   /** Called once, on the first connection to a host without a pinned key. */
-  pin(hostId: string, fingerprint: string): Promise<void>;
-  /** Called when a host presents a different key (the connection is refused). */
-  mismatch?(hostId: string, seen: string): Promise<void>;
+  pin(target: SshTarget, fingerprint: string): Promise<void>;
+  /** Called when a host presents a key that is not trusted (the connection is refused). */
+  mismatch?(target: SshTarget, seen: string): Promise<void>;
 }
 
 export interface RunOptions {
@@ -33,6 +35,8 @@ export interface RunOptions {
   stdin?: string | Buffer;
   /** Return non-zero exits instead of throwing. */
   allowFailure?: boolean;
+  /** Keep no copy of the output (a long-lived stream read through onOutput). */
+  discardOutput?: boolean;
 }
 
 export interface RunResult {

@@ -25,7 +25,7 @@ function discover(dir = path.resolve("app"), prefix = ""): Route[] {
 }
 
 const PUBLIC_PAGES = new Set(["/login", "/setup"]);
-const ADMIN_ONLY_READS = new Set(["/api/v1/tokens"]);
+const ADMIN_ONLY_READS = new Set(["/api/v1/tokens", "/api/v1/users", "/api/v1/audit"]);
 const WRITE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 test.describe.configure({ mode: "serial" });
@@ -73,6 +73,19 @@ test("without credentials every page redirects to login and every API call is 40
         expect(res.status(), where).toBe(307);
         expect(res.headers().location, where).toMatch(/^\/login\?next=/);
       }
+    }
+  }
+});
+
+test("every page checks its own principal: RSC and HTML requests with a forged cookie carry no data", async ({ request }) => {
+  const pages = routes.filter((r) => r.kind === "page" && !PUBLIC_PAGES.has(r.path));
+  expect(pages.length).toBeGreaterThan(8);
+  for (const r of pages) {
+    for (const headers of [{ Cookie: "warren_session=forged", RSC: "1" }, { Cookie: "warren_session=forged", RSC: "1", "Next-Router-Prefetch": "1" }, { Cookie: "warren_session=forged" }] as Record<string, string>[]) {
+      const res = await request.get(fill(r.path), { headers, maxRedirects: 0 });
+      const body = await res.text();
+      const where = `${r.path} ${JSON.stringify(headers)}`;
+      for (const secretish of ["crawl1", "crawl-cluster", "crawl-viewer", "Recent runs", "Inventory", "Welcome to Warren", "10.213.77.201"]) expect(body, where).not.toContain(secretish);
     }
   }
 });

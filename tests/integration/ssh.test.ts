@@ -11,7 +11,7 @@ import { ATTACK_STRINGS, MARKER } from "../support/attack-strings";
 // The SSH layer against real sshd on lab hosts.
 const lab = requireLab();
 const pins = new Map<string, string>();
-const store: HostKeyStore = { pin: async (id, fp) => { pins.set(id, fp); } };
+const store: HostKeyStore = { pin: async (t, fp) => { pins.set(t.id, fp); } };
 const pool = new SshPool(store, { connectTimeoutMs: 4000 });
 const node1 = labTarget(lab, "node1");
 

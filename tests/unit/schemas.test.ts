@@ -8,7 +8,11 @@ const host = (o: Record<string, unknown> = {}) => ({ name: "node1", address: "10
 describe("HostInput", () => {
   it("accepts a key host and fills defaults", () => {
     expect(HostInput.parse(host())).toMatchObject({ port: 22, username: "root", useSudo: false });
-    expect(HostInput.parse(host({ address: "mq-1.example.internal", port: "2222" }))).toMatchObject({ port: 2222 });
+    expect(HostInput.parse(host({ address: "mq-1.example.internal", port: 2222 }))).toMatchObject({ port: 2222 });
+    // No silent coercion: a port is a number, useSudo a boolean.
+    expect(fieldErrors(HostInput.safeParse(host({ port: "2222" })).error!).port).toMatch(/must be a number/);
+    expect(fieldErrors(HostInput.safeParse(host({ port: true })).error!).port).toMatch(/must be a number/);
+    expect(HostInput.safeParse(host({ useSudo: "false" })).success).toBe(false);
     expect(HostInput.parse(host({ address: "fe80::1" })).address).toBe("fe80::1");
   });
 

@@ -5,7 +5,7 @@ import { Card, Forbidden } from "@/components/ui";
 export default async function AuditPage() {
   const me = await requirePageUser();
   if (me.role !== "admin") return <Forbidden need="admin" />;
-  const rows = await listAudit(500);
+  const rows = await listAudit({ take: 500 });
   return (
     <Card title="Audit log (latest 500)">
       <table className="w-full text-left text-sm">

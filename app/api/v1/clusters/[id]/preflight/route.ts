@@ -2,7 +2,7 @@ import { z } from "zod";
 import { apiRoute, json, readJson } from "@/lib/api/http";
 import { runPreflight } from "@/lib/ops/preflight";
 
-const Body = z.object({ params: z.unknown() });
+const Body = z.strictObject({ params: z.unknown() });
 
 /** Read-only checks of every node before setup: a table of findings, each failure with its cause and fix. */
 export const POST = apiRoute("operator", async (req, { id }, who) => json(await runPreflight(id, Body.parse(await readJson(req)).params, who)));

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { apiRoute, json, notFound, readJson } from "@/lib/api/http";
 import { acceptHostKey } from "@/lib/inventory/hosts";
 
-const Body = z.object({ fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, "an OpenSSH SHA256 fingerprint") });
+const Body = z.strictObject({ fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, "an OpenSSH SHA256 fingerprint") });
 
 export const POST = apiRoute("admin", async (req, { id }, who) => {
   const { fingerprint } = Body.parse(await readJson(req));

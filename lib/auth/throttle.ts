@@ -1,0 +1,85 @@
+import "server-only";
+// Password guessing, slowed down: per account, consecutive failures from
+// anywhere; per source address, all failures. Over the limit, attempts are
+// refused for a while that doubles with each block (1 min up to 15 min) —
+// never for good, so the only admin is never locked out. The right password
+// resets the account's count. Failed logins are audited with their source,
+// at most one row per account and source a minute (with the count since),
+// so a flood of guesses cannot flood the audit log.
+import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { audit } from "@/lib/audit";
+
+export const ACCOUNT_FAILURES = 20;
+export const ADDRESS_FAILURES = 100;
+const MAX_BLOCK_S = 15 * 60;
+/** The first block's length; each further block within the hour doubles it (tests shorten it). */
+const FIRST_BLOCK_S = Math.max(1, Number(process.env.WARREN_LOGIN_BLOCK_SECONDS ?? 60) || 60);
+
+export class TooManyAttemptsError extends Error {
+  constructor(readonly retryAfterS: number) {
+    super(`Too many failed logins: try again in ${retryAfterS} s`);
+  }
+}
+
+class Throttle {
+  private readonly account = new RateLimiterMemory({ keyPrefix: "acct", points: ACCOUNT_FAILURES, duration: 60 * 60 });
+  private readonly address = new RateLimiterMemory({ keyPrefix: "addr", points: ADDRESS_FAILURES, duration: 10 * 60 });
+  /** How many times each key was blocked lately: the next block lasts twice as long. */
+  private readonly blocks = new Map<string, { n: number; at: number }>();
+  private readonly lastAudit = new Map<string, { at: number; count: number }>();
+
+  /** One attempt uses a point of the account and of the address before the password is checked (parallel guesses count too). */
+  private async take(l: RateLimiterMemory, key: string, username: string, ip: string): Promise<void> {
+    try {
+      await l.consume(key);
+    } catch (r) {
+      const res = r as RateLimiterRes;
+      if (!(res instanceof RateLimiterRes)) throw r;
+      if (res.consumedPoints === l.points + 1) {
+        const id = `${l.keyPrefix}:${key}`;
+        const b = this.blocks.get(id);
+        const n = b && Date.now() - b.at < 60 * 60_000 ? b.n + 1 : 1;
+        this.blocks.set(id, { n, at: Date.now() });
+        const secs = Math.min(MAX_BLOCK_S, FIRST_BLOCK_S * 2 ** (n - 1));
+        await l.block(key, secs);
+        await audit(username.slice(0, 64) || "(empty)", "login.blocked", { type: l === this.account ? "user" : "address", name: l === this.account ? username.slice(0, 64) : ip },
+          `${l.points} failed logins${l === this.account ? "" : " from this address"} (last from ${ip}); refused for ${secs} s`);
+        throw new TooManyAttemptsError(secs);
+      }
+      throw new TooManyAttemptsError(Math.max(1, Math.ceil(res.msBeforeNext / 1000)));
+    }
+  }
+
+  async attempt(username: string, ip: string): Promise<void> {
+    await this.take(this.address, ip, username, ip);
+    await this.take(this.account, username.toLowerCase(), username, ip);
+  }
+
+  async failed(username: string, ip: string): Promise<void> {
+    const k = `${username.toLowerCase()}|${ip}`;
+    const last = this.lastAudit.get(k);
+    if (last && Date.now() - last.at < 60_000) { last.count++; return; }
+    this.lastAudit.set(k, { at: Date.now(), count: 0 });
+    if (this.lastAudit.size > 10_000) this.lastAudit.clear();
+    await audit(username.slice(0, 64) || "(empty)", "login.failed", { type: "address", name: ip }, last?.count ? `${last.count + 1} failed attempts in the last minute or so` : undefined);
+  }
+
+  /** The right password: the account's count starts again (the address keeps its). */
+  async succeeded(username: string): Promise<void> {
+    await this.account.delete(username.toLowerCase());
+  }
+}
+
+const g = globalThis as unknown as { warrenThrottle?: Throttle };
+export const throttle = () => (g.warrenThrottle ??= new Throttle());
+
+/**
+ * The client's address: the address the server saw (Next.js puts it last
+ * in X-Forwarded-For), or the one a trusted reverse proxy reports
+ * (WARREN_TRUSTED_PROXIES=1: the first entry).
+ */
+export function clientAddress(h: Headers): string {
+  const list = (h.get("x-forwarded-for") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  if (!list.length) return "unknown";
+  return process.env.WARREN_TRUSTED_PROXIES === "1" ? list[0] : list[list.length - 1];
+}
