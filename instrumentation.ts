@@ -11,4 +11,7 @@ export async function register() {
   console.log(`[warren] data directory ${e.dataDir}`);
   const { runner } = await import("@/lib/ops/runner");
   await runner().start();
+  // The live view watches every cluster from start-up, so the first page load has data.
+  const { collector } = await import("@/lib/health/collector");
+  await collector().start();
 }

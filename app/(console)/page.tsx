@@ -1,14 +1,60 @@
 import Link from "next/link";
-import { countClusters } from "@/lib/inventory/clusters";
+import { requirePageUser } from "@/lib/auth/guard";
+import { listClusters } from "@/lib/inventory/clusters";
 import { countHosts } from "@/lib/inventory/hosts";
-import { Card } from "@/components/ui";
+import { collector } from "@/lib/health/collector";
+import { listRuns } from "@/lib/ops/service";
+import { Badge, Card, type Tone } from "@/components/ui";
+import { RunList } from "@/components/ops/run-list";
+
+const STATE: Record<string, { tone: Tone; label: string }> = {
+  ok: { tone: "green", label: "healthy" }, warning: { tone: "amber", label: "warning" }, critical: { tone: "red", label: "critical" }, unknown: { tone: "slate", label: "no data" },
+};
 
 export default async function Overview() {
-  const [hosts, clusters] = await Promise.all([countHosts(), countClusters()]);
+  await requirePageUser();
+  const [hosts, clusters, runs] = await Promise.all([countHosts(), listClusters(), listRuns({}, 5)]);
+  const c = collector();
+  const states = c.statuses();
+  if (hosts === 0) {
+    return (
+      <Card title="Welcome to Warren">
+        <p className="mb-3 text-sm">Warren builds, watches and upgrades highly available RabbitMQ clusters over SSH. To get started:</p>
+        <ol className="list-decimal space-y-1 pl-5 text-sm">
+          <li><Link className="text-accent underline" href="/hosts">Add your hosts</Link>: an address and SSH credentials (a key or a password) for each.</li>
+          <li><Link className="text-accent underline" href="/clusters">Create a cluster</Link> from them: which hosts are RabbitMQ nodes (disc or ram) and which are load balancers.</li>
+          <li>On the cluster&apos;s page, run the setup wizard: pre-flight checks, the plan, then the run.</li>
+        </ol>
+      </Card>
+    );
+  }
   return (
-    <div className="grid gap-4 md:grid-cols-2">
-      <Card title="Clusters"><p className="text-3xl font-semibold">{clusters}</p><Link className="text-sm text-orange-700 underline" href="/clusters">Manage clusters</Link></Card>
-      <Card title="Hosts"><p className="text-3xl font-semibold">{hosts}</p><Link className="text-sm text-orange-700 underline" href="/hosts">Manage hosts</Link></Card>
+    <div className="grid min-w-0 gap-4 lg:grid-cols-2">
+      <Card title={`Clusters (${clusters.length})`} actions={<Link className="text-sm text-accent underline" href="/clusters">All clusters</Link>}>
+        {clusters.length === 0 ? (
+          <p className="text-sm text-muted">{hosts} host{hosts === 1 ? "" : "s"} in the inventory, no cluster yet: <Link className="text-accent underline" href="/clusters">create one</Link>.</p>
+        ) : (
+          <ul className="flex flex-col gap-2 text-sm">
+            {clusters.map((cl) => {
+              const h = c.health(cl.id);
+              const st = STATE[states[cl.id] ?? "unknown"];
+              return (
+                <li key={cl.id} className="flex flex-wrap items-baseline gap-2">
+                  <Link className="font-medium text-accent underline" href={`/clusters/${cl.id}`}>{cl.name}</Link>
+                  <Badge tone={st.tone}>{st.label}</Badge>
+                  {h && <span className="text-muted">{h.nodes.filter((n) => n.running).length}/{h.nodes.length} nodes running{h.alarms.length ? `; ${h.alarms[0].message}${h.alarms.length > 1 ? ` (+${h.alarms.length - 1} more)` : ""}` : ""}</span>}
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      </Card>
+      <Card title="Recent runs" actions={<Link className="text-sm text-accent underline" href="/runs">All runs</Link>}>
+        <RunList runs={runs} />
+      </Card>
+      <Card title="Inventory">
+        <p className="text-sm">{hosts} host{hosts === 1 ? "" : "s"} · <Link className="text-accent underline" href="/hosts">manage hosts</Link></p>
+      </Card>
     </div>
   );
 }

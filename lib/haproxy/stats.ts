@@ -36,7 +36,7 @@ export function serverStatus(text: string): ServerStatus | "OPEN" | "STOP" | nul
 
 export function parseStatCsv(csv: string): StatRow[] {
   const lines = csv.split("\n").map((l) => l.replace(/\r$/, ""));
-  const headerAt = lines.findIndex((l) => l.startsWith("# pxname,") || l.startsWith("pxname,"));
+  const headerAt = lines.findIndex((l) => l.replace(/^# /, "").split(",").includes("pxname"));
   if (headerAt < 0) throw new Error("HAProxy stats: no header line (# pxname,…)");
   const header = lines[headerAt].replace(/^# /, "").split(",");
   const col = (name: string) => header.indexOf(name);

@@ -40,3 +40,21 @@ export async function ensureViewer(request: APIRequestContext) {
   if (r.status() === 200) return;
   throw new Error("the viewer account is created by 01-first-run.spec.ts; run the specs in order");
 }
+
+/**
+ * Screenshots of the page as it is now, in the light and the dark theme,
+ * saved under test-results/screenshots and attached to the test's report.
+ */
+export async function shoot(page: Page, name: string) {
+  const { test } = await import("@playwright/test");
+  const dir = path.resolve("test-results/screenshots");
+  fs.mkdirSync(dir, { recursive: true });
+  for (const colorScheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme });
+    await page.waitForTimeout(150);
+    const file = path.join(dir, `${name}-${colorScheme}.png`);
+    await page.screenshot({ path: file, fullPage: true });
+    await test.info().attach(`${name}-${colorScheme}`, { path: file, contentType: "image/png" });
+  }
+  await page.emulateMedia({ colorScheme: "light" });
+}

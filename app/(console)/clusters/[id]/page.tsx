@@ -13,6 +13,9 @@ import { LoadBalancersForm } from "@/components/ops/load-balancers-card";
 import type { CatalogEntry } from "@/components/ops/operation-form";
 import { RunList } from "@/components/ops/run-list";
 import { DrillHistory } from "@/components/ops/drill-history";
+import { ClusterLive } from "@/components/health/cluster-live";
+import { HistoryCharts } from "@/components/health/history-charts";
+import { AlarmTimeline } from "@/components/health/alarm-timeline";
 
 export default async function ClusterPage({ params }: { params: Promise<{ id: string }> }) {
   const me = await requirePageUser();
@@ -29,22 +32,32 @@ export default async function ClusterPage({ params }: { params: Promise<{ id: st
   return (
     <div className="flex min-w-0 flex-col gap-4">
       <Card title={<span>Cluster <span className="mono">{c.name}</span></span>} actions={canOperate && <DeleteClusterButton id={c.id} name={c.name} />}>
-        <div className="overflow-x-auto">
-          <table className="w-full text-left text-sm" aria-label="Members">
-            <thead className="text-muted"><tr><th>Host</th><th>Address</th><th>Role</th></tr></thead>
-            <tbody>
-              {c.members.map((m) => (
-                <tr key={m.id} className="border-t border-line">
-                  <td className="py-1"><Link className="text-accent underline" href={`/hosts/${m.host.id}`}>{m.host.name}</Link> {m.isSeed && <Badge tone="blue">seed</Badge>}</td>
-                  <td className="mono">{m.host.address}</td>
-                  <td>{m.role === "loadbalancer" ? "load balancer (HAProxy + Keepalived)" : <>RabbitMQ <Badge tone={m.nodeType === "disc" ? "green" : "amber"}>{m.nodeType}</Badge></>}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        {lastSetup && <p className="mt-2 text-sm">Last setup: <Link className="text-accent underline" href={`/runs/${lastSetup.id}`}>{lastSetup.status}</Link></p>}
+        {c.members.length === 0 ? <p className="text-sm text-muted">This cluster has no hosts yet.</p> : <ClusterLive clusterId={c.id} />}
+        {lastSetup && <p className="mt-3 text-sm">Last setup: <Link className="text-accent underline" href={`/runs/${lastSetup.id}`}>{lastSetup.status}</Link></p>}
+        <details className="mt-3">
+          <summary className="cursor-pointer text-sm text-accent">Inventory: hosts and roles</summary>
+          <div className="mt-2 overflow-x-auto">
+            <table className="w-full text-left text-sm" aria-label="Members">
+              <thead className="text-muted"><tr><th>Host</th><th>Address</th><th>Role</th></tr></thead>
+              <tbody>
+                {c.members.map((m) => (
+                  <tr key={m.id} className="border-t border-line">
+                    <td className="py-1"><Link className="text-accent underline" href={`/hosts/${m.host.id}`}>{m.host.name}</Link> {m.isSeed && <Badge tone="blue">seed</Badge>}</td>
+                    <td className="mono">{m.host.address}</td>
+                    <td>{m.role === "loadbalancer" ? "load balancer (HAProxy + Keepalived)" : <>RabbitMQ <Badge tone={m.nodeType === "disc" ? "green" : "amber"}>{m.nodeType}</Badge></>}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </details>
       </Card>
+      {c.members.length > 0 && (
+        <div className="grid min-w-0 gap-4 xl:grid-cols-2">
+          <Card title="History"><HistoryCharts clusterId={c.id} /></Card>
+          <Card title="Alarm timeline"><div className="max-h-96 overflow-y-auto"><AlarmTimeline clusterId={c.id} /></div></Card>
+        </div>
+      )}
       {canOperate && inv.nodes.length > 0 && (isSetUp ? (
         <Card title="Setup">
           <details>

@@ -1,0 +1,260 @@
+import "server-only";
+// The live view's sources, inside the server process: per host one watch
+// command on its one SSH connection (lib/health/watch.ts), and per RabbitMQ
+// node small management-API requests through that same connection. Every
+// source has its own deadline, so one failing host never stalls the others.
+// Each second the cluster's health is derived, alarm transitions are stored;
+// every 10 s a history sample.
+import { sshPool, sshTargetByName } from "@/lib/inventory/hosts";
+import { clusterInventory } from "@/lib/inventory/clusters";
+import { openClusterSecrets } from "@/lib/inventory/secrets";
+import { db } from "@/lib/db";
+import { logError } from "@/lib/log";
+import { briefMessage, isSshError } from "@/lib/ssh/errors";
+import { parseNodes, parseOverview, parseQueueSync, type NodeStats, type Overview, type QueueSync } from "@/lib/rabbitmq/management";
+import { lbSettings } from "@/lib/ops/operations/load-balancers";
+import type { ClusterInventory } from "@/lib/ops/operation";
+import { deriveHealth, type ClusterHealth, type NodeInputs } from "./derive";
+import { getVia } from "./http";
+import { sampleOf } from "./history";
+import { clearAlarm, openAlarms, raiseAlarm, recordSample } from "./store";
+import { emptyWatch, WATCH_SCRIPT, WatchParser, type WatchState } from "./watch";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const why = (e: unknown) => (isSshError(e) ? briefMessage(e) : e instanceof Error ? e.message : String(e));
+const HISTORY_WINDOW_MS = Number(process.env.WARREN_HISTORY_HOURS ?? 24) * 3600_000;
+const API_TIMEOUT_MS = 1500;
+
+/** One host's watch command, restarted with backoff whenever it ends. */
+class HostWatch {
+  readonly state: WatchState = emptyWatch();
+  private stopped = false;
+  private abort?: AbortController;
+
+  constructor(readonly host: string, private readonly units: string[], private readonly lb: boolean) {}
+
+  start(): this {
+    void this.loop();
+    return this;
+  }
+
+  private async loop() {
+    let delay = 500;
+    while (!this.stopped) {
+      this.abort = new AbortController();
+      const parser = new WatchParser(this.units, this.state);
+      const startedAt = Date.now();
+      try {
+        await sshPool().run(await sshTargetByName(this.host), ["bash", "-c", WATCH_SCRIPT, "watch", this.lb ? "lb" : "-", ...this.units], {
+          timeoutMs: 6 * 3600_000, signal: this.abort.signal, discardOutput: true, allowFailure: true,
+          onOutput: (stream, text) => { if (stream === "stdout") parser.push(text); },
+        });
+      } catch (e) {
+        if (!this.stopped) this.state.lastError = why(e);
+      }
+      if (this.stopped) break;
+      if (Date.now() - startedAt > 30_000) delay = 500;
+      await sleep(delay);
+      delay = Math.min(delay * 2, 5000);
+    }
+  }
+
+  stop() {
+    this.stopped = true;
+    this.abort?.abort();
+  }
+}
+
+interface NodeApi { okAt: number | null; failedAt: number | null; error: string | null; overview: Overview | null; overviewAt: number; localAlarms: string[]; busy: Set<string> }
+
+class ClusterCollector {
+  private readonly nodes: { name: string; type: "disc" | "ram"; watch: HostWatch; api: NodeApi }[];
+  private readonly lbs: { name: string; watch: HostWatch }[];
+  private clusterView: { at: number; from: string; nodes: NodeStats[] } | null = null;
+  private queues: QueueSync[] | null = null;
+  private queuesAt = 0;
+  private readonly since = new Map<string, number>();
+  private open: Map<string, { id: string; raisedAt: Date }> | null = null;
+  private lastSample = 0;
+  private rotate = 0;
+  private ticking = false;
+  latest: ClusterHealth | null = null;
+
+  constructor(readonly inv: ClusterInventory, readonly signature: string, private readonly auth: string | null, private readonly vip: string | null) {
+    const lbNames = new Set(inv.loadBalancers.map((l) => l.name));
+    this.nodes = inv.nodes.map((n) => ({
+      name: n.name, type: n.type,
+      watch: new HostWatch(n.name, lbNames.has(n.name) ? ["rabbitmq-server", "haproxy", "keepalived"] : ["rabbitmq-server"], lbNames.has(n.name)).start(),
+      api: { okAt: null, failedAt: null, error: null, overview: null, overviewAt: 0, localAlarms: [], busy: new Set() },
+    }));
+    // A co-located load balancer shares its node's watch.
+    this.lbs = inv.loadBalancers.map((l) => ({ name: l.name, watch: this.nodes.find((n) => n.name === l.name)?.watch ?? new HostWatch(l.name, ["haproxy", "keepalived"], true).start() }));
+  }
+
+  stop() {
+    for (const w of new Set([...this.nodes.map((n) => n.watch), ...this.lbs.map((l) => l.watch)])) w.stop();
+  }
+
+  private async get(host: string, path: string) {
+    const r = await getVia(sshPool(), await sshTargetByName(host), 15672, path, { auth: this.auth ?? undefined, timeoutMs: API_TIMEOUT_MS });
+    return r;
+  }
+
+  /** Fire-and-forget requests, at most one of each kind per node in flight. */
+  private poll(now: number) {
+    if (!this.auth) return;
+    const once = (n: (typeof this.nodes)[number], kind: string, f: () => Promise<void>) => {
+      if (n.api.busy.has(kind)) return;
+      n.api.busy.add(kind);
+      void f().finally(() => n.api.busy.delete(kind));
+    };
+    for (const n of this.nodes) {
+      // Liveness and the node's own alarms, every second: a cheap, node-local check.
+      once(n, "alive", async () => {
+        try {
+          const r = await this.get(n.name, "/api/health/checks/local-alarms");
+          if (r.status !== 200 && r.status !== 503) throw new Error(`HTTP ${r.status}`);
+          n.api.okAt = Date.now();
+          n.api.error = null;
+          n.api.localAlarms = r.status === 503 ? [...new Set(((JSON.parse(r.body).alarms ?? []) as { resource?: string }[]).map((a) => a.resource ?? "resource"))] : [];
+        } catch (e) {
+          n.api.failedAt = Date.now();
+          n.api.error = why(e);
+        }
+      });
+      if (now - n.api.overviewAt > 5000) once(n, "overview", async () => {
+        try {
+          const r = await this.get(n.name, "/api/overview");
+          if (r.status === 200) { n.api.overview = parseOverview(r.body); n.api.overviewAt = Date.now(); }
+        } catch { /* liveness tells */ }
+      });
+    }
+    // The cluster's own view (types, running, memory, partitions) from one answering node, rotating.
+    const ok = this.nodes.filter((n) => n.api.okAt !== null && now - n.api.okAt < 3000);
+    const from = ok[this.rotate++ % Math.max(1, ok.length)];
+    if (from) {
+      once(from, "nodes", async () => {
+        try {
+          const r = await this.get(from.name, "/api/nodes?columns=name,type,running,mem_used,mem_limit,mem_alarm,disk_free,disk_free_limit,disk_free_alarm,fd_used,fd_total,uptime,partitions,being_drained");
+          if (r.status === 200) this.clusterView = { at: Date.now(), from: from.name, nodes: parseNodes(r.body) };
+        } catch { /* the next node is asked next second */ }
+      });
+      if (now - this.queuesAt > 10_000) once(from, "queues", async () => {
+        try {
+          const r = await this.get(from.name, "/api/queues?columns=name,vhost,type,slave_nodes,synchronised_slave_nodes");
+          if (r.status === 200) { this.queues = parseQueueSync(r.body); this.queuesAt = Date.now(); }
+        } catch { /* optional */ }
+      });
+    }
+  }
+
+  health(now = Date.now()): ClusterHealth {
+    const nodes: NodeInputs[] = this.nodes.map((n) => ({ name: n.name, type: n.type, watch: n.watch.state, api: n.api }));
+    const h = deriveHealth({
+      clusterId: this.inv.id, now, nodes, loadBalancers: this.lbs.map((l) => ({ name: l.name, watch: l.watch.state })),
+      clusterView: this.clusterView, queues: this.queues, vip: this.vip, since: this.since,
+    });
+    for (const a of h.alarms) a.since = this.open?.get(a.id)?.raisedAt.toISOString() ?? null;
+    return h;
+  }
+
+  async tick(now: number) {
+    if (this.ticking) return;
+    this.ticking = true;
+    try {
+      this.poll(now);
+      const h = this.health(now);
+      this.latest = h;
+      await this.transitions(h, now);
+      if (now - this.lastSample >= 10_000 && h.status !== "unknown") {
+        this.lastSample = now;
+        await recordSample(this.inv.id, sampleOf(h), now, HISTORY_WINDOW_MS);
+      }
+    } catch (e) {
+      logError("health tick failed", e);
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  /** Raised and cleared alarms become the cluster's timeline. */
+  private async transitions(h: ClusterHealth, now: number) {
+    if (h.status === "unknown") return;
+    this.open ??= await openAlarms(this.inv.id);
+    const at = new Date(now);
+    const current = new Set(h.alarms.map((a) => a.id));
+    for (const a of h.alarms) if (!this.open.has(a.id)) this.open.set(a.id, { id: await raiseAlarm(this.inv.id, a, at), raisedAt: at });
+    for (const [alarmId, e] of this.open) if (!current.has(alarmId)) { await clearAlarm(e.id, at); this.open.delete(alarmId); }
+  }
+
+}
+
+export class Collector {
+  private readonly clusters = new Map<string, ClusterCollector>();
+  private timer?: NodeJS.Timeout;
+  private refreshing = false;
+  private lastRefresh = 0;
+
+  async start() {
+    if (this.timer) return;
+    await this.refresh();
+    this.timer = setInterval(() => void this.tick(), 1000);
+    this.timer.unref();
+  }
+
+  stop() {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    for (const c of this.clusters.values()) c.stop();
+    this.clusters.clear();
+  }
+
+  private async tick() {
+    const now = Date.now();
+    if (now - this.lastRefresh > 10_000) void this.refresh();
+    await Promise.all([...this.clusters.values()].map((c) => c.tick(now)));
+  }
+
+  /** Follows the inventory: new clusters are watched, changed ones rebuilt, deleted ones dropped. */
+  async refresh() {
+    if (this.refreshing) return;
+    this.refreshing = true;
+    this.lastRefresh = Date.now();
+    try {
+      const ids = (await db().cluster.findMany({ select: { id: true } })).map((c) => c.id);
+      for (const [id, c] of this.clusters) if (!ids.includes(id)) { c.stop(); this.clusters.delete(id); }
+      for (const id of ids) {
+        const inv = await clusterInventory(id);
+        if (!inv || (!inv.nodes.length && !inv.loadBalancers.length)) continue;
+        const setup = inv.settings.setup as { adminUser?: string; management?: boolean } | undefined;
+        const password = setup && setup.management !== false ? (await openClusterSecrets(id, ["managementPassword"])).managementPassword : undefined;
+        const auth = password ? `Basic ${Buffer.from(`${setup?.adminUser ?? "warren-admin"}:${password}`).toString("base64")}` : null;
+        const vip = lbSettings(inv)?.vip ?? null;
+        const signature = JSON.stringify([inv.nodes, inv.loadBalancers, auth, vip]);
+        const existing = this.clusters.get(id);
+        if (existing?.signature === signature) continue;
+        existing?.stop();
+        this.clusters.set(id, new ClusterCollector(inv, signature, auth, vip));
+      }
+    } catch (e) {
+      logError("health refresh failed", e);
+    } finally {
+      this.refreshing = false;
+    }
+  }
+
+  health(clusterId: string): ClusterHealth | null {
+    return this.clusters.get(clusterId)?.health() ?? null;
+  }
+
+  /** Each watched cluster's overall state (for the clusters list). */
+  statuses(): Record<string, ClusterHealth["status"]> {
+    return Object.fromEntries([...this.clusters].map(([id, c]) => [id, c.latest?.status ?? "unknown"]));
+  }
+}
+
+const g = globalThis as unknown as { warrenCollector?: Collector };
+export function collector(): Collector {
+  g.warrenCollector ??= new Collector();
+  return g.warrenCollector;
+}

@@ -1,0 +1,171 @@
+// From what the sources said (host watches, management API answers) to the
+// cluster's health as people read it: each node and load balancer, the VIP,
+// and the alarms. Pure: the collector gives it inputs and a clock.
+import type { StatRow } from "@/lib/haproxy/stats";
+import { AMQP_BACKEND } from "@/lib/haproxy/config";
+import type { NodeStats, Overview, QueueSync } from "@/lib/rabbitmq/management";
+import type { WatchState } from "./watch";
+
+/** A heartbeat older than this means the host (or the way to it) is gone. */
+export const STALE_MS = 2500;
+/** HAProxy needs a few checks to notice; disagreement shorter than this is expected. */
+const DISAGREE_GRACE_MS = 6000;
+
+export type Severity = "critical" | "warning";
+export interface Alarm { id: string; severity: Severity; subject: string; message: string; since?: string | null }
+
+export interface NodeHealth {
+  name: string;
+  host: string;
+  type: "disc" | "ram" | null;
+  running: boolean;
+  reachable: boolean;
+  lastSeenAt: string | null;
+  unit: string | null;
+  alarms: string[];
+  rabbitmqVersion: string | null;
+  erlangVersion: string | null;
+  memUsed: number | null; memLimit: number | null;
+  diskFree: number | null; diskFreeLimit: number | null;
+  fdUsed: number | null; fdTotal: number | null;
+  uptimeS: number | null;
+  partitions: string[];
+  maintenance: boolean;
+  /** What each source says, for the detail view. */
+  sources: { unit: string | null; api: "answering" | "not answering" | "unknown"; clusterView: "running" | "not running" | "unknown" };
+}
+
+export interface BackendHealth { server: string; status: string; statusText: string; checkStatus: string | null; sessions: number; bytesIn: number; bytesOut: number; lastSeenAt: string | null }
+export interface LbHealth {
+  host: string; reachable: boolean; lastSeenAt: string | null;
+  vrrpState: string | null; holdsVip: boolean; haproxy: string | null; keepalived: string | null;
+  backends: BackendHealth[];
+}
+
+export interface ClusterHealth {
+  clusterId: string;
+  observedAt: string;
+  status: "ok" | "warning" | "critical" | "unknown";
+  nodes: NodeHealth[];
+  loadBalancers: LbHealth[];
+  vip: { address: string; owners: string[] } | null;
+  totals: { messages: number | null; queues: number | null; connections: number | null };
+  alarms: Alarm[];
+}
+
+export interface NodeInputs { name: string; type: "disc" | "ram"; watch: WatchState; api: { okAt: number | null; failedAt: number | null; error: string | null; overview: Overview | null; localAlarms: string[] } }
+export interface Inputs {
+  clusterId: string;
+  now: number;
+  nodes: NodeInputs[];
+  loadBalancers: { name: string; watch: WatchState }[];
+  /** The newest /api/nodes answer from any node, and when. */
+  clusterView: { at: number; from: string; nodes: NodeStats[] } | null;
+  queues: QueueSync[] | null;
+  vip: string | null;
+  /** When a node or backend started to disagree (kept by the caller between calls). */
+  since: Map<string, number>;
+}
+
+const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+const rabbit = (host: string) => `rabbit@${host}`;
+
+export function deriveHealth(i: Inputs): ClusterHealth {
+  const alarms: Alarm[] = [];
+  const raise = (id: string, severity: Severity, subject: string, message: string) => alarms.push({ id, severity, subject, message });
+  const fresh = (w: WatchState) => w.lastTickAt !== null && i.now - w.lastTickAt <= STALE_MS;
+  const ago = (t: number | null) => (t === null ? "never seen" : `last seen ${Math.round((i.now - t) / 1000)} s ago`);
+  const viewFresh = i.clusterView && i.now - i.clusterView.at <= 5000 ? i.clusterView : null;
+
+  const nodes: NodeHealth[] = i.nodes.map((n) => {
+    const reachable = fresh(n.watch);
+    const unit = reachable ? n.watch.units["rabbitmq-server"] ?? null : null;
+    const apiOk = n.api.okAt !== null && i.now - n.api.okAt <= STALE_MS && (n.api.failedAt === null || n.api.okAt >= n.api.failedAt);
+    const apiState = apiOk ? "answering" : n.api.failedAt !== null && (n.api.okAt === null || n.api.failedAt > n.api.okAt) ? "not answering" : "unknown";
+    const stats = viewFresh?.nodes.find((x) => x.name === rabbit(n.name)) ?? null;
+    const viewState = stats ? (stats.running ? "running" : "not running") : "unknown";
+    // Running: the service is active and its management API answers, or (host unreachable) the cluster still lists it.
+    const running = reachable ? unit === "active" && apiState !== "not answering" && viewState !== "not running" : viewState === "running";
+    const localAlarms = [...n.api.localAlarms];
+    if (stats?.memAlarm) localAlarms.push("memory");
+    if (stats?.diskAlarm) localAlarms.push("disk");
+    const ov = n.api.overview;
+    return {
+      name: rabbit(n.name), host: n.name, type: stats?.type ?? n.type, running, reachable, lastSeenAt: iso(n.watch.lastTickAt), unit,
+      alarms: [...new Set(localAlarms)], rabbitmqVersion: ov?.rabbitmqVersion ?? null, erlangVersion: ov?.erlangVersion ?? null,
+      memUsed: stats?.memUsed ?? null, memLimit: stats?.memLimit ?? null, diskFree: stats?.diskFree ?? null, diskFreeLimit: stats?.diskFreeLimit ?? null,
+      fdUsed: stats?.fdUsed ?? null, fdTotal: stats?.fdTotal ?? null, uptimeS: stats?.uptimeS ?? null, partitions: stats?.partitions ?? [],
+      maintenance: stats?.beingDrained ?? false,
+      sources: { unit, api: apiState, clusterView: viewState },
+    };
+  });
+
+  for (const n of nodes) {
+    if (!n.reachable) raise(`unreachable:${n.host}`, "critical", n.host, `Warren cannot reach ${n.host} (${ago(i.nodes.find((x) => x.name === n.host)!.watch.lastTickAt)})${n.running ? "; the cluster still lists it as running (Erlang notices a silent peer only after 45–75 s)" : ""}`);
+    else if (!n.running) raise(`node-down:${n.host}`, "critical", n.host, `${n.name} is not running (service ${n.unit ?? "unknown"}, management API ${n.sources.api}, cluster says ${n.sources.clusterView})`);
+    else if (n.sources.clusterView === "not running") raise(`not-in-cluster:${n.host}`, "warning", n.host, `${n.name} runs, but the other nodes do not list it as running`);
+    if (n.partitions.length) raise(`partition:${n.host}`, "critical", n.host, `${n.name} is partitioned from ${n.partitions.join(", ")}`);
+    for (const a of n.alarms) raise(`alarm-${a}:${n.host}`, "critical", n.host, `${a} alarm on ${n.name}: publishers are blocked`);
+  }
+  const discs = nodes.filter((n) => n.type === "disc");
+  if (nodes.length > 1 && discs.length && discs.filter((n) => n.running).length === 1 && discs.length > 1)
+    raise("last-disc", "warning", "cluster", `only one disc node (${discs.find((n) => n.running)!.host}) is running: losing it leaves the cluster without a disc copy of its metadata`);
+  else if (nodes.length > 1 && discs.length === 1) raise("one-disc", "warning", "cluster", `${discs[0].host} is the only disc node`);
+  const versions = new Set(nodes.filter((n) => n.rabbitmqVersion).map((n) => `${n.rabbitmqVersion}/${n.erlangVersion}`));
+  if (versions.size > 1) raise("versions", "warning", "cluster", `nodes run different versions (${[...versions].join(", ")}); expected only during a rolling upgrade`);
+  const unsynced = (i.queues ?? []).filter((q) => q.mirrors > q.synchronised);
+  if (unsynced.length) raise("mirrors", "warning", "cluster", `${unsynced.length} mirrored queue${unsynced.length === 1 ? " is" : "s are"} not synchronised (${unsynced.slice(0, 3).map((q) => q.name).join(", ")}${unsynced.length > 3 ? ", …" : ""}): a node restart now could lose their messages`);
+
+  const lbs: LbHealth[] = i.loadBalancers.map((l) => {
+    const reachable = fresh(l.watch);
+    const rows: StatRow[] = reachable && l.watch.stats ? l.watch.stats : [];
+    return {
+      host: l.name, reachable, lastSeenAt: iso(l.watch.lastTickAt),
+      vrrpState: reachable ? l.watch.vrrp?.state ?? null : null,
+      holdsVip: reachable && !!i.vip && l.watch.addresses.includes(i.vip),
+      haproxy: reachable ? l.watch.units.haproxy ?? null : null, keepalived: reachable ? l.watch.units.keepalived ?? null : null,
+      backends: rows.filter((r) => r.proxy === AMQP_BACKEND && r.kind === "server").map((r) => ({
+        server: r.name, status: r.status ?? "UNKNOWN", statusText: r.statusText, checkStatus: r.checkStatus, sessions: r.sessions, bytesIn: r.bytesIn, bytesOut: r.bytesOut, lastSeenAt: iso(l.watch.statsAt),
+      })),
+    };
+  });
+  const seenDisagreements = new Set<string>();
+  for (const l of lbs) {
+    if (!l.reachable) { raise(`unreachable:${l.host}`, "critical", l.host, `Warren cannot reach load balancer ${l.host} (${ago(i.loadBalancers.find((x) => x.name === l.host)!.watch.lastTickAt)})`); continue; }
+    if (l.haproxy && l.haproxy !== "active") raise(`haproxy:${l.host}`, "critical", l.host, `HAProxy is ${l.haproxy} on ${l.host}`);
+    if (l.keepalived && l.keepalived !== "active") raise(`keepalived:${l.host}`, "warning", l.host, `Keepalived is ${l.keepalived} on ${l.host}: it cannot take the VIP over`);
+    if (l.vrrpState === "FAULT") raise(`vrrp-fault:${l.host}`, "warning", l.host, `Keepalived on ${l.host} is in FAULT (its HAProxy check fails)`);
+    for (const b of l.backends) {
+      const node = nodes.find((n) => n.host === b.server);
+      if (["DOWN", "MAINT", "DRAIN"].includes(b.status)) raise(`backend:${l.host}/${b.server}`, b.status === "DOWN" ? "critical" : "warning", l.host, `${l.host} has ${b.server} ${b.statusText}${b.checkStatus ? ` (${b.checkStatus})` : ""}`);
+      if (!node) continue;
+      const routes = b.status === "UP" || b.status === "TRANSITION";
+      const key = `disagree:${l.host}/${b.server}`;
+      const disagrees = (routes && !node.running) || (b.status === "DOWN" && node.running);
+      if (disagrees) {
+        seenDisagreements.add(key);
+        if (!i.since.has(key)) i.since.set(key, i.now);
+        if (i.now - i.since.get(key)! >= DISAGREE_GRACE_MS)
+          raise(key, "critical", l.host, routes ? `${l.host} still routes clients to ${b.server}, which is not running` : `${l.host} keeps ${b.server} out although it runs`);
+      }
+    }
+  }
+  for (const k of [...i.since.keys()]) if (k.startsWith("disagree:") && !seenDisagreements.has(k)) i.since.delete(k);
+
+  const owners = lbs.filter((l) => l.holdsVip).map((l) => l.host);
+  if (i.vip && lbs.length) {
+    const known = lbs.some((l) => l.reachable);
+    if (owners.length === 0 && known) raise("vip-none", "critical", "VIP", `no load balancer holds the VIP ${i.vip}: clients cannot connect`);
+    if (owners.length > 1) raise("vip-split", "critical", "VIP", `the VIP ${i.vip} is on ${owners.join(" and ")} at once (split brain)`);
+  }
+
+  const ov = nodes.map((n) => i.nodes.find((x) => x.name === n.host)!.api.overview).find((o) => o);
+  const anyKnown = i.nodes.some((n) => n.watch.lastTickAt !== null) || i.loadBalancers.some((l) => l.watch.lastTickAt !== null);
+  return {
+    clusterId: i.clusterId, observedAt: new Date(i.now).toISOString(),
+    status: !anyKnown ? "unknown" : alarms.some((a) => a.severity === "critical") ? "critical" : alarms.length ? "warning" : "ok",
+    nodes, loadBalancers: lbs, vip: i.vip ? { address: i.vip, owners } : null,
+    totals: { messages: ov?.messages ?? null, queues: ov?.queues ?? null, connections: ov?.connections ?? null },
+    alarms,
+  };
+}

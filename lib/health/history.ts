@@ -1,0 +1,32 @@
+// The live view's history: one compact sample per cluster every 10 s, kept
+// at that resolution for an hour, and every minute for the history window
+// (24 h by default) — bounded storage whatever the uptime.
+import type { ClusterHealth } from "./derive";
+
+export interface Sample {
+  /** Nodes running / known. */
+  up: number;
+  nodes: number;
+  /** Memory used per node (bytes), by host. */
+  mem: Record<string, number>;
+  messages: number | null;
+  connections: number | null;
+  /** Per load balancer and server: current sessions, and bytes in+out since HAProxy started. */
+  backends: Record<string, { s: number; b: number }>;
+  alarms: number;
+}
+
+export const RESOLUTIONS = [{ res: 10, keepMs: 3600_000 }, { res: 60, keepMs: null }] as const;
+
+export function sampleOf(h: ClusterHealth): Sample {
+  const backends: Sample["backends"] = {};
+  for (const l of h.loadBalancers) for (const b of l.backends) backends[`${l.host}/${b.server}`] = { s: b.sessions, b: b.bytesIn + b.bytesOut };
+  return {
+    up: h.nodes.filter((n) => n.running).length, nodes: h.nodes.length,
+    mem: Object.fromEntries(h.nodes.filter((n) => n.memUsed !== null).map((n) => [n.host, n.memUsed!])),
+    messages: h.totals.messages, connections: h.totals.connections, backends, alarms: h.alarms.length,
+  };
+}
+
+/** The start of the sample bucket a moment falls in. */
+export const bucket = (t: number, res: number) => Math.floor(t / (res * 1000)) * res * 1000;

@@ -1,0 +1,92 @@
+// The management HTTP API's answers, parsed by key and tolerant of extra or
+// missing keys (3.8–4.x differ in detail). Garbage is a clear error, never a crash.
+
+export interface NodeStats {
+  name: string;
+  type: "disc" | "ram" | null;
+  running: boolean;
+  memUsed: number | null;
+  memLimit: number | null;
+  memAlarm: boolean;
+  diskFree: number | null;
+  diskFreeLimit: number | null;
+  diskAlarm: boolean;
+  fdUsed: number | null;
+  fdTotal: number | null;
+  uptimeS: number | null;
+  partitions: string[];
+  beingDrained: boolean;
+}
+
+export interface Overview {
+  node: string | null;
+  clusterName: string | null;
+  rabbitmqVersion: string | null;
+  erlangVersion: string | null;
+  messages: number | null;
+  messagesReady: number | null;
+  messagesUnacked: number | null;
+  queues: number | null;
+  connections: number | null;
+  channels: number | null;
+  consumers: number | null;
+}
+
+export interface QueueSync { name: string; vhost: string; mirrors: number; synchronised: number; type: string }
+
+const obj = (v: unknown): Record<string, unknown> => (v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
+const str = (v: unknown): string | null => (typeof v === "string" ? v : null);
+
+function json(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error(`the management API's ${what} is not JSON (${text.length ? `${text.length} bytes, starting ${JSON.stringify(text.slice(0, 40))}` : "empty"})`);
+  }
+}
+
+/** GET /api/nodes: every node of the cluster as the answering node sees it. */
+export function parseNodes(text: string): NodeStats[] {
+  const v = json(text, "node list");
+  if (!Array.isArray(v)) throw new Error("the management API's node list is not a list");
+  return v.map((raw) => {
+    const n = obj(raw);
+    const name = str(n.name);
+    if (!name) throw new Error("a node in the management API's list has no name");
+    const type = n.type === "disc" || n.type === "ram" ? n.type : null;
+    return {
+      name, type, running: n.running === true,
+      memUsed: num(n.mem_used), memLimit: num(n.mem_limit), memAlarm: n.mem_alarm === true,
+      diskFree: num(n.disk_free), diskFreeLimit: num(n.disk_free_limit), diskAlarm: n.disk_free_alarm === true,
+      fdUsed: num(n.fd_used), fdTotal: num(n.fd_total),
+      uptimeS: num(n.uptime) === null ? null : Math.round((n.uptime as number) / 1000),
+      partitions: Array.isArray(n.partitions) ? n.partitions.filter((p): p is string => typeof p === "string") : [],
+      beingDrained: n.being_drained === true,
+    };
+  });
+}
+
+/** GET /api/overview on a node: its versions and the cluster's totals. */
+export function parseOverview(text: string): Overview {
+  const o = obj(json(text, "overview"));
+  if (!("rabbitmq_version" in o) && !("node" in o)) throw new Error("the management API's overview has neither node nor rabbitmq_version");
+  const q = obj(o.queue_totals), t = obj(o.object_totals);
+  return {
+    node: str(o.node), clusterName: str(o.cluster_name), rabbitmqVersion: str(o.rabbitmq_version), erlangVersion: str(o.erlang_version),
+    messages: num(q.messages), messagesReady: num(q.messages_ready), messagesUnacked: num(q.messages_unacknowledged),
+    queues: num(t.queues), connections: num(t.connections), channels: num(t.channels), consumers: num(t.consumers),
+  };
+}
+
+/** GET /api/queues?columns=name,vhost,type,slave_nodes,synchronised_slave_nodes (3.x mirrored queues; 4.x has none). */
+export function parseQueueSync(text: string): QueueSync[] {
+  const v = json(text, "queue list");
+  if (!Array.isArray(v)) throw new Error("the management API's queue list is not a list");
+  return v.map((raw) => {
+    const q = obj(raw);
+    const mirrors = Array.isArray(q.slave_nodes) ? q.slave_nodes.length : 0;
+    const synced = Array.isArray(q.synchronised_slave_nodes) ? q.synchronised_slave_nodes.length : 0;
+    return { name: str(q.name) ?? "?", vhost: str(q.vhost) ?? "/", mirrors, synchronised: synced, type: str(q.type) ?? "classic" };
+  });
+}
