@@ -14,7 +14,7 @@
 // every 50 ms). An AMQP publisher (confirms) and consumer (acks) run through
 // the VIP during every trial; `lost` counts confirmed messages never consumed.
 import amqp from "amqplib";
-import { labCommand, sshOk } from "@/lab/client";
+import { labCommand, labCommandAsync, sshOk } from "@/lab/client";
 import { runLoad } from "@/lab/amqp-load";
 import { SshPool } from "@/lib/ssh";
 import { labTarget } from "../tests/support/lab";
@@ -146,9 +146,11 @@ async function trial(s: Setup, fault: Fault): Promise<{ vipS: number | null; amq
   const t0 = performance.now();
   // Not awaited before measuring: the clock runs from the moment the fault is sent.
   let faultDone: Promise<unknown> = Promise.resolve();
-  if (fault === "keepalivedStop") faultDone = sshOk(lab, owner, "systemctl stop keepalived").catch((e) => console.error(`fault: ${(e as Error).message}`));
-  else if (fault === "haproxyKill") labCommand("kill", owner, "haproxy");
-  else labCommand("stop", owner);
+  // Never a synchronous call here: the polls below must run while the fault happens (a graceful poweroff takes seconds).
+  const reportFault = (e: unknown) => console.error(`fault: ${(e as Error).message}`);
+  if (fault === "keepalivedStop") faultDone = sshOk(lab, owner, "systemctl stop keepalived").catch(reportFault);
+  else if (fault === "haproxyKill") faultDone = labCommandAsync("kill", owner, "haproxy").catch(reportFault);
+  else faultDone = labCommandAsync("stop", owner).catch(reportFault);
   const limit = t0 + 30_000;
   let clientBackAt = Infinity;
   const vip = (async () => {

@@ -51,3 +51,13 @@ export function labCommand(...args: string[]): string {
   if (r.status !== 0) throw new Error(`lab ${args.join(" ")} failed (${r.status}): ${r.stderr.slice(-1500)}`);
   return r.stdout;
 }
+
+/** The same without blocking the event loop: for a fault whose effects are measured while it happens. */
+export function labCommandAsync(...args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile("bash", [LAB_SCRIPT, ...args], { encoding: "utf8", timeout: 10 * 60_000 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`lab ${args.join(" ")} failed (${err.code}): ${stderr.slice(-1500)}`));
+      else resolve(stdout);
+    });
+  });
+}

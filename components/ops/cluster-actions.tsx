@@ -1,11 +1,14 @@
 "use client";
 import { useState } from "react";
+import { useSearchParams } from "next/navigation";
 import { Select } from "@/components/ui";
 import { OperationForm, type CatalogEntry } from "./operation-form";
 
 /** The registry's operations for this cluster: pick one, fill its form, review its plan, start it. */
 export function ClusterActions({ clusterId, operations, nodes }: { clusterId: string; operations: CatalogEntry[]; nodes: string[] }) {
-  const [type, setType] = useState(operations[0]?.type ?? "");
+  // ?action=<type> preselects one (links such as the secrets list's "Rotate…").
+  const asked = useSearchParams().get("action");
+  const [type, setType] = useState(operations.find((o) => o.type === asked)?.type ?? operations[0]?.type ?? "");
   const op = operations.find((o) => o.type === type);
   return (
     <div className="flex min-w-0 flex-col gap-3">

@@ -3,6 +3,8 @@ import { revalidatePath } from "next/cache";
 import { requireActionRole } from "@/lib/auth/guard";
 import { ClusterInput } from "@/lib/inventory/schemas";
 import { createCluster, deleteCluster } from "@/lib/inventory/clusters";
+import { revealClusterSecret } from "@/lib/inventory/secrets";
+import { isSecretName } from "@/lib/ops/secrets";
 import { toActionError, type ActionResult } from "./result";
 
 /** Form fields: name, and per host `role:<hostId>` = "" | "disc" | "ram" | "lb". */
@@ -32,6 +34,19 @@ export async function removeCluster(id: string): Promise<ActionResult> {
     if (!c) return { ok: false, message: "No such cluster" };
     revalidatePath("/clusters");
     return { ok: true, message: `Deleted ${c.name} from the inventory` };
+  } catch (e) {
+    return toActionError(e);
+  }
+}
+
+/** An admin reads one of the cluster's secrets (audited), e.g. to log in to the management UI Warren set up. */
+export async function revealSecret(clusterId: string, name: string): Promise<ActionResult<{ value?: string }>> {
+  try {
+    const p = await requireActionRole("admin");
+    if (!isSecretName(name)) return { ok: false, message: "No such secret" };
+    const value = await revealClusterSecret(String(clusterId), name, p);
+    if (value === null) return { ok: false, message: "The cluster has no such secret yet" };
+    return { ok: true, message: "Revealed (recorded in the audit log)", value };
   } catch (e) {
     return toActionError(e);
   }

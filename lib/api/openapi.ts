@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { ClusterInput, HostInput, TokenInput } from "@/lib/inventory/schemas";
+import { ClusterInput, HostInput, TokenInput, UserInput } from "@/lib/inventory/schemas";
+import { ClusterHealthSchema, HistorySchema, TimelineSchema } from "@/lib/health/schema";
 import { OPERATIONS } from "@/lib/ops/registry";
 
 // Request bodies are generated from the same zod schemas that validate them.
@@ -9,6 +10,7 @@ const errorResponse = { description: "error", content: { "application/json": { s
 const common = { "401": errorResponse, "403": errorResponse };
 const idParam = [{ name: "id", in: "path", required: true, schema: { type: "string" } }];
 const ok = (description: string) => ({ description, content: { "application/json": {} } });
+const okRef = (description: string, ref: string) => ({ description, content: { "application/json": { schema: { $ref: `#/components/schemas/${ref}` } } } });
 // One body variant per registered operation: {"type": <type>, "params": <its schema>}.
 const paramsRef = (type: string) => `#/components/schemas/Params_${type.replace(/[^A-Za-z0-9]/g, "_")}`;
 const operationBody = (extra: Record<string, unknown> = {}) => ({
@@ -95,6 +97,29 @@ export const openApiDocument = {
       parameters: [...idParam, { name: "name", in: "path", required: true, schema: { type: "string", enum: ["erlangCookie", "managementPassword", "vrrpPassword", "statsPassword"] } }],
       post: { summary: "Reveal one secret's value (admin); every reveal is written to the audit log", responses: { "200": ok("{ name, value }"), "404": errorResponse, ...common } },
     },
+    "/clusters/{id}/health": { parameters: idParam, get: {
+      summary: "The cluster's live health (viewer): nodes, each load balancer's view of them, the VIP's owners, current alarms; every datum with when its host was last heard from. Poll about once a second.",
+      responses: { "200": okRef("the health", "ClusterHealth"), "404": errorResponse, ...common } } },
+    "/clusters/{id}/health/events": { parameters: idParam, get: {
+      summary: "The alarm timeline (viewer): each alarm with when it was raised and cleared", responses: { "200": okRef("{ events }", "AlarmTimeline"), "404": errorResponse, ...common } } },
+    "/clusters/{id}/health/history": { parameters: [...idParam, { name: "hours", in: "query", required: false, schema: { type: "number", minimum: 0.1, maximum: 168, default: 1 } }], get: {
+      summary: "History samples (viewer): 10-s samples up to an hour, 1-min beyond, kept for WARREN_HISTORY_HOURS (24 by default)", responses: { "200": okRef("{ res, samples }", "HealthHistory"), "404": errorResponse, ...common } } },
+    "/users": {
+      get: { summary: "List users (admin)", responses: { "200": ok("{ users }, without password hashes"), ...common } },
+      post: { summary: "Create a user (admin)", requestBody: body("UserInput"), responses: { "201": ok("{ user }"), "400": errorResponse, "409": errorResponse, ...common } },
+    },
+    "/users/{id}": { parameters: idParam,
+      patch: { summary: "Change a user's role (admin); the last admin cannot be demoted", requestBody: { required: true, content: { "application/json": { schema: { type: "object", properties: { role: { enum: ["admin", "operator", "viewer"] } }, required: ["role"], additionalProperties: false } } } }, responses: { "200": ok("{ user }"), "404": errorResponse, "409": errorResponse, ...common } },
+      delete: { summary: "Delete a user (admin); the last admin cannot be deleted", responses: { "200": ok("{ deleted }"), "404": errorResponse, "409": errorResponse, ...common } },
+    },
+    "/audit": { get: {
+      summary: "The audit log, newest first (admin)",
+      parameters: [
+        { name: "action", in: "query", required: false, schema: { type: "string" }, description: "action prefix, e.g. login or cluster." },
+        { name: "actor", in: "query", required: false, schema: { type: "string" } },
+        { name: "limit", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: 1000, default: 200 } },
+      ],
+      responses: { "200": ok("{ entries: [{ at, actor, action, targetType, target, detail }] }"), ...common } } },
     "/operations": { get: { summary: "The operations the caller may run, with their parameter schemas (viewer)", responses: { "200": ok("{ operations }"), ...common } } },
     "/runs/{id}": { parameters: idParam, get: { summary: "A run with its steps (viewer)", responses: { "200": ok("the run"), "404": errorResponse, ...common } } },
     "/runs/{id}/log": {
@@ -119,6 +144,10 @@ export const openApiDocument = {
       HostInput: schema(HostInput),
       ClusterInput: schema(ClusterInput),
       TokenInput: schema(TokenInput),
+      UserInput: schema(UserInput),
+      ClusterHealth: z.toJSONSchema(ClusterHealthSchema),
+      AlarmTimeline: z.toJSONSchema(TimelineSchema),
+      HealthHistory: z.toJSONSchema(HistorySchema),
       ...Object.fromEntries(OPERATIONS.map((o) => [`Params_${o.type.replace(/[^A-Za-z0-9]/g, "_")}`, schema(o.params)])),
       Error: {
         type: "object",

@@ -65,7 +65,7 @@ class HostWatch {
   }
 }
 
-interface NodeApi { okAt: number | null; failedAt: number | null; error: string | null; overview: Overview | null; overviewAt: number; localAlarms: string[]; busy: Set<string> }
+interface NodeApi { okAt: number | null; failedAt: number | null; error: string | null; authRejected: boolean; overview: Overview | null; overviewAt: number; localAlarms: string[]; busy: Set<string> }
 
 class ClusterCollector {
   private readonly nodes: { name: string; type: "disc" | "ram"; watch: HostWatch; api: NodeApi }[];
@@ -80,12 +80,12 @@ class ClusterCollector {
   private ticking = false;
   latest: ClusterHealth | null = null;
 
-  constructor(readonly inv: ClusterInventory, readonly signature: string, private readonly auth: string | null, private readonly vip: string | null) {
+  constructor(readonly inv: ClusterInventory, readonly signature: string, public auth: string | null, private readonly vip: string | null) {
     const lbNames = new Set(inv.loadBalancers.map((l) => l.name));
     this.nodes = inv.nodes.map((n) => ({
       name: n.name, type: n.type,
       watch: new HostWatch(n.name, lbNames.has(n.name) ? ["rabbitmq-server", "haproxy", "keepalived"] : ["rabbitmq-server"], lbNames.has(n.name)).start(),
-      api: { okAt: null, failedAt: null, error: null, overview: null, overviewAt: 0, localAlarms: [], busy: new Set() },
+      api: { okAt: null, failedAt: null, error: null, authRejected: false, overview: null, overviewAt: 0, localAlarms: [], busy: new Set() },
     }));
     // A co-located load balancer shares its node's watch.
     this.lbs = inv.loadBalancers.map((l) => ({ name: l.name, watch: this.nodes.find((n) => n.name === l.name)?.watch ?? new HostWatch(l.name, ["haproxy", "keepalived"], true).start() }));
@@ -113,9 +113,12 @@ class ClusterCollector {
       once(n, "alive", async () => {
         try {
           const r = await this.get(n.name, "/api/health/checks/local-alarms");
-          if (r.status !== 200 && r.status !== 503) throw new Error(`HTTP ${r.status}`);
+          // A 401 is the broker answering: a liveness fact, and a credentials problem of its own.
+          if (r.status !== 200 && r.status !== 503 && r.status !== 401) throw new Error(`HTTP ${r.status}`);
           n.api.okAt = Date.now();
           n.api.error = null;
+          n.api.authRejected = r.status === 401;
+          if (r.status === 401) return;
           n.api.localAlarms = r.status === 503 ? [...new Set(((JSON.parse(r.body).alarms ?? []) as { resource?: string }[]).map((a) => a.resource ?? "resource"))] : [];
         } catch (e) {
           n.api.failedAt = Date.now();
@@ -230,9 +233,10 @@ export class Collector {
         const password = setup && setup.management !== false ? (await openClusterSecrets(id, ["managementPassword"])).managementPassword : undefined;
         const auth = password ? `Basic ${Buffer.from(`${setup?.adminUser ?? "warren-admin"}:${password}`).toString("base64")}` : null;
         const vip = lbSettings(inv)?.vip ?? null;
-        const signature = JSON.stringify([inv.nodes, inv.loadBalancers, auth, vip]);
+        const signature = JSON.stringify([inv.nodes, inv.loadBalancers, vip]);
         const existing = this.clusters.get(id);
-        if (existing?.signature === signature) continue;
+        // A rotated password needs no new watches.
+        if (existing?.signature === signature) { existing.auth = auth; continue; }
         existing?.stop();
         this.clusters.set(id, new ClusterCollector(inv, signature, auth, vip));
       }

@@ -4,56 +4,18 @@
 import type { StatRow } from "@/lib/haproxy/stats";
 import { AMQP_BACKEND } from "@/lib/haproxy/config";
 import type { NodeStats, Overview, QueueSync } from "@/lib/rabbitmq/management";
+import type { Alarm, ClusterHealth, LbHealth, NodeHealth, Severity } from "./schema";
 import type { WatchState } from "./watch";
+
+export type { Alarm, BackendHealth, ClusterHealth, LbHealth, NodeHealth, Severity } from "./schema";
 
 /** A heartbeat older than this means the host (or the way to it) is gone. */
 export const STALE_MS = 2500;
 /** HAProxy needs a few checks to notice; disagreement shorter than this is expected. */
 const DISAGREE_GRACE_MS = 6000;
+const AUTH_GRACE_MS = 15_000;
 
-export type Severity = "critical" | "warning";
-export interface Alarm { id: string; severity: Severity; subject: string; message: string; since?: string | null }
-
-export interface NodeHealth {
-  name: string;
-  host: string;
-  type: "disc" | "ram" | null;
-  running: boolean;
-  reachable: boolean;
-  lastSeenAt: string | null;
-  unit: string | null;
-  alarms: string[];
-  rabbitmqVersion: string | null;
-  erlangVersion: string | null;
-  memUsed: number | null; memLimit: number | null;
-  diskFree: number | null; diskFreeLimit: number | null;
-  fdUsed: number | null; fdTotal: number | null;
-  uptimeS: number | null;
-  partitions: string[];
-  maintenance: boolean;
-  /** What each source says, for the detail view. */
-  sources: { unit: string | null; api: "answering" | "not answering" | "unknown"; clusterView: "running" | "not running" | "unknown" };
-}
-
-export interface BackendHealth { server: string; status: string; statusText: string; checkStatus: string | null; sessions: number; bytesIn: number; bytesOut: number; lastSeenAt: string | null }
-export interface LbHealth {
-  host: string; reachable: boolean; lastSeenAt: string | null;
-  vrrpState: string | null; holdsVip: boolean; haproxy: string | null; keepalived: string | null;
-  backends: BackendHealth[];
-}
-
-export interface ClusterHealth {
-  clusterId: string;
-  observedAt: string;
-  status: "ok" | "warning" | "critical" | "unknown";
-  nodes: NodeHealth[];
-  loadBalancers: LbHealth[];
-  vip: { address: string; owners: string[] } | null;
-  totals: { messages: number | null; queues: number | null; connections: number | null };
-  alarms: Alarm[];
-}
-
-export interface NodeInputs { name: string; type: "disc" | "ram"; watch: WatchState; api: { okAt: number | null; failedAt: number | null; error: string | null; overview: Overview | null; localAlarms: string[] } }
+export interface NodeInputs { name: string; type: "disc" | "ram"; watch: WatchState; api: { okAt: number | null; failedAt: number | null; error: string | null; authRejected?: boolean; overview: Overview | null; localAlarms: string[] } }
 export interface Inputs {
   clusterId: string;
   now: number;
@@ -104,6 +66,13 @@ export function deriveHealth(i: Inputs): ClusterHealth {
     if (!n.reachable) raise(`unreachable:${n.host}`, "critical", n.host, `Warren cannot reach ${n.host} (${ago(i.nodes.find((x) => x.name === n.host)!.watch.lastTickAt)})${n.running ? "; the cluster still lists it as running (Erlang notices a silent peer only after 45–75 s)" : ""}`);
     else if (!n.running) raise(`node-down:${n.host}`, "critical", n.host, `${n.name} is not running (service ${n.unit ?? "unknown"}, management API ${n.sources.api}, cluster says ${n.sources.clusterView})`);
     else if (n.sources.clusterView === "not running") raise(`not-in-cluster:${n.host}`, "warning", n.host, `${n.name} runs, but the other nodes do not list it as running`);
+    // Rejected credentials during a rotation (between the change and its end) are expected for seconds.
+    const authKey = `api-auth:${n.host}`;
+    if (n.reachable && i.nodes.find((x) => x.name === n.host)!.api.authRejected) {
+      if (!i.since.has(authKey)) i.since.set(authKey, i.now);
+      if (i.now - i.since.get(authKey)! >= AUTH_GRACE_MS)
+        raise(authKey, "warning", n.host, `the management API on ${n.host} rejects Warren's credentials (was the password changed outside Warren?): alarms, memory and versions cannot be read`);
+    } else i.since.delete(authKey);
     if (n.partitions.length) raise(`partition:${n.host}`, "critical", n.host, `${n.name} is partitioned from ${n.partitions.join(", ")}`);
     for (const a of n.alarms) raise(`alarm-${a}:${n.host}`, "critical", n.host, `${a} alarm on ${n.name}: publishers are blocked`);
   }

@@ -1,20 +1,9 @@
 // The live view's history: one compact sample per cluster every 10 s, kept
 // at that resolution for an hour, and every minute for the history window
 // (24 h by default) — bounded storage whatever the uptime.
-import type { ClusterHealth } from "./derive";
+import type { ClusterHealth, Sample } from "./schema";
 
-export interface Sample {
-  /** Nodes running / known. */
-  up: number;
-  nodes: number;
-  /** Memory used per node (bytes), by host. */
-  mem: Record<string, number>;
-  messages: number | null;
-  connections: number | null;
-  /** Per load balancer and server: current sessions, and bytes in+out since HAProxy started. */
-  backends: Record<string, { s: number; b: number }>;
-  alarms: number;
-}
+export type { Sample } from "./schema";
 
 export const RESOLUTIONS = [{ res: 10, keepMs: 3600_000 }, { res: 60, keepMs: null }] as const;
 

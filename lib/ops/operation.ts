@@ -32,6 +32,8 @@ export interface OperationDef<S extends z.ZodType = z.ZodType> {
   role: Role;
   params: S;
   secrets: SecretName[];
+  /** Secrets its plans rotate (steps reading their `next` values): the secrets list offers it. */
+  rotates?: SecretName[];
   /** Keep the parameters as the cluster's settings for this type (later operations read them). */
   remember?: boolean;
   /** "wizard": a page of its own (setup); "form": the generic form from the parameter schema. */

@@ -4,8 +4,12 @@
 // so the same plan can be previewed, printed as a script and executed.
 import type { SecretName } from "./secrets";
 
-/** What a step reads on standard input, never from argv: a sealed secret, or text. */
-export type StepInput = { secret: SecretName } | { text: string };
+/**
+ * What a step reads on standard input, never from argv: a sealed secret, or
+ * text. `next`: the new value of a secret this run rotates (it replaces the
+ * current one only when the run succeeds).
+ */
+export type StepInput = { secret: SecretName; next?: true } | { text: string };
 
 /** A verification of a command's output done in Warren (pure, see verifiers.ts). */
 export type Verify = { kind: "cluster-status"; expect: ExpectedCluster };
@@ -150,13 +154,20 @@ export function bindVars<T extends Step>(s: T, vars: Record<string, string>): T 
 }
 const SECRET_RE = /\{\{secret:([A-Za-z]+)\}\}/g;
 
-/** Secrets a plan needs at run time. */
+/** Secrets a plan needs at run time (their current values). */
 export function secretsUsed(plan: Plan): SecretName[] {
   const out = new Set<SecretName>();
   for (const s of allSteps(plan)) {
-    if (s.kind === "command" && s.stdin && "secret" in s.stdin) out.add(s.stdin.secret);
+    if (s.kind === "command" && s.stdin && "secret" in s.stdin && !s.stdin.next) out.add(s.stdin.secret);
     if (s.kind === "file") for (const m of s.content.matchAll(SECRET_RE)) out.add(m[1] as SecretName);
   }
+  return [...out];
+}
+
+/** Secrets a plan rotates: steps read their new values. */
+export function secretsRotated(plan: Plan): SecretName[] {
+  const out = new Set<SecretName>();
+  for (const s of allSteps(plan)) if (s.kind === "command" && s.stdin && "secret" in s.stdin && s.stdin.next) out.add(s.stdin.secret);
   return [...out];
 }
 

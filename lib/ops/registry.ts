@@ -4,6 +4,7 @@ import type { OperationDef } from "./operation";
 import { failoverDrillOperation } from "./operations/failover-drill";
 import { loadBalancersOperation } from "./operations/load-balancers";
 import { restartNodeOperation } from "./operations/restart-node";
+import { rotateManagementPasswordOperation } from "./operations/rotate-management-password";
 import { setupOperation } from "./operations/setup";
 
 export const OPERATIONS: readonly OperationDef[] = [
@@ -11,6 +12,7 @@ export const OPERATIONS: readonly OperationDef[] = [
   loadBalancersOperation,
   restartNodeOperation,
   failoverDrillOperation,
+  rotateManagementPasswordOperation,
 ];
 
 export function findOperation(type: string): OperationDef | undefined {

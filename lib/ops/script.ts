@@ -7,7 +7,7 @@
 // from the plan appears outside quotes, comments included.
 import { commandLine, quoteArg } from "@/lib/ssh/quote";
 import { fileArgv } from "./file-deploy";
-import { allSteps, secretsUsed, splitSecrets, VAR_RE, workOfPhase, type CommandStep, type FileStep, type Plan, type Step } from "./plan";
+import { allSteps, secretsRotated, secretsUsed, splitSecrets, VAR_RE, workOfPhase, type CommandStep, type FileStep, type Plan, type Step } from "./plan";
 import { SECRETS, type SecretName } from "./secrets";
 
 /** Text safe in a # comment: one line, control characters escaped. */
@@ -16,7 +16,8 @@ export function comment(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => (c === "\n" ? "\\n" : c === "\t" ? "\\t" : `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`));
 }
 
-const env = (name: SecretName) => `"$${SECRETS[name].envVar}"`;
+const envVar = (name: SecretName, next?: boolean) => `${next ? "NEW_" : ""}${SECRETS[name].envVar}`;
+const env = (name: SecretName, next?: boolean) => `"$${envVar(name, next)}"`;
 
 /** A local command that writes the content's bytes to stdout, secrets filled from the environment. */
 function emit(content: string): string {
@@ -49,7 +50,7 @@ const IN_PLACE = `echo "already in place"`;
 
 function stdinSource(s: CommandStep): string | null {
   if (!s.stdin) return null;
-  return "secret" in s.stdin ? `printf '%s' ${env(s.stdin.secret)}` : emit(s.stdin.text);
+  return "secret" in s.stdin ? `printf '%s' ${env(s.stdin.secret, s.stdin.next)}` : emit(s.stdin.text);
 }
 
 function commandRemote(s: CommandStep, withCheck: boolean): string {
@@ -128,6 +129,7 @@ export function planScript(plan: Plan, o: { title: string; sudoHosts?: string[] 
     out.push("", "# Secrets come from the environment and reach the hosts on stdin, never in arguments.");
     for (const n of secrets) out.push(`: "\${${SECRETS[n].envVar}:?set ${SECRETS[n].envVar} to the ${SECRETS[n].label} of the cluster}"`);
   }
+  for (const n of secretsRotated(plan)) out.push(`: "\${${envVar(n, true)}:?set ${envVar(n, true)} to the new ${SECRETS[n].label}}"`);
   out.push("", "# on HOST LINE: runs a command line on HOST; stdin passes through.", 'on() { ssh -o BatchMode=yes -- "$1" "$2"; }');
   plan.phases.forEach((ph, i) => {
     out.push("", `# ${comment(`phase ${i + 1}: ${ph.title}${ph.oneHostAtATime ? " (one host at a time)" : ""}`)}`);

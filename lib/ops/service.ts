@@ -8,12 +8,12 @@ import { audit } from "@/lib/audit";
 import type { Principal } from "@/lib/auth/principal";
 import { roleAllows } from "@/lib/auth/roles";
 import { clusterInventory, rememberSettings, sudoHostNames } from "@/lib/inventory/clusters";
-import { ensureClusterSecrets, openClusterSecrets } from "@/lib/inventory/secrets";
+import { beginRotation, ensureClusterSecrets, openClusterSecrets } from "@/lib/inventory/secrets";
 import { commandLine } from "@/lib/ssh/quote";
 import { fileArgv } from "./file-deploy";
 import { forecastPlan, planToken, summarize, summaryLine, type ForecastSummary, type StepForecast } from "./forecast";
 import { PlanError } from "./operation";
-import { allSteps, assertWellFormed, secretsUsed, type Plan, type Step } from "./plan";
+import { allSteps, assertWellFormed, secretsRotated, secretsUsed, type Plan, type Step } from "./plan";
 import { findOperation, OPERATIONS } from "./registry";
 import { planScript } from "./script";
 import { drillResult } from "./operations/failover-drill";
@@ -111,9 +111,13 @@ export async function startOperation(clusterId: string, type: string, params: un
   const run = await db().$transaction(async (tx) => {
     const active = await tx.run.findFirst({ where: { clusterId, status: { in: [...ACTIVE_RUN] } } });
     if (active) throw new OperationError("busy", `another operation (${active.type}) is ${active.status} on this cluster`, { runId: active.id });
-    return tx.run.create({
+    const created = await tx.run.create({
       data: { clusterId, type, status: "queued", params: JSON.stringify(c.params), plan: JSON.stringify(c.plan), createdBy: who.username, steps: { create: steps } },
     });
+    // In the same transaction: the runner must never claim a rotating run before its new values exist.
+    const rotated = secretsRotated(c.plan);
+    if (rotated.length) await beginRotation(clusterId, rotated, created.id, tx);
+    return created;
   });
   if (c.def.remember) await rememberSettings(clusterId, type, c.params);
   await audit(who, `operation.${type}`, { type: "cluster", id: clusterId, name: c.cluster.name },

@@ -13,6 +13,7 @@ export interface MemRun { id: string; clusterId: string; type: string; status: R
 export class MemoryStore implements RunStore {
   runs = new Map<string, MemRun>();
   secretValues: Partial<Record<SecretName, string>> = {};
+  nextValues: Partial<Record<SecretName, string>> = {};
   private n = 0;
 
   add(plan: Plan, clusterId = "c1"): MemRun {
@@ -63,6 +64,7 @@ export class MemoryStore implements RunStore {
   async setVar(runId: string, name: string, value: string) { this.runs.get(runId)!.vars[name] = value; }
   async finish(runId: string, status: RunStatus, error: string | null) { Object.assign(this.runs.get(runId)!, { status, error }); }
   async secrets(_c: string, names: SecretName[]) { return Object.fromEntries(names.filter((n) => this.secretValues[n]).map((n) => [n, this.secretValues[n]])); }
+  async nextSecrets(_c: string, _r: string, names: SecretName[]) { return Object.fromEntries(names.filter((n) => this.nextValues[n]).map((n) => [n, this.nextValues[n]])); }
   async lastLogSeq(runId: string) { return this.runs.get(runId)!.log.at(-1)?.seq ?? 0; }
   async appendLogs(runId: string, rows: LogRow[]) { this.runs.get(runId)!.log.push(...rows); }
 }

@@ -302,4 +302,26 @@ describe("secrets", () => {
     expect(store.text(r.id)).toContain("got ***");
     expect(store.text(r.id)).not.toContain("cookie-value-123");
   });
+
+  it("a rotation's steps get the new value, the others the current one; both masked", async () => {
+    const store = new MemoryStore();
+    store.secretValues.managementPassword = "old-password-123";
+    store.nextValues.managementPassword = "new-password-456";
+    const hosts = new FakeHosts().on("n1", "do set", (c) => ({ stdout: `set ${c.stdin}\n` })).on("n1", "do old", (c) => ({ stdout: `old ${c.stdin}\n` }));
+    const r = store.add({ type: "t", phases: [{ title: "p", steps: [
+      cmd("n1", "old", { stdin: { secret: "managementPassword" } }),
+      cmd("n1", "set", { stdin: { secret: "managementPassword", next: true } }),
+    ] }] });
+    expect(await run(store, hosts, r.id)).toBe("succeeded");
+    expect(hosts.ran("n1", "do old")[0].stdin).toBe("old-password-123");
+    expect(hosts.ran("n1", "do set")[0].stdin).toBe("new-password-456");
+    expect(store.text(r.id)).not.toMatch(/old-password-123|new-password-456/);
+  });
+
+  it("a rotation step without a prepared value fails clearly", async () => {
+    const store = new MemoryStore();
+    const r = store.add({ type: "t", phases: [{ title: "p", steps: [cmd("n1", "set", { stdin: { secret: "managementPassword", next: true } })] }] });
+    expect(await run(store, new FakeHosts(), r.id)).toBe("failed");
+    expect(store.step(r.id, "set").note).toBe("no new managementPassword was prepared for this run");
+  });
 });

@@ -6,6 +6,7 @@ import { parseNodes, parseOverview, parseQueueSync } from "@/lib/rabbitmq/manage
 import { emptyWatch, WatchParser, type WatchState } from "@/lib/health/watch";
 import { deriveHealth, type Inputs } from "@/lib/health/derive";
 import { sampleOf } from "@/lib/health/history";
+import { ClusterHealthSchema, SampleSchema } from "@/lib/health/schema";
 
 // Fixtures captured from lab hosts (Debian 12: HAProxy 2.6.12, RabbitMQ 3.10.8):
 //   haproxy-2.6.12-show-stat*.csv       `echo "show stat" | socat stdio unix-connect:/run/haproxy/admin.sock` on a Warren load balancer
@@ -132,6 +133,9 @@ describe("derived health and alarms", () => {
     expect(h.vip).toEqual({ address: "10.213.77.100", owners: ["node3"] });
     expect(h.nodes.map((n) => `${n.host} ${n.type} ${n.running} ${n.rabbitmqVersion}`)).toEqual(["node1 disc true 3.10.8", "node2 disc true 3.10.8"]);
     expect(sampleOf(h)).toMatchObject({ up: 2, nodes: 2 });
+    // The published response schemas describe exactly what is served (nothing missing, nothing extra).
+    expect(ClusterHealthSchema.parse(h)).toEqual(h);
+    expect(SampleSchema.parse(sampleOf(h))).toEqual(sampleOf(h));
   });
   it("a killed node is down at once; HAProxy routing to it is a disagreement after HAProxy's grace", () => {
     const i = inputs();
@@ -165,5 +169,7 @@ describe("derived health and alarms", () => {
     i.queues = [{ name: "orders", vhost: "/", mirrors: 2, synchronised: 1, type: "classic" }];
     const ids = deriveHealth(i).alarms.map((a) => a.id);
     for (const id of ["vrrp-fault:node4", "alarm-memory:node2", "versions", "mirrors"]) expect(ids).toContain(id);
+    const h = deriveHealth(i);
+    expect(ClusterHealthSchema.parse(h)).toEqual(h);
   });
 });

@@ -3,7 +3,7 @@
 // state is written as it changes, so a crash at any point loses nothing and
 // a resumed run re-checks before acting.
 import { isSshError } from "@/lib/ssh/errors";
-import { hostOrder, secretsUsed, workOfPhase, type Step, type Work } from "../plan";
+import { hostOrder, secretsRotated, secretsUsed, workOfPhase, type Step, type Work } from "../plan";
 import { RunLog } from "./log";
 import { runStep, type StepContext, type StepResult } from "./steps";
 import { FINISHED_STEP, type ClaimedRun, type Executor, type RunStatus, type RunStore, type StepStatus } from "./types";
@@ -43,9 +43,11 @@ export async function executeRun(deps: EngineDeps, runId: string, control: RunCo
   const log = await RunLog.open(store, runId, (e) => report("run log write failed", e));
   try {
     const secrets = await store.secrets(run.clusterId, secretsUsed(run.plan));
+    const rotated = secretsRotated(run.plan);
+    const nextSecrets = rotated.length ? await store.nextSecrets(run.clusterId, runId, rotated) : {};
     const ctx: StepContext = {
-      runId, store, executor, local: deps.local, log, secrets, signal: control.abort.signal, vars: run.vars,
-      mask: Object.values(secrets).filter((v): v is string => !!v),
+      runId, store, executor, local: deps.local, log, secrets, nextSecrets, signal: control.abort.signal, vars: run.vars,
+      mask: [...Object.values(secrets), ...Object.values(nextSecrets)].filter((v): v is string => !!v),
       stopAsked: () => control.stopAfterStep,
       startedBefore: (key) => run.startedBefore.has(key),
     };

@@ -2,7 +2,7 @@ import "server-only";
 // Runs, steps and logs in SQLite. Each method is one small write, so a crash
 // between two loses nothing already written.
 import { db } from "@/lib/db";
-import { openClusterSecrets } from "@/lib/inventory/secrets";
+import { finishRotations, openClusterSecrets, openNextSecrets } from "@/lib/inventory/secrets";
 import { readPlan } from "../plan-json";
 import type { SecretName } from "../secrets";
 import type { ClaimedRun, LogRow, RunStatus, RunStore, StepOutcome, StepStatus } from "./types";
@@ -54,11 +54,17 @@ export const prismaRunStore: RunStore = {
   },
 
   async finish(runId, status: RunStatus, error) {
+    // Secrets a succeeded run rotated are in use on the hosts from now on.
+    if (status === "succeeded") await finishRotations(runId);
     await db().run.update({ where: { id: runId }, data: { status, finishedAt: status === "paused" ? null : new Date(), error } });
   },
 
   secrets(clusterId: string, names: SecretName[]) {
     return openClusterSecrets(clusterId, names);
+  },
+
+  nextSecrets(clusterId: string, runId: string, names: SecretName[]) {
+    return openNextSecrets(clusterId, runId, names);
   },
 
   async lastLogSeq(runId) {

@@ -16,6 +16,8 @@ export interface StepContext {
   log: RunLog;
   vars: Record<string, string>;
   secrets: Partial<Record<SecretName, string>>;
+  /** New values of the secrets the run rotates. */
+  nextSecrets: Partial<Record<SecretName, string>>;
   mask: string[];
   signal: AbortSignal;
   stopAsked: () => boolean;
@@ -41,8 +43,8 @@ class StepFailure extends Error {
 function input(ctx: StepContext, i: StepInput | undefined): string | undefined {
   if (!i) return undefined;
   if ("text" in i) return i.text;
-  const v = ctx.secrets[i.secret];
-  if (v === undefined) throw new StepFailure(`the cluster has no ${i.secret} yet`);
+  const v = i.next ? ctx.nextSecrets[i.secret] : ctx.secrets[i.secret];
+  if (v === undefined) throw new StepFailure(i.next ? `no new ${i.secret} was prepared for this run` : `the cluster has no ${i.secret} yet`);
   return v;
 }
 

@@ -73,6 +73,8 @@ export interface RunStore {
   setVar(runId: string, name: string, value: string): Promise<void>;
   finish(runId: string, status: RunStatus, error: string | null): Promise<void>;
   secrets(clusterId: string, names: SecretName[]): Promise<Partial<Record<SecretName, string>>>;
+  /** The new values of the secrets this run rotates (set up when it started); an error if another run took the rotation over. */
+  nextSecrets(clusterId: string, runId: string, names: SecretName[]): Promise<Partial<Record<SecretName, string>>>;
   lastLogSeq(runId: string): Promise<number>;
   appendLogs(runId: string, rows: LogRow[]): Promise<void>;
 }

@@ -34,8 +34,8 @@ export function planDrill(c: ClusterInventory, p: z.infer<typeof DrillParams>): 
   if (!prober) throw new PlanError("The cluster has no RabbitMQ node to connect from");
   const lbs = c.loadBalancers.map((l) => l.name);
   const holds = sh(HOLDS_ADDRESS, "holds", o.vip);
-  const vipGate = (key: string, title: string, extra: { not?: string; record?: string }, intervalMs: number): Step => ({
-    kind: "gate", key, title, host: lbs[0], argv: holds, waitingFor: title.toLowerCase(), intervalMs, timeoutMs: 60_000,
+  const vipGate = (key: string, title: string, extra: { not?: string; record?: string }, intervalMs: number, host = lbs[0]): Step => ({
+    kind: "gate", key, title, host, argv: holds, waitingFor: title.toLowerCase(), intervalMs, timeoutMs: 60_000,
     across: { hosts: lbs, expect: "exactly-one", what: `the VIP ${o.vip}`, ...extra },
   });
   const fault: Step = p.fault === "power-off"
@@ -55,11 +55,13 @@ export function planDrill(c: ClusterInventory, p: z.infer<typeof DrillParams>): 
     type: "failover-drill",
     phases: [
       { title: "Before: find the VIP holder", steps: [vipGate("owner", "Exactly one load balancer holds the VIP", { record: "owner" }, 500)] },
-      { title: "Fault", steps: [fault] },
       {
-        title: "Measure: the VIP moves, clients connect again",
+        // The measurement runs beside the fault, not after it: a graceful power-off takes seconds to
+        // return, and the VIP may move long before. On the prober's lane: first the VIP moved, then a client.
+        title: "Fault, measured: the VIP moves, clients connect again",
         steps: [
-          vipGate("vip-moved", "The VIP is on another load balancer", { not: OWNER }, 100),
+          fault,
+          vipGate("vip-moved", "The VIP is on another load balancer", { not: OWNER }, 100, prober),
           { kind: "gate", key: "amqp", title: `A client connects through ${o.vip}:${frontendPort(c, o)}`, host: prober, waitingFor: "an AMQP connection through the VIP",
             argv: ["timeout", "2", "bash", "-c", AMQP_GREETING, "amqp", o.vip, String(frontendPort(c, o))], intervalMs: 100, timeoutMs: 60_000 },
         ],

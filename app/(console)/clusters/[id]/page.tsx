@@ -16,18 +16,27 @@ import { DrillHistory } from "@/components/ops/drill-history";
 import { ClusterLive } from "@/components/health/cluster-live";
 import { HistoryCharts } from "@/components/health/history-charts";
 import { AlarmTimeline } from "@/components/health/alarm-timeline";
+import { ClusterSecrets } from "@/components/clusters/cluster-secrets";
+import { clusterSecretNames } from "@/lib/inventory/secrets";
+import { SECRETS } from "@/lib/ops/secrets";
+import { OPERATIONS } from "@/lib/ops/registry";
 
 export default async function ClusterPage({ params }: { params: Promise<{ id: string }> }) {
   const me = await requirePageUser();
   const { id } = await params;
   const [c, inv] = await Promise.all([getCluster(id), clusterInventory(id)]);
   if (!c || !inv) notFound();
-  const [runs, drills] = await Promise.all([listRuns({ clusterId: id }, 20), listDrills(id)]);
+  const [runs, drills, secretRows] = await Promise.all([listRuns({ clusterId: id }, 20), listDrills(id), clusterSecretNames(id)]);
   const lastSetup = runs.find((r) => r.type === "setup");
   const isSetUp = runs.some((r) => r.type === "setup" && r.status === "succeeded");
   const canOperate = roleAllows(me.role, "operator");
   const forms = operationCatalog(me.role).filter((o) => o.ui === "form");
   const lbs = inv.loadBalancers.map((l) => l.name);
+  const isAdmin = roleAllows(me.role, "admin");
+  const secrets = secretRows.map((s) => ({
+    name: s.name, label: SECRETS[s.name].label[0].toUpperCase() + SECRETS[s.name].label.slice(1), updatedAt: s.updatedAt.toISOString(), rotatingInRun: s.rotatingInRun,
+    rotateWith: OPERATIONS.find((o) => o.rotates?.includes(s.name) && roleAllows(me.role, o.role))?.type,
+  }));
   const wizard = <SetupWizard clusterId={c.id} defaultName={c.name} nodeCount={inv.nodes.length} loadBalancers={lbs} colocated={colocated(inv)} />;
   return (
     <div className="flex min-w-0 flex-col gap-4">
@@ -72,10 +81,11 @@ export default async function ClusterPage({ params }: { params: Promise<{ id: st
         </Card>
       )}
       {canOperate && isSetUp && forms.length > 0 && (
-        <Card title="Actions">
+        <Card title="Actions" id="actions">
           <ClusterActions clusterId={c.id} operations={forms as CatalogEntry[]} nodes={inv.nodes.map((n) => n.name)} />
         </Card>
       )}
+      <Card title="Secrets"><ClusterSecrets clusterId={c.id} secrets={secrets} admin={isAdmin} /></Card>
       {lbs.length > 0 && <Card title="Failover drills"><DrillHistory drills={drills} /></Card>}
       <Card title="Operations">
         <RunList runs={runs} showCluster={false} />

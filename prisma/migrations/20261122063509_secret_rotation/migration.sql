@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "ClusterSecret" ADD COLUMN "nextEnc" TEXT;
+ALTER TABLE "ClusterSecret" ADD COLUMN "nextRunId" TEXT;
