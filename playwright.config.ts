@@ -33,6 +33,6 @@ export default defineConfig({
     url: `http://127.0.0.1:${PORT}/login`,
     reuseExistingServer: false,
     timeout: 60_000,
-    env: { PORT: String(PORT), WARREN_DATA_DIR: E2E_DATA_DIR, NEXT_TELEMETRY_DISABLED: "1", WARREN_ADMIN_USER: "", WARREN_ADMIN_PASSWORD: "", WARREN_POWER_COMMAND: `bash ${path.resolve("lab/lab.sh")}`, WARREN_LOGIN_BLOCK_SECONDS: "3" },
+    env: { PORT: String(PORT), WARREN_DATA_DIR: E2E_DATA_DIR, NEXT_TELEMETRY_DISABLED: "1", WARREN_ADMIN_USER: "", WARREN_ADMIN_PASSWORD: "", WARREN_POWER_COMMAND: `bash ${path.resolve("lab/lab.sh")}`, WARREN_LOGIN_BLOCK_SECONDS: "3", WARREN_DEBUG: process.env.WARREN_DEBUG ?? "" },
   },
 });

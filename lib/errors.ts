@@ -3,13 +3,13 @@ import { ZodError } from "zod";
 import { fieldErrors } from "@/lib/inventory/schemas";
 import { ForbiddenError, UnauthenticatedError } from "@/lib/auth/guard";
 import { DuplicateError, HostInUseError, HostKeyError } from "@/lib/inventory/hosts";
-import { UnknownHostError } from "@/lib/inventory/clusters";
-import { LastAdminError, SelfError, WrongPasswordError } from "@/lib/auth/users";
+import { ClusterSetUpError, UnknownHostError } from "@/lib/inventory/clusters";
+import { LastAdminError, SelfError, TokenActiveError, WrongPasswordError } from "@/lib/auth/users";
 import { isSshError } from "@/lib/ssh";
 import { logError } from "@/lib/log";
 import { OperationError } from "@/lib/ops/service";
 import { RequestError } from "@/lib/api/request";
-import { TooManyAttemptsError } from "@/lib/auth/throttle";
+import { isTooManyAttempts } from "@/lib/auth/throttle";
 
 export interface PublicError {
   status: number;
@@ -23,7 +23,7 @@ export interface PublicError {
 /** The one place that decides what an error may tell the outside world. */
 export function publicError(e: unknown): PublicError {
   if (e instanceof RequestError) return { status: e.status, code: e.code, message: e.message };
-  if (e instanceof TooManyAttemptsError) return { status: 429, code: "too-many-attempts", message: e.message, retryAfterS: e.retryAfterS };
+  if (isTooManyAttempts(e)) return { status: 429, code: "too-many-attempts", message: e.message, retryAfterS: e.retryAfterS };
   if (e instanceof ZodError) {
     const fields = fieldErrors(e);
     const list = Object.entries(fields).slice(0, 4).map(([k, m]) => (k === "_form" ? m : `${k}: ${m}`));
@@ -33,7 +33,7 @@ export function publicError(e: unknown): PublicError {
   if (e instanceof UnauthenticatedError) return { status: 401, code: "unauthenticated", message: "Your session has ended: log in again" };
   if (e instanceof ForbiddenError) return { status: 403, code: "forbidden", message: `Forbidden: ${e.message}` };
   if (e instanceof DuplicateError) return { status: 409, code: "duplicate", message: e.message, fieldErrors: { [e.field]: e.message } };
-  if (e instanceof HostInUseError || e instanceof LastAdminError || e instanceof SelfError) return { status: 409, code: "conflict", message: e.message };
+  if (e instanceof HostInUseError || e instanceof LastAdminError || e instanceof SelfError || e instanceof TokenActiveError || e instanceof ClusterSetUpError) return { status: 409, code: "conflict", message: e.message };
   if (e instanceof WrongPasswordError) return { status: 400, code: "invalid", message: e.message, fieldErrors: { current: e.message } };
   if (e instanceof HostKeyError) return { status: 409, code: "host-key", message: e.message };
   if (e instanceof UnknownHostError) return { status: 400, code: "unknown-host", message: e.message };

@@ -1,6 +1,6 @@
 "use server";
 import { cookies, headers } from "next/headers";
-import { clientAddress, TooManyAttemptsError } from "@/lib/auth/throttle";
+import { clientAddress, isTooManyAttempts } from "@/lib/auth/throttle";
 import { redirect } from "next/navigation";
 import { env } from "@/lib/env";
 import { audit } from "@/lib/audit";
@@ -28,7 +28,7 @@ export async function login(_prev: ActionResult | null, form: FormData): Promise
   try {
     p = await principalFromCredentials(username, password, clientAddress(await headers()));
   } catch (e) {
-    if (e instanceof TooManyAttemptsError) return { ok: false, code: "too-many-attempts", message: e.message };
+    if (isTooManyAttempts(e)) return { ok: false, code: "too-many-attempts", message: e.message };
     throw e;
   }
   if (!p) return { ok: false, message: "Wrong username or password" };

@@ -36,7 +36,7 @@ export async function principalFromCredentials(username: string, password: strin
     await throttle().failed(username, ip);
     return null;
   }
-  await throttle().succeeded(username);
+  await throttle().succeeded(username, ip);
   recent().remember(u.id, u.passwordHash, password);
   return { kind: "basic", userId: u.id, username: u.username, role: u.role };
 }
@@ -44,7 +44,7 @@ export async function principalFromCredentials(username: string, password: strin
 export async function principalFromToken(token: string): Promise<Principal | null> {
   if (!token.startsWith(API_TOKEN_PREFIX)) return null;
   const t = await db().apiToken.findUnique({ where: { tokenHash: tokenHash(token) }, include: { creator: true } });
-  if (!t || t.revokedAt || !isRole(t.role)) return null;
+  if (!t || t.revokedAt || (t.expiresAt && t.expiresAt <= new Date()) || !isRole(t.role)) return null;
   await db().apiToken.update({ where: { id: t.id }, data: { lastUsedAt: new Date() } });
   return { kind: "token", userId: t.creator.id, username: `${t.creator.username} (token ${t.name})`, role: t.role, tokenId: t.id };
 }

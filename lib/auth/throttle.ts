@@ -16,9 +16,19 @@ const MAX_BLOCK_S = 15 * 60;
 const FIRST_BLOCK_S = Math.max(1, Number(process.env.WARREN_LOGIN_BLOCK_SECONDS ?? 60) || 60);
 
 export class TooManyAttemptsError extends Error {
+  override readonly name = "TooManyAttemptsError";
   constructor(readonly retryAfterS: number) {
     super(`Too many failed logins: try again in ${retryAfterS} s`);
   }
+}
+
+/**
+ * By name, not instanceof: the throttle is one instance per process, but
+ * Next.js bundles this module once per layer (pages, route handlers), so
+ * the instance may throw another copy's class.
+ */
+export function isTooManyAttempts(e: unknown): e is TooManyAttemptsError {
+  return e instanceof Error && e.name === "TooManyAttemptsError" && typeof (e as { retryAfterS?: unknown }).retryAfterS === "number";
 }
 
 class Throttle {
@@ -64,9 +74,10 @@ class Throttle {
     await audit(username.slice(0, 64) || "(empty)", "login.failed", { type: "address", name: ip }, last?.count ? `${last.count + 1} failed attempts in the last minute or so` : undefined);
   }
 
-  /** The right password: the account's count starts again (the address keeps its). */
-  async succeeded(username: string): Promise<void> {
+  /** The right password: the account's count starts again, and the address gets its point back (only failures count). */
+  async succeeded(username: string, ip: string): Promise<void> {
     await this.account.delete(username.toLowerCase());
+    await this.address.reward(ip, 1);
   }
 }
 

@@ -14,7 +14,7 @@ import { briefMessage, isSshError } from "@/lib/ssh/errors";
 import { parseNodes, parseOverview, parseQueueSync, type NodeStats, type Overview, type QueueSync } from "@/lib/rabbitmq/management";
 import { lbSettings } from "@/lib/ops/operations/load-balancers";
 import type { ClusterInventory } from "@/lib/ops/operation";
-import { deriveHealth, type ClusterHealth, type NodeInputs } from "./derive";
+import { deriveHealth, STALE_MS, type ClusterHealth, type NodeInputs } from "./derive";
 import { getVia } from "./http";
 import { sampleOf } from "./history";
 import { clearAlarm, openAlarms, raiseAlarm, recordSample } from "./store";
@@ -78,6 +78,7 @@ class ClusterCollector {
   private lastSample = 0;
   private rotate = 0;
   private ticking = false;
+  private readonly startedAt = Date.now();
   latest: ClusterHealth | null = null;
 
   constructor(readonly inv: ClusterInventory, readonly signature: string, public auth: string | null, private readonly vip: string | null) {
@@ -151,11 +152,21 @@ class ClusterCollector {
     }
   }
 
+  /** What the watches know of each host: when it last spoke. */
+  hostStates(now = Date.now()): Record<string, { reachable: boolean; lastSeenAt: string | null }> {
+    const out: Record<string, { reachable: boolean; lastSeenAt: string | null }> = {};
+    for (const { name, watch } of [...this.nodes, ...this.lbs]) {
+      const t = watch.state.lastTickAt;
+      out[name] = { reachable: t !== null && now - t <= STALE_MS, lastSeenAt: t === null ? null : new Date(t).toISOString() };
+    }
+    return out;
+  }
+
   health(now = Date.now()): ClusterHealth {
     const nodes: NodeInputs[] = this.nodes.map((n) => ({ name: n.name, type: n.type, watch: n.watch.state, api: n.api }));
     const h = deriveHealth({
       clusterId: this.inv.id, now, nodes, loadBalancers: this.lbs.map((l) => ({ name: l.name, watch: l.watch.state })),
-      clusterView: this.clusterView, queues: this.queues, vip: this.vip, since: this.since,
+      clusterView: this.clusterView, queues: this.queues, vip: this.vip, since: this.since, startedAt: this.startedAt,
     });
     for (const a of h.alarms) a.since = this.open?.get(a.id)?.raisedAt.toISOString() ?? null;
     return h;
@@ -249,6 +260,11 @@ export class Collector {
 
   health(clusterId: string): ClusterHealth | null {
     return this.clusters.get(clusterId)?.health() ?? null;
+  }
+
+  /** Every watched host by name: reachable now, and when it last spoke. */
+  hostStates(): Record<string, { reachable: boolean; lastSeenAt: string | null }> {
+    return Object.assign({}, ...[...this.clusters.values()].map((c) => c.hostStates()));
   }
 
   /** Each watched cluster's overall state (for the clusters list). */

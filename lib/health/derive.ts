@@ -14,6 +14,8 @@ export const STALE_MS = 2500;
 /** HAProxy needs a few checks to notice; disagreement shorter than this is expected. */
 const DISAGREE_GRACE_MS = 6000;
 const AUTH_GRACE_MS = 15_000;
+/** A first connection (with a host key check and a login) may take this long. */
+const CONNECT_GRACE_MS = 15_000;
 
 export interface NodeInputs { name: string; type: "disc" | "ram"; watch: WatchState; api: { okAt: number | null; failedAt: number | null; error: string | null; authRejected?: boolean; overview: Overview | null; localAlarms: string[] } }
 export interface Inputs {
@@ -27,6 +29,8 @@ export interface Inputs {
   vip: string | null;
   /** When a node or backend started to disagree (kept by the caller between calls). */
   since: Map<string, number>;
+  /** When watching began: a host never heard from is "connecting" for a while, not an alarm. */
+  startedAt?: number;
 }
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
@@ -62,7 +66,9 @@ export function deriveHealth(i: Inputs): ClusterHealth {
     };
   });
 
+  const connecting = (t: number | null) => t === null && i.startedAt !== undefined && i.now - i.startedAt < CONNECT_GRACE_MS;
   for (const n of nodes) {
+    if (!n.reachable && connecting(i.nodes.find((x) => x.name === n.host)!.watch.lastTickAt)) continue;
     if (!n.reachable) raise(`unreachable:${n.host}`, "critical", n.host, `Warren cannot reach ${n.host} (${ago(i.nodes.find((x) => x.name === n.host)!.watch.lastTickAt)})${n.running ? "; the cluster still lists it as running (Erlang notices a silent peer only after 45–75 s)" : ""}`);
     else if (!n.running) raise(`node-down:${n.host}`, "critical", n.host, `${n.name} is not running (service ${n.unit ?? "unknown"}, management API ${n.sources.api}, cluster says ${n.sources.clusterView})`);
     else if (n.sources.clusterView === "not running") raise(`not-in-cluster:${n.host}`, "warning", n.host, `${n.name} runs, but the other nodes do not list it as running`);
@@ -100,6 +106,7 @@ export function deriveHealth(i: Inputs): ClusterHealth {
   });
   const seenDisagreements = new Set<string>();
   for (const l of lbs) {
+    if (!l.reachable && connecting(i.loadBalancers.find((x) => x.name === l.host)!.watch.lastTickAt)) continue;
     if (!l.reachable) { raise(`unreachable:${l.host}`, "critical", l.host, `Warren cannot reach load balancer ${l.host} (${ago(i.loadBalancers.find((x) => x.name === l.host)!.watch.lastTickAt)})`); continue; }
     if (l.haproxy && l.haproxy !== "active") raise(`haproxy:${l.host}`, "critical", l.host, `HAProxy is ${l.haproxy} on ${l.host}`);
     if (l.keepalived && l.keepalived !== "active") raise(`keepalived:${l.host}`, "warning", l.host, `Keepalived is ${l.keepalived} on ${l.host}: it cannot take the VIP over`);

@@ -9,7 +9,9 @@ export async function getVia(pool: SshPool, target: SshTarget, port: number, pat
   const stream = await pool.forward(target, port);
   return new Promise((resolve, reject) => {
     const req = http.request({
-      method: "GET", path, host: "127.0.0.1", port, agent: false, createConnection: () => stream as never,
+      method: "GET", path, host: "127.0.0.1", port,
+      // No agent: with one (even agent: false) Node ignores createConnection and dials 127.0.0.1 here.
+      createConnection: () => stream as never,
       headers: { Connection: "close", ...(o.auth ? { Authorization: o.auth } : {}) },
     }, (res) => {
       let body = "";

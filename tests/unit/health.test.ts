@@ -149,6 +149,13 @@ describe("derived health and alarms", () => {
     h = deriveHealth({ ...i, now: i.now + 7000, nodes: i.nodes.map((n) => ({ ...n, watch: { ...n.watch, lastTickAt: i.now + 6800 } })), loadBalancers: i.loadBalancers.map((l) => ({ ...l, watch: { ...l.watch, lastTickAt: i.now + 6800 } })) });
     expect(h.alarms.find((a) => a.id === "disagree:node3/node2")?.message).toMatch(/node3 still routes clients to node2, which is not running/);
   });
+  it("a host not heard from yet is connecting (no alarm) for 15 s after watching began, then unreachable", () => {
+    const i = inputs();
+    i.loadBalancers[1].watch.lastTickAt = null;
+    expect(deriveHealth({ ...i, startedAt: i.now - 5000 }).alarms.map((a) => a.id)).not.toContain("unreachable:node4");
+    expect(deriveHealth({ ...i, startedAt: i.now - 5000 }).loadBalancers[1].reachable).toBe(false);
+    expect(deriveHealth({ ...i, startedAt: i.now - 20_000 }).alarms.find((a) => a.id === "unreachable:node4")?.message).toMatch(/never seen/);
+  });
   it("a silent host is unreachable with how long ago it spoke, never shown as healthy", () => {
     const i = inputs();
     i.loadBalancers[0].watch.lastTickAt = i.now - 9000;

@@ -4,7 +4,8 @@ import { acceptHostKey } from "@/lib/inventory/hosts";
 
 const Body = z.strictObject({ fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, "an OpenSSH SHA256 fingerprint") });
 
-export const POST = apiRoute("admin", async (req, { id }, who) => {
+/** Confirms a first key (operator) or accepts a changed one (admin): acceptHostKey decides which. */
+export const POST = apiRoute("operator", async (req, { id }, who) => {
   const { fingerprint } = Body.parse(await readJson(req));
   const h = await acceptHostKey(id, fingerprint, who);
   return h ? json({ host: h }) : notFound("host");
