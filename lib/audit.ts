@@ -20,9 +20,19 @@ export async function audit(
   });
 }
 
-export function listAudit(f: { action?: string; actor?: string; take?: number } = {}) {
+export function listAudit(f: { action?: string; actor?: string; target?: string; take?: number } = {}) {
   return db().auditLog.findMany({
-    where: { ...(f.action ? { action: { startsWith: f.action } } : {}), ...(f.actor ? { actor: f.actor } : {}) },
+    where: { ...(f.action ? { action: { startsWith: f.action } } : {}), ...(f.actor ? { actor: f.actor } : {}), ...(f.target ? { targetId: { contains: f.target } } : {}) },
     orderBy: { at: "desc" }, take: f.take ?? 500,
   });
+}
+
+/** The actions and actors seen so far, for the filters. */
+export async function auditFacets() {
+  const [actions, actors] = await Promise.all([
+    db().auditLog.findMany({ distinct: ["action"], select: { action: true }, orderBy: { action: "asc" } }),
+    db().auditLog.findMany({ distinct: ["actor"], select: { actor: true }, orderBy: { actor: "asc" }, take: 200 }),
+  ]);
+  const a = actions.map((x) => x.action);
+  return { actions: a, groups: [...new Set(a.filter((x) => x.includes(".")).map((x) => x.split(".")[0]))], actors: actors.map((x) => x.actor) };
 }

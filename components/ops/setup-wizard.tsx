@@ -39,6 +39,7 @@ export function SetupWizard({ clusterId, defaultName, nodeCount, loadBalancers, 
   const plan = usePlan(clusterId, "setup", params);
   const changed = () => { plan.reset(); setReport(null); };
   const blocked = report && !report.ok;
+  const unreached = [...new Set((report?.findings ?? []).filter((f) => f.check === "SSH" && f.level === "fail").map((f) => f.host))];
 
   return (
     <div className="flex min-w-0 flex-col gap-4">
@@ -100,9 +101,9 @@ export function SetupWizard({ clusterId, defaultName, nodeCount, loadBalancers, 
         <fieldset className="grid min-w-0 gap-3 md:grid-cols-2" onChange={plan.reset}>
           <legend className="mb-2 text-sm font-semibold">Package versions (offered by every host&apos;s package source)</legend>
           <VersionSelect id="opt-rabbitmq" label="RabbitMQ version" value={rabbitmqVersion} onChange={setRabbitmqVersion} offered={versions.rabbitmq}
-            hint="The rabbitmq-server package to install." />
+            hint="The rabbitmq-server package to install." unreached={unreached} />
           <VersionSelect id="opt-erlang" label="Erlang version" value={erlangVersion} onChange={setErlangVersion} offered={versions.erlang}
-            hint="Pins every erlang-* package to this version." />
+            hint="Pins every erlang-* package to this version." unreached={unreached} />
         </fieldset>
       )}
 
@@ -117,8 +118,10 @@ export function SetupWizard({ clusterId, defaultName, nodeCount, loadBalancers, 
 }
 
 /** A version every host offers (listed by pre-flight), or the newest. */
-function VersionSelect({ id, label, value, onChange, offered, hint }: { id: string; label: string; value: string; onChange: (v: string) => void; offered: string[]; hint: string }) {
-  const note = offered.length === 0 ? " The hosts' package lists name no common version (run apt-get update on them?); the newest will be installed." : "";
+function VersionSelect({ id, label, value, onChange, offered, hint, unreached }: { id: string; label: string; value: string; onChange: (v: string) => void; offered: string[]; hint: string; unreached: string[] }) {
+  // An unreachable host says nothing about its packages: blame the network, not apt.
+  const note = unreached.length ? ` Not known for ${unreached.join(", ")}, which could not be reached.`
+    : offered.length === 0 ? " The hosts' package lists name no common version (run apt-get update on them?); the newest will be installed." : "";
   return (
     <Field label={label} htmlFor={id} hint={hint + note}>
       <Select id={id} value={value} onChange={(e) => onChange(e.target.value)}>

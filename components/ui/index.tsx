@@ -1,4 +1,4 @@
-import type { ButtonHTMLAttributes, ComponentProps, ReactNode } from "react";
+import { cloneElement, isValidElement, type ButtonHTMLAttributes, type ComponentProps, type ReactNode } from "react";
 import { LoaderCircle } from "lucide-react";
 
 export const cx = (...c: (string | false | undefined | null)[]) => c.filter(Boolean).join(" ");
@@ -24,11 +24,15 @@ export function Spinner({ label }: { label?: string }) {
   return <LoaderCircle aria-hidden={!label} aria-label={label} className="size-4 shrink-0 animate-spin" />;
 }
 
+/** A labelled control; an error marks the control itself (aria-invalid, red border) and is read with it. */
 export function Field({ label, htmlFor, error, hint, children }: { label: string; htmlFor: string; error?: string; hint?: ReactNode; children: ReactNode }) {
+  const control = isValidElement<{ "aria-invalid"?: boolean; "aria-describedby"?: string }>(children)
+    ? cloneElement(children, { "aria-invalid": error ? true : children.props["aria-invalid"], "aria-describedby": error ? `${htmlFor}-error` : children.props["aria-describedby"] })
+    : children;
   return (
     <div className="flex min-w-0 flex-col gap-1">
       <label htmlFor={htmlFor} className="text-sm font-medium text-fg">{label}</label>
-      {children}
+      {control}
       {hint && !error && <p className="text-xs text-muted">{hint}</p>}
       {error && <p id={`${htmlFor}-error`} role="alert" className="text-xs text-red-700 dark:text-red-400">{error}</p>}
     </div>

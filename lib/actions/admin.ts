@@ -1,7 +1,7 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { requireActionRole } from "@/lib/auth/guard";
-import { createApiToken, createUser, deleteUser, revokeApiToken } from "@/lib/auth/users";
+import { changeRole, createApiToken, createUser, deleteApiToken, deleteUser, revokeApiToken } from "@/lib/auth/users";
 import { TokenInput, UserInput } from "@/lib/inventory/schemas";
 import { toActionError, type ActionResult } from "./result";
 
@@ -32,8 +32,9 @@ export async function removeUser(id: string): Promise<ActionResult> {
 export async function addToken(_prev: ActionResult<{ token?: string }> | null, form: FormData): Promise<ActionResult<{ token?: string }>> {
   try {
     const p = await requireActionRole("admin");
-    const input = TokenInput.parse({ name: form.get("name"), role: form.get("role") });
-    const t = await createApiToken(input.name, input.role, p);
+    const days = String(form.get("expiresInDays") ?? "").trim();
+    const input = TokenInput.parse({ name: form.get("name"), role: form.get("role"), ...(days ? { expiresInDays: Number(days) } : {}) });
+    const t = await createApiToken(input.name, input.role, p, input.expiresInDays);
     revalidatePath("/admin/tokens");
     return { ok: true, message: "Copy the token now: it is shown only once", token: t.token };
   } catch (e) {
@@ -48,6 +49,31 @@ export async function revokeToken(id: string): Promise<ActionResult> {
     if (!t) return { ok: false, message: "No such token" };
     revalidatePath("/admin/tokens");
     return { ok: true, message: `Revoked ${t.name}` };
+  } catch (e) {
+    return toActionError(e);
+  }
+}
+
+export async function forgetToken(id: string): Promise<ActionResult> {
+  try {
+    const p = await requireActionRole("admin");
+    const t = await deleteApiToken(String(id), p);
+    if (!t) return { ok: false, message: "No such token" };
+    revalidatePath("/admin/tokens");
+    return { ok: true, message: `Removed ${t.name}` };
+  } catch (e) {
+    return toActionError(e);
+  }
+}
+
+export async function setUserRole(id: string, role: string): Promise<ActionResult> {
+  try {
+    const p = await requireActionRole("admin");
+    const parsed = UserInput.shape.role.parse(role);
+    const u = await changeRole(String(id), parsed, p);
+    if (!u) return { ok: false, message: "No such user" };
+    revalidatePath("/admin/users");
+    return { ok: true, message: `${u.username} is now ${u.role}` };
   } catch (e) {
     return toActionError(e);
   }

@@ -2,23 +2,27 @@
 import { revalidatePath } from "next/cache";
 import { requireActionRole } from "@/lib/auth/guard";
 import { ClusterInput } from "@/lib/inventory/schemas";
-import { createCluster, deleteCluster } from "@/lib/inventory/clusters";
+import { createCluster, deleteCluster, getCluster, setMembers } from "@/lib/inventory/clusters";
 import { revealClusterSecret } from "@/lib/inventory/secrets";
 import { isSecretName } from "@/lib/ops/secrets";
 import { toActionError, type ActionResult } from "./result";
 
-/** Form fields: name, and per host `role:<hostId>` = "" | "disc" | "ram" | "lb". */
+/** Form fields per host `role:<hostId>` = "" | "disc" | "ram" | "lb", and `seed`. */
+function membersFromForm(form: FormData): unknown[] {
+  const members: unknown[] = [];
+  for (const [k, v] of form.entries()) {
+    if (!k.startsWith("role:") || !v) continue;
+    const hostId = k.slice(5);
+    if (v === "lb") members.push({ hostId, role: "loadbalancer" });
+    else members.push({ hostId, role: "rabbitmq", nodeType: v, isSeed: form.get("seed") === hostId });
+  }
+  return members;
+}
+
 export async function addCluster(_prev: ActionResult | null, form: FormData): Promise<ActionResult<{ id?: string }>> {
   try {
     const p = await requireActionRole("operator");
-    const members: unknown[] = [];
-    for (const [k, v] of form.entries()) {
-      if (!k.startsWith("role:") || !v) continue;
-      const hostId = k.slice(5);
-      if (v === "lb") members.push({ hostId, role: "loadbalancer" });
-      else members.push({ hostId, role: "rabbitmq", nodeType: v, isSeed: form.get("seed") === hostId });
-    }
-    const input = ClusterInput.parse({ name: form.get("name"), members });
+    const input = ClusterInput.parse({ name: form.get("name"), members: membersFromForm(form) });
     const c = await createCluster(input, p);
     revalidatePath("/clusters");
     return { ok: true, message: `Created ${c.name}`, id: c.id };
@@ -47,6 +51,20 @@ export async function revealSecret(clusterId: string, name: string): Promise<Act
     const value = await revealClusterSecret(String(clusterId), name, p);
     if (value === null) return { ok: false, message: "The cluster has no such secret yet" };
     return { ok: true, message: "Revealed (recorded in the audit log)", value };
+  } catch (e) {
+    return toActionError(e);
+  }
+}
+
+export async function editMembers(clusterId: string, _prev: ActionResult | null, form: FormData): Promise<ActionResult> {
+  try {
+    const p = await requireActionRole("operator");
+    const c = await getCluster(String(clusterId));
+    if (!c) return { ok: false, message: "No such cluster" };
+    const input = ClusterInput.parse({ name: c.name, members: membersFromForm(form) });
+    const after = await setMembers(c.id, input.members, p);
+    revalidatePath(`/clusters/${c.id}`);
+    return { ok: true, message: `Saved: ${after.members.length} member${after.members.length === 1 ? "" : "s"}` };
   } catch (e) {
     return toActionError(e);
   }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ClusterInput, HostInput, TokenInput, UserInput } from "@/lib/inventory/schemas";
+import { ClusterInput, ClusterMemberInput, HostInput, HostUpdate, TokenInput, UserInput } from "@/lib/inventory/schemas";
 import { ClusterHealthSchema, HistorySchema, TimelineSchema } from "@/lib/health/schema";
 import { OPERATIONS } from "@/lib/ops/registry";
 
@@ -45,6 +45,7 @@ export const openApiDocument = {
     "/hosts/{id}": {
       parameters: idParam,
       get: { summary: "Get a host (viewer)", responses: { "200": ok("the host"), "404": errorResponse, ...common } },
+      patch: { summary: "Change a host's connection settings (operator): address, port, user, sudo, credentials (replaced only when given), name (only while in no cluster)", requestBody: body("HostUpdate"), responses: { "200": ok("the host"), "400": errorResponse, "404": errorResponse, "409": errorResponse, ...common } },
       delete: { summary: "Delete a host (operator)", responses: { "200": ok("deleted"), "404": errorResponse, "409": errorResponse, ...common } },
     },
     "/hosts/{id}/test": {
@@ -54,7 +55,7 @@ export const openApiDocument = {
     "/hosts/{id}/accept-host-key": {
       parameters: idParam,
       post: {
-        summary: "Accept the changed host key the host now presents (admin)",
+        summary: "Trust the key the host now presents: a first key waiting for comparison (operator), or a changed key (admin)",
         requestBody: { required: true, content: { "application/json": { schema: { type: "object", properties: { fingerprint: { type: "string" } }, required: ["fingerprint"] } } } },
         responses: { "200": ok("the host"), ...common },
       },
@@ -97,6 +98,10 @@ export const openApiDocument = {
       parameters: [...idParam, { name: "name", in: "path", required: true, schema: { type: "string", enum: ["erlangCookie", "managementPassword", "vrrpPassword", "statsPassword"] } }],
       post: { summary: "Reveal one secret's value (admin); every reveal is written to the audit log", responses: { "200": ok("{ name, value }"), "404": errorResponse, ...common } },
     },
+    "/clusters/{id}/members": { parameters: idParam, put: {
+      summary: "Replace the members of a cluster that is not set up yet (operator); once set up, members change through operations (409)",
+      requestBody: { required: true, content: { "application/json": { schema: { type: "object", properties: { members: { type: "array", items: { $ref: "#/components/schemas/ClusterMember" } } }, required: ["members"], additionalProperties: false } } } },
+      responses: { "200": ok("{ cluster }"), "400": errorResponse, "404": errorResponse, "409": errorResponse, ...common } } },
     "/clusters/{id}/health": { parameters: idParam, get: {
       summary: "The cluster's live health (viewer): nodes, each load balancer's view of them, the VIP's owners, current alarms; every datum with when its host was last heard from. Poll about once a second.",
       responses: { "200": okRef("the health", "ClusterHealth"), "404": errorResponse, ...common } } },
@@ -117,6 +122,7 @@ export const openApiDocument = {
       parameters: [
         { name: "action", in: "query", required: false, schema: { type: "string" }, description: "action prefix, e.g. login or cluster." },
         { name: "actor", in: "query", required: false, schema: { type: "string" } },
+        { name: "target", in: "query", required: false, schema: { type: "string" }, description: "part of the target's name" },
         { name: "limit", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: 1000, default: 200 } },
       ],
       responses: { "200": ok("{ entries: [{ at, actor, action, targetType, target, detail }] }"), ...common } } },
@@ -142,7 +148,9 @@ export const openApiDocument = {
     securitySchemes: { bearer: { type: "http", scheme: "bearer" }, basic: { type: "http", scheme: "basic" } },
     schemas: {
       HostInput: schema(HostInput),
+      HostUpdate: schema(HostUpdate),
       ClusterInput: schema(ClusterInput),
+      ClusterMember: schema(ClusterMemberInput),
       TokenInput: schema(TokenInput),
       UserInput: schema(UserInput),
       ClusterHealth: z.toJSONSchema(ClusterHealthSchema),

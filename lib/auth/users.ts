@@ -37,6 +37,7 @@ export async function createUser(username: string, password: string, role: Role,
 
 export class LastAdminError extends Error {}
 export class SelfError extends Error {}
+export class TokenActiveError extends Error {}
 
 export async function deleteUser(id: string, who: Principal) {
   if (id === who.userId) throw new SelfError("You cannot delete yourself");
@@ -52,29 +53,47 @@ export async function deleteUser(id: string, who: Principal) {
   return u;
 }
 
-export const tokenView = { id: true, name: true, prefix: true, role: true, createdAt: true, lastUsedAt: true, revokedAt: true, creator: { select: { username: true } } } as const;
+export const tokenView = { id: true, name: true, prefix: true, role: true, createdAt: true, lastUsedAt: true, revokedAt: true, expiresAt: true, creator: { select: { username: true } } } as const;
 
 export function listTokens() {
   return db().apiToken.findMany({ select: tokenView, orderBy: { createdAt: "desc" } });
 }
 
 /** Returns the token once; only its hash is kept. */
-export async function createApiToken(name: string, role: Role, who: Principal) {
+export async function createApiToken(name: string, role: Role, who: Principal, expiresInDays?: number) {
   const token = newSecretToken(API_TOKEN_PREFIX);
+  const expiresAt = expiresInDays ? new Date(Date.now() + expiresInDays * 86400_000) : null;
   const row = await db().apiToken.create({
     select: tokenView,
-    data: { name, role, createdBy: who.userId, tokenHash: tokenHash(token), prefix: token.slice(0, 10) },
+    data: { name, role, createdBy: who.userId, tokenHash: tokenHash(token), prefix: token.slice(0, 10), expiresAt },
   });
-  await audit(who, "token.create", { type: "token", id: row.id, name: row.name }, `role ${row.role}`);
+  await audit(who, "token.create", { type: "token", id: row.id, name: row.name }, `role ${row.role}${expiresAt ? `, expires ${expiresAt.toISOString()}` : ", no expiry"}`);
   return { ...row, token };
 }
 
+/** A token works unless revoked or past its expiry. */
+export const tokenWorks = (t: { revokedAt: Date | null; expiresAt: Date | null }, now = new Date()) => !t.revokedAt && !(t.expiresAt && t.expiresAt <= now);
+
+export function getToken(id: string) {
+  return db().apiToken.findUnique({ where: { id }, select: tokenView });
+}
+
 export async function revokeApiToken(id: string, who: Principal) {
-  const t = await db().apiToken.findUnique({ where: { id }, select: tokenView });
+  const t = await getToken(id);
   if (!t) return null;
   const row = await db().apiToken.update({ where: { id }, select: tokenView, data: { revokedAt: t.revokedAt ?? new Date() } });
   await audit(who, "token.revoke", { type: "token", id: t.id, name: t.name });
   return row;
+}
+
+/** Removes a token from the list: only one that no longer works (revoked or expired). */
+export async function deleteApiToken(id: string, who: Principal) {
+  const t = await getToken(id);
+  if (!t) return null;
+  if (tokenWorks(t)) throw new TokenActiveError(`Token ${t.name} still works: revoke it first`);
+  await db().apiToken.delete({ where: { id } });
+  await audit(who, "token.delete", { type: "token", id: t.id, name: t.name });
+  return t;
 }
 
 /** WARREN_ADMIN_USER / WARREN_ADMIN_PASSWORD create the admin at start-up when no user exists. */

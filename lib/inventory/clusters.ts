@@ -61,6 +61,34 @@ export async function createCluster(input: ClusterInput, who: Principal): Promis
   }
 }
 
+export class ClusterSetUpError extends Error {}
+
+/**
+ * Replaces the members of a cluster that has not been set up. Once set up,
+ * members change through operations (add or remove a node), which change the
+ * hosts as well as the inventory.
+ */
+export async function setMembers(id: string, members: ClusterInput["members"], who: Principal): Promise<ClusterView> {
+  const c = await getCluster(id);
+  if (!c) throw new UnknownHostError("No such cluster");
+  if (await db().run.count({ where: { clusterId: id, type: "setup", status: "succeeded" } }))
+    throw new ClusterSetUpError(`${c.name} is set up: its members change through its operations (add or remove a node), which change the hosts too`);
+  const ids = [...new Set(members.map((m) => m.hostId))];
+  if ((await db().host.count({ where: { id: { in: ids } } })) !== ids.length) throw new UnknownHostError("A chosen host does not exist any more");
+  const taken = await db().clusterMember.findMany({ where: { hostId: { in: ids }, NOT: { clusterId: id } }, select: { host: { select: { name: true } }, cluster: { select: { name: true } } } });
+  if (taken.length) throw new DuplicateError("members", taken.map((t) => `${t.host.name} already belongs to cluster ${t.cluster.name}`).join("; "));
+  const nodes = members.filter((m) => m.role === "rabbitmq");
+  const seed = nodes.find((m) => m.isSeed) ?? nodes.find((m) => m.nodeType === "disc");
+  await db().$transaction([
+    db().clusterMember.deleteMany({ where: { clusterId: id } }),
+    ...members.map((m) => db().clusterMember.create({ data: { clusterId: id, hostId: m.hostId, role: m.role, nodeType: m.role === "rabbitmq" ? m.nodeType : null, isSeed: m === seed } })),
+  ]);
+  const after = (await getCluster(id))!;
+  const describe = (v: ClusterView) => v.members.map((m) => `${m.host.name}:${m.role === "loadbalancer" ? "lb" : m.nodeType}${m.isSeed ? "*" : ""}`).sort().join(" ");
+  await audit(who, "cluster.members", { type: "cluster", id, name: c.name }, `${describe(c) || "(none)"} → ${describe(after) || "(none)"}`);
+  return after;
+}
+
 export async function deleteCluster(id: string, who: Principal): Promise<ClusterView | null> {
   const c = await getCluster(id);
   if (!c) return null;

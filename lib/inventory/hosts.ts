@@ -4,7 +4,7 @@ import { secretBox } from "@/lib/crypto/keys";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { SshPool, SshError, isSshError, type HostKeyStore, type SshTarget } from "@/lib/ssh";
 import { PROBE_SCRIPT, parseProbe, type ProbeFacts } from "@/lib/hosts/probe";
-import type { HostInput } from "./schemas";
+import type { HostInput, HostUpdate } from "./schemas";
 import { audit } from "@/lib/audit";
 import type { Principal } from "@/lib/auth/principal";
 import { roleAllows } from "@/lib/auth/roles";
@@ -13,6 +13,7 @@ import { ForbiddenError } from "@/lib/auth/guard";
 // Columns that may leave the server. Secrets are never selected for views.
 export const hostPublicSelect = {
   id: true, name: true, address: true, port: true, username: true, authType: true, useSudo: true, trustFirstKey: true, createdAt: true,
+  lastCheckAt: true, lastCheckOk: true, lastCheckMessage: true,
 } as const;
 type HostRow = Prisma.HostGetPayload<{ select: typeof hostPublicSelect }>;
 /** A host as people see it, with the key Warren trusts for its address (KnownHost). */
@@ -39,6 +40,13 @@ export async function listHosts(): Promise<HostView[]> {
   return withKeys(await db().host.findMany({ select: hostPublicSelect, orderBy: { name: "asc" } }));
 }
 
+/** Hosts with the cluster roles they hold, for the hosts list. */
+export async function listHostsWithRoles() {
+  const hosts = await listHosts();
+  const members = await db().clusterMember.findMany({ select: { hostId: true, role: true, nodeType: true, isSeed: true, cluster: { select: { id: true, name: true } } } });
+  return hosts.map((h) => ({ ...h, roles: members.filter((m) => m.hostId === h.id).map(({ hostId: _, ...m }) => m) }));
+}
+
 export async function getHost(id: string): Promise<HostView | null> {
   const h = await db().host.findUnique({ where: { id }, select: hostPublicSelect });
   return h ? (await withKeys([h]))[0] : null;
@@ -48,7 +56,16 @@ export function countHosts(): Promise<number> {
   return db().host.count();
 }
 
+/** Names and addresses are unique: say which one clashes, on its own field. */
+async function assertUnique(f: { name?: string; address?: string }, except?: string) {
+  const clash = await db().host.findFirst({ where: { OR: [...(f.name ? [{ name: f.name }] : []), ...(f.address ? [{ address: f.address }] : [])], ...(except ? { NOT: { id: except } } : {}) }, select: { name: true, address: true } });
+  if (!clash) return;
+  if (f.address && clash.address === f.address) throw new DuplicateError("address", `Host ${clash.name} already has the address ${clash.address}`);
+  throw new DuplicateError("name", `Another host is already called ${clash.name}`);
+}
+
 export async function createHost(input: HostInput, who: Principal | string): Promise<HostView> {
+  await assertUnique(input);
   const box = secretBox();
   const secret = input.authType === "key" ? input.privateKey!.trim() + "\n" : input.password!;
   try {
@@ -79,6 +96,33 @@ export async function createHost(input: HostInput, who: Principal | string): Pro
 }
 
 export class HostInUseError extends Error {}
+
+/** Changes a host's connection settings. A new address or port gets its own known key (pinned on first use, or confirmed). */
+export async function updateHost(id: string, input: HostUpdate, who: Principal): Promise<HostView | null> {
+  const h = await getHost(id);
+  if (!h) return null;
+  if (input.name && input.name !== h.name) {
+    const uses = await db().clusterMember.count({ where: { hostId: id } });
+    if (uses > 0) throw new HostInUseError(`${h.name} is in a cluster, where its name is the RabbitMQ node name (rabbit@${h.name}): it cannot be renamed there`);
+  }
+  await assertUnique({ name: input.name, address: input.address }, id);
+  const box = secretBox();
+  const data: Prisma.HostUpdateInput = {
+    name: input.name, address: input.address, port: input.port, username: input.username, useSudo: input.useSudo,
+  };
+  if (input.authType) {
+    data.authType = input.authType;
+    data.secretEnc = box.seal(input.authType === "key" ? input.privateKey!.trim() + "\n" : input.password!, SECRET);
+    data.passphraseEnc = input.authType === "key" && input.passphrase ? box.seal(input.passphrase, PASSPHRASE) : null;
+  }
+  const changed = Object.entries(data).filter(([, v]) => v !== undefined).map(([k]) => (k === "secretEnc" || k === "passphraseEnc" ? "credentials" : k));
+  if (!changed.length) return h;
+  await db().host.update({ where: { id }, data: { ...data, lastCheckAt: null, lastCheckOk: null, lastCheckMessage: null } });
+  // The pooled connection used the old settings.
+  sshPool().drop(id);
+  await audit(who, "host.update", { type: "host", id, name: input.name ?? h.name }, `changed ${[...new Set(changed)].join(", ")}`);
+  return getHost(id);
+}
 
 export async function deleteHost(id: string, who: Principal): Promise<HostView | null> {
   const h = await getHost(id);
@@ -181,7 +225,10 @@ export interface ConnectionReport {
 export async function testConnection(id: string, who: Principal): Promise<ConnectionReport | null> {
   if (!(await getHost(id))) return null;
   const report = await probeHost(id);
-  await audit(who, "host.test-connection", { type: "host", id }, report.ok ? "ok" : report.error?.kind);
+  const message = report.ok ? `connected in ${report.connectMs} ms${report.facts?.os.prettyName ? `; ${report.facts.os.prettyName}` : ""}` : report.error?.message ?? "failed";
+  // Kept on the host, so the result outlives a reload and shows in the host list.
+  const h = await db().host.update({ where: { id }, data: { lastCheckAt: new Date(), lastCheckOk: report.ok, lastCheckMessage: message.slice(0, 500) }, select: { name: true } });
+  await audit(who, "host.test-connection", { type: "host", id, name: h.name }, report.ok ? "ok" : report.error?.kind);
   return report;
 }
 

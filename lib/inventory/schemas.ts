@@ -45,16 +45,21 @@ export function looksLikePrivateKey(text: string): boolean {
   return lines[0].length < 80 && lines[lines.length - 1].length < 80 && begin.test(lines[0]) && end.test(lines[lines.length - 1]);
 }
 
+const sshPort = z.number({ message: "Port must be a number" }).int("Port must be a whole number").min(1, "Port must be 1–65535").max(65535, "Port must be 1–65535");
+const credentials = {
+  authType: z.enum(["key", "password"], { message: "Authentication is 'key' or 'password'" }),
+  privateKey: z.string().max(MAX_KEY_CHARS, `At most ${MAX_KEY_CHARS} characters`).optional(),
+  passphrase: z.string().max(1024, "At most 1024 characters").optional(),
+  password: z.string().max(1024, "At most 1024 characters").optional(),
+};
+
 export const HostInput = z
   .strictObject({
     name: hostName,
     address: hostAddress,
-    port: z.number({ message: "Port must be a number" }).int("Port must be a whole number").min(1, "Port must be 1–65535").max(65535, "Port must be 1–65535").default(22),
+    port: sshPort.default(22),
     username: sshUser.default("root"),
-    authType: z.enum(["key", "password"], { message: "Authentication is 'key' or 'password'" }),
-    privateKey: z.string().max(MAX_KEY_CHARS, `At most ${MAX_KEY_CHARS} characters`).optional(),
-    passphrase: z.string().max(1024, "At most 1024 characters").optional(),
-    password: z.string().max(1024, "At most 1024 characters").optional(),
+    ...credentials,
     useSudo: z.boolean({ message: "useSudo is true or false" }).default(false),
     /** false: show the host's first key for comparison before trusting it. */
     trustFirstKey: z.boolean({ message: "trustFirstKey is true or false" }).default(true),
@@ -68,6 +73,30 @@ export const HostInput = z
     }
   });
 export type HostInput = z.infer<typeof HostInput>;
+
+/**
+ * Changes to a host: any subset of its connection settings. Credentials are
+ * replaced only when given (authType with its key or password); the name is
+ * the RabbitMQ node name, so it changes only while the host is in no cluster.
+ */
+export const HostUpdate = z
+  .strictObject({
+    name: hostName.optional(),
+    address: hostAddress.optional(),
+    port: sshPort.optional(),
+    username: sshUser.optional(),
+    ...credentials,
+    authType: credentials.authType.optional(),
+    useSudo: z.boolean({ message: "useSudo is true or false" }).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.authType === "key" && (!v.privateKey || !looksLikePrivateKey(v.privateKey)))
+      ctx.addIssue({ code: "custom", path: ["privateKey"], message: "Paste or upload a PEM/OpenSSH private key" });
+    if (v.authType === "password" && !v.password) ctx.addIssue({ code: "custom", path: ["password"], message: "Password is required" });
+    if (!v.authType && (v.privateKey || v.password || v.passphrase))
+      ctx.addIssue({ code: "custom", path: ["authType"], message: "Say which credentials these are: authType 'key' or 'password'" });
+  });
+export type HostUpdate = z.infer<typeof HostUpdate>;
 
 export const ClusterMemberInput = z.strictObject({
   hostId: z.string().min(1).max(64),
@@ -112,6 +141,8 @@ export const UserInput = z.strictObject({
 export const TokenInput = z.strictObject({
   name: z.string().trim().min(1, "Name is required").max(64),
   role: z.enum(["admin", "operator", "viewer"]),
+  /** Omitted: the token never expires. */
+  expiresInDays: z.number({ error: "Expiry must be a number of days" }).int("Expiry must be whole days").min(1, "Expiry must be at least 1 day").max(3650, "Expiry must be at most 3650 days").optional(),
 });
 
 /** Field → first message, for showing errors next to form fields. */

@@ -20,16 +20,21 @@ test("first visit creates the admin, who logs in and adds a host with a private 
   await login(page, ADMIN);
   await page.getByRole("link", { name: "Hosts", exact: true }).click();
   const { privateKey } = makeKey();
-  await submitHostForm(page, "web1", "192.0.2.10", privateKey);
-  await expect(page.getByRole("status")).toContainText("Added web1");
-  await expect(page.getByTestId("host-row-web1")).toContainText("192.0.2.10:22");
+  // An address on the lab's network where no host answers: added, and said at once that it cannot be reached.
+  await submitHostForm(page, "web1", "10.213.77.210", privateKey);
+  await expect(page.getByTestId("add-host-warning")).toContainText("Added web1, but Warren cannot reach it", { timeout: 30_000 });
+  await expect(page.getByTestId("host-row-web1")).toContainText("root@10.213.77.210");
+  await expect(page.getByTestId("host-reach-web1")).toContainText("no");
 
-  // Validation messages appear next to the fields.
-  await submitHostForm(page, "web1", "10.0.0.999", privateKey);
+  // Validation messages appear next to the fields, and the field itself is marked.
+  await submitHostForm(page, "web2", "10.0.0.999", privateKey);
   await expect(page.locator("#address-error")).toContainText("Not a valid IP address or hostname");
-  await page.getByLabel("Address").fill("192.0.2.10");
+  await expect(page.getByLabel("Address")).toHaveAttribute("aria-invalid", "true");
+  // A duplicate address is reported on the address, naming the host that has it.
+  await page.getByLabel("Address").fill("10.213.77.210");
   await page.getByRole("button", { name: "Add host" }).click();
-  await expect(page.locator("#address-error, #name-error").first()).toContainText(/already has this/);
+  await expect(page.locator("#address-error")).toContainText("Host web1 already has the address 10.213.77.210");
+  await expect(page.locator("#name-error")).toHaveCount(0);
 });
 
 test("admin creates a viewer", async ({ page }) => {
@@ -67,7 +72,7 @@ test("the server actions refuse a viewer even when the form is on screen", async
   await page.context().addCookies([viewerCookie]);
 
   const { privateKey } = makeKey();
-  await submitHostForm(page, "sneaky", "192.0.2.99", privateKey);
+  await submitHostForm(page, "sneaky", "10.213.77.211", privateKey);
   await expect(page.getByRole("status")).toContainText("Forbidden: this needs the operator role");
 
   page.once("dialog", (d) => d.accept());

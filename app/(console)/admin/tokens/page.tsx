@@ -1,24 +1,43 @@
 import { requirePageUser } from "@/lib/auth/guard";
-import { listTokens } from "@/lib/auth/users";
+import { listTokens, tokenWorks } from "@/lib/auth/users";
 import { Badge, Card, Forbidden } from "@/components/ui";
-import { AddTokenForm, RevokeTokenButton } from "@/components/admin/tokens";
+import { Time } from "@/components/ui/time";
+import { AddTokenForm, ForgetTokenButton, RevokeTokenButton } from "@/components/admin/tokens";
 
 export default async function TokensPage() {
   const me = await requirePageUser();
   if (me.role !== "admin") return <Forbidden need="admin" />;
   const tokens = await listTokens();
+  const now = new Date();
   return (
-    <div className="flex flex-col gap-6">
-      <Card title="API tokens">
-        <p className="mb-2 text-sm text-slate-600">Send as <code>Authorization: Bearer wrn_…</code>. The API is described at <code>/api/v1/openapi.json</code>.</p>
-        <table className="w-full text-left text-sm">
-          <thead className="text-slate-500"><tr><th>Name</th><th>Token</th><th>Role</th><th>Last used</th><th /></tr></thead>
-          <tbody>{tokens.map((t) => (
-            <tr key={t.id} className="border-t border-slate-100"><td className="py-1">{t.name}</td><td className="mono">{t.prefix}…</td><td>{t.role}</td>
-              <td>{t.lastUsedAt?.toISOString().slice(0, 16) ?? "never"}</td>
-              <td className="text-right">{t.revokedAt ? <Badge tone="red">revoked</Badge> : <RevokeTokenButton id={t.id} name={t.name} />}</td></tr>
-          ))}</tbody>
-        </table>
+    <div className="flex min-w-0 flex-col gap-6">
+      <Card title={`API tokens (${tokens.length})`}>
+        <p className="mb-2 text-sm text-muted">Send as <code className="mono">Authorization: Bearer wrn_…</code>. The API is described at <a className="text-accent underline" href="/api/v1/openapi.json">/api/v1/openapi.json</a>.</p>
+        {tokens.length === 0 ? <p className="text-sm text-muted">No tokens yet. Create one below for scripts and CI.</p> : (
+          <div className="overflow-x-auto">
+            <table className="w-full text-left text-sm" aria-label="API tokens">
+              <thead className="text-muted"><tr><th className="py-1 font-normal">Name</th><th className="font-normal">Token</th><th className="font-normal">Role</th><th className="font-normal">Created</th><th className="font-normal">Expires</th><th className="font-normal">Last used</th><th /></tr></thead>
+              <tbody>{tokens.map((t) => {
+                const works = tokenWorks(t, now);
+                return (
+                  <tr key={t.id} className="border-t border-line align-top" data-testid={`token-row-${t.name}`}>
+                    <td className="py-1.5">{t.name}</td>
+                    <td className="mono whitespace-nowrap">{t.prefix}…</td>
+                    <td>{t.role}</td>
+                    <td><Time date={t.createdAt} /><div className="text-xs text-muted">by {t.creator.username}</div></td>
+                    <td>{t.expiresAt ? <Time date={t.expiresAt} /> : <span className="text-muted">never</span>}</td>
+                    <td>{t.lastUsedAt ? <Time date={t.lastUsedAt} /> : <span className="text-muted">never</span>}</td>
+                    <td className="text-right">
+                      {works ? <RevokeTokenButton id={t.id} name={t.name} /> : (
+                        <span className="inline-flex flex-wrap items-center justify-end gap-2"><Badge tone="red">{t.revokedAt ? "revoked" : "expired"}</Badge><ForgetTokenButton id={t.id} name={t.name} /></span>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}</tbody>
+            </table>
+          </div>
+        )}
       </Card>
       <Card title="Create a token"><AddTokenForm /></Card>
     </div>

@@ -2,7 +2,10 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requirePageUser } from "@/lib/auth/guard";
 import { roleAllows } from "@/lib/auth/roles";
-import { clusterInventory, getCluster } from "@/lib/inventory/clusters";
+import { clusterInventory, getCluster, listClusters } from "@/lib/inventory/clusters";
+import { listHosts } from "@/lib/inventory/hosts";
+import { EditMembersForm } from "@/components/clusters/edit-members-form";
+import type { MemberRole } from "@/components/clusters/member-table";
 import { listDrills, listRuns, operationCatalog } from "@/lib/ops/service";
 import { colocated, lbSettings } from "@/lib/ops/operations/load-balancers";
 import { Badge, Card } from "@/components/ui";
@@ -26,13 +29,16 @@ export default async function ClusterPage({ params }: { params: Promise<{ id: st
   const { id } = await params;
   const [c, inv] = await Promise.all([getCluster(id), clusterInventory(id)]);
   if (!c || !inv) notFound();
-  const [runs, drills, secretRows] = await Promise.all([listRuns({ clusterId: id }, 20), listDrills(id), clusterSecretNames(id)]);
+  const [runs, drills, secretRows, allHosts, allClusters] = await Promise.all([listRuns({ clusterId: id }, 20), listDrills(id), clusterSecretNames(id), listHosts(), listClusters()]);
   const lastSetup = runs.find((r) => r.type === "setup");
   const isSetUp = runs.some((r) => r.type === "setup" && r.status === "succeeded");
   const canOperate = roleAllows(me.role, "operator");
   const forms = operationCatalog(me.role).filter((o) => o.ui === "form");
   const lbs = inv.loadBalancers.map((l) => l.name);
   const isAdmin = roleAllows(me.role, "admin");
+  const usedBy = new Map(allClusters.filter((x) => x.id !== c.id).flatMap((x) => x.members.map((m) => [m.host.id, x.name] as const)));
+  const memberRoles: Record<string, MemberRole> = Object.fromEntries(c.members.map((m) => [m.host.id, m.role === "loadbalancer" ? "lb" : (m.nodeType as MemberRole)]));
+  const seedId = c.members.find((m) => m.isSeed)?.host.id ?? "";
   const secrets = secretRows.map((s) => ({
     name: s.name, label: SECRETS[s.name].label[0].toUpperCase() + SECRETS[s.name].label.slice(1), updatedAt: s.updatedAt.toISOString(), rotatingInRun: s.rotatingInRun,
     rotateWith: OPERATIONS.find((o) => o.rotates?.includes(s.name) && roleAllows(me.role, o.role))?.type,
@@ -43,8 +49,8 @@ export default async function ClusterPage({ params }: { params: Promise<{ id: st
       <Card title={<span>Cluster <span className="mono">{c.name}</span></span>} actions={canOperate && <DeleteClusterButton id={c.id} name={c.name} />}>
         {c.members.length === 0 ? <p className="text-sm text-muted">This cluster has no hosts yet.</p> : <ClusterLive clusterId={c.id} />}
         {lastSetup && <p className="mt-3 text-sm">Last setup: <Link className="text-accent underline" href={`/runs/${lastSetup.id}`}>{lastSetup.status}</Link></p>}
-        <details className="mt-3">
-          <summary className="cursor-pointer text-sm text-accent">Inventory: hosts and roles</summary>
+        <details className="mt-3" open={c.members.length === 0 || undefined}>
+          <summary className="cursor-pointer text-sm text-accent">Inventory: hosts and roles{canOperate && !isSetUp ? " (editable until set up)" : ""}</summary>
           <div className="mt-2 overflow-x-auto">
             <table className="w-full text-left text-sm" aria-label="Members">
               <thead className="text-muted"><tr><th>Host</th><th>Address</th><th>Role</th></tr></thead>
@@ -59,6 +65,14 @@ export default async function ClusterPage({ params }: { params: Promise<{ id: st
               </tbody>
             </table>
           </div>
+          {canOperate && !isSetUp && (
+            <div className="mt-3 border-t border-line pt-3">
+              <h3 className="mb-2 text-sm font-semibold">Change the members</h3>
+              <EditMembersForm clusterId={c.id} initial={memberRoles} initialSeed={seedId}
+                hosts={allHosts.map((h) => ({ id: h.id, name: h.name, address: h.address, cluster: usedBy.get(h.id) ?? null }))} />
+            </div>
+          )}
+          {canOperate && isSetUp && <p className="mt-2 text-xs text-muted">The cluster is set up: nodes are added and removed through its operations, which change the hosts as well as this list.</p>}
         </details>
       </Card>
       {c.members.length > 0 && (
