@@ -5,7 +5,7 @@ import { Select } from "@/components/ui";
 import { OperationForm, type CatalogEntry } from "./operation-form";
 
 /** The registry's operations for this cluster: pick one, fill its form, review its plan, start it. */
-export function ClusterActions({ clusterId, operations, nodes }: { clusterId: string; operations: CatalogEntry[]; nodes: string[] }) {
+export function ClusterActions({ clusterId, operations, nodes, freeHosts }: { clusterId: string; operations: CatalogEntry[]; nodes: string[]; freeHosts?: string[] }) {
   // ?action=<type> preselects one (links such as the secrets list's "Rotate…").
   const asked = useSearchParams().get("action");
   const [type, setType] = useState(operations.find((o) => o.type === asked)?.type ?? operations[0]?.type ?? "");
@@ -18,7 +18,7 @@ export function ClusterActions({ clusterId, operations, nodes }: { clusterId: st
           {operations.map((o) => <option key={o.type} value={o.type}>{o.title}</option>)}
         </Select>
       </label>
-      {op && <OperationForm key={op.type} clusterId={clusterId} op={op} nodes={nodes} />}
+      {op && <OperationForm key={op.type} clusterId={clusterId} op={op} nodes={nodes} freeHosts={freeHosts} />}
     </div>
   );
 }

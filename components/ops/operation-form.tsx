@@ -10,9 +10,10 @@ export interface CatalogEntry { type: string; title: string; description: string
 const label = (k: string) => k.replace(/([A-Z])/g, " $1").replace(/^./, (c) => c.toUpperCase());
 
 /** Any registered operation: a form from its parameter schema, then its plan, then start. */
-export function OperationForm({ clusterId, op, nodes }: { clusterId: string; op: CatalogEntry; nodes: string[] }) {
+export function OperationForm({ clusterId, op, nodes, freeHosts = [] }: { clusterId: string; op: CatalogEntry; nodes: string[]; freeHosts?: string[] }) {
   const props = Object.entries(op.params.properties ?? {});
-  const [values, setValues] = useState<Record<string, unknown>>(() => Object.fromEntries(props.map(([k, p]) => [k, p.default ?? (p["x-warren"] === "cluster-node" ? nodes[0] : p.enum ? p.enum[0] : p.type === "boolean" ? false : "")])));
+  const choices = (p: JsonProp) => (p["x-warren"] === "cluster-node" ? nodes : p["x-warren"] === "free-host" ? freeHosts : null);
+  const [values, setValues] = useState<Record<string, unknown>>(() => Object.fromEntries(props.map(([k, p]) => [k, p.default ?? (choices(p) ? choices(p)![0] ?? "" : p.enum ? p.enum[0] : p.type === "boolean" ? false : "")])));
   const plan = usePlan(clusterId, op.type, () => values);
   const set = (k: string, v: unknown) => { setValues((x) => ({ ...x, [k]: v })); plan.reset(); };
   const id = (k: string) => `${op.type}-${k}`;
@@ -25,7 +26,9 @@ export function OperationForm({ clusterId, op, nodes }: { clusterId: string; op:
         {props.map(([k, p]) => {
           const common = { id: id(k), "aria-invalid": fe[k] ? true : undefined };
           let input;
-          if (p["x-warren"] === "cluster-node") input = <Select {...common} value={String(values[k] ?? "")} onChange={(e) => set(k, e.target.value)}>{nodes.map((n) => <option key={n}>{n}</option>)}</Select>;
+          const list = choices(p);
+          if (list && !list.length) input = <p {...common} className="text-sm text-muted">{p["x-warren"] === "free-host" ? "No free host: add one on the Hosts page first (a host belongs to one cluster at a time)." : "No node."}</p>;
+          else if (list) input = <Select {...common} value={String(values[k] ?? "")} onChange={(e) => set(k, e.target.value)}>{list.map((n) => <option key={n}>{n}</option>)}</Select>;
           else if (p.enum) input = <Select {...common} value={String(values[k] ?? "")} onChange={(e) => set(k, e.target.value)}>{p.enum.map((n) => <option key={n} value={n}>{p["x-labels"]?.[n] ?? n}</option>)}</Select>;
           else if (p.type === "boolean") return <label key={k} className="flex items-center gap-2 text-sm"><input type="checkbox" checked={!!values[k]} onChange={(e) => set(k, e.target.checked)} /> {p.description ?? label(k)}</label>;
           else if (p.type === "integer" || p.type === "number") input = <Input {...common} type="number" min={p.minimum} max={p.maximum} value={String(values[k] ?? "")} onChange={(e) => set(k, e.target.value === "" ? undefined : Number(e.target.value))} />;

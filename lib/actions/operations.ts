@@ -1,6 +1,6 @@
 "use server";
 import { requireActionRole } from "@/lib/auth/guard";
-import { cancelRun, continueRun, previewOperation, retryRun, startOperation, type PlanPreview } from "@/lib/ops/service";
+import { cancelRun, clusterVersions, continueRun, previewOperation, retryRun, startOperation, type HostVersions, type PlanPreview } from "@/lib/ops/service";
 import { runLbPreflight, runPreflight, type LbPreflight, type PreflightReport } from "@/lib/ops/preflight";
 import { toActionError, type ActionResult } from "./result";
 
@@ -62,6 +62,16 @@ export async function lbPreflight(clusterId: string, params: unknown): Promise<A
   try {
     const who = await requireActionRole("operator");
     return { ok: true, report: await runLbPreflight(String(clusterId), params, who) };
+  } catch (e) {
+    return toActionError(e);
+  }
+}
+
+/** Each host's installed and offered versions (read over SSH), for the upgrade forms. */
+export async function versionsOf(clusterId: string): Promise<ActionResult<{ hosts: HostVersions[] }>> {
+  try {
+    const who = await requireActionRole("operator");
+    return { ok: true, hosts: await clusterVersions(String(clusterId), who) };
   } catch (e) {
     return toActionError(e);
   }

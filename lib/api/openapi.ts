@@ -102,6 +102,9 @@ export const openApiDocument = {
       summary: "Replace the members of a cluster that is not set up yet (operator); once set up, members change through operations (409)",
       requestBody: { required: true, content: { "application/json": { schema: { type: "object", properties: { members: { type: "array", items: { $ref: "#/components/schemas/ClusterMember" } } }, required: ["members"], additionalProperties: false } } } },
       responses: { "200": ok("{ cluster }"), "400": errorResponse, "404": errorResponse, "409": errorResponse, ...common } } },
+    "/clusters/{id}/versions": { parameters: idParam, get: {
+      summary: "Installed and offered versions of rabbitmq-server, erlang-base, haproxy and keepalived on every host of the cluster (viewer; read over SSH, a few seconds)",
+      responses: { "200": ok("{ hosts: [{ host, role, error?, active, installed: {package: version}, offered: {package: [versions, newest first]} }] }"), "404": errorResponse, ...common } } },
     "/clusters/{id}/health": { parameters: idParam, get: {
       summary: "The cluster's live health (viewer): nodes, each load balancer's view of them, the VIP's owners, current alarms; every datum with when its host was last heard from. Poll about once a second.",
       responses: { "200": okRef("the health", "ClusterHealth"), "404": errorResponse, ...common } } },

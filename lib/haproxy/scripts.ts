@@ -73,4 +73,28 @@ exit 1
 export const HAPROXY_RUNTIME = `printf '%s\\n' "$1" | socat -t 5 stdio unix-connect:${ADMIN_SOCKET}
 `;
 
-export const HAPROXY_SCRIPTS = { HAPROXY_VALIDATE, HAPROXY_APPLY, HAPROXY_VERIFY, HAPROXY_RUNTIME };
+/**
+ * A server in or out of rotation: $1 backend, $2 server, $3 maint | drain |
+ * ready. "maint" also closes the sessions it had (clients reconnect through
+ * the other servers at once rather than when the node stops). Any answer
+ * from HAProxy to "set server" is an error message.
+ */
+export const HAPROXY_SERVER_STATE = `out=$(printf 'set server %s/%s state %s\n' "$1" "$2" "$3" | socat -t 5 stdio unix-connect:${ADMIN_SOCKET}) || exit 1
+if [ -n "$(printf '%s' "$out" | tr -d '[:space:]')" ]; then echo "HAProxy: $out" >&2; exit 1; fi
+if [ "$3" = maint ]; then
+  printf 'shutdown sessions server %s/%s\n' "$1" "$2" | socat -t 5 stdio unix-connect:${ADMIN_SOCKET} >/dev/null
+fi
+`;
+
+/** Exit 0 when server $2 of backend $1 is already in state $3 (maint, drain, or ready: neither). */
+export const HAPROXY_SERVER_IN_STATE = `st=$(echo "show stat" | socat -t 5 stdio unix-connect:${ADMIN_SOCKET} | awk -F, -v b="$1" -v s="$2" '$1 == b && $2 == s { print $18 }')
+[ -n "$st" ] || exit 1
+case "$3" in
+  maint) case "$st" in MAINT*) exit 0 ;; esac ;;
+  drain) case "$st" in DRAIN*) exit 0 ;; esac ;;
+  ready) case "$st" in MAINT*|DRAIN*) ;; *) exit 0 ;; esac ;;
+esac
+exit 1
+`;
+
+export const HAPROXY_SCRIPTS = { HAPROXY_VALIDATE, HAPROXY_APPLY, HAPROXY_VERIFY, HAPROXY_RUNTIME, HAPROXY_SERVER_STATE, HAPROXY_SERVER_IN_STATE };

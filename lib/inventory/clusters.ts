@@ -3,7 +3,7 @@ import { db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { hostPublicSelect, DuplicateError } from "./hosts";
 import type { ClusterInput } from "./schemas";
-import type { ClusterInventory } from "@/lib/ops/operation";
+import type { ClusterInventory, MembershipChange } from "@/lib/ops/operation";
 import { audit } from "@/lib/audit";
 import { env } from "@/lib/env";
 import type { Principal } from "@/lib/auth/principal";
@@ -89,6 +89,35 @@ export async function setMembers(id: string, members: ClusterInput["members"], w
   return after;
 }
 
+type Tx = Pick<ReturnType<typeof db>, "clusterMember" | "host">;
+
+/** An operation's inventory change (MembershipChange), inside the transaction that starts its run. */
+export async function applyMembership(tx: Tx, clusterId: string, changes: MembershipChange[]): Promise<void> {
+  const hostId = async (name: string) => {
+    const h = await tx.host.findUnique({ where: { name }, select: { id: true } });
+    if (!h) throw new UnknownHostError(`There is no host ${name} in the inventory`);
+    return h.id;
+  };
+  for (const ch of changes) {
+    const id = await hostId(ch.host);
+    if (ch.op === "add") {
+      const other = await tx.clusterMember.findFirst({ where: { hostId: id, NOT: { clusterId } }, select: { cluster: { select: { name: true } } } });
+      if (other) throw new DuplicateError("host", `${ch.host} already belongs to cluster ${other.cluster.name}`);
+      await tx.clusterMember.create({ data: { clusterId, hostId: id, role: ch.role, nodeType: ch.role === "rabbitmq" ? ch.nodeType ?? "disc" : null, isSeed: false } });
+    } else if (ch.op === "remove") {
+      const m = await tx.clusterMember.findFirst({ where: { clusterId, hostId: id, role: ch.role } });
+      if (!m) continue;
+      await tx.clusterMember.delete({ where: { id: m.id } });
+      if (m.isSeed) {
+        const next = await tx.clusterMember.findFirst({ where: { clusterId, role: "rabbitmq", nodeType: "disc" }, orderBy: { host: { name: "asc" } } });
+        if (next) await tx.clusterMember.update({ where: { id: next.id }, data: { isSeed: true } });
+      }
+    } else {
+      await tx.clusterMember.updateMany({ where: { clusterId, hostId: id, role: "rabbitmq" }, data: { nodeType: ch.nodeType } });
+    }
+  }
+}
+
 export async function deleteCluster(id: string, who: Principal): Promise<ClusterView | null> {
   const c = await getCluster(id);
   if (!c) return null;
@@ -121,7 +150,8 @@ export async function clusterInventory(id: string): Promise<ClusterInventory | n
     .sort((a, b) => Number(b.seed) - Number(a.seed) || a.name.localeCompare(b.name));
   const loadBalancers = c.members.filter((m) => m.role === "loadbalancer").map((m) => ({ name: m.host.name, address: m.host.address })).sort((a, b) => a.name.localeCompare(b.name));
   const power = env().WARREN_POWER_COMMAND?.trim().split(/\s+/).filter(Boolean);
-  return { id: c.id, name: c.name, nodes, loadBalancers, settings: readSettings(c.settings), power: power?.length ? power : null };
+  const freeHosts = (await db().host.findMany({ where: { memberships: { none: {} } }, select: { name: true, address: true }, orderBy: { name: "asc" } }));
+  return { id: c.id, name: c.name, nodes, loadBalancers, settings: readSettings(c.settings), power: power?.length ? power : null, freeHosts };
 }
 
 /** Hosts of the cluster that need sudo (for scripts). */

@@ -20,12 +20,27 @@ export interface ClusterInventory {
   settings: Record<string, Record<string, unknown>>;
   /** What this Warren can do beyond SSH: a power command for hosts (WARREN_POWER_COMMAND). */
   power?: string[] | null;
+  /** Hosts of the inventory in no cluster: what an "add node" may choose from. */
+  freeHosts?: HostSpec[];
 }
+
+/** A read-only command on a host, for gathering facts before planning: its result, or why it could not run. */
+export type Reader = (host: string, argv: string[]) => Promise<{ exitCode: number; stdout: string; stderr: string } | { error: string }>;
+
+/**
+ * How a run changes the cluster's inventory, applied when it starts (in the
+ * same transaction that creates it): add or remove a member, or change a
+ * node's type. Removing the seed makes the first remaining disc node the seed.
+ */
+export type MembershipChange =
+  | { op: "add"; host: string; role: "rabbitmq" | "loadbalancer"; nodeType?: "disc" | "ram" }
+  | { op: "remove"; host: string; role: "rabbitmq" | "loadbalancer" }
+  | { op: "type"; host: string; nodeType: "disc" | "ram" };
 
 /** A planner's refusal: the operation cannot be planned for this cluster with these parameters. */
 export class PlanError extends Error {}
 
-export interface OperationDef<S extends z.ZodType = z.ZodType> {
+export interface OperationDef<S extends z.ZodType = z.ZodType, F = undefined> {
   type: string;
   title: string;
   description: string;
@@ -37,13 +52,24 @@ export interface OperationDef<S extends z.ZodType = z.ZodType> {
   /** Keep the parameters as the cluster's settings for this type (later operations read them). */
   remember?: boolean;
   /** "wizard": a page of its own (setup); "form": the generic form from the parameter schema. */
-  ui: "wizard" | "form";
-  plan(cluster: ClusterInventory, params: z.infer<S>): Plan;
+  ui: "wizard" | "form" | "upgrade";
+  /**
+   * Facts the planner needs from the hosts (versions installed and offered,
+   * which node stopped last…), read before planning. Read-only; the parsing
+   * is pure and lives beside the planner.
+   */
+  gather?(cluster: ClusterInventory, params: z.infer<S>, read: Reader): Promise<F>;
+  plan(cluster: ClusterInventory, params: z.infer<S>, facts: F): Plan;
+  /** The inventory change the run makes (see MembershipChange). */
+  membership?(cluster: ClusterInventory, params: z.infer<S>): MembershipChange[];
 }
 
-export function defineOperation<S extends z.ZodType>(d: OperationDef<S>): OperationDef<S> {
+export function defineOperation<S extends z.ZodType, F = undefined>(d: OperationDef<S, F>): OperationDef<S, F> {
   return d;
 }
+
+/** A parameter naming a host of the inventory that is in no cluster: the UI offers them as choices. */
+export const FREE_HOST = { "x-warren": "free-host" } as const;
 
 /** A parameter naming one of the cluster's RabbitMQ nodes: the UI offers them as choices. */
 export const CLUSTER_NODE = { "x-warren": "cluster-node" } as const;

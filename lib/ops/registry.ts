@@ -1,20 +1,36 @@
 // Every operation Warren can run: one line each. The operations API, the plan
 // preview, the cluster page's actions and /api/v1/openapi.json read this table.
+import type { z } from "zod";
 import type { OperationDef } from "./operation";
+import { addNodeOperation } from "./operations/add-node";
+import { changeNodeTypeOperation } from "./operations/change-node-type";
+import { clusterStartOperation, clusterStopOperation, forceBootOperation } from "./operations/cluster-power";
 import { failoverDrillOperation } from "./operations/failover-drill";
+import { haproxyUpgradeOperation } from "./operations/haproxy-upgrade";
 import { loadBalancersOperation } from "./operations/load-balancers";
+import { removeNodeOperation } from "./operations/remove-node";
 import { restartNodeOperation } from "./operations/restart-node";
+import { rollingUpgradeOperation } from "./operations/rolling-upgrade";
 import { rotateManagementPasswordOperation } from "./operations/rotate-management-password";
 import { setupOperation } from "./operations/setup";
 
-export const OPERATIONS: readonly OperationDef[] = [
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each operation has its own parameter and fact types
+export const OPERATIONS: readonly OperationDef<z.ZodType, any>[] = [
   setupOperation,
   loadBalancersOperation,
+  addNodeOperation,
+  removeNodeOperation,
+  changeNodeTypeOperation,
   restartNodeOperation,
+  clusterStopOperation,
+  clusterStartOperation,
+  forceBootOperation,
+  rollingUpgradeOperation,
+  haproxyUpgradeOperation,
   failoverDrillOperation,
   rotateManagementPasswordOperation,
 ];
 
-export function findOperation(type: string): OperationDef | undefined {
+export function findOperation(type: string): OperationDef<z.ZodType, unknown> | undefined {
   return OPERATIONS.find((o) => o.type === type);
 }

@@ -7,16 +7,17 @@ import { db } from "@/lib/db";
 import { audit } from "@/lib/audit";
 import type { Principal } from "@/lib/auth/principal";
 import { roleAllows } from "@/lib/auth/roles";
-import { clusterInventory, rememberSettings, sudoHostNames } from "@/lib/inventory/clusters";
+import { applyMembership, clusterInventory, rememberSettings, sudoHostNames } from "@/lib/inventory/clusters";
 import { beginRotation, ensureClusterSecrets, openClusterSecrets } from "@/lib/inventory/secrets";
 import { commandLine } from "@/lib/ssh/quote";
 import { fileArgv } from "./file-deploy";
 import { forecastPlan, planToken, summarize, summaryLine, type ForecastSummary, type StepForecast } from "./forecast";
-import { PlanError } from "./operation";
+import { PlanError, type Reader } from "./operation";
 import { allSteps, assertWellFormed, secretsRotated, secretsUsed, type Plan, type Step } from "./plan";
 import { findOperation, OPERATIONS } from "./registry";
 import { planScript } from "./script";
 import { drillResult } from "./operations/failover-drill";
+import { gatherClusterFacts } from "./cluster-facts";
 import { runner, type CancelMode } from "./runner";
 import { sshExecutor } from "./engine/ssh-executor";
 import { ACTIVE_RUN, RETRYABLE_RUN, UNFINISHED_STEP } from "./engine/types";
@@ -61,6 +62,15 @@ export function displayCommand(s: Step): string {
   }
 }
 
+/** Facts for planners: read-only commands, each with its own deadline; a host that fails says why instead of failing the preview. */
+const readOnly: Reader = async (host, argv) => {
+  try {
+    return await sshExecutor.run(host, argv, { allowFailure: true, timeoutMs: 30_000 });
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
+};
+
 async function compile(clusterId: string, type: string, raw: unknown, who: Principal) {
   const def = findOperation(type);
   if (!def) throw new OperationError("invalid", `unknown operation '${type}'; known: ${OPERATIONS.map((o) => o.type).join(", ")}`);
@@ -70,7 +80,8 @@ async function compile(clusterId: string, type: string, raw: unknown, who: Princ
   if (!cluster) throw new OperationError("not-found", "no such cluster");
   let plan: Plan;
   try {
-    plan = def.plan(cluster, params);
+    const facts = def.gather ? await def.gather(cluster, params, readOnly) : undefined;
+    plan = def.plan(cluster, params, facts);
   } catch (e) {
     if (e instanceof PlanError) throw new OperationError("invalid", e.message);
     throw e;
@@ -114,9 +125,12 @@ export async function startOperation(clusterId: string, type: string, params: un
     const created = await tx.run.create({
       data: { clusterId, type, status: "queued", params: JSON.stringify(c.params), plan: JSON.stringify(c.plan), createdBy: who.username, steps: { create: steps } },
     });
-    // In the same transaction: the runner must never claim a rotating run before its new values exist.
+    // In the same transaction: the runner must never claim a rotating run before its new values exist,
+    // and the inventory changes with the run that changes the hosts.
     const rotated = secretsRotated(c.plan);
     if (rotated.length) await beginRotation(clusterId, rotated, created.id, tx);
+    const changes = c.def.membership?.(c.cluster, c.params) ?? [];
+    if (changes.length) await applyMembership(tx, clusterId, changes);
     return created;
   });
   if (c.def.remember) await rememberSettings(clusterId, type, c.params);
@@ -226,4 +240,22 @@ export async function listDrills(clusterId: string, take = 20) {
     id: r.id, status: r.status, createdAt: r.createdAt, createdBy: r.createdBy,
     ...drillResult(JSON.parse(r.params), r.steps, r.vars ? JSON.parse(r.vars) : {}),
   }));
+}
+
+export interface HostVersions { host: string; role: "node" | "loadbalancer" | "both"; error?: string; active: string | null; installed: Record<string, string>; offered: Record<string, string[]> }
+
+/** What each host runs and what its package source offers (read-only), for choosing an upgrade. */
+export async function clusterVersions(clusterId: string, who: Principal): Promise<HostVersions[]> {
+  if (!roleAllows(who.role, "viewer")) throw new OperationError("forbidden", "this needs the viewer role");
+  const c = await clusterInventory(clusterId);
+  if (!c) throw new OperationError("not-found", "no such cluster");
+  const hosts = [...new Set([...c.nodes.map((n) => n.name), ...c.loadBalancers.map((l) => l.name)])];
+  const f = await gatherClusterFacts(c, readOnly, { hosts });
+  return hosts.map((h) => {
+    const s = f.nodes[h];
+    const isNode = c.nodes.some((n) => n.name === h), isLb = c.loadBalancers.some((l) => l.name === h);
+    const role = isNode && isLb ? "both" : isNode ? "node" : "loadbalancer";
+    if (!s || "error" in s) return { host: h, role, error: s && "error" in s ? s.error : "no answer", active: null, installed: {}, offered: {} };
+    return { host: h, role, active: s.active, installed: s.installed, offered: s.offered };
+  });
 }

@@ -136,6 +136,39 @@ rabbitmqctl await_startup --timeout 120
 `;
 
 
+/**
+ * Maintenance mode before a node stops (closes client connections, moves
+ * quorum queue leaders away). rabbitmq-upgrade drain can exit 69 although it
+ * succeeded (a known bug): then the node's own maintenance status decides.
+ * Needs the feature flag maintenance_mode_status; without it, nothing to do.
+ */
+export const DRAIN = `out=$(rabbitmq-upgrade drain 2>&1); rc=$?
+printf '%s\n' "$out"
+if [ "$rc" = 0 ]; then exit 0; fi
+case "$out" in *maintenance_mode_status*|*"not supported"*) echo "maintenance mode is not available here: the node stops without draining" >&2; exit 0 ;; esac
+if [ "$rc" = 69 ] && rabbitmq-diagnostics -q status 2>/dev/null | grep -qi "maintenance.*draining\|under maintenance"; then exit 0; fi
+if [ "$rc" = 69 ] && rabbitmqctl -q cluster_status --formatter json 2>/dev/null | tr -d '\n' | grep -q "under maintenance"; then exit 0; fi
+exit "$rc"
+`;
+
+/**
+ * Exit 0 when the cluster as this node sees it has no partitions and no
+ * resource alarms; otherwise says which.
+ */
+export const CLUSTER_HEALTHY = `s=$(rabbitmqctl -q cluster_status --formatter json 2>/dev/null) || { echo "not answering yet"; exit 1; }
+flat=$(printf '%s' "$s" | tr -d '\n ')
+if printf '%s' "$flat" | grep -q '"alarms":\[[^]]'; then echo "resource alarms: $(printf '%s' "$flat" | grep -o '"alarms":\[[^]]*\]')"; exit 1; fi
+if printf '%s' "$flat" | grep -o '"partitions":{[^}]*}' | grep -q '\['; then echo "network partitions: $(printf '%s' "$flat" | grep -o '"partitions":{[^}]*}')"; exit 1; fi
+exit 0
+`;
+
+/** Exit 0 when every classic mirrored queue has all its mirrors synchronised; otherwise names some. */
+export const MIRRORS_SYNCED = `out=$(rabbitmqctl -q list_queues --no-table-headers name slave_pids synchronised_slave_pids 2>/dev/null) || { echo "not answering yet"; exit 1; }
+bad=$(printf '%s\n' "$out" | awk -F'\t' 'NF >= 3 { a = gsub(/</, "", $2); b = gsub(/</, "", $3); if (a != b) { n++; if (n <= 3) printf "%s ", $1 } } END { if (n) printf "(%d queues)", n }')
+if [ -n "$bad" ]; then echo "mirrors still synchronising: $bad"; exit 1; fi
+exit 0
+`;
+
 /** Exit 0 when this node's cluster_status lists node $1 as running. */
 export const RUNNING_IN_CLUSTER = `s=$(rabbitmqctl -q cluster_status --formatter json 2>/dev/null) || { echo "not answering yet"; exit 1; }
 ${JSON_LIST}if list running_nodes | grep -qF "\\"$1\\""; then exit 0; fi
@@ -160,7 +193,7 @@ echo "AMQP greeting from $1:$2"
 
 export const RABBITMQ_SCRIPTS = {
   COOKIE_WRITE, COOKIE_MATCHES, JOINED, DATA_IMPACT, CLUSTER_NAMED, POLICY_SET, PLUGIN_ENABLED,
-  USER_ABSENT, ADMIN_USER, ADMIN_USER_OK, CLUSTER_PORTS, START_AND_WAIT, RUNNING_IN_CLUSTER,
+  USER_ABSENT, ADMIN_USER, ADMIN_USER_OK, CLUSTER_PORTS, START_AND_WAIT, RUNNING_IN_CLUSTER, DRAIN, CLUSTER_HEALTHY, MIRRORS_SYNCED,
 };
 
 /** Scripts that need bash (run as ["bash", "-c", …]). */

@@ -120,7 +120,7 @@ export function validateLoadBalancers(c: ClusterInventory, o: LoadBalancerOption
   return p;
 }
 
-function haproxyOptions(c: ClusterInventory, o: LoadBalancerOptions): HaproxyOptions {
+export function haproxyOptions(c: ClusterInventory, o: LoadBalancerOptions): HaproxyOptions {
   return {
     frontendPort: frontendPort(c, o), balance: o.balance,
     check: { interMs: o.checkInterMs, fastInterMs: Math.max(100, Math.round(o.checkInterMs / 2)), downInterMs: Math.max(o.checkInterMs, 2000), rise: o.checkRise, fall: o.checkFall },

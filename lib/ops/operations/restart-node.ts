@@ -1,10 +1,12 @@
-// Restart RabbitMQ on one node, only when no queue depends on it alone, and
-// wait until it is back in the cluster.
+// Restart RabbitMQ on one node, only when no queue depends on it alone:
+// out of the load balancers' rotation first, back in once it runs in the
+// cluster again.
 import { z } from "zod";
 import { hostName } from "@/lib/inventory/schemas";
 import { nodeName, rabbitmqctl, rabbitmqDiagnostics, rmqScript } from "@/lib/rabbitmq/cli";
 import { RUNNING_IN_CLUSTER } from "@/lib/rabbitmq/scripts";
 import { CLUSTER_NODE, defineOperation, PlanError } from "../operation";
+import { rotationSteps } from "./rotation";
 
 export const RestartNodeParams = z.strictObject({
   node: hostName.meta({ ...CLUSTER_NODE, description: "The node to restart" }),
@@ -13,7 +15,7 @@ export const RestartNodeParams = z.strictObject({
 export const restartNodeOperation = defineOperation({
   type: "restart-node",
   title: "Restart RabbitMQ on a node",
-  description: "Waits until no queue depends on the node alone (synchronised mirrors, quorum), restarts rabbitmq-server, and waits until the node runs in the cluster again.",
+  description: "Waits until no queue depends on the node alone (synchronised mirrors, quorum), takes it out of the load balancers' rotation, restarts rabbitmq-server, waits until the node runs in the cluster again, and puts it back.",
   role: "operator",
   params: RestartNodeParams,
   secrets: [],
@@ -34,6 +36,7 @@ export const restartNodeOperation = defineOperation({
               argv: rabbitmqDiagnostics("-q", "check_if_node_is_mirror_sync_critical"), intervalMs: 3000, timeoutMs: 300_000 },
           ],
         },
+        ...(rotationSteps(c, host, "maint").length ? [{ title: `Out of the load balancers' rotation`, steps: rotationSteps(c, host, "maint") }] : []),
         {
           title: `Restart ${nodeName(host)}`,
           steps: [{
@@ -49,6 +52,7 @@ export const restartNodeOperation = defineOperation({
               argv: rmqScript(RUNNING_IN_CLUSTER, nodeName(host)), intervalMs: 2000, timeoutMs: 120_000 },
           ],
         },
+        ...(rotationSteps(c, host, "ready").length ? [{ title: "Back in the load balancers' rotation", steps: rotationSteps(c, host, "ready") }] : []),
       ],
     };
   },

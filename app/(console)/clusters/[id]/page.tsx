@@ -20,6 +20,7 @@ import { ClusterLive } from "@/components/health/cluster-live";
 import { HistoryCharts } from "@/components/health/history-charts";
 import { AlarmTimeline } from "@/components/health/alarm-timeline";
 import { ClusterSecrets } from "@/components/clusters/cluster-secrets";
+import { UpgradeCard } from "@/components/ops/upgrade-card";
 import { clusterSecretNames } from "@/lib/inventory/secrets";
 import { SECRETS } from "@/lib/ops/secrets";
 import { OPERATIONS } from "@/lib/ops/registry";
@@ -96,7 +97,12 @@ export default async function ClusterPage({ params }: { params: Promise<{ id: st
       )}
       {canOperate && isSetUp && forms.length > 0 && (
         <Card title="Actions" id="actions">
-          <ClusterActions clusterId={c.id} operations={forms as CatalogEntry[]} nodes={inv.nodes.map((n) => n.name)} />
+          <ClusterActions clusterId={c.id} operations={forms as CatalogEntry[]} nodes={inv.nodes.map((n) => n.name)} freeHosts={(inv.freeHosts ?? []).map((h) => h.name)} />
+        </Card>
+      )}
+      {canOperate && isSetUp && (
+        <Card title="Upgrades" id="upgrades">
+          <UpgradeCard clusterId={c.id} hasLoadBalancers={!!lbSettings(inv)} />
         </Card>
       )}
       <Card title="Secrets"><ClusterSecrets clusterId={c.id} secrets={secrets} admin={isAdmin} /></Card>

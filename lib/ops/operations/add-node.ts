@@ -1,0 +1,54 @@
+// Add a node: the setup plan of the cluster as it will be, so every step
+// already in place on the other nodes is checked and skipped, and what runs
+// is the new node's part (hosts file everywhere, cookie, install of the
+// versions the cluster runs now, join as disc or ram, verify) plus the
+// load balancers' configuration with the new backend.
+import { z } from "zod";
+import { hostName } from "@/lib/inventory/schemas";
+import { gatherClusterFacts, nodeState, type ClusterFacts } from "../cluster-facts";
+import { defineOperation, FREE_HOST, PlanError, type ClusterInventory } from "../operation";
+import { lbSettings } from "./load-balancers";
+import { planSetup, SetupOptions } from "./setup";
+
+export const AddNodeParams = z.strictObject({
+  host: hostName.meta({ ...FREE_HOST, description: "The host to add (a host of the inventory in no cluster)" }),
+  type: z.enum(["disc", "ram"]).default("disc").meta({ description: "Disc keeps the cluster's metadata on disk; ram (legacy) only in memory", "x-labels": { disc: "disc node", ram: "ram node (legacy)" } }),
+});
+
+/** The versions the cluster runs now: a new node must not join with others (the remembered setup may predate an upgrade). */
+export function currentVersions(c: ClusterInventory, f: ClusterFacts): { rabbitmq?: string; erlang?: string } {
+  const seen = c.nodes.map((n) => nodeState(f, n.name)).filter((s) => s?.installed["rabbitmq-server"]);
+  const one = (pkg: string) => {
+    const vs = [...new Set(seen.map((s) => s!.installed[pkg]).filter(Boolean))];
+    if (vs.length > 1) throw new PlanError(`the nodes run different ${pkg} versions (${vs.join(", ")}): finish the upgrade before adding a node`);
+    return vs[0];
+  };
+  return { rabbitmq: one("rabbitmq-server"), erlang: one("erlang-base") };
+}
+
+export function planAddNode(c: ClusterInventory, p: z.infer<typeof AddNodeParams>, f: ClusterFacts) {
+  const host = c.freeHosts?.find((h) => h.name === p.host);
+  if (c.nodes.some((n) => n.name === p.host)) throw new PlanError(`${p.host} is already a node of ${c.name}`);
+  if (!host) throw new PlanError(`${p.host} is not a host of the inventory that is free (in no cluster)`);
+  const remembered = SetupOptions.safeParse(c.settings.setup);
+  if (!remembered.success) throw new PlanError(`${c.name} has not been set up by Warren: run the setup first`);
+  const v = currentVersions(c, f);
+  if (!v.rabbitmq) throw new PlanError(`no node of ${c.name} answered with its RabbitMQ version: the new node must install the same, so the cluster must be reachable`);
+  const after: ClusterInventory = { ...c, nodes: [...c.nodes, { name: host.name, address: host.address, type: p.type, seed: false }] };
+  const lb = lbSettings(c);
+  const plan = planSetup(after, { ...remembered.data, rabbitmqVersion: v.rabbitmq, erlangVersion: v.erlang, loadBalancers: lb ?? undefined });
+  return { ...plan, type: "add-node" };
+}
+
+export const addNodeOperation = defineOperation({
+  type: "add-node",
+  title: "Add a node",
+  description: "Joins a free host of the inventory to the cluster as a disc or ram node, installing the versions the cluster runs now, and adds it to both load balancers. The rest of the cluster's setup is re-checked and left as it is.",
+  role: "operator",
+  params: AddNodeParams,
+  secrets: ["erlangCookie", "managementPassword", "statsPassword", "vrrpPassword"],
+  ui: "form",
+  gather: (c, _p, read) => gatherClusterFacts(c, read),
+  plan: planAddNode,
+  membership: (_c, p) => [{ op: "add", host: p.host, role: "rabbitmq", nodeType: p.type }],
+});

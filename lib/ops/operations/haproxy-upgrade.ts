@@ -1,0 +1,90 @@
+// A rolling upgrade of HAProxy on the load balancers: one at a time, the
+// VIP's holder last; a host holding the VIP hands it over first (Keepalived
+// stopped there, the other takes it), is upgraded while it serves no client,
+// then rejoins as a backup. The VIP stays on exactly one host throughout.
+import { z } from "zod";
+import { aptInstall, packagesInstalled, pin } from "@/lib/hosts/packages";
+import { compareDebianVersions } from "@/lib/hosts/debian-version";
+import { AMQP_BACKEND } from "@/lib/haproxy/config";
+import { HAPROXY_VERIFY } from "@/lib/haproxy/scripts";
+import { HOLDS_ADDRESS, KEEPALIVED_VERIFY } from "@/lib/keepalived/scripts";
+import { gatherClusterFacts, nodeState, type ClusterFacts } from "../cluster-facts";
+import { defineOperation, PlanError, type ClusterInventory, type Reader } from "../operation";
+import type { Phase, Plan, Step } from "../plan";
+import { haproxyOptions, lbSettings } from "./load-balancers";
+
+export const HaproxyUpgradeParams = z.strictObject({
+  haproxyVersion: z.string().regex(/^[A-Za-z0-9.+:~-]{1,64}$/, "A Debian package version, e.g. 2.6.12-1+deb12u4").meta({ description: "HAProxy to this version", "x-warren": "offered-haproxy" }),
+});
+
+const sh = (script: string, name: string, ...args: string[]) => ["sh", "-c", script, name, ...args];
+
+export function planHaproxyUpgrade(c: ClusterInventory, p: z.infer<typeof HaproxyUpgradeParams>, f: ClusterFacts, vipHolder: string | null): Plan {
+  const o = lbSettings(c);
+  if (!o) throw new PlanError("The load balancers are not configured yet: deploy them first");
+  if (c.loadBalancers.length < 2) throw new PlanError("A rolling upgrade needs two or more load balancers (the VIP moves to another while one is upgraded)");
+  const why: string[] = [];
+  const work: string[] = [];
+  for (const lb of c.loadBalancers) {
+    const s = nodeState(f, lb.name);
+    if (!s) { why.push(`${lb.name} cannot be reached`); continue; }
+    const cur = s.installed.haproxy;
+    if (!(s.offered.haproxy ?? []).includes(p.haproxyVersion)) why.push(`${lb.name}'s package source does not offer haproxy ${p.haproxyVersion}${s.offered.haproxy?.length ? ` (it offers ${s.offered.haproxy.join(", ")})` : ""}`);
+    if (cur && compareDebianVersions(p.haproxyVersion, cur) < 0) why.push(`${lb.name} runs haproxy ${cur}, newer than ${p.haproxyVersion}: no downgrades here`);
+    if (cur !== p.haproxyVersion) work.push(lb.name);
+  }
+  if (!vipHolder) why.push(`no load balancer holds the VIP ${o.vip} now: fix that before upgrading`);
+  if (why.length) throw new PlanError(`The HAProxy upgrade cannot start:\n- ${why.join("\n- ")}`);
+  if (!work.length) throw new PlanError(`every load balancer already runs haproxy ${p.haproxyVersion}`);
+  // The VIP's holder last: it moves once.
+  const ordered = [...work.filter((h) => h !== vipHolder), ...work.filter((h) => h === vipHolder)];
+  const lbs = c.loadBalancers.map((l) => l.name);
+  const ho = haproxyOptions(c, o);
+  const ports = [ho.frontendPort, ho.stats.port, ho.healthPort, ...(ho.managementPort ? [ho.managementPort] : [])].map(String);
+  const phases: Phase[] = ordered.map((h): Phase => ({
+    title: `${h}: haproxy ${nodeState(f, h)!.installed.haproxy ?? "?"} → ${p.haproxyVersion}`,
+    steps: [
+      { kind: "command", key: `vip-away:${h}`, title: "If it holds the VIP: stop Keepalived here so the other load balancer takes it", host: h,
+        argv: ["systemctl", "stop", "keepalived"], check: ["sh", "-c", '! ip -o -4 addr show | grep -qF " inet $1/"', "not-holder", o.vip],
+        destructive: "moves the VIP to another load balancer: clients connected through this one reconnect (once)" },
+      { kind: "gate", key: `vip-moved:${h}`, title: "Exactly one other load balancer holds the VIP", host: lbs.find((x) => x !== h)!,
+        argv: sh(HOLDS_ADDRESS, "holds", o.vip), waitingFor: `the VIP on another load balancer than ${h}`, intervalMs: 200, timeoutMs: 30_000,
+        across: { hosts: lbs, expect: "exactly-one", what: `the VIP ${o.vip}`, not: h } },
+      { kind: "command", key: `upgrade:${h}`, title: `apt-get install haproxy=${p.haproxyVersion}`, host: h, argv: aptInstall([pin("haproxy", p.haproxyVersion)]),
+        check: packagesInstalled([pin("haproxy", p.haproxyVersion)]), timeoutMs: 10 * 60_000 },
+      { kind: "command", key: `restart:${h}`, title: "Restart HAProxy on the new version, configuration checked first", host: h,
+        argv: ["sh", "-c", "haproxy -c -f /etc/haproxy/haproxy.cfg && systemctl restart haproxy"] },
+      { kind: "command", key: `serving:${h}`, title: "HAProxy serves every backend server again", host: h, readOnly: true,
+        argv: sh(HAPROXY_VERIFY, "verify", AMQP_BACKEND, ...ports, "--", ...c.nodes.map((n) => n.name)) },
+      { kind: "command", key: `keepalived:${h}`, title: "Keepalived runs again (as a backup: the VIP stays where it is)", host: h,
+        argv: sh(`systemctl start keepalived || exit 1\n${KEEPALIVED_VERIFY}`, "keepalived"), check: ["systemctl", "is-active", "--quiet", "keepalived"] },
+      { kind: "gate", key: `one-holder:${h}`, title: "Exactly one load balancer holds the VIP", host: h,
+        argv: sh(HOLDS_ADDRESS, "holds", o.vip), waitingFor: "exactly one holder of the VIP", intervalMs: 500, timeoutMs: 30_000,
+        across: { hosts: lbs, expect: "exactly-one", what: `the VIP ${o.vip}` } },
+    ],
+  }));
+  return { type: "haproxy-upgrade", phases };
+}
+
+/** Which load balancer holds the VIP now (read-only, at planning time; the run checks again). */
+async function vipHolderNow(c: ClusterInventory, read: Reader): Promise<string | null> {
+  const o = lbSettings(c);
+  if (!o) return null;
+  for (const lb of c.loadBalancers) {
+    const r = await read(lb.name, sh(HOLDS_ADDRESS, "holds", o.vip));
+    if (!("error" in r) && r.exitCode === 0) return lb.name;
+  }
+  return null;
+}
+
+export const haproxyUpgradeOperation = defineOperation({
+  type: "haproxy-upgrade",
+  title: "Rolling upgrade of HAProxy",
+  description: "Upgrades HAProxy on one load balancer at a time, the VIP's holder last: a holder hands the VIP over first (Keepalived stopped there), is upgraded and restarted while it serves no client, and rejoins as a backup. Exactly one load balancer holds the VIP throughout.",
+  role: "operator",
+  params: HaproxyUpgradeParams,
+  secrets: [],
+  ui: "upgrade",
+  gather: async (c, _p, read) => ({ facts: await gatherClusterFacts(c, read, { hosts: c.loadBalancers.map((l) => l.name) }), holder: await vipHolderNow(c, read) }),
+  plan: (c, p, g) => planHaproxyUpgrade(c, p, g.facts, g.holder),
+});

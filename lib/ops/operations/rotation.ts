@@ -1,0 +1,23 @@
+// A RabbitMQ node in and out of the load balancers' rotation, through
+// HAProxy's runtime API on every load balancer: before a node stops, its
+// server goes to maintenance and its sessions are closed (clients reconnect
+// through the VIP to the other nodes at once, not when the node dies); after
+// it is back and healthy, the server is made ready again.
+import { AMQP_BACKEND } from "@/lib/haproxy/config";
+import { HAPROXY_SERVER_IN_STATE, HAPROXY_SERVER_STATE } from "@/lib/haproxy/scripts";
+import type { ClusterInventory } from "../operation";
+import type { Step } from "../plan";
+import { lbSettings } from "./load-balancers";
+
+const sh = (script: string, name: string, ...args: string[]) => ["sh", "-c", script, name, ...args];
+
+/** One step per load balancer (none when the cluster has no configured load balancers). */
+export function rotationSteps(c: ClusterInventory, node: string, to: "maint" | "ready"): Step[] {
+  if (!lbSettings(c)) return [];
+  return c.loadBalancers.map((lb): Step => ({
+    kind: "command", key: `${to === "maint" ? "out-of-rotation" : "into-rotation"}:${node}@${lb.name}`, host: lb.name,
+    title: to === "maint" ? `HAProxy on ${lb.name}: ${node} to maintenance, its sessions closed` : `HAProxy on ${lb.name}: ${node} ready again`,
+    argv: sh(HAPROXY_SERVER_STATE, "server-state", AMQP_BACKEND, node, to),
+    check: sh(HAPROXY_SERVER_IN_STATE, "server-in-state", AMQP_BACKEND, node, to),
+  }));
+}

@@ -1,0 +1,61 @@
+// What a node's host says about RabbitMQ without booting an Erlang VM:
+// packages installed and offered, and the service's state with when it
+// last stopped. Read-only; parsed by section, tolerant of missing parts.
+
+/** The script's output: "@@section" lines, then that section's lines. */
+export const NODE_STATE_SCRIPT = [
+  "echo @@installed; dpkg-query -W -f='${Package} ${Version} ${Status}\\n' rabbitmq-server erlang-base haproxy keepalived 2>/dev/null",
+  "echo @@offered; apt-cache madison rabbitmq-server erlang-base haproxy 2>/dev/null | awk -F'|' '{gsub(/ /, \"\", $1); gsub(/ /, \"\", $2); print $1, $2}'",
+  "echo @@service; systemctl show rabbitmq-server --timestamp=unix -p ActiveState -p InactiveEnterTimestamp 2>/dev/null",
+  "echo @@end",
+].join("; ");
+
+export interface NodeState {
+  /** Installed packages by name, with their version. */
+  installed: Record<string, string>;
+  /** What the package source offers, by package, newest first. */
+  offered: Record<string, string[]>;
+  /** systemd's ActiveState of rabbitmq-server (active, inactive, failed, activating…). */
+  active: string | null;
+  /** When rabbitmq-server last stopped (unix seconds), if it did since boot. */
+  stoppedAt: number | null;
+  /** Whether the output ended (a cut-off answer is not a fact). */
+  complete: boolean;
+}
+
+export function parseNodeState(out: string): NodeState {
+  const s: NodeState = { installed: {}, offered: {}, active: null, stoppedAt: null, complete: false };
+  let section = "";
+  for (const raw of out.split("\n")) {
+    const line = raw.trim();
+    if (line.startsWith("@@")) { section = line.slice(2); if (section === "end") s.complete = true; continue; }
+    if (!line) continue;
+    if (section === "installed") {
+      const [name, version, ...status] = line.split(" ");
+      if (name && version && status.join(" ") === "install ok installed") s.installed[name] = version;
+    } else if (section === "offered") {
+      const [name, version] = line.split(" ");
+      if (name && version) (s.offered[name] ??= []).includes(version) || s.offered[name].push(version);
+    } else if (section === "service") {
+      const [k, v = ""] = line.split("=", 2);
+      if (k === "ActiveState" && v) s.active = v;
+      if (k === "InactiveEnterTimestamp") { const t = Number(v.replace(/^@/, "")); s.stoppedAt = v && Number.isFinite(t) && t > 0 ? t : null; }
+    }
+  }
+  return s;
+}
+
+/** `rabbitmqctl list_feature_flags name state stability --formatter json`: flag → state, experimental flags left out. */
+export function parseFeatureFlags(out: string): Record<string, string> {
+  const start = out.indexOf("[");
+  if (start < 0) throw new Error("list_feature_flags printed no JSON list");
+  const v = JSON.parse(out.slice(start)) as unknown;
+  if (!Array.isArray(v)) throw new Error("list_feature_flags did not print a list");
+  const out2: Record<string, string> = {};
+  for (const f of v) {
+    if (!f || typeof f !== "object" || typeof (f as { name?: unknown }).name !== "string") continue;
+    if ((f as { stability?: unknown }).stability === "experimental") continue;
+    out2[(f as { name: string }).name] = String((f as { state?: unknown }).state ?? "unknown");
+  }
+  return out2;
+}

@@ -1,0 +1,23 @@
+import { execFileSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { compareDebianVersions, upstreamVersion } from "@/lib/hosts/debian-version";
+
+// Pairs checked against dpkg --compare-versions on this (Debian) machine.
+const PAIRS: [string, string][] = [
+  ["1:25.2.3+dfsg-1+deb12u1", "1:25.2.3+dfsg-1+deb12u2"], ["2.6.12-1+deb12u3", "2.6.12-1+deb12u4"], ["3.10.8-1.1", "4.0.5-6+deb13u2"],
+  ["1.0~rc1", "1.0"], ["1.0", "1.0+b1"], ["1:1.0", "2.0"], ["1.0-1", "1.0-1"], ["1.10", "1.9"], ["1.0a", "1.0+"], ["1.0~~", "1.0~"], ["2.6.12-1", "2.6.12-1+deb12u1"],
+];
+const dpkg = (a: string, op: string, b: string) => { try { execFileSync("dpkg", ["--compare-versions", a, op, b]); return true; } catch { return false; } };
+
+describe("Debian version order", () => {
+  it.each(PAIRS)("%s vs %s agrees with dpkg", (a, b) => {
+    const c = Math.sign(compareDebianVersions(a, b));
+    expect(c).toBe(dpkg(a, "lt", b) ? -1 : dpkg(a, "eq", b) ? 0 : 1);
+    expect(Math.sign(compareDebianVersions(b, a)) || 0).toBe(-c || 0);
+  });
+  it("upstream versions", () => {
+    expect(upstreamVersion("1:25.2.3+dfsg-1+deb12u2")).toBe("25.2.3+dfsg");
+    expect(upstreamVersion("3.10.8-1.1")).toBe("3.10.8");
+    expect(upstreamVersion("4.0.5")).toBe("4.0.5");
+  });
+});

@@ -1,0 +1,126 @@
+import { describe, expect, it } from "vitest";
+import { allSteps, assertWellFormed, type CommandStep, type Plan } from "@/lib/ops/plan";
+import type { ClusterInventory } from "@/lib/ops/operation";
+import type { ClusterFacts } from "@/lib/ops/cluster-facts";
+import { parseNodeState } from "@/lib/rabbitmq/node-state";
+import { planAddNode } from "@/lib/ops/operations/add-node";
+import { planRemoveNode, without } from "@/lib/ops/operations/remove-node";
+import { planChangeNodeType } from "@/lib/ops/operations/change-node-type";
+import { lastStopped, planClusterStart, planClusterStop, planForceBoot, stopOrder } from "@/lib/ops/operations/cluster-power";
+import { planRestart } from "./support-restart";
+
+const LB = { vip: "10.213.77.100", interface: "eth0", routerId: 51 };
+const cluster = (o: Partial<ClusterInventory> = {}): ClusterInventory => ({
+  id: "c", name: "prod",
+  nodes: [
+    { name: "node1", address: "10.213.77.11", type: "disc", seed: true },
+    { name: "node2", address: "10.213.77.12", type: "disc", seed: false },
+    { name: "node3", address: "10.213.77.13", type: "ram", seed: false },
+  ],
+  loadBalancers: [{ name: "node4", address: "10.213.77.14" }, { name: "node5", address: "10.213.77.15" }],
+  settings: { setup: { clusterName: "rabbit-prod", ha: { mode: "all" } }, "load-balancers": LB },
+  freeHosts: [{ name: "node6", address: "10.213.77.16" }],
+  ...o,
+});
+const state = (v: { rmq?: string; erl?: string; active?: string; stoppedAt?: number }) => parseNodeState([
+  "@@installed", ...(v.rmq ? [`rabbitmq-server ${v.rmq} install ok installed`] : []), ...(v.erl ? [`erlang-base ${v.erl} install ok installed`] : []),
+  "@@offered", "@@service", `ActiveState=${v.active ?? "active"}`, `InactiveEnterTimestamp=${v.stoppedAt ? `@${v.stoppedAt}` : ""}`, "@@end",
+].join("\n"));
+const facts = (nodes: ClusterFacts["nodes"]): ClusterFacts => ({ nodes, status: null, statusFrom: null, featureFlags: null });
+const keys = (p: Plan) => allSteps(p).map((s) => s.key);
+
+describe("node state", () => {
+  it("reads packages, offered versions and the service's last stop", () => {
+    const s = parseNodeState("@@installed\nrabbitmq-server 3.10.8-1.1 install ok installed\nerlang-base 1:25.2.3+dfsg-1+deb12u1 install ok installed\nhaproxy 2.6.12-1+deb12u3 deinstall ok config-files\n@@offered\nerlang-base 1:25.2.3+dfsg-1+deb12u2\nerlang-base 1:25.2.3+dfsg-1+deb12u1\n@@service\nActiveState=inactive\nInactiveEnterTimestamp=@1795330000\n@@end\n");
+    expect(s).toEqual({ installed: { "rabbitmq-server": "3.10.8-1.1", "erlang-base": "1:25.2.3+dfsg-1+deb12u1" }, offered: { "erlang-base": ["1:25.2.3+dfsg-1+deb12u2", "1:25.2.3+dfsg-1+deb12u1"] }, active: "inactive", stoppedAt: 1795330000, complete: true });
+    expect(parseNodeState("@@installed\nrabbitmq-server 3.10.8-1.1 install ok installed\n").complete).toBe(false);
+    expect(parseNodeState("garbage\n\u0000\n").installed).toEqual({});
+  });
+});
+
+describe("add a node", () => {
+  const f = facts({ node1: state({ rmq: "3.10.8-1.1", erl: "1:25.2.3+dfsg-1+deb12u2" }), node2: state({ rmq: "3.10.8-1.1", erl: "1:25.2.3+dfsg-1+deb12u2" }) });
+  it("is the setup of the cluster as it will be, with the versions running now, and both load balancers updated", () => {
+    const p = planAddNode(cluster(), { host: "node6", type: "ram" }, f);
+    assertWellFormed(p);
+    expect(p.type).toBe("add-node");
+    const install = allSteps(p).find((s) => s.key === "install:node6") as CommandStep;
+    expect(install.argv).toContain("rabbitmq-server=3.10.8-1.1");
+    expect(install.argv).toContain("erlang-base=1:25.2.3+dfsg-1+deb12u2");
+    expect(allSteps(p).find((s) => s.key === "join:node6") as CommandStep).toMatchObject({ argv: expect.arrayContaining(["--ram", "rabbit@node1"]) });
+    const cfg = allSteps(p).find((s) => s.key === "haproxy-cfg:node4");
+    expect(cfg?.kind === "file" && cfg.content).toMatch(/server node6 10\.213\.77\.16:5672/);
+  });
+  it("refuses a host in a cluster, a cluster not set up, or nodes on different versions", () => {
+    expect(() => planAddNode(cluster(), { host: "node2", type: "disc" }, f)).toThrow(/already a node/);
+    expect(() => planAddNode(cluster(), { host: "node9", type: "disc" }, f)).toThrow(/not a host of the inventory that is free/);
+    expect(() => planAddNode(cluster({ settings: {} }), { host: "node6", type: "disc" }, f)).toThrow(/not been set up/);
+    const mixed = facts({ node1: state({ rmq: "3.10.8-1.1", erl: "a" }), node2: state({ rmq: "3.10.8-1.1", erl: "b" }) });
+    expect(() => planAddNode(cluster(), { host: "node6", type: "disc" }, mixed)).toThrow(/different erlang-base versions \(a, b\)/);
+  });
+});
+
+describe("remove a node", () => {
+  it("graceful: out of rotation, HAProxy without it, safe to stop, stop_app + reset (destructive) + disable, verify the rest", () => {
+    const p = planRemoveNode(cluster(), { node: "node3", mode: "graceful" });
+    assertWellFormed(p);
+    expect(keys(p)).toEqual([
+      "quorum-safe:node3", "mirror-safe:node3", "out-of-rotation:node3@node4", "out-of-rotation:node3@node5", "haproxy-cfg:node4", "haproxy-cfg:node5",
+      "stop_app:node3", "reset:node3", "disable:node3", "verify:node1", "verify:node2",
+    ]);
+    const cfg = allSteps(p).find((s) => s.key === "haproxy-cfg:node4");
+    expect(cfg?.kind === "file" && cfg.content).not.toMatch(/server node3 /);
+    expect(allSteps(p).filter((s) => s.destructive).map((s) => s.key)).toEqual(["reset:node3"]);
+  });
+  it("forced: a running peer forgets it", () => {
+    const p = planRemoveNode(cluster(), { node: "node2", mode: "forced" });
+    expect(allSteps(p).find((s) => s.key === "forget:node2")).toMatchObject({ host: "node1", argv: expect.arrayContaining(["forget_cluster_node", "rabbit@node2"]) });
+  });
+  it("the seed's removal hands the seed on; the last disc node is refused with the reason", () => {
+    expect(without(cluster(), "node1").nodes.find((n) => n.seed)?.name).toBe("node2");
+    const oneDisc = cluster({ nodes: [{ name: "node1", address: "a", type: "disc", seed: true }, { name: "node3", address: "c", type: "ram", seed: false }] });
+    expect(() => planRemoveNode(oneDisc, { node: "node1", mode: "graceful" })).toThrow(/last disc node, would leave no disc node/);
+  });
+});
+
+describe("change a node's type", () => {
+  it("a unit stop_app / change_cluster_node_type / start_app between rotation and safety steps", () => {
+    const p = planChangeNodeType(cluster(), { node: "node3", type: "disc" });
+    assertWellFormed(p);
+    expect(keys(p)).toEqual(["quorum-safe:node3", "mirror-safe:node3", "out-of-rotation:node3@node4", "out-of-rotation:node3@node5",
+      "stop_app:node3", "change:node3", "start_app:node3", "running:node3", "verify:node1", "verify:node2", "verify:node3", "into-rotation:node3@node4", "into-rotation:node3@node5"]);
+  });
+  it("never leaves no disc node, keeps the seed disc, and says so", () => {
+    expect(() => planChangeNodeType(cluster(), { node: "node1", type: "ram" })).toThrow(/seed, which must stay a disc node/);
+    const twoNodes = cluster({ nodes: [{ name: "node1", address: "a", type: "disc", seed: true }, { name: "node2", address: "b", type: "disc", seed: false }] });
+    expect(() => planChangeNodeType(twoNodes, { node: "node2", type: "disc" })).toThrow(/already a disc node/);
+  });
+});
+
+describe("the whole cluster down and up", () => {
+  it("stops ram nodes first and the seed last, one at a time", () => {
+    expect(stopOrder(cluster().nodes).map((n) => n.name)).toEqual(["node3", "node2", "node1"]);
+    const p = planClusterStop(cluster());
+    expect(p.phases[1]).toMatchObject({ oneHostAtATime: true, order: ["node3", "node2", "node1"] });
+  });
+  it("starts first the node that stopped last, then the others", () => {
+    const f = facts({ node1: state({ active: "inactive", stoppedAt: 100 }), node2: state({ active: "inactive", stoppedAt: 300 }), node3: state({ active: "inactive", stoppedAt: 50 }) });
+    expect(lastStopped(cluster(), f).first.name).toBe("node2");
+    const p = planClusterStart(cluster(), f);
+    expect(p.phases[0].steps.map((s) => s.key)).toEqual(["start:node2"]);
+    expect(p.phases[1].steps.map((s) => s.key)).toEqual(["start:node1", "start:node3"]);
+  });
+  it("refuses when a node cannot be told about, naming force-boot; force-boot is explicit and destructive", () => {
+    const f = facts({ node1: state({ active: "inactive", stoppedAt: 100 }), node2: { error: "unreachable" }, node3: state({ active: "inactive" }) });
+    expect(() => planClusterStart(cluster(), f)).toThrow(/node2 cannot be reached.*Force-boot a node/);
+    const p = planForceBoot(cluster(), { node: "node1" });
+    expect(allSteps(p)[0]).toMatchObject({ key: "force_boot:node1", destructive: expect.stringMatching(/changes made on the lost node/) });
+    expect(() => planForceBoot(cluster(), { node: "node3" })).toThrow(/ram node/);
+  });
+});
+
+describe("restart a node", () => {
+  it("once no queue depends on it alone: out of rotation, restart, back in rotation", () => {
+    expect(keys(planRestart(cluster(), "node2"))).toEqual(["quorum-safe:node2", "mirror-safe:node2", "out-of-rotation:node2@node4", "out-of-rotation:node2@node5", "restart:node2", "await:node2", "running:node2", "into-rotation:node2@node4", "into-rotation:node2@node5"]);
+  });
+});
