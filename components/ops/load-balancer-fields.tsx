@@ -10,6 +10,8 @@ export interface LbValues {
   vrrpVersion: 2 | 3; advertInt: number; unicast: boolean; preemption: "never" | "delayed" | "immediate"; preemptDelay: number;
   frontendPort: number; balance: "roundrobin" | "leastconn"; checkInterMs: number; checkFall: number; checkRise: number;
   shutdownSessions: boolean; timeoutHours: number; statsPort: number; statsUri: string; statsUser: string; managementPort: number;
+  /** Empty: the newest the hosts offer. */
+  haproxyVersion: string;
 }
 
 export function lbDefaults(loadBalancers: string[], colocated: boolean, saved?: Record<string, unknown> | null): LbValues {
@@ -19,14 +21,14 @@ export function lbDefaults(loadBalancers: string[], colocated: boolean, saved?: 
     vrrpVersion: s.vrrpVersion ?? 3, advertInt: s.advertInt ?? 0.2, unicast: s.unicast ?? false, preemption: s.preemption ?? "never", preemptDelay: s.preemptDelay ?? 60,
     frontendPort: s.frontendPort ?? (colocated ? 5670 : 5672), balance: s.balance ?? "roundrobin", checkInterMs: s.checkInterMs ?? 1000, checkFall: s.checkFall ?? 2, checkRise: s.checkRise ?? 2,
     shutdownSessions: s.shutdownSessions ?? true, timeoutHours: s.timeoutSeconds ? s.timeoutSeconds / 3600 : 3, statsPort: s.statsPort ?? 8404, statsUri: s.statsUri ?? "/stats",
-    statsUser: s.statsUser ?? "warren", managementPort: s.managementPort ?? 0,
+    statsUser: s.statsUser ?? "warren", managementPort: s.managementPort ?? 0, haproxyVersion: s.haproxyVersion ?? "",
   };
 }
 
 /** What the API takes (lib/ops/operations/load-balancers.ts LoadBalancerOptions). */
 export function lbParams(v: LbValues) {
-  const { timeoutHours, ...rest } = v;
-  return { ...rest, timeoutSeconds: Math.round(timeoutHours * 3600) };
+  const { timeoutHours, haproxyVersion, ...rest } = v;
+  return { ...rest, timeoutSeconds: Math.round(timeoutHours * 3600), ...(haproxyVersion ? { haproxyVersion } : {}) };
 }
 
 const LEVEL_TONE = { ok: "green", info: "blue", warn: "amber", fail: "red" } as const;
@@ -56,6 +58,12 @@ export function LoadBalancerFields({ clusterId, loadBalancers, value, onChange, 
           {report && report.interfaces.length ? (
             <Select id={id("interface")} value={value.interface} onChange={(e) => set("interface", e.target.value)}>{report.interfaces.map((i) => <option key={i.name} value={i.name}>{i.name} — {i.networks.join(", ")}</option>)}</Select>
           ) : <Input id={id("interface")} value={value.interface} onChange={(e) => set("interface", e.target.value.trim())} />}
+        </Field>
+        <Field label="HAProxy version" htmlFor={id("haproxyVersion")} hint={report ? "Offered by every load balancer's package source." : "Detect lists what the hosts offer."}>
+          <Select id={id("haproxyVersion")} value={value.haproxyVersion} onChange={(e) => set("haproxyVersion", e.target.value)}>
+            <option value="">Newest the hosts offer</option>
+            {[...new Set([...(report?.haproxyVersions ?? []), ...(value.haproxyVersion ? [value.haproxyVersion] : [])])].map((v) => <option key={v} value={v}>{v}</option>)}
+          </Select>
         </Field>
         <Field label="VRRP router id" htmlFor={id("routerId")} hint={report ? (report.usedRouterIds.length ? `Heard on the network: ${report.usedRouterIds.join(", ")}; free: ${report.suggestedRouterId}` : `No other VRRP router heard; ${report.suggestedRouterId} is free`) : "1–255, unique on this network."}>
           <Input id={id("routerId")} type="number" min={1} max={255} value={value.routerId} onChange={num("routerId")} />

@@ -29,6 +29,8 @@ for p in "$@"; do
   holder=$(ss -Hltnp "sport = :$p" | grep -o 'users:((.*' | head -1)
   echo "$p \${holder:--}"
 done
+echo @@haproxy
+apt-cache madison haproxy 2>/dev/null | awk -F'|' '{gsub(/ /, "", $2); print $2}'
 echo @@end
 `;
 
@@ -37,6 +39,8 @@ export interface LbFacts {
   /** VRRP adverts heard: router id and the sender's address. */
   vrrp: { routerId: number; from: string }[];
   ports: { port: number; holder: string | null }[];
+  /** HAProxy versions the package source offers, newest first. */
+  haproxyVersions: string[];
 }
 
 export function parseLbFacts(out: string): LbFacts {
@@ -58,5 +62,6 @@ export function parseLbFacts(out: string): LbFacts {
       const m = /^(\d+) (.+)$/.exec(l);
       return m ? [{ port: Number(m[1]), holder: m[2] === "-" ? null : m[2] }] : [];
     }),
+    haproxyVersions: [...new Set(sec("haproxy").filter((v) => /^[A-Za-z0-9.+:~-]{1,64}$/.test(v)))],
   };
 }

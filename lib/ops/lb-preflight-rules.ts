@@ -12,6 +12,8 @@ export interface LbPreflight {
   interfaces: { name: string; networks: string[] }[];
   usedRouterIds: number[];
   suggestedRouterId: number;
+  /** HAProxy versions every load balancer's package source offers, newest first. */
+  haproxyVersions: string[];
 }
 
 const ipNum = (a: string) => a.split(".").reduce((n, o) => n * 256 + Number(o), 0);
@@ -68,6 +70,7 @@ export function evaluateLb(
     interfaces: names.map((n) => ({ name: n, networks: [...new Set(ifaceSets.flatMap((s) => s.get(n) ?? []))] })),
     usedRouterIds: used,
     suggestedRouterId: suggest(used),
+    haproxyVersions: commonVersions(Object.values(facts).flatMap((x) => ("error" in x ? [] : [x.lb.haproxyVersions]))),
   };
 }
 
@@ -75,4 +78,9 @@ function suggest(used: number[]): number {
   for (let i = 51; i <= 255; i++) if (!used.includes(i)) return i;
   for (let i = 1; i < 51; i++) if (!used.includes(i)) return i;
   return 1;
+}
+
+function commonVersions(lists: string[][]): string[] {
+  if (!lists.length) return [];
+  return lists[0].filter((v) => lists.every((l) => l.includes(v)));
 }

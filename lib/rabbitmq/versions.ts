@@ -1,31 +1,45 @@
 // Which RabbitMQ and Erlang versions go together, and which upgrades are
-// allowed, as data (rabbitmq-website: docs/which-erlang.md, upgrade.md,
-// feature-flags.md; transcribed in /work/notes/upgrade-paths.md). Pure.
+// allowed, as data transcribed from rabbitmq-website (which-erlang.md,
+// upgrade.md, rolling-upgrade.md, feature-flags/index.md at 0acf2a4). Pure.
+// Where the pages disagree the stricter reading is used (3.10 -> 3.11: all
+// feature flags first; no skipping of release series).
 import { upstreamVersion } from "@/lib/hosts/debian-version";
 
 /** Erlang/OTP versions a range of RabbitMQ releases supports (inclusive; a max "26" means any 26.x). */
 export interface ErlangRule { from: string; to: string; min: string; max: string }
 
 export const ERLANG_RULES: readonly ErlangRule[] = [
-  { from: "3.8.0", to: "3.8.8", min: "21.3", max: "23.x" },
+  // rabbitmq-website which-erlang.md (3.8-3.13 identical in docs/ and versioned 3.13/4.0/4.1; 4.x from version-4.1).
+  { from: "3.8.0", to: "3.8.3", min: "21.3", max: "22.x" },
+  { from: "3.8.4", to: "3.8.8", min: "21.3", max: "23.x" },
   { from: "3.8.9", to: "3.8.15", min: "22.3", max: "23.x" },
-  { from: "3.8.16", to: "3.8.35", min: "23.2", max: "24.x" },
-  { from: "3.9.0", to: "3.9.13", min: "23.2", max: "24.x" },
-  { from: "3.9.14", to: "3.9.29", min: "24.0", max: "25.x" },
-  { from: "3.10.0", to: "3.10.7", min: "23.2", max: "24.x" },
+  { from: "3.8.16", to: "3.8.28", min: "23.2", max: "24.2" },
+  { from: "3.8.29", to: "3.8.35", min: "23.2", max: "24.3" },
+  { from: "3.9.0", to: "3.9.14", min: "23.2", max: "24.2" },
+  { from: "3.9.15", to: "3.9.21", min: "23.3", max: "24.3" },
+  { from: "3.9.22", to: "3.9.27", min: "24.2", max: "24.3" },
+  { from: "3.9.28", to: "3.9.29", min: "24.3.4.2", max: "25.2" },
+  { from: "3.10.0", to: "3.10.4", min: "23.2", max: "24.3" },
+  { from: "3.10.5", to: "3.10.7", min: "23.2", max: "25.2" },
   { from: "3.10.8", to: "3.10.13", min: "24.2", max: "25.2" },
-  { from: "3.10.14", to: "3.10.25", min: "24.3.4.8", max: "25.3.x" },
+  { from: "3.10.14", to: "3.10.18", min: "24.3", max: "25.2" },
+  { from: "3.10.19", to: "3.10.25", min: "24.3.4.8", max: "25.3.x" },
   { from: "3.11.0", to: "3.11.28", min: "25.0", max: "25.3.x" },
-  { from: "3.12.0", to: "3.12.14", min: "25.0", max: "26.2.x" },
+  { from: "3.12.0", to: "3.12.4", min: "25.0", max: "26.0.x" },
+  { from: "3.12.5", to: "3.12.9", min: "25.0", max: "26.1.x" },
+  { from: "3.12.10", to: "3.12.13", min: "25.0", max: "26.2.x" },
   { from: "3.13.0", to: "3.13.7", min: "26.0", max: "26.2.x" },
-  { from: "4.0.0", to: "4.0.9", min: "26.2", max: "27.x" },
-  { from: "4.1.0", to: "4.1.99", min: "26.2", max: "27.x" },
+  // 4.0.0 is listed nowhere; 4.0.1-4.0.3 support 26.2 only.
+  { from: "4.0.0", to: "4.0.3", min: "26.2", max: "26.2.x" },
+  { from: "4.0.4", to: "4.0.9", min: "26.2", max: "27.x" },
+  { from: "4.1.0", to: "4.1.8", min: "26.2", max: "27.x" },
 ];
 
 /** Direct upgrades allowed between release series, with the patch the source must be on at least. */
 export interface Hop { from: string; to: string; minFrom?: string }
 
 export const HOPS: readonly Hop[] = [
+  // upgrade.md, "Release Series Upgradeability" (rolling upgrades; no skipping except patch releases).
   { from: "3.8", to: "3.9" },
   { from: "3.9", to: "3.10" },
   { from: "3.10", to: "3.11" },
@@ -37,9 +51,10 @@ export const HOPS: readonly Hop[] = [
 
 /** Before moving into a series: which feature flags must be enabled ("all" stable ones). */
 export const FLAGS_BEFORE: Readonly<Record<string, "all" | string[]>> = {
+  // 3.10 -> 3.11: the version-4.0 page says all (3.11.0 makes the 3.8-era flags required); 3.11.18 -> 3.12: all;
+  // 3.13 -> 4.x: all stable ones (experimental khepri_db must stay off: parseFeatureFlags leaves experimental flags out).
   "3.11": "all",
   "3.12": "all",
-  "3.13": "all",
   "4.0": "all",
   "4.1": "all",
 };

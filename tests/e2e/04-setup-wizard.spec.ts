@@ -44,6 +44,8 @@ test("the setup wizard builds node1 disc, node2 disc, node3 ram behind node4 and
   await page.getByRole("button", { name: "Detect interfaces and VRRP router ids" }).click();
   await expect(page.getByRole("table", { name: "Load balancer pre-flight" })).toContainText("eth0: 10.213.77.14/24", { timeout: 60_000 });
   await expect(page.getByLabel("Interface")).toHaveValue("eth0");
+  // The older HAProxy, so the lifecycle spec can upgrade it later.
+  await page.getByLabel("HAProxy version").selectOption("2.6.12-1+deb12u3");
 
   await page.getByRole("button", { name: "2. Run pre-flight checks" }).click();
   const table = page.getByRole("table", { name: "Pre-flight results" });
@@ -61,6 +63,7 @@ test("the setup wizard builds node1 disc, node2 disc, node3 ram behind node4 and
   await expect(page.getByTestId("plan-step-keepalived-conf:node4")).toContainText("keepalived.conf");
   await expect(page.getByTestId("plan-shell")).toContainText("join_cluster --ram rabbit@node1", { useInnerText: false });
   await expect(page.getByTestId("plan-shell")).toContainText("erlang-base=1:25.2.3+dfsg-1+deb12u1", { useInnerText: false });
+  await expect(page.getByTestId("plan-shell")).toContainText("haproxy=2.6.12-1+deb12u3", { useInnerText: false });
   const startButton = page.getByRole("button", { name: "4. Start setup" });
   await expect(startButton).toBeDisabled();
   await page.getByLabel("I understand; run these steps").check();
@@ -93,6 +96,7 @@ test("the setup wizard builds node1 disc, node2 disc, node3 ram behind node4 and
   expect(holders).toHaveLength(1);
   for (const n of ["node4", "node5"]) {
     ssh(n, "haproxy -c -f /etc/haproxy/haproxy.cfg >/dev/null && keepalived -t -f /etc/keepalived/keepalived.conf");
+    expect(ssh(n, "dpkg-query -W -f='${Version}' haproxy")).toBe("2.6.12-1+deb12u3");
   }
   // /stats;csv through the VIP with the generated credentials: every node UP.
   const { id } = (await (await request.get("/api/v1/clusters", { headers: basic(ADMIN) })).json()).clusters.find((c: { name: string }) => c.name === "wizard");
