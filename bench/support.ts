@@ -21,6 +21,8 @@ export interface ClusterSpec {
   lbs?: string[];
   vip?: string;
   routerId?: number;
+  /** More setup parameters (e.g. erlangVersion). */
+  setup?: Record<string, unknown>;
 }
 
 interface FailedStep { status: string; title: string; hostName: string; command: string; exitCode: number | null; stderrTail: string | null }
@@ -39,19 +41,32 @@ export async function setUpCluster(warren: WarrenServer, spec: ClusterSpec): Pro
     ...(spec.lbs ?? []).map((h) => ({ hostId: ids[h], role: "loadbalancer" })),
   ] });
   const clusterId = c.body.cluster.id;
-  const params = { clusterName: spec.name, ha: { mode: "all" }, ...(spec.lbs?.length ? { loadBalancers: { vip: spec.vip, interface: "eth0", routerId: spec.routerId ?? 51 } } : {}) };
-  const plan = await warren.api<{ token: string }>("POST", `/clusters/${clusterId}/plan`, { type: "setup", params });
-  const run = await warren.api<{ runId: string }>("POST", `/clusters/${clusterId}/operations`, { type: "setup", params, confirmDestructive: true, planToken: plan.body.token });
-  if (!run.body.runId) throw new Error(`starting the setup of ${spec.name}: ${JSON.stringify(run.body)}`);
+  const params = { clusterName: spec.name, ha: { mode: "all" }, ...spec.setup, ...(spec.lbs?.length ? { loadBalancers: { vip: spec.vip, interface: "eth0", routerId: spec.routerId ?? 51 } } : {}) };
+  await waitForRun(warren, await startOperation(warren, clusterId, "setup", params), `setup of ${spec.name}`);
+  const password = (await warren.api<{ value: string }>("POST", `/clusters/${clusterId}/secrets/managementPassword/reveal`)).body.value;
+  return { clusterId, password };
+}
+
+export interface RunSteps { status: string; error: string | null; startedAt: string | null; finishedAt: string | null; steps: (FailedStep & { key: string; phase: number; startedAt: string | null; finishedAt: string | null })[] }
+
+/** Polls a run until it succeeds (returned) or ends otherwise (thrown, with the failed step). */
+export async function waitForRun(warren: WarrenServer, runId: string, what: string): Promise<RunSteps> {
   for (;;) {
-    const r = await warren.api<{ run: { status: string; error: string | null; steps: FailedStep[] } }>("GET", `/runs/${run.body.runId}`);
-    if (r.body.run.status === "succeeded") break;
+    const r = await warren.api<{ run: RunSteps }>("GET", `/runs/${runId}`);
+    if (r.body.run.status === "succeeded") return r.body.run;
     if (!["queued", "running"].includes(r.body.run.status)) {
       const f = r.body.run.steps.find((x) => x.status === "failed");
-      throw new Error(`setup of ${spec.name} ${r.body.run.status}: ${r.body.run.error}${f ? `\n  step: ${f.title} on ${f.hostName}\n  command: ${f.command}\n  exit ${f.exitCode}\n  stderr: ${f.stderrTail}` : ""}`);
+      throw new Error(`${what} ${r.body.run.status}: ${r.body.run.error}${f ? `\n  step: ${f.title} on ${f.hostName}\n  command: ${f.command}\n  exit ${f.exitCode}\n  stderr: ${f.stderrTail}` : ""}`);
     }
     await sleep(1000);
   }
-  const password = (await warren.api<{ value: string }>("POST", `/clusters/${clusterId}/secrets/managementPassword/reveal`)).body.value;
-  return { clusterId, password };
+}
+
+/** Plans an operation (as the UI does: preview first) and starts it with its plan token. */
+export async function startOperation(warren: WarrenServer, clusterId: string, type: string, params: unknown): Promise<string> {
+  const plan = await warren.api<{ token: string }>("POST", `/clusters/${clusterId}/plan`, { type, params });
+  if (plan.status !== 200) throw new Error(`planning ${type}: ${JSON.stringify(plan.body)}`);
+  const run = await warren.api<{ runId: string }>("POST", `/clusters/${clusterId}/operations`, { type, params, confirmDestructive: true, planToken: plan.body.token });
+  if (!run.body.runId) throw new Error(`starting ${type}: ${JSON.stringify(run.body)}`);
+  return run.body.runId;
 }

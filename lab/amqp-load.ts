@@ -8,7 +8,9 @@ import { randomUUID } from "node:crypto";
 
 export interface LoadOptions {
   url: string;
+  /** Publishing stops after this many seconds, or when `until` settles if that comes first. */
   seconds: number;
+  until?: Promise<unknown>;
   queue?: string;
   /** Messages in flight before waiting for confirms. */
   window?: number;
@@ -118,7 +120,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
 
   const c = consumer();
   const p = publisher();
-  await sleep(o.seconds * 1000);
+  await Promise.race([sleep(o.seconds * 1000), o.until?.catch(() => {}) ?? new Promise(() => {})]);
   stopPublishing = true;
   await p;
   noteSuccess(); // closes the final stretch: a dead tail counts as a gap

@@ -1,5 +1,6 @@
 // Pre-flight, the pure part: the facts script and what its output means.
 import { parseProbe, PROBE_SCRIPT, type ProbeFacts } from "./probe";
+import { offeredVersionsShell } from "./scripts";
 
 /** Read-only. Arguments: the peers' names, then their addresses, as "name=address". */
 export const FACTS_SCRIPT = [
@@ -10,14 +11,7 @@ export const FACTS_SCRIPT = [
   "echo @@mnesia; if [ -d /var/lib/rabbitmq/mnesia ] && [ -n \"$(ls -A /var/lib/rabbitmq/mnesia 2>/dev/null)\" ]; then echo yes; else echo no; fi",
   "echo @@installed; dpkg-query -W -f='${Status}' rabbitmq-server 2>/dev/null | grep -q 'install ok installed' && echo yes || echo no",
   'echo @@resolve; for p in "$@"; do n=${p%%=*}; a=$(getent hosts "$n" | awk \'{print $1; exit}\'); echo "$n ${a:--}"; done',
-  // What the package source offers, newest first (apt-cache madison order).
-  // A host that never ran apt-get update has no lists: read fresh ones into a
-  // temporary directory, leaving the system's apt state as it was.
-  "echo @@versions; if command -v apt-cache >/dev/null; then o=; d=; " +
-    "if ! ls /var/lib/apt/lists/*_Packages >/dev/null 2>&1; then d=$(mktemp -d); mkdir -p \"$d/lists/partial\" \"$d/cache/archives/partial\"; " +
-    "o=\"-o Dir::State::Lists=$d/lists -o Dir::Cache=$d/cache\"; timeout 30 apt-get $o -qq update >/dev/null 2>&1; fi; " +
-    "apt-cache $o madison rabbitmq-server erlang-base 2>/dev/null | awk -F'|' '{gsub(/ /, \"\", $1); gsub(/ /, \"\", $2); print $1, $2}'; " +
-    "if [ -n \"$d\" ]; then rm -rf \"$d\"; fi; fi",
+  `echo @@versions; ${offeredVersionsShell(["rabbitmq-server", "erlang-base"])}`,
   'echo @@ports; for p in "$@"; do a=${p#*=}; for port in 4369 25672 5672; do if timeout 2 bash -c "</dev/tcp/$a/$port" 2>/dev/null; then r=open; else r=closed; fi; echo "${p%%=*} $port $r"; done; done',
   "echo @@end",
 ].join("; ");

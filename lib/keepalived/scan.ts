@@ -3,6 +3,7 @@
 // virtual_router_id is not taken twice), and who listens on the ports HAProxy
 // will need. Read-only; perl-base is on every Debian system and can open a
 // raw socket, which bash cannot.
+import { offeredVersionsShell } from "@/lib/hosts/scripts";
 
 /** Arguments: seconds to listen, then the ports to look at. */
 export const LB_FACTS_SCRIPT = `echo @@interfaces
@@ -30,7 +31,7 @@ for p in "$@"; do
   echo "$p \${holder:--}"
 done
 echo @@haproxy
-apt-cache madison haproxy 2>/dev/null | awk -F'|' '{gsub(/ /, "", $2); print $2}'
+${offeredVersionsShell(["haproxy"])}
 echo @@end
 `;
 
@@ -62,6 +63,6 @@ export function parseLbFacts(out: string): LbFacts {
       const m = /^(\d+) (.+)$/.exec(l);
       return m ? [{ port: Number(m[1]), holder: m[2] === "-" ? null : m[2] }] : [];
     }),
-    haproxyVersions: [...new Set(sec("haproxy").filter((v) => /^[A-Za-z0-9.+:~-]{1,64}$/.test(v)))],
+    haproxyVersions: [...new Set(sec("haproxy").map((l) => l.split(" ")[1] ?? "").filter((v) => /^[A-Za-z0-9.+:~-]{1,64}$/.test(v)))],
   };
 }

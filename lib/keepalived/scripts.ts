@@ -27,4 +27,15 @@ export const HOLDS_ADDRESS = `if ip -o -4 addr show | grep -qF " inet $1/"; then
 exit 1
 `;
 
-export const KEEPALIVED_SCRIPTS = { KEEPALIVED_APPLY, KEEPALIVED_VERIFY, HOLDS_ADDRESS };
+/**
+ * Exit 0 when this host could take the VIP over at once: Keepalived reports
+ * BACKUP (not FAULT, which it is for a few seconds after HAProxy restarted)
+ * and HAProxy runs. Handing the VIP to a host that is not would leave it
+ * on no host at all.
+ */
+export const READY_TO_TAKE_OVER = `read -r state _ < ${STATE_FILE} 2>/dev/null || { echo "keepalived has reported no state yet"; exit 1; }
+[ "$state" = BACKUP ] || [ "$state" = MASTER ] || { echo "keepalived is $state"; exit 1; }
+systemctl is-active --quiet haproxy || { echo "haproxy is not running"; exit 1; }
+`;
+
+export const KEEPALIVED_SCRIPTS = { KEEPALIVED_APPLY, KEEPALIVED_VERIFY, HOLDS_ADDRESS, READY_TO_TAKE_OVER };

@@ -1,11 +1,12 @@
 // What a node's host says about RabbitMQ without booting an Erlang VM:
 // packages installed and offered, and the service's state with when it
 // last stopped. Read-only; parsed by section, tolerant of missing parts.
+import { offeredVersionsShell } from "@/lib/hosts/scripts";
 
 /** The script's output: "@@section" lines, then that section's lines. */
 export const NODE_STATE_SCRIPT = [
   "echo @@installed; dpkg-query -W -f='${Package} ${Version} ${Status}\\n' rabbitmq-server erlang-base haproxy keepalived 2>/dev/null",
-  "echo @@offered; apt-cache madison rabbitmq-server erlang-base haproxy 2>/dev/null | awk -F'|' '{gsub(/ /, \"\", $1); gsub(/ /, \"\", $2); print $1, $2}'",
+  `echo @@offered; ${offeredVersionsShell(["rabbitmq-server", "erlang-base", "haproxy"])}`,
   "echo @@service; systemctl show rabbitmq-server --timestamp=unix -p ActiveState -p InactiveEnterTimestamp 2>/dev/null",
   "echo @@end",
 ].join("; ");

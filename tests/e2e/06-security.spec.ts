@@ -60,9 +60,9 @@ test("multi-megabyte values in free-text fields are refused quickly, and the ser
   const crafted = "-----BEGIN RSA PRIVATE KEY-----\n" + "-----BEGIN A ".repeat(16_000);
   const { privateKey } = makeKey();
   const bodies: [string, unknown][] = [
-    ["/hosts", { name: big, address: "192.0.2.50", authType: "key", privateKey }],
-    ["/hosts", { name: "big2", address: "192.0.2.51", authType: "password", password: big }],
-    ["/hosts", { name: "big3", address: "192.0.2.52", authType: "key", privateKey: crafted }],
+    ["/hosts", { name: big, address: "10.213.77.220", authType: "key", privateKey }],
+    ["/hosts", { name: "big2", address: "10.213.77.221", authType: "password", password: big }],
+    ["/hosts", { name: "big3", address: "10.213.77.222", authType: "key", privateKey: crafted }],
     ["/clusters", { name: big }],
     ["/tokens", { name: big, role: "viewer" }],
   ];
@@ -121,10 +121,10 @@ test("errors are clear 4xx naming the field; no 500s, stacks or silent type coer
     expect(JSON.stringify(body)).not.toMatch(/at \S+ \(|node_modules|Error:/);
     return body as { error: string; message: string; fieldErrors?: Record<string, string> };
   };
-  expect((await bad("POST", "/hosts", { name: "t1", address: "192.0.2.60", authType: "key", privateKey, useSudo: "false" })).fieldErrors?.useSudo).toMatch(/true or false/);
-  expect((await bad("POST", "/hosts", { name: "t2", address: "192.0.2.61", authType: "key", privateKey, port: true })).fieldErrors?.port).toMatch(/number/);
-  expect((await bad("POST", "/hosts", { name: "t3", address: "192.0.2.62", authType: "key", privateKey, surprise: 1 })).message).toMatch(/surprise/);
-  const h = await request.post("/api/v1/hosts", { headers: basic(ADMIN), data: { name: "t4", address: "192.0.2.63", authType: "key", privateKey } });
+  expect((await bad("POST", "/hosts", { name: "t1", address: "10.213.77.230", authType: "key", privateKey, useSudo: "false" })).fieldErrors?.useSudo).toMatch(/true or false/);
+  expect((await bad("POST", "/hosts", { name: "t2", address: "10.213.77.231", authType: "key", privateKey, port: true })).fieldErrors?.port).toMatch(/number/);
+  expect((await bad("POST", "/hosts", { name: "t3", address: "10.213.77.232", authType: "key", privateKey, surprise: 1 })).message).toMatch(/surprise/);
+  const h = await request.post("/api/v1/hosts", { headers: basic(ADMIN), data: { name: "t4", address: "10.213.77.233", authType: "key", privateKey } });
   const hostId = (await h.json()).host.id;
   expect((await bad("POST", `/hosts/${hostId}/accept-host-key`, { fingerprint: `SHA256:${"A".repeat(43)}` })).error).toBe("host-key");
   expect((await bad("POST", "/hosts/no-such-host/test")).error).toBe("not-found");

@@ -166,3 +166,16 @@ describe("options are refused with a message naming the field", () => {
     expect(JSON.stringify(plan)).not.toMatch(/statsPassword\b(?!\}\})/);
   });
 });
+
+describe("a load balancer's facts before deploy", () => {
+  // `bash -s -- 2 5672 8404 < LB_FACTS_SCRIPT` on a fresh lab host (node5, Debian 12).
+  const out = fs.readFileSync(path.join(__dirname, "../fixtures/lb-facts-debian12.txt"), "utf8");
+  it("reads interfaces, free ports and the HAProxy versions the package source offers, newest first", async () => {
+    const { parseLbFacts } = await import("@/lib/keepalived/scan");
+    const f = parseLbFacts(out);
+    expect(f.interfaces).toContainEqual({ name: "eth0", address: "10.213.77.15", prefix: 24 });
+    expect(f.ports).toEqual([{ port: 5672, holder: null }, { port: 8404, holder: null }]);
+    expect(f.haproxyVersions).toEqual(["2.6.12-1+deb12u4", "2.6.12-1+deb12u3"]);
+    expect(parseLbFacts("@@haproxy\nhaproxy $(reboot)\n@@end").haproxyVersions).toEqual([]);
+  });
+});

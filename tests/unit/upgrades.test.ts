@@ -100,7 +100,7 @@ describe("rolling HAProxy upgrade", () => {
     const p = planHaproxyUpgrade(cluster, { haproxyVersion: H_NEW }, f(), "node4");
     assertWellFormed(p);
     expect(p.phases.map((ph) => ph.title.split(":")[0])).toEqual(["node5", "node4"]);
-    expect(p.phases[1].steps.map((s) => s.key)).toEqual(["vip-away:node4", "vip-moved:node4", "upgrade:node4", "restart:node4", "serving:node4", "keepalived:node4", "one-holder:node4"]);
+    expect(p.phases[1].steps.map((s) => s.key)).toEqual(["standby:node4", "vip-away:node4", "vip-moved:node4", "upgrade:node4", "restart:node4", "serving:node4", "keepalived:node4", "one-holder:node4"]);
     expect(allSteps(p).find((s) => s.key === "vip-moved:node4")).toMatchObject({ across: { hosts: ["node4", "node5"], expect: "exactly-one", not: "node4" } });
   });
   it("refuses without a holder, with one load balancer, or a version not offered", () => {

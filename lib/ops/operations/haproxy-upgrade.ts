@@ -7,7 +7,7 @@ import { aptInstall, packagesInstalled, pin } from "@/lib/hosts/packages";
 import { compareDebianVersions } from "@/lib/hosts/debian-version";
 import { AMQP_BACKEND } from "@/lib/haproxy/config";
 import { HAPROXY_VERIFY } from "@/lib/haproxy/scripts";
-import { HOLDS_ADDRESS, KEEPALIVED_VERIFY } from "@/lib/keepalived/scripts";
+import { HOLDS_ADDRESS, KEEPALIVED_VERIFY, READY_TO_TAKE_OVER } from "@/lib/keepalived/scripts";
 import { gatherClusterFacts, nodeState, type ClusterFacts } from "../cluster-facts";
 import { defineOperation, PlanError, type ClusterInventory, type Reader } from "../operation";
 import type { Phase, Plan, Step } from "../plan";
@@ -44,6 +44,8 @@ export function planHaproxyUpgrade(c: ClusterInventory, p: z.infer<typeof Haprox
   const phases: Phase[] = ordered.map((h): Phase => ({
     title: `${h}: haproxy ${nodeState(f, h)!.installed.haproxy ?? "?"} → ${p.haproxyVersion}`,
     steps: [
+      { kind: "gate", key: `standby:${h}`, title: `${lbs.find((x) => x !== h)} is ready to take the VIP over (Keepalived BACKUP, HAProxy running)`, host: lbs.find((x) => x !== h)!,
+        argv: sh(READY_TO_TAKE_OVER, "ready"), waitingFor: "another load balancer ready to take the VIP over", intervalMs: 500, timeoutMs: 60_000 },
       { kind: "command", key: `vip-away:${h}`, title: "If it holds the VIP: stop Keepalived here so the other load balancer takes it", host: h,
         argv: ["systemctl", "stop", "keepalived"], check: ["sh", "-c", '! ip -o -4 addr show | grep -qF " inet $1/"', "not-holder", o.vip],
         destructive: "moves the VIP to another load balancer: clients connected through this one reconnect (once)" },

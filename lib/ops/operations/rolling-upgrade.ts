@@ -9,7 +9,7 @@
 // back in rotation → (optional pause). Definitions are backed up first;
 // stable feature flags are enabled at the end if chosen.
 import { z } from "zod";
-import { aptInstall, packagesInstalled, pin } from "@/lib/hosts/packages";
+import { aptInstallStopped, packagesInstalled, pin } from "@/lib/hosts/packages";
 import { compareDebianVersions } from "@/lib/hosts/debian-version";
 import { ERLANG_PACKAGES, nodeName, rabbitmqctl, rmqScript } from "@/lib/rabbitmq/cli";
 import { CLUSTER_HEALTHY, DRAIN, JOINED, MIRRORS_SYNCED, RUNNING_IN_CLUSTER, START_AND_WAIT } from "@/lib/rabbitmq/scripts";
@@ -114,8 +114,8 @@ export function planRollingUpgrade(c: ClusterInventory, p: RollingUpgradeParams,
       { kind: "command", key: `drain:${host}`, title: "Maintenance mode: close client connections, move quorum queue leaders away", host, argv: rmqScript(DRAIN), timeoutMs: 5 * 60_000 },
       { kind: "command", key: `stop:${host}`, title: "Stop rabbitmq-server", host, argv: ["systemctl", "stop", "rabbitmq-server"], timeoutMs: 5 * 60_000,
         destructive: `${host} is out of the cluster while its packages are upgraded; the other nodes serve` },
-      { kind: "command", key: `upgrade:${host}`, title: `Upgrade packages: ${moves.join(", ")}`, host, argv: aptInstall(pkgs),
-        check: packagesInstalled([...(p.rabbitmqVersion ? [pin("rabbitmq-server", p.rabbitmqVersion)] : []), ...(p.erlangVersion ? [pin("erlang-base", p.erlangVersion)] : [])]), timeoutMs: 15 * 60_000 },
+      { kind: "command", key: `upgrade:${host}`, title: `Upgrade packages: ${moves.join(", ")}`, host, argv: aptInstallStopped("rabbitmq-server", pkgs),
+        check: packagesInstalled(pkgs), timeoutMs: 15 * 60_000 },
       { kind: "command", key: `start:${host}`, title: "Start rabbitmq-server and wait for it to boot", host, argv: rmqScript(START_AND_WAIT), timeoutMs: 6 * 60_000 },
       ...(other ? [{ kind: "gate" as const, key: `rejoined:${host}`, title: `Back in the cluster as a ${n.type} node, in every running list`, host: other.name, waitingFor: `${nodeName(host)} to run in the cluster`,
         argv: rmqScript(JOINED, nodeName(other.name), n.type === "disc" ? "disk" : "ram", nodeName(host)), intervalMs: 2000, timeoutMs: 300_000 }] : []),
