@@ -399,8 +399,9 @@ cmd_fault() {
     start) boot_host "$i"; wait_ready "$i"; log "node$i started" ;;
     freeze)
       [ -n "$(init_pid "$i")" ] || die "node$i is not running"
-      container_pids "$i" | xargs -r kill -STOP; log "node$i frozen" ;;
-    thaw) container_pids "$i" | xargs -r kill -CONT; log "node$i thawed" ;;
+      # A process may end between the listing and the signal: that is not a failure.
+      container_pids "$i" | xargs -r kill -STOP 2>/dev/null || true; log "node$i frozen" ;;
+    thaw) container_pids "$i" | xargs -r kill -CONT 2>/dev/null || true; log "node$i thawed" ;;
     cut) ip link set "${PREFIX}-v$i" down; log "node$i cut off the network" ;;
     heal) ip link set "${PREFIX}-v$i" up; log "node$i back on the network" ;;
   esac

@@ -22,6 +22,12 @@ const EnvSchema = z.object({
    * spaces, run without a shell. Unset: the failover drill offers no power-off.
    */
   WARREN_POWER_COMMAND: z.string().max(500).optional().or(z.literal("")),
+  /** The first block after repeated failed logins, in seconds; each further block doubles it. */
+  WARREN_LOGIN_BLOCK_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  /** "1": trust the first X-Forwarded-For entry (a proxy of yours sets it); otherwise the last. */
+  WARREN_TRUSTED_PROXIES: z.enum(["0", "1"]).default("0"),
+  /** How long live-health samples are kept, in hours. */
+  WARREN_HISTORY_HOURS: z.coerce.number().min(1).max(24 * 90).default(24),
 });
 
 export type Env = z.infer<typeof EnvSchema> & { dataDir: string; dbFile: string };

@@ -1,5 +1,5 @@
 "use client";
-import { Notice, Select } from "@/components/ui";
+import { Notice, Select, scrollable } from "@/components/ui";
 
 export type MemberRole = "" | "disc" | "ram" | "lb";
 export interface HostChoice { id: string; name: string; address: string; cluster: string | null }
@@ -22,7 +22,7 @@ export function MemberTable({ hosts, roles, setRoles, seed, setSeed }: {
   return (
     <>
       <p className="text-sm text-muted">Give each host a role. The <b>seed</b> is the disc node the others join; it keeps its data, the others are reset when they join. A host belongs to one cluster at a time.</p>
-      <div className="overflow-x-auto">
+      <div className="overflow-x-auto" {...scrollable("Members table")}>
         <table className="w-full text-left text-sm" aria-label="Members">
           <thead className="text-muted"><tr><th className="font-normal">Host</th><th className="font-normal">Role</th><th className="font-normal">Seed</th></tr></thead>
           <tbody>

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { Badge } from "@/components/ui";
+import { Badge, scrollable } from "@/components/ui";
 import { Time } from "@/components/ui/time";
 import { FAULTS, type DrillResult } from "@/lib/ops/operations/failover-drill";
 
@@ -11,7 +11,7 @@ const secs = (v: number | null) => (v === null ? "—" : `${v.toFixed(1)} s`);
 export function DrillHistory({ drills }: { drills: DrillRow[] }) {
   if (!drills.length) return <p className="text-sm text-muted">No drill yet. Run one from Actions: it breaks the VIP holder on purpose and measures the failover.</p>;
   return (
-    <div className="overflow-x-auto">
+    <div className="overflow-x-auto" {...scrollable("Failover drills table")}>
       <table className="w-full text-left text-sm" aria-label="Failover drills">
         <thead className="text-muted"><tr><th>When</th><th>Fault</th><th>VIP</th><th>VIP moved after</th><th>Clients connect after</th><th>Result</th></tr></thead>
         <tbody>{drills.map((d) => (

@@ -2,7 +2,7 @@
 import { useState, useTransition } from "react";
 import { lbPreflight } from "@/lib/actions/operations";
 import type { LbPreflight } from "@/lib/ops/preflight";
-import { Badge, Button, Field, Input, Select } from "@/components/ui";
+import { Badge, Button, Field, Input, Select, scrollable } from "@/components/ui";
 
 /** The load-balancer options as the form holds them (numbers as numbers, empty = default). */
 export interface LbValues {
@@ -79,7 +79,7 @@ export function LoadBalancerFields({ clusterId, loadBalancers, value, onChange, 
         {error && <span role="alert" className="text-sm text-red-700 dark:text-red-400">{error}</span>}
       </div>
       {report && (
-        <div className="overflow-x-auto">
+        <div className="overflow-x-auto" {...scrollable("Load balancer pre-flight table")}>
           <table className="w-full text-left text-sm" aria-label="Load balancer pre-flight">
             <thead className="text-muted"><tr><th>Host</th><th>Check</th><th>Result</th><th>Details</th></tr></thead>
             <tbody>{report.findings.map((f, i) => (

@@ -2,7 +2,7 @@
 import { useState } from "react";
 import type { PlanPreview } from "@/lib/ops/service";
 import type { StepForecast } from "@/lib/ops/forecast";
-import { Badge, Button, Notice, Pre, type Tone } from "@/components/ui";
+import { Badge, Button, Notice, Pre, type Tone, scrollable } from "@/components/ui";
 import { CopyButton, DownloadButton } from "@/components/ui/copy";
 
 const FORECAST: Record<StepForecast["state"], { label: string; tone: Tone }> = {
@@ -49,7 +49,7 @@ export function PlanView({ preview, onStart, startLabel, busy, blocked }: { prev
         {preview.plan.phases.map((ph, i) => (
           <li key={i} className="min-w-0">
             <h4 className="text-sm font-semibold">Phase {i + 1}: {ph.title} <span className="font-normal text-muted">({ph.oneHostAtATime ? "one host at a time" : "hosts in parallel"})</span></h4>
-            <div className="overflow-x-auto">
+            <div className="overflow-x-auto" {...scrollable("Plan steps table")}>
               <table className="w-full text-left text-xs">
                 <tbody>
                   {ph.steps.map((s) => {

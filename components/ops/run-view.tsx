@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { cancel, resume, retry } from "@/lib/actions/operations";
 import type { RunDetail } from "@/lib/ops/service";
-import { Badge, Button, Notice, Pre, type Tone } from "@/components/ui";
+import { Badge, Button, Notice, Pre, type Tone, scrollable } from "@/components/ui";
 import { DownloadButton } from "@/components/ui/copy";
 import { ForecastBadge } from "./plan-view";
 
@@ -140,7 +140,7 @@ export function RunView({ runId, canOperate }: { runId: string; canOperate: bool
             return (
               <section key={pi} className="min-w-0" aria-label={`Phase ${pi + 1}: ${ph.title}`}>
                 <h2 className="text-sm font-semibold">Phase {pi + 1}: {ph.title} <span className="font-normal text-muted">({done}/{steps.length}{ph.oneHostAtATime ? ", one host at a time" : ""})</span></h2>
-                <div className="overflow-x-auto">
+                <div className="overflow-x-auto" {...scrollable("Steps table")}>
                   <table className="w-full text-left text-xs">
                     <tbody>{steps.map((s) => (
                       <tr key={s.idx} className="border-t border-line align-top" data-testid={`step-${s.key}`} data-status={s.status}>

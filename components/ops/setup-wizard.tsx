@@ -3,7 +3,7 @@ import { useState, useTransition } from "react";
 import { preflight } from "@/lib/actions/operations";
 import type { PreflightReport } from "@/lib/ops/preflight";
 import type { PackageVersions } from "@/lib/hosts/facts";
-import { Badge, Button, Field, Input, Notice, Select } from "@/components/ui";
+import { Badge, Button, Field, Input, Notice, Select, scrollable } from "@/components/ui";
 import { PlanView } from "./plan-view";
 import { LoadBalancerFields, lbDefaults, lbParams } from "./load-balancer-fields";
 import { usePlan } from "./use-plan";
@@ -83,7 +83,7 @@ export function SetupWizard({ clusterId, defaultName, nodeCount, loadBalancers, 
       {report && (
         <div className="min-w-0">
           <h3 className="mb-1 text-sm font-semibold">Pre-flight {report.ok ? <Badge tone="green">passed</Badge> : <Badge tone="red">problems found</Badge>}</h3>
-          <div className="overflow-x-auto">
+          <div className="overflow-x-auto" {...scrollable("Pre-flight table")}>
             <table className="w-full text-left text-sm" aria-label="Pre-flight results">
               <thead className="text-muted"><tr><th>Host</th><th>Check</th><th>Result</th><th>Details</th></tr></thead>
               <tbody>{report.findings.map((f, i) => (

@@ -2,7 +2,7 @@
 import { useState, useTransition } from "react";
 import { versionsOf } from "@/lib/actions/operations";
 import type { HostVersions } from "@/lib/ops/service";
-import { Badge, Button, Field, Notice, Select } from "@/components/ui";
+import { Badge, Button, Field, Notice, Select, scrollable } from "@/components/ui";
 import { PlanView } from "./plan-view";
 import { usePlan } from "./use-plan";
 
@@ -50,7 +50,7 @@ export function UpgradeCard({ clusterId, hasLoadBalancers }: { clusterId: string
       {error && <Notice tone="red">{error}</Notice>}
       {hosts && (
         <>
-          <div className="overflow-x-auto">
+          <div className="overflow-x-auto" {...scrollable("Versions table")}>
             <table className="w-full text-left text-sm" aria-label="Versions per host">
               <thead className="text-muted"><tr><th className="py-1 font-normal">Host</th><th className="font-normal">RabbitMQ</th><th className="font-normal">Erlang</th><th className="font-normal">HAProxy</th></tr></thead>
               <tbody>{hosts.map((h) => (

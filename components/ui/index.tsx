@@ -107,6 +107,10 @@ export function Forbidden({ need }: { need: string }) {
 }
 
 /** Preformatted text that wraps instead of running off to the right. */
+/** Scrolls when long: focusable, so keyboard users can scroll it too. */
 export function Pre({ className, ...p }: ComponentProps<"pre">) {
-  return <pre className={cx("mono overflow-auto whitespace-pre-wrap break-all rounded bg-code-bg p-2 text-xs text-code-fg", className)} {...p} />;
+  return <pre tabIndex={0} className={cx("mono overflow-auto whitespace-pre-wrap break-all rounded bg-code-bg p-2 text-xs text-code-fg", className)} {...p} />;
 }
+
+/** Props for a box that may scroll (a wide table on a phone): a named, focusable region, so it scrolls from the keyboard too. */
+export const scrollable = (label: string) => ({ tabIndex: 0, role: "region", "aria-label": label }) as const;

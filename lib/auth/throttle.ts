@@ -6,6 +6,7 @@ import "server-only";
 // resets the account's count. Failed logins are audited with their source,
 // at most one row per account and source a minute (with the count since),
 // so a flood of guesses cannot flood the audit log.
+import { env } from "@/lib/env";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { audit } from "@/lib/audit";
 
@@ -13,7 +14,6 @@ export const ACCOUNT_FAILURES = 20;
 export const ADDRESS_FAILURES = 100;
 const MAX_BLOCK_S = 15 * 60;
 /** The first block's length; each further block within the hour doubles it (tests shorten it). */
-const FIRST_BLOCK_S = Math.max(1, Number(process.env.WARREN_LOGIN_BLOCK_SECONDS ?? 60) || 60);
 
 export class TooManyAttemptsError extends Error {
   override readonly name = "TooManyAttemptsError";
@@ -50,7 +50,7 @@ class Throttle {
         const b = this.blocks.get(id);
         const n = b && Date.now() - b.at < 60 * 60_000 ? b.n + 1 : 1;
         this.blocks.set(id, { n, at: Date.now() });
-        const secs = Math.min(MAX_BLOCK_S, FIRST_BLOCK_S * 2 ** (n - 1));
+        const secs = Math.min(MAX_BLOCK_S, env().WARREN_LOGIN_BLOCK_SECONDS * 2 ** (n - 1));
         await l.block(key, secs);
         await audit(username.slice(0, 64) || "(empty)", "login.blocked", { type: l === this.account ? "user" : "address", name: l === this.account ? username.slice(0, 64) : ip },
           `${l.points} failed logins${l === this.account ? "" : " from this address"} (last from ${ip}); refused for ${secs} s`);
@@ -92,5 +92,5 @@ export const throttle = () => (g.warrenThrottle ??= new Throttle());
 export function clientAddress(h: Headers): string {
   const list = (h.get("x-forwarded-for") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
   if (!list.length) return "unknown";
-  return process.env.WARREN_TRUSTED_PROXIES === "1" ? list[0] : list[list.length - 1];
+  return env().WARREN_TRUSTED_PROXIES === "1" ? list[0] : list[list.length - 1];
 }

@@ -9,6 +9,7 @@ import { sshPool, sshTargetByName } from "@/lib/inventory/hosts";
 import { clusterInventory } from "@/lib/inventory/clusters";
 import { openClusterSecrets } from "@/lib/inventory/secrets";
 import { db } from "@/lib/db";
+import { env } from "@/lib/env";
 import { logError } from "@/lib/log";
 import { briefMessage, isSshError } from "@/lib/ssh/errors";
 import { parseNodes, parseOverview, parseQueueSync, type NodeStats, type Overview, type QueueSync } from "@/lib/rabbitmq/management";
@@ -22,7 +23,6 @@ import { emptyWatch, WATCH_SCRIPT, WatchParser, type WatchState } from "./watch"
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const why = (e: unknown) => (isSshError(e) ? briefMessage(e) : e instanceof Error ? e.message : String(e));
-const HISTORY_WINDOW_MS = Number(process.env.WARREN_HISTORY_HOURS ?? 24) * 3600_000;
 const API_TIMEOUT_MS = 1500;
 
 /** One host's watch command, restarted with backoff whenever it ends. */
@@ -182,7 +182,7 @@ class ClusterCollector {
       await this.transitions(h, now);
       if (now - this.lastSample >= 10_000 && h.status !== "unknown") {
         this.lastSample = now;
-        await recordSample(this.inv.id, sampleOf(h), now, HISTORY_WINDOW_MS);
+        await recordSample(this.inv.id, sampleOf(h), now, env().WARREN_HISTORY_HOURS * 3600_000);
       }
     } catch (e) {
       logError("health tick failed", e);

@@ -125,6 +125,12 @@ export interface Phase {
   title: string;
   /** Run the hosts one after another (joins, upgrades), not in parallel. */
   oneHostAtATime?: boolean;
+  /**
+   * Every step after the one before, whatever its host: a node's upgrade goes
+   * from gates on the node to both load balancers, the node, a peer and back,
+   * and no step may start before the one listed before it has finished.
+   */
+  inOrder?: boolean;
   /** Explicit host order within the phase (default: order of first appearance). */
   order?: string[];
   steps: Step[];

@@ -132,7 +132,7 @@ export function planScript(plan: Plan, o: { title: string; sudoHosts?: string[] 
   for (const n of secretsRotated(plan)) out.push(`: "\${${envVar(n, true)}:?set ${envVar(n, true)} to the new ${SECRETS[n].label}}"`);
   out.push("", "# on HOST LINE: runs a command line on HOST; stdin passes through.", 'on() { ssh -o BatchMode=yes -- "$1" "$2"; }');
   plan.phases.forEach((ph, i) => {
-    out.push("", `# ${comment(`phase ${i + 1}: ${ph.title}${ph.oneHostAtATime ? " (one host at a time)" : ""}`)}`);
+    out.push("", `# ${comment(`phase ${i + 1}: ${ph.title}${ph.inOrder ? " (step by step, in this order)" : ph.oneHostAtATime ? " (one host at a time)" : ""}`)}`);
     for (const w of workOfPhase(ph)) {
       if (!w.unit) { out.push(...stepLines(ctx, w.step, true, "")); continue; }
       const head = w.steps[0];

@@ -146,7 +146,7 @@ export const DRAIN = `out=$(rabbitmq-upgrade drain 2>&1); rc=$?
 printf '%s\n' "$out"
 if [ "$rc" = 0 ]; then exit 0; fi
 case "$out" in *maintenance_mode_status*|*"not supported"*) echo "maintenance mode is not available here: the node stops without draining" >&2; exit 0 ;; esac
-if [ "$rc" = 69 ] && rabbitmq-diagnostics -q status 2>/dev/null | grep -qi "maintenance.*draining\|under maintenance"; then exit 0; fi
+if [ "$rc" = 69 ] && rabbitmq-diagnostics -q status 2>/dev/null | grep -qi "maintenance.*draining\\|under maintenance"; then exit 0; fi
 if [ "$rc" = 69 ] && rabbitmqctl -q cluster_status --formatter json 2>/dev/null | tr -d '\n' | grep -q "under maintenance"; then exit 0; fi
 exit "$rc"
 `;
@@ -157,8 +157,8 @@ exit "$rc"
  */
 export const CLUSTER_HEALTHY = `s=$(rabbitmqctl -q cluster_status --formatter json 2>/dev/null) || { echo "not answering yet"; exit 1; }
 flat=$(printf '%s' "$s" | tr -d '\n ')
-if printf '%s' "$flat" | grep -q '"alarms":\[[^]]'; then echo "resource alarms: $(printf '%s' "$flat" | grep -o '"alarms":\[[^]]*\]')"; exit 1; fi
-if printf '%s' "$flat" | grep -o '"partitions":{[^}]*}' | grep -q '\['; then echo "network partitions: $(printf '%s' "$flat" | grep -o '"partitions":{[^}]*}')"; exit 1; fi
+if printf '%s' "$flat" | grep -q '"alarms":\\[[^]]'; then echo "resource alarms: $(printf '%s' "$flat" | grep -o '"alarms":\\[[^]]*\\]')"; exit 1; fi
+if printf '%s' "$flat" | grep -o '"partitions":{[^}]*}' | grep -q '\\['; then echo "network partitions: $(printf '%s' "$flat" | grep -o '"partitions":{[^}]*}')"; exit 1; fi
 exit 0
 `;
 

@@ -133,7 +133,11 @@ test("errors are clear 4xx naming the field; no 500s, stacks or silent type coer
   const clusterId = (await c.json()).cluster.id;
   const nul = await bad("POST", `/clusters/${clusterId}/plan`, { type: "setup", params: { clusterName: "x", ha: { mode: "all", pattern: "a\u0000b" } } });
   expect(nul.fieldErrors?.["ha.pattern"]).toMatch(/NUL/);
-  expect((await bad("POST", "/clusters", "not json")).error).toMatch(/bad-json|invalid/);
+  // Only JSON is read: another content type is 415, malformed JSON 400.
+  expect((await bad("POST", "/clusters", "not json")).error).toBe("unsupported-media-type");
+  const malformed = await request.fetch("/api/v1/clusters", { method: "POST", headers: { ...basic(ADMIN), "content-type": "application/json" }, data: "{not json" });
+  expect(malformed.status()).toBe(400);
+  expect((await malformed.json()).error).toBe("bad-json");
 });
 
 test("every response carries a Content-Security-Policy, and the app runs under it", async ({ page, request }) => {

@@ -51,6 +51,15 @@ describe("scheduling", () => {
     expect(order.slice(4)).toEqual(["c:s2:start", "c:s2:end", "a:s1:start", "a:s1:end"]);
   });
 
+  it("an in-order phase runs each step after the one before, whatever its host", async () => {
+    const store = new MemoryStore();
+    const order: string[] = [];
+    const hosts = new FakeHosts().on("*", "do", async (c) => { order.push(`${c.host}:${c.argv[1]}:start`); await new Promise((r) => setTimeout(r, 5)); order.push(`${c.host}:${c.argv[1]}:end`); });
+    const plan: Plan = { type: "t", phases: [{ title: "in order", inOrder: true, steps: [cmd("lb1", "out"), cmd("node", "stop"), cmd("lb1", "in")] }] };
+    expect(await run(store, hosts, store.add(plan).id)).toBe("succeeded");
+    expect(order).toEqual(["lb1:out:start", "lb1:out:end", "node:stop:start", "node:stop:end", "lb1:in:start", "lb1:in:end"]);
+  });
+
   it("one run at a time per cluster; runs of different clusters in parallel", async () => {
     const store = new MemoryStore();
     let live = 0, most = 0;

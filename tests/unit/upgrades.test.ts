@@ -56,6 +56,8 @@ describe("rolling Erlang upgrade", () => {
     const p = planRollingUpgrade(cluster, params({ erlangVersion: NEW_E }), facts());
     assertWellFormed(p);
     expect(p.phases.map((ph) => ph.title.split(" ")[0])).toEqual(["Back", "node3", "node2", "node1", "Verify:", "Every", "Enable"]);
+    // A node's steps span the node, both load balancers and a peer: strictly one after another.
+    expect(p.phases.slice(1, 4).every((ph) => ph.inOrder)).toBe(true);
     expect(p.phases[1].steps.map((s) => s.key)).toEqual([
       "quorum-safe:node3", "mirror-safe:node3", "out-of-rotation:node3@node4", "out-of-rotation:node3@node5", "drain:node3", "stop:node3", "upgrade:node3",
       "start:node3", "rejoined:node3", "running:node3", "healthy:node3", "synced:node3", "into-rotation:node3@node4", "into-rotation:node3@node5",
@@ -69,7 +71,8 @@ describe("rolling Erlang upgrade", () => {
   });
   it("a node already upgraded (a resumed or repeated upgrade) is left alone; optional pauses between nodes", () => {
     const p = planRollingUpgrade(cluster, params({ erlangVersion: NEW_E, pauseBetweenNodes: true, enableFeatureFlags: false }), facts({ node1: node(), node2: node(NEW_E), node3: node() }));
-    expect(p.phases.map((ph) => ph.title.split(" ")[0])).toEqual(["Back", "node3", "node1", "Verify:", "Every"]);
+    assertWellFormed(p);
+    expect(p.phases.map((ph) => ph.title.split(" ")[0])).toEqual(["Back", "node3", "Pause", "node1", "Verify:", "Every"]);
     expect(allSteps(p).filter((s) => s.kind === "pause").map((s) => s.key)).toEqual(["pause:node3"]);
   });
   it("refuses with every reason at once", () => {
@@ -101,6 +104,7 @@ describe("rolling HAProxy upgrade", () => {
     assertWellFormed(p);
     expect(p.phases.map((ph) => ph.title.split(":")[0])).toEqual(["node5", "node4"]);
     expect(p.phases[1].steps.map((s) => s.key)).toEqual(["standby:node4", "vip-away:node4", "vip-moved:node4", "upgrade:node4", "restart:node4", "serving:node4", "keepalived:node4", "one-holder:node4"]);
+    expect(p.phases.every((ph) => ph.inOrder)).toBe(true);
     expect(allSteps(p).find((s) => s.key === "vip-moved:node4")).toMatchObject({ across: { hosts: ["node4", "node5"], expect: "exactly-one", not: "node4" } });
   });
   it("refuses without a holder, with one load balancer, or a version not offered", () => {

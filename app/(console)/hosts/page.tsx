@@ -3,7 +3,7 @@ import { requirePageUser } from "@/lib/auth/guard";
 import { roleAllows } from "@/lib/auth/roles";
 import { listHostsWithRoles } from "@/lib/inventory/hosts";
 import { collector } from "@/lib/health/collector";
-import { Badge, Card } from "@/components/ui";
+import { Badge, Card, scrollable } from "@/components/ui";
 import { Time } from "@/components/ui/time";
 import { AddHostForm } from "@/components/hosts/add-host-form";
 import { DeleteHostButton } from "@/components/hosts/delete-host-button";
@@ -19,7 +19,7 @@ export default async function HostsPage() {
         {hosts.length === 0 ? (
           <p className="text-sm text-muted">No hosts yet.{canEdit ? " Add the machines Warren should manage below: it needs SSH as root or a user with passwordless sudo." : ""}</p>
         ) : (
-          <div className="overflow-x-auto">
+          <div className="overflow-x-auto" {...scrollable("Hosts table")}>
             <table className="w-full text-left text-sm" aria-label="Hosts">
               <thead className="text-muted"><tr><th className="py-1 font-normal">Name</th><th className="font-normal">Address</th><th className="font-normal">Cluster and role</th><th className="font-normal">Reachable</th><th className="font-normal">Host key</th><th /></tr></thead>
               <tbody>

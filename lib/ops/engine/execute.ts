@@ -124,7 +124,12 @@ export async function executeRun(deps: EngineDeps, runId: string, control: RunCo
           await runWork(w);
         }
       };
-      if (phase.oneHostAtATime) {
+      if (phase.inOrder) {
+        for (const w of workOfPhase(phase)) {
+          if (failed || stopping()) break;
+          await runWork(w);
+        }
+      } else if (phase.oneHostAtATime) {
         for (const h of hosts) {
           if (failed || stopping()) break;
           await runHost(h);

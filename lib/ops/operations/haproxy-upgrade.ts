@@ -43,6 +43,7 @@ export function planHaproxyUpgrade(c: ClusterInventory, p: z.infer<typeof Haprox
   const ports = [ho.frontendPort, ho.stats.port, ho.healthPort, ...(ho.managementPort ? [ho.managementPort] : [])].map(String);
   const phases: Phase[] = ordered.map((h): Phase => ({
     title: `${h}: haproxy ${nodeState(f, h)!.installed.haproxy ?? "?"} → ${p.haproxyVersion}`,
+    inOrder: true,
     steps: [
       { kind: "gate", key: `standby:${h}`, title: `${lbs.find((x) => x !== h)} is ready to take the VIP over (Keepalived BACKUP, HAProxy running)`, host: lbs.find((x) => x !== h)!,
         argv: sh(READY_TO_TAKE_OVER, "ready"), waitingFor: "another load balancer ready to take the VIP over", intervalMs: 500, timeoutMs: 60_000 },

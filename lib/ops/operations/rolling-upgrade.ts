@@ -127,9 +127,11 @@ export function planRollingUpgrade(c: ClusterInventory, p: RollingUpgradeParams,
         argv: rmqScript(MIRRORS_SYNCED), intervalMs: 3000, timeoutMs: 30 * 60_000 },
       ...rotationSteps(c, host, "ready"),
     ];
-    if (p.pauseBetweenNodes && i < work.length - 1)
-      steps.push({ kind: "pause", key: `pause:${host}`, title: `Pause after ${host}`, host, message: `${host} is upgraded and back in rotation: check it (the cluster page, your clients), then press Continue for ${work[i + 1].n.name}` });
-    phases.push({ title: `${host} (${n.type}${n.seed ? ", seed" : ""}): ${moves.join(", ")}`, steps });
+    phases.push({ title: `${host} (${n.type}${n.seed ? ", seed" : ""}): ${moves.join(", ")}`, inOrder: true, steps });
+    // A pause is a phase of its own (the runner stops at a phase that starts with one).
+    if (p.pauseBetweenNodes && i < work.length - 1) phases.push({ title: `Pause after ${host}`, steps: [
+      { kind: "pause", key: `pause:${host}`, title: `Pause after ${host}`, host, message: `${host} is upgraded and back in rotation: check it (the cluster page, your clients), then press Continue for ${work[i + 1].n.name}` },
+    ] });
   });
   phases.push(verifyPhase(c, "Verify: every node back, same disc and ram nodes as before"));
   phases.push({

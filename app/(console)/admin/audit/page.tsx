@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { listAudit, auditFacets } from "@/lib/audit";
 import { requirePageUser } from "@/lib/auth/guard";
-import { Button, Card, Forbidden, Input, Select } from "@/components/ui";
+import { Button, Card, Forbidden, Input, Select, scrollable } from "@/components/ui";
 import { Time } from "@/components/ui/time";
 
 const LIMIT = 200;
@@ -35,7 +35,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         {filtered && <Link className="text-sm text-accent underline" href="/admin/audit">Clear</Link>}
       </form>
       {rows.length === 0 ? <p className="text-sm text-muted">No entries{filtered ? " match these filters" : " yet"}.</p> : (
-        <div className="overflow-x-auto">
+        <div className="overflow-x-auto" {...scrollable("Audit log table")}>
           <table className="w-full text-left text-sm" aria-label="Audit entries">
             <thead className="text-muted"><tr><th className="py-1 font-normal">When</th><th className="font-normal">Who</th><th className="font-normal">What</th><th className="font-normal">Target</th><th className="font-normal">Detail</th></tr></thead>
             <tbody>{rows.map((r) => (

@@ -1,6 +1,6 @@
 import { requirePageUser } from "@/lib/auth/guard";
 import { listTokens, tokenWorks } from "@/lib/auth/users";
-import { Badge, Card, Forbidden } from "@/components/ui";
+import { Badge, Card, Forbidden, scrollable } from "@/components/ui";
 import { Time } from "@/components/ui/time";
 import { AddTokenForm, ForgetTokenButton, RevokeTokenButton } from "@/components/admin/tokens";
 
@@ -14,7 +14,7 @@ export default async function TokensPage() {
       <Card title={`API tokens (${tokens.length})`}>
         <p className="mb-2 text-sm text-muted">Send as <code className="mono">Authorization: Bearer wrn_…</code>. The API is described at <a className="text-accent underline" href="/api/v1/openapi.json">/api/v1/openapi.json</a>.</p>
         {tokens.length === 0 ? <p className="text-sm text-muted">No tokens yet. Create one below for scripts and CI.</p> : (
-          <div className="overflow-x-auto">
+          <div className="overflow-x-auto" {...scrollable("API tokens table")}>
             <table className="w-full text-left text-sm" aria-label="API tokens">
               <thead className="text-muted"><tr><th className="py-1 font-normal">Name</th><th className="font-normal">Token</th><th className="font-normal">Role</th><th className="font-normal">Created</th><th className="font-normal">Expires</th><th className="font-normal">Last used</th><th /></tr></thead>
               <tbody>{tokens.map((t) => {

@@ -1,6 +1,6 @@
 import { requirePageUser } from "@/lib/auth/guard";
 import { listUsers } from "@/lib/auth/users";
-import { Badge, Card, Forbidden } from "@/components/ui";
+import { Badge, Card, Forbidden, scrollable } from "@/components/ui";
 import { Time } from "@/components/ui/time";
 import { AddUserForm, DeleteUserButton, RoleSelect } from "@/components/admin/users";
 
@@ -11,7 +11,7 @@ export default async function UsersPage() {
   return (
     <div className="flex min-w-0 flex-col gap-6">
       <Card title={`Users (${users.length})`}>
-        <div className="overflow-x-auto">
+        <div className="overflow-x-auto" {...scrollable("Users table")}>
           <table className="w-full text-left text-sm" aria-label="Users">
             <thead className="text-muted"><tr><th className="py-1 font-normal">Username</th><th className="font-normal">Role</th><th className="font-normal">Created</th><th /></tr></thead>
             <tbody>{users.map((u) => (

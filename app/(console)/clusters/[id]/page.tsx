@@ -8,7 +8,7 @@ import { EditMembersForm } from "@/components/clusters/edit-members-form";
 import type { MemberRole } from "@/components/clusters/member-table";
 import { listDrills, listRuns, operationCatalog } from "@/lib/ops/service";
 import { colocated, lbSettings } from "@/lib/ops/operations/load-balancers";
-import { Badge, Card } from "@/components/ui";
+import { Badge, Card, scrollable } from "@/components/ui";
 import { DeleteClusterButton } from "@/components/clusters/delete-cluster-button";
 import { SetupWizard } from "@/components/ops/setup-wizard";
 import { ClusterActions } from "@/components/ops/cluster-actions";
@@ -52,7 +52,7 @@ export default async function ClusterPage({ params }: { params: Promise<{ id: st
         {lastSetup && <p className="mt-3 text-sm">Last setup: <Link className="text-accent underline" href={`/runs/${lastSetup.id}`}>{lastSetup.status}</Link></p>}
         <details className="mt-3" open={c.members.length === 0 || undefined}>
           <summary className="cursor-pointer text-sm text-accent">Inventory: hosts and roles{canOperate && !isSetUp ? " (editable until set up)" : ""}</summary>
-          <div className="mt-2 overflow-x-auto">
+          <div className="mt-2 overflow-x-auto" {...scrollable("Members table")}>
             <table className="w-full text-left text-sm" aria-label="Members">
               <thead className="text-muted"><tr><th>Host</th><th>Address</th><th>Role</th></tr></thead>
               <tbody>
@@ -79,7 +79,7 @@ export default async function ClusterPage({ params }: { params: Promise<{ id: st
       {c.members.length > 0 && (
         <div className="grid min-w-0 gap-4 xl:grid-cols-2">
           <Card title="History"><HistoryCharts clusterId={c.id} /></Card>
-          <Card title="Alarm timeline"><div className="max-h-96 overflow-y-auto"><AlarmTimeline clusterId={c.id} /></div></Card>
+          <Card title="Alarm timeline"><div className="max-h-96 overflow-y-auto" {...scrollable("Alarm timeline list")}><AlarmTimeline clusterId={c.id} /></div></Card>
         </div>
       )}
       {canOperate && inv.nodes.length > 0 && (isSetUp ? (
