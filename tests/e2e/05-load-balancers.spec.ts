@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { expect, test, type APIRequestContext, type Locator, type Page } from "@playwright/test";
 import { labCommand, loadLab } from "../../lab/client";
-import { ADMIN, basic, login } from "./helpers";
+import { ADMIN, basic, login, startFromActions } from "./helpers";
 
 // The load balancers the wizard deployed (04), under faults: a crashed
 // HAProxy and a powered-off holder move the VIP; the drill measures it from
@@ -46,17 +46,6 @@ test("powering the VIP holder off moves the VIP; when it returns, the VIP stays 
   await new Promise((r) => setTimeout(r, 3000));
   expect(holders()).toEqual(LBS.filter((n) => n !== owner));
 });
-
-async function startFromActions(page: Page, action: string, fill?: () => Promise<unknown>) {
-  await page.getByLabel("Action", { exact: true }).selectOption({ label: action });
-  await fill?.();
-  await page.getByRole("button", { name: "Show the plan" }).click();
-  await expect(page.getByTestId("plan-view")).toBeVisible({ timeout: 60_000 });
-  const confirm = page.getByLabel("I understand; run these steps");
-  if (await confirm.count()) await confirm.check();
-  await page.getByRole("button", { name: new RegExp(`^Start: ${action}`) }).click();
-  await expect(page).toHaveURL(/\/runs\//, { timeout: 60_000 });
-}
 
 test("a failover drill from the cluster page measures the move and keeps the result", async ({ page, request }) => {
   test.setTimeout(3 * 60_000);

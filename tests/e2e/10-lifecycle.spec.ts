@@ -3,7 +3,7 @@ import { promisify } from "node:util";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { labCommand, loadLab } from "../../lab/client";
 import { runLoad, type LoadReport } from "../../lab/amqp-load";
-import { ADMIN, basic, login, shoot } from "./helpers";
+import { ADMIN, basic, login, shoot, startFromActions } from "./helpers";
 
 // Day two on the cluster the wizard built (04: node1, node2 disc, node3 ram on
 // the older Erlang; node4, node5 load balancers on the older HAProxy; VIP .100),
@@ -61,21 +61,17 @@ function expectNothingLost(what: string, r: LoadReport) {
   expect(r.lost).toBe(0);
 }
 
-async function runJson(request: APIRequestContext, runId: string) {
-  return (await (await request.get(`/api/v1/runs/${runId}`, { headers: basic(ADMIN) })).json()).run as { status: string; steps: { key: string; status: string }[] };
+/** The cluster page's Upgrades card, after it has read what every host runs and is offered. */
+async function upgradesCard(page: Page) {
+  await login(page, ADMIN);
+  await page.goto(`/clusters/${id}`);
+  const card = page.getByRole("region", { name: "Upgrades" });
+  await card.getByRole("button", { name: "Read the versions" }).click();
+  return card;
 }
 
-async function startFromActions(page: Page, action: string, fill?: () => Promise<unknown>) {
-  const actions = page.getByRole("region", { name: "Actions" });
-  await actions.getByLabel("Action", { exact: true }).selectOption({ label: action });
-  await fill?.();
-  await actions.getByRole("button", { name: "Show the plan" }).click();
-  await expect(actions.getByTestId("plan-view")).toBeVisible({ timeout: 60_000 });
-  const confirm = actions.getByLabel("I understand; run these steps");
-  if (await confirm.count()) await confirm.check();
-  await actions.getByRole("button", { name: new RegExp(`^Start: ${action.replace(/[()]/g, "\\$&")}`) }).click();
-  await expect(page).toHaveURL(/\/runs\//, { timeout: 60_000 });
-  return page.url().split("/runs/")[1];
+async function runJson(request: APIRequestContext, runId: string) {
+  return (await (await request.get(`/api/v1/runs/${runId}`, { headers: basic(ADMIN) })).json()).run as { status: string; steps: { key: string; status: string }[] };
 }
 
 test("a rolling Erlang upgrade under load: node2 loses power mid-upgrade, the run stops, Retry finishes it; nothing lost", async ({ page, request }) => {
@@ -84,10 +80,7 @@ test("a rolling Erlang upgrade under load: node2 loses power mid-upgrade, the ru
   for (const n of NODES) expect(erlangOf(n)).toBe(ERLANG_OLD);
   const load = loadThroughVip();
   try {
-    await login(page, ADMIN);
-    await page.goto(`/clusters/${id}`);
-    const card = page.getByRole("region", { name: "Upgrades" });
-    await card.getByRole("button", { name: "Read the versions" }).click();
+    const card = await upgradesCard(page);
     for (const n of NODES) await expect(card.getByTestId(`versions-${n}`)).toContainText(ERLANG_OLD, { timeout: 60_000 });
     await card.getByLabel("Erlang version").selectOption(ERLANG_NEW);
     await card.getByRole("button", { name: "Show the plan and pre-checks" }).click();
@@ -163,10 +156,7 @@ test("a rolling HAProxy upgrade under load: the VIP on exactly one load balancer
   });
   const load = loadThroughVip();
   try {
-    await login(page, ADMIN);
-    await page.goto(`/clusters/${id}`);
-    const card = page.getByRole("region", { name: "Upgrades" });
-    await card.getByRole("button", { name: "Read the versions" }).click();
+    const card = await upgradesCard(page);
     await expect(card.getByTestId("versions-node4")).toContainText(HAPROXY_OLD, { timeout: 60_000 });
     await card.getByLabel("Load balancers (HAProxy)").check();
     await card.getByLabel("HAProxy version").selectOption(HAPROXY_NEW);

@@ -58,3 +58,17 @@ export async function shoot(page: Page, name: string) {
   }
   await page.emulateMedia({ colorScheme: "light" });
 }
+
+/** Chooses an action in the cluster page's Actions card, fills its form, shows the plan, confirms and starts it; returns the run's id. */
+export async function startFromActions(page: Page, action: string, fill?: () => Promise<unknown>) {
+  const actions = page.getByRole("region", { name: "Actions" });
+  await actions.getByLabel("Action", { exact: true }).selectOption({ label: action });
+  await fill?.();
+  await actions.getByRole("button", { name: "Show the plan" }).click();
+  await expect(actions.getByTestId("plan-view")).toBeVisible({ timeout: 60_000 });
+  const confirm = actions.getByLabel("I understand; run these steps");
+  if (await confirm.count()) await confirm.check();
+  await actions.getByRole("button", { name: new RegExp(`^Start: ${action.replace(/[()]/g, "\\$&")}`) }).click();
+  await expect(page).toHaveURL(/\/runs\//, { timeout: 60_000 });
+  return page.url().split("/runs/")[1];
+}

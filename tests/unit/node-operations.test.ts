@@ -8,20 +8,9 @@ import { planRemoveNode, without } from "@/lib/ops/operations/remove-node";
 import { planChangeNodeType } from "@/lib/ops/operations/change-node-type";
 import { lastStopped, planClusterStart, planClusterStop, planForceBoot, stopOrder } from "@/lib/ops/operations/cluster-power";
 import { planRestart } from "./support-restart";
+import { labCluster } from "./support-cluster";
 
-const LB = { vip: "10.213.77.100", interface: "eth0", routerId: 51 };
-const cluster = (o: Partial<ClusterInventory> = {}): ClusterInventory => ({
-  id: "c", name: "prod",
-  nodes: [
-    { name: "node1", address: "10.213.77.11", type: "disc", seed: true },
-    { name: "node2", address: "10.213.77.12", type: "disc", seed: false },
-    { name: "node3", address: "10.213.77.13", type: "ram", seed: false },
-  ],
-  loadBalancers: [{ name: "node4", address: "10.213.77.14" }, { name: "node5", address: "10.213.77.15" }],
-  settings: { setup: { clusterName: "rabbit-prod", ha: { mode: "all" } }, "load-balancers": LB },
-  freeHosts: [{ name: "node6", address: "10.213.77.16" }],
-  ...o,
-});
+const cluster = (o: Partial<ClusterInventory> = {}): ClusterInventory => labCluster({ freeHosts: [{ name: "node6", address: "10.213.77.16" }], ...o });
 const state = (v: { rmq?: string; erl?: string; active?: string; stoppedAt?: number }) => parseNodeState([
   "@@installed", ...(v.rmq ? [`rabbitmq-server ${v.rmq} install ok installed`] : []), ...(v.erl ? [`erlang-base ${v.erl} install ok installed`] : []),
   "@@offered", "@@service", `ActiveState=${v.active ?? "active"}`, `InactiveEnterTimestamp=${v.stoppedAt ? `@${v.stoppedAt}` : ""}`, "@@end",

@@ -15,7 +15,7 @@ function gate(script: string, status: string, ...args: string[]): { code: number
   fs.writeFileSync(path.join(dir, "status.json"), status);
   fs.writeFileSync(path.join(dir, "rabbitmqctl"), `#!/bin/sh\ncat "${dir}/status.json"\n`, { mode: 0o755 });
   try {
-    return { code: 0, out: execFileSync("sh", ["-c", script, "gate", ...args], { env: { PATH: `${dir}:/usr/bin:/bin` }, encoding: "utf8" }) };
+    return { code: 0, out: execFileSync("sh", ["-c", script, "gate", ...args], { env: { ...process.env, PATH: `${dir}:/usr/bin:/bin` }, encoding: "utf8" }) };
   } catch (e) {
     const x = e as { status: number; stdout: string };
     return { code: x.status, out: x.stdout };

@@ -1,25 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { allSteps, assertWellFormed, type CommandStep } from "@/lib/ops/plan";
-import type { ClusterInventory } from "@/lib/ops/operation";
 import type { ClusterFacts } from "@/lib/ops/cluster-facts";
 import { parseNodeState } from "@/lib/rabbitmq/node-state";
 import { planRollingUpgrade, preChecks, RollingUpgradeParams } from "@/lib/ops/operations/rolling-upgrade";
 import { planHaproxyUpgrade } from "@/lib/ops/operations/haproxy-upgrade";
 import { erlangSupported, missingFlags, upgradePath } from "@/lib/rabbitmq/versions";
 import { parseClusterStatus } from "@/lib/rabbitmq/cluster-status";
+import { labCluster } from "./support-cluster";
 
 const OLD_E = "1:25.2.3+dfsg-1+deb12u1", NEW_E = "1:25.2.3+dfsg-1+deb12u2", R = "3.10.8-1.1";
 const H_OLD = "2.6.12-1+deb12u3", H_NEW = "2.6.12-1+deb12u4";
-const cluster: ClusterInventory = {
-  id: "c", name: "prod",
-  nodes: [
-    { name: "node1", address: "10.213.77.11", type: "disc", seed: true },
-    { name: "node2", address: "10.213.77.12", type: "disc", seed: false },
-    { name: "node3", address: "10.213.77.13", type: "ram", seed: false },
-  ],
-  loadBalancers: [{ name: "node4", address: "10.213.77.14" }, { name: "node5", address: "10.213.77.15" }],
-  settings: { setup: { clusterName: "rabbit-prod", ha: { mode: "all" } }, "load-balancers": { vip: "10.213.77.100", interface: "eth0", routerId: 51 } },
-};
+const cluster = labCluster();
 const node = (erl = OLD_E, active = "active", offered = [NEW_E, OLD_E]) => parseNodeState(
   `@@installed\nrabbitmq-server ${R} install ok installed\nerlang-base ${erl} install ok installed\n@@offered\n${offered.map((v) => `erlang-base ${v}`).join("\n")}\nrabbitmq-server ${R}\n@@service\nActiveState=${active}\n@@end\n`);
 const status = (over: Record<string, unknown> = {}) => parseClusterStatus(JSON.stringify({
