@@ -93,15 +93,19 @@ export function deriveHealth(i: Inputs): ClusterHealth {
 
   const lbs: LbHealth[] = i.loadBalancers.map((l) => {
     const reachable = fresh(l.watch);
-    const rows: StatRow[] = reachable && l.watch.stats ? l.watch.stats : [];
+    const rows: StatRow[] = (l.watch.stats ?? []).filter((r) => r.proxy === AMQP_BACKEND && r.kind === "server");
+    // Unreachable: the same rows, each UNKNOWN with what it last said, so the page never shows old data as live.
+    const unknown = (server: string, was?: string) => ({ server, status: "UNKNOWN", statusText: was ? `unknown (last seen ${was})` : "unknown", checkStatus: null, sessions: 0, bytesIn: 0, bytesOut: 0, lastSeenAt: iso(l.watch.statsAt) });
     return {
       host: l.name, reachable, lastSeenAt: iso(l.watch.lastTickAt),
       vrrpState: reachable ? l.watch.vrrp?.state ?? null : null,
       holdsVip: reachable && !!i.vip && l.watch.addresses.includes(i.vip),
       haproxy: reachable ? l.watch.units.haproxy ?? null : null, keepalived: reachable ? l.watch.units.keepalived ?? null : null,
-      backends: rows.filter((r) => r.proxy === AMQP_BACKEND && r.kind === "server").map((r) => ({
-        server: r.name, status: r.status ?? "UNKNOWN", statusText: r.statusText, checkStatus: r.checkStatus, sessions: r.sessions, bytesIn: r.bytesIn, bytesOut: r.bytesOut, lastSeenAt: iso(l.watch.statsAt),
-      })),
+      backends: !reachable
+        ? (rows.length ? rows.map((r) => unknown(r.name, r.statusText || r.status || undefined)) : i.nodes.map((n) => unknown(n.name)))
+        : rows.map((r) => ({
+          server: r.name, status: r.status ?? "UNKNOWN", statusText: r.statusText, checkStatus: r.checkStatus, sessions: r.sessions, bytesIn: r.bytesIn, bytesOut: r.bytesOut, lastSeenAt: iso(l.watch.statsAt),
+        })),
     };
   });
   const seenDisagreements = new Set<string>();

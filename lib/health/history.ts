@@ -9,7 +9,7 @@ export const RESOLUTIONS = [{ res: 10, keepMs: 3600_000 }, { res: 60, keepMs: nu
 
 export function sampleOf(h: ClusterHealth): Sample {
   const backends: Sample["backends"] = {};
-  for (const l of h.loadBalancers) for (const b of l.backends) backends[`${l.host}/${b.server}`] = { s: b.sessions, b: b.bytesIn + b.bytesOut };
+  for (const l of h.loadBalancers) if (l.reachable) for (const b of l.backends) backends[`${l.host}/${b.server}`] = { s: b.sessions, b: b.bytesIn + b.bytesOut };
   return {
     up: h.nodes.filter((n) => n.running).length, nodes: h.nodes.length,
     mem: Object.fromEntries(h.nodes.filter((n) => n.memUsed !== null).map((n) => [n.host, n.memUsed!])),

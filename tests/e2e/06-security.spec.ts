@@ -135,7 +135,7 @@ test("errors are clear 4xx naming the field; no 500s, stacks or silent type coer
   expect(nul.fieldErrors?.["ha.pattern"]).toMatch(/NUL/);
   // Only JSON is read: another content type is 415, malformed JSON 400.
   expect((await bad("POST", "/clusters", "not json")).error).toBe("unsupported-media-type");
-  const malformed = await request.fetch("/api/v1/clusters", { method: "POST", headers: { ...basic(ADMIN), "content-type": "application/json" }, data: "{not json" });
+  const malformed = await request.fetch("/api/v1/clusters", { method: "POST", headers: { ...basic(ADMIN), "content-type": "application/json" }, data: Buffer.from("{not json") });
   expect(malformed.status()).toBe(400);
   expect((await malformed.json()).error).toBe("bad-json");
 });

@@ -162,6 +162,9 @@ describe("derived health and alarms", () => {
     const h = deriveHealth(i);
     expect(h.loadBalancers[0]).toMatchObject({ reachable: false, holdsVip: false, vrrpState: null });
     expect(h.alarms.find((a) => a.id === "unreachable:node3")?.message).toMatch(/last seen 9 s ago/);
+    // Its backends stay listed, each UNKNOWN with what HAProxy last said: never "UP" from old data.
+    expect(h.loadBalancers[0].backends.length).toBeGreaterThan(0);
+    for (const b of h.loadBalancers[0].backends) expect(b).toMatchObject({ status: "UNKNOWN", statusText: expect.stringMatching(/^unknown/) });
   });
   it("the VIP on no host or on two; Keepalived FAULT; memory alarms; versions differing; unsynchronised mirrors", () => {
     const i = inputs();
