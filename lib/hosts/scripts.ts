@@ -74,7 +74,22 @@ done
 exit 0
 `;
 
+/**
+ * Like PACKAGES_INSTALLED, but "name=version" also holds at a newer version:
+ * an install step re-run after a rolling upgrade must not try to downgrade
+ * (apt refuses, and it would undo the upgrade).
+ */
+export const PACKAGES_AT_LEAST = `for spec in "$@"; do
+  name=\${spec%%=*}
+  # shellcheck disable=SC2016
+  s=$(dpkg-query -W -f='\${Status} \${Version}' "$name" 2>/dev/null) || exit 1
+  case "$s" in "install ok installed "*) ;; *) exit 1 ;; esac
+  if [ "$name" != "$spec" ] && ! dpkg --compare-versions "\${s#install ok installed }" ge "\${spec#*=}"; then exit 1; fi
+done
+exit 0
+`;
+
 /** Exit 0 when the unit is enabled and active. */
 export const SERVICE_RUNNING = `systemctl is-enabled --quiet "$1" && systemctl is-active --quiet "$1"`;
 
-export const HOST_SCRIPTS = { HOSTS_BLOCK_WRITE, APT_INSTALL, STOP_THEN_APT_INSTALL, APT_UPGRADE, PACKAGES_INSTALLED, SERVICE_RUNNING };
+export const HOST_SCRIPTS = { HOSTS_BLOCK_WRITE, APT_INSTALL, STOP_THEN_APT_INSTALL, APT_UPGRADE, PACKAGES_INSTALLED, PACKAGES_AT_LEAST, SERVICE_RUNNING };

@@ -1,6 +1,10 @@
 import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { compareDebianVersions, upstreamVersion } from "@/lib/hosts/debian-version";
+import { PACKAGES_AT_LEAST } from "@/lib/hosts/scripts";
 
 // Pairs checked against dpkg --compare-versions on this (Debian) machine.
 const PAIRS: [string, string][] = [
@@ -19,5 +23,23 @@ describe("Debian version order", () => {
     expect(upstreamVersion("1:25.2.3+dfsg-1+deb12u2")).toBe("25.2.3+dfsg");
     expect(upstreamVersion("3.10.8-1.1")).toBe("3.10.8");
     expect(upstreamVersion("4.0.5")).toBe("4.0.5");
+  });
+});
+
+describe("an install step's check after an upgrade", () => {
+  // PACKAGES_AT_LEAST run by sh against a stand-in dpkg-query (the real dpkg compares).
+  const check = (installed: string, spec: string) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "warren-dpkg-"));
+    fs.writeFileSync(path.join(dir, "dpkg-query"), `#!/bin/sh\nprintf 'install ok installed %s' '${installed}'\n`, { mode: 0o755 });
+    try {
+      execFileSync("sh", ["-c", PACKAGES_AT_LEAST, "at-least", spec], { env: { ...process.env, PATH: `${dir}:/usr/bin:/bin` } });
+      return true;
+    } catch { return false; } finally { fs.rmSync(dir, { recursive: true }); }
+  };
+  it("holds at the pinned version or a newer one, never an older one", () => {
+    expect(check("2.6.12-1+deb12u4", "haproxy=2.6.12-1+deb12u3")).toBe(true);
+    expect(check("2.6.12-1+deb12u3", "haproxy=2.6.12-1+deb12u3")).toBe(true);
+    expect(check("2.6.12-1+deb12u3", "haproxy=2.6.12-1+deb12u4")).toBe(false);
+    expect(check("1:25.2.3+dfsg-1+deb12u4", "erlang-base=1:25.2.3+dfsg-1+deb12u1")).toBe(true);
   });
 });

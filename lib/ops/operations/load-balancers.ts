@@ -5,7 +5,7 @@
 import { isIPv4 } from "node:net";
 import { z } from "zod";
 import { hostName } from "@/lib/inventory/schemas";
-import { aptInstall, packagesInstalled, pin } from "@/lib/hosts/packages";
+import { aptInstall, packagesAtLeast, pin } from "@/lib/hosts/packages";
 import { AMQP_BACKEND, haproxyConfig, HEALTH_URI, RESTART_DROPIN, RESTART_POLICY, type HaproxyOptions } from "@/lib/haproxy/config";
 import { HAPROXY_APPLY, HAPROXY_VALIDATE, HAPROXY_VERIFY } from "@/lib/haproxy/scripts";
 import { CHECK_SCRIPT, checkScript, defaultPriorities, keepalivedConfig, NOTIFY, NOTIFY_SCRIPT, type LbHost, type VrrpOptions } from "@/lib/keepalived/config";
@@ -179,7 +179,7 @@ export function planLoadBalancerPhases(c: ClusterInventory, o: LoadBalancerOptio
       title: "Install HAProxy and Keepalived",
       steps: lbs.flatMap((h): Step[] => [
         { kind: "command", key: `lb-install:${h}`, title: `apt-get install ${pkgs.join(" ")}`, host: h,
-          argv: aptInstall(pkgs), check: packagesInstalled(pkgs), timeoutMs: 15 * 60_000 },
+          argv: aptInstall(pkgs), check: packagesAtLeast(pkgs), timeoutMs: 15 * 60_000 },
         { kind: "file", key: `haproxy-restart:${h}`, title: "HAProxy restarts after a crash only once the VIP has moved (systemd RestartSec)", host: h,
           path: RESTART_DROPIN, content: RESTART_POLICY, mode: "0644", owner: "root:root", then: ["systemctl", "daemon-reload"] },
       ]),

@@ -2,7 +2,7 @@
 // and the operator's options to a plan. No I/O here.
 import { z } from "zod";
 import { hostsBlock, hostsBlockPresent, writeHostsBlock } from "@/lib/hosts/hosts-file";
-import { aptInstall, packagesInstalled, pin, serviceRunning } from "@/lib/hosts/packages";
+import { aptInstall, packagesAtLeast, pin, serviceRunning } from "@/lib/hosts/packages";
 import { COOKIE_PATH, ERLANG_PACKAGES, nodeName, rabbitmqctl, rabbitmqPlugins, rmqScript } from "@/lib/rabbitmq/cli";
 import {
   ADMIN_USER, ADMIN_USER_OK, CLUSTER_NAMED, CLUSTER_PORTS, COOKIE_MATCHES, COOKIE_WRITE, DATA_IMPACT, JOINED,
@@ -91,7 +91,7 @@ export function planSetup(c: Pick<ClusterInventory, "name" | "nodes" | "loadBala
       {
         kind: "command", key: `install:${n.name}`, title: `apt-get install ${o.erlangVersion ? "rabbitmq-server with pinned Erlang" : pkgs[0]}`, host: n.name,
         argv: aptInstall(pkgs),
-        check: packagesInstalled([pin("rabbitmq-server", o.rabbitmqVersion), ...(o.erlangVersion ? [pin("erlang-base", o.erlangVersion)] : [])]),
+        check: packagesAtLeast([pin("rabbitmq-server", o.rabbitmqVersion), ...(o.erlangVersion ? [pin("erlang-base", o.erlangVersion)] : [])]),
         timeoutMs: 15 * 60_000,
       },
       {
