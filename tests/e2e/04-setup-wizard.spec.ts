@@ -3,6 +3,7 @@ import fs from "node:fs";
 import { expect, test } from "@playwright/test";
 import { loadLab } from "../../lab/client";
 import { runLoad } from "../../lab/amqp-load";
+import { psPoller } from "../support/ps-poller";
 import { ADMIN, basic, login, submitHostForm } from "./helpers";
 
 // As an operator would: add five lab hosts, create the cluster (node1, node2
@@ -67,11 +68,26 @@ test("the setup wizard builds node1 disc, node2 disc, node3 ram behind node4 and
   const startButton = page.getByRole("button", { name: "4. Start setup" });
   await expect(startButton).toBeDisabled();
   await page.getByLabel("I understand; run these steps").check();
-  await startButton.click();
-
-  await expect(page).toHaveURL(/\/runs\//, { timeout: 60_000 });
-  await expect(page.getByTestId("run-log")).toContainText("phase: Install RabbitMQ", { timeout: 120_000 });
-  await expect(page.getByTestId("run-status")).toHaveText("succeeded", { timeout: 8 * 60_000 });
+  // Every secret the run handles (they exist once the plan was shown), looked for in every process's arguments on every host while it runs.
+  const { id: wizardId } = (await (await request.get("/api/v1/clusters", { headers: basic(ADMIN) })).json()).clusters.find((c: { name: string }) => c.name === "wizard");
+  const secrets: string[] = [];
+  for (const name of ["erlangCookie", "managementPassword", "statsPassword", "vrrpPassword"]) {
+    const r = await request.post(`/api/v1/clusters/${wizardId}/secrets/${name}/reveal`, { headers: basic(ADMIN) });
+    if (r.status() === 200) secrets.push((await r.json()).value);
+  }
+  expect(secrets.length).toBeGreaterThanOrEqual(3);
+  const ps = psPoller(lab, ["node1", "node2", "node3", "node4", "node5"], secrets);
+  try {
+    await startButton.click();
+    await expect(page).toHaveURL(/\/runs\//, { timeout: 60_000 });
+    await expect(page.getByTestId("run-log")).toContainText("phase: Install RabbitMQ", { timeout: 120_000 });
+    await expect(page.getByTestId("run-status")).toHaveText("succeeded", { timeout: 8 * 60_000 });
+  } finally {
+    ps.stop();
+  }
+  console.log(`ps samples on the five hosts during setup: ${ps.samples()}, lines holding a secret: ${ps.hits.length}`);
+  expect(ps.samples()).toBeGreaterThan(500);
+  expect(ps.hits).toEqual([]);
   await expect(page.getByTestId("run-log")).toContainText("setup succeeded");
   await expect(page.getByTestId("run-summary")).toContainText(/\d+ steps? changed something/);
   await page.getByRole("link", { name: "wizard" }).click();

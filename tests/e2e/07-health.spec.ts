@@ -88,6 +88,9 @@ test("a healthy cluster: roles, versions, each load balancer's view, the VIP's o
   await expect(page.getByTestId(`lb-${h.vip!.owners[0]}`)).toContainText("holds the VIP");
   await expectPageMatchesApi(page, request);
   await shoot(page, "health-healthy");
+  // A 3.x cluster with a ram node and mirrored queues: what 4.x would break, and what to do.
+  await expect(page.getByTestId("legacy-ram-nodes")).toContainText("ram node node3");
+  await expect(page.getByTestId("legacy-mirrored-queues")).toContainText("policy ha-all");
   // The clusters list shows the cluster's state.
   await page.goto("/clusters");
   await expect(page.getByTestId("cluster-state-wizard")).toHaveAttribute("data-status", "ok");

@@ -1,9 +1,9 @@
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { labCommand, sshOk, sshRun } from "@/lab/client";
 import { requireLab } from "../support/lab";
 import { startWarren, type WarrenServer } from "../support/warren-server";
+import { psPoller } from "../support/ps-poller";
 
 // The setup operation end to end: Warren's API drives fresh lab hosts, and the
 // result is checked on the hosts themselves over SSH, not through Warren.
@@ -34,31 +34,6 @@ async function waitFor(runId: string, done: (r: Run) => boolean, timeoutMs = 8 *
   }
 }
 const finished = (r: Run) => ["succeeded", "failed", "cancelled", "interrupted"].includes(r.status);
-
-/**
- * Samples every process's arguments on the hosts (ps, every 50 ms) for as
- * long as it runs, and remembers each sample line holding one of the secrets.
- */
-function psPoller(hosts: string[], secrets: string[]) {
-  const hits: string[] = [];
-  let samples = 0;
-  const procs = hosts.map((n) => {
-    const p = spawn("ssh", ["-q", "-i", lab.privateKeyPath, "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes",
-      `root@${addr(n)}`, "while :; do ps -eo args; echo @@sample; sleep 0.05; done"], { stdio: ["ignore", "pipe", "ignore"] });
-    let tail = "";
-    p.stdout.on("data", (d: Buffer) => {
-      const text = tail + d.toString("utf8");
-      const lines = text.split("\n");
-      tail = lines.pop() ?? "";
-      for (const l of lines) {
-        if (l === "@@sample") samples++;
-        else if (secrets.some((x) => l.includes(x))) hits.push(`${n}: ${l}`);
-      }
-    });
-    return p;
-  });
-  return { hits, samples: () => samples, stop: () => procs.forEach((p) => p.kill()) };
-}
 
 async function clusterStatus(host: string) {
   return JSON.parse(await sshOk(lab, host, "rabbitmqctl -q cluster_status --formatter json"));
@@ -93,7 +68,7 @@ describe("setup: node1 disc (seed), node2 disc, node3 ram, as in the seeds", () 
     const secret = async (name: string) => (await warren.api<{ value: string }>("POST", `/clusters/${clusterId}/secrets/${name}/reveal`)).body.value;
     const secrets = [await secret("erlangCookie"), await secret("managementPassword")];
     expect(secrets.every((x) => x && x.length >= 20)).toBe(true);
-    const ps = psPoller(["node1", "node2", "node3"], secrets);
+    const ps = psPoller(lab, ["node1", "node2", "node3"], secrets);
     try {
       const r = await warren.api<{ runId: string }>("POST", `/clusters/${clusterId}/operations`, { type: "setup", params, confirmDestructive: true });
       expect(r.status).toBe(202);

@@ -24,6 +24,8 @@ import { UpgradeCard } from "@/components/ops/upgrade-card";
 import { clusterSecretNames } from "@/lib/inventory/secrets";
 import { SECRETS } from "@/lib/ops/secrets";
 import { OPERATIONS } from "@/lib/ops/registry";
+import { legacyBefore4 } from "@/lib/rabbitmq/legacy";
+import { LegacyNotice } from "@/components/clusters/legacy-notice";
 
 export default async function ClusterPage({ params }: { params: Promise<{ id: string }> }) {
   const me = await requirePageUser();
@@ -44,6 +46,7 @@ export default async function ClusterPage({ params }: { params: Promise<{ id: st
     name: s.name, label: SECRETS[s.name].label[0].toUpperCase() + SECRETS[s.name].label.slice(1), updatedAt: s.updatedAt.toISOString(), rotatingInRun: s.rotatingInRun,
     rotateWith: OPERATIONS.find((o) => o.rotates?.includes(s.name) && roleAllows(me.role, o.role))?.type,
   }));
+  const legacy = isSetUp ? legacyBefore4(inv) : [];
   const wizard = <SetupWizard clusterId={c.id} defaultName={c.name} nodeCount={inv.nodes.length} loadBalancers={lbs} colocated={colocated(inv)} />;
   return (
     <div className="flex min-w-0 flex-col gap-4">
@@ -105,6 +108,7 @@ export default async function ClusterPage({ params }: { params: Promise<{ id: st
           <UpgradeCard clusterId={c.id} hasLoadBalancers={!!lbSettings(inv)} />
         </Card>
       )}
+      {legacy.length > 0 && <Card title="Before RabbitMQ 4.x"><LegacyNotice findings={legacy} /></Card>}
       <Card title="Secrets"><ClusterSecrets clusterId={c.id} secrets={secrets} admin={isAdmin} /></Card>
       {lbs.length > 0 && <Card title="Failover drills"><DrillHistory drills={drills} /></Card>}
       <Card title="Operations">
