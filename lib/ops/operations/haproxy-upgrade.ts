@@ -11,7 +11,7 @@ import { HOLDS_ADDRESS, KEEPALIVED_VERIFY, READY_TO_TAKE_OVER } from "@/lib/keep
 import { gatherClusterFacts, nodeState, type ClusterFacts } from "../cluster-facts";
 import { defineOperation, PlanError, type ClusterInventory, type Reader } from "../operation";
 import type { Phase, Plan, Step } from "../plan";
-import { haproxyOptions, lbSettings } from "./load-balancers";
+import { haproxyOptions, keepalivedConfStep, lbSettings } from "./load-balancers";
 
 export const HaproxyUpgradeParams = z.strictObject({
   haproxyVersion: z.string().regex(/^[A-Za-z0-9.+:~-]{1,64}$/, "A Debian package version, e.g. 2.6.12-1+deb12u4").meta({ description: "HAProxy to this version", "x-warren": "offered-haproxy" }),
@@ -41,12 +41,18 @@ export function planHaproxyUpgrade(c: ClusterInventory, p: z.infer<typeof Haprox
   const lbs = c.loadBalancers.map((l) => l.name);
   const ho = haproxyOptions(c, o);
   const ports = [ho.frontendPort, ho.stats.port, ho.healthPort, ...(ho.managementPort ? [ho.managementPort] : [])].map(String);
-  const phases: Phase[] = ordered.map((h): Phase => ({
+  const phases: Phase[] = ordered.map((h): Phase => {
+    const taker = lbs.find((x) => x !== h)!;
+    // Only where the VIP moves: the taker at priority 254 for the handover (VRRP's skew after a
+    // priority-0 advert shrinks from ~60% of advert_int to under 1%), back to its own afterwards.
+    const handover = h === vipHolder;
+    return {
     title: `${h}: haproxy ${nodeState(f, h)!.installed.haproxy ?? "?"} → ${p.haproxyVersion}`,
     inOrder: true,
     steps: [
-      { kind: "gate", key: `standby:${h}`, title: `${lbs.find((x) => x !== h)} is ready to take the VIP over (Keepalived BACKUP, HAProxy running)`, host: lbs.find((x) => x !== h)!,
+      { kind: "gate", key: `standby:${h}`, title: `${taker} is ready to take the VIP over (Keepalived BACKUP, HAProxy running)`, host: taker,
         argv: sh(READY_TO_TAKE_OVER, "ready"), waitingFor: "another load balancer ready to take the VIP over", intervalMs: 500, timeoutMs: 60_000 },
+      ...(handover ? [keepalivedConfStep(c, o, taker, `takeover-priority:${taker}`, 254)] : []),
       { kind: "command", key: `vip-away:${h}`, title: "If it holds the VIP: stop Keepalived here so the other load balancer takes it", host: h,
         argv: ["systemctl", "stop", "keepalived"], check: ["sh", "-c", '! ip -o -4 addr show | grep -qF " inet $1/"', "not-holder", o.vip],
         destructive: "moves the VIP to another load balancer: clients connected through this one reconnect (once)" },
@@ -64,8 +70,10 @@ export function planHaproxyUpgrade(c: ClusterInventory, p: z.infer<typeof Haprox
       { kind: "gate", key: `one-holder:${h}`, title: "Exactly one load balancer holds the VIP", host: h,
         argv: sh(HOLDS_ADDRESS, "holds", o.vip), waitingFor: "exactly one holder of the VIP", intervalMs: 500, timeoutMs: 30_000,
         across: { hosts: lbs, expect: "exactly-one", what: `the VIP ${o.vip}` } },
+      ...(handover ? [keepalivedConfStep(c, o, taker, `own-priority:${taker}`)] : []),
     ],
-  }));
+  };
+  });
   return { type: "haproxy-upgrade", phases };
 }
 

@@ -150,6 +150,23 @@ export function loadBalancerFiles(c: ClusterInventory, o: LoadBalancerOptions) {
 
 const sh = (script: string, name: string, ...args: string[]) => ["sh", "-c", script, name, ...args];
 
+/**
+ * keepalived.conf for one load balancer, validated on the host and applied
+ * by a reload (the VIP stays where it is). `priority` overrides the planned
+ * one: during a handover the taker runs at 254 for a moment, so that it
+ * takes the VIP over at once instead of after VRRP's skew time.
+ */
+export function keepalivedConfStep(c: ClusterInventory, o: LoadBalancerOptions, host: string, key: string, priority?: number): Step {
+  const prio = priorities(c, o);
+  const hosts: LbHost[] = c.loadBalancers.map((l) => ({ ...l, priority: prio[l.name] }));
+  const self = { ...hosts.find((h) => h.name === host)!, ...(priority ? { priority } : {}) };
+  return {
+    kind: "file", key, title: `keepalived.conf (VRRP ${o.vrrpVersion}, router id ${o.routerId}, priority ${self.priority}${priority ? " for the handover" : ""})`, host,
+    path: "/etc/keepalived/keepalived.conf", content: keepalivedConfig(vrrpOptions(o), self, hosts, c.name), mode: "0640", owner: "root:root",
+    validate: ["keepalived", "-t", "-f", "{file}"], then: sh(KEEPALIVED_APPLY, "apply"), verify: sh(KEEPALIVED_VERIFY, "verify"),
+  };
+}
+
 /** haproxy.cfg on every load balancer, one at a time: used on its own when the nodes change. */
 export function haproxyPhase(c: ClusterInventory, o: LoadBalancerOptions): Phase {
   const ho = haproxyOptions(c, o);
@@ -195,9 +212,7 @@ export function planLoadBalancerPhases(c: ClusterInventory, o: LoadBalancerOptio
             path: CHECK_SCRIPT, content: f.check, mode: "0755", owner: "root:root", validate: ["bash", "-n", "{file}"] },
           { kind: "file", key: `keepalived-notify:${f.host}`, title: "Keepalived's state notification script", host: f.host, group,
             path: NOTIFY_SCRIPT, content: f.notify, mode: "0755", owner: "root:root", validate: ["sh", "-n", "{file}"] },
-          { kind: "file", key: `keepalived-conf:${f.host}`, title: `keepalived.conf (VRRP ${o.vrrpVersion}, router id ${o.routerId}, priority ${priorities(c, o)[f.host]})`, host: f.host, group,
-            path: "/etc/keepalived/keepalived.conf", content: f.keepalived, mode: "0640", owner: "root:root",
-            validate: ["keepalived", "-t", "-f", "{file}"], then: sh(KEEPALIVED_APPLY, "apply"), verify: sh(KEEPALIVED_VERIFY, "verify") },
+          { ...keepalivedConfStep(c, o, f.host, `keepalived-conf:${f.host}`), group },
         ];
       }),
     },
