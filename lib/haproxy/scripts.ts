@@ -23,16 +23,29 @@ exit "$bad"
 `;
 
 /** Applies the installed file: keeps runtime server states across the reload, reloads (or starts) HAProxy. */
-export const HAPROXY_APPLY = `set -e
-systemctl enable --quiet haproxy
-if systemctl is-active --quiet haproxy; then
-  if [ -S ${ADMIN_SOCKET} ]; then
+/** The servers' runtime states (maint, drain, weights) saved where the next start loads them from. */
+const SAVE_STATE = `if [ -S ${ADMIN_SOCKET} ]; then
     if echo "show servers state" | socat -t 2 stdio unix-connect:${ADMIN_SOCKET} > ${STATE_FILE}.tmp; then
       mv -f ${STATE_FILE}.tmp ${STATE_FILE}
     else
       rm -f ${STATE_FILE}.tmp
     fi
-  fi
+  fi`;
+
+/**
+ * Saves the servers' runtime states before HAProxy restarts (a new binary
+ * needs a restart; apt's own restarts it too): without it, the start would
+ * load whatever states the last reload left in the file.
+ */
+export const HAPROXY_SAVE_STATE = `if systemctl is-active --quiet haproxy; then
+  ${SAVE_STATE}
+fi
+`;
+
+export const HAPROXY_APPLY = `set -e
+systemctl enable --quiet haproxy
+if systemctl is-active --quiet haproxy; then
+  ${SAVE_STATE}
   systemctl reload haproxy
 else
   systemctl restart haproxy
@@ -97,4 +110,4 @@ esac
 exit 1
 `;
 
-export const HAPROXY_SCRIPTS = { HAPROXY_VALIDATE, HAPROXY_APPLY, HAPROXY_VERIFY, HAPROXY_RUNTIME, HAPROXY_SERVER_STATE, HAPROXY_SERVER_IN_STATE };
+export const HAPROXY_SCRIPTS = { HAPROXY_VALIDATE, HAPROXY_SAVE_STATE, HAPROXY_APPLY, HAPROXY_VERIFY, HAPROXY_RUNTIME, HAPROXY_SERVER_STATE, HAPROXY_SERVER_IN_STATE };

@@ -33,9 +33,31 @@ exit 1
  * and HAProxy runs. Handing the VIP to a host that is not would leave it
  * on no host at all.
  */
-export const READY_TO_TAKE_OVER = `read -r state _ < ${STATE_FILE} 2>/dev/null || { echo "keepalived has reported no state yet"; exit 1; }
+export const READY_TO_TAKE_OVER = `systemctl is-active --quiet keepalived || { echo "keepalived is not running"; exit 1; }
+read -r state _ at < ${STATE_FILE} 2>/dev/null || { echo "keepalived has reported no state yet"; exit 1; }
+# The state file outlives Keepalived: it counts only if written since Keepalived last started.
+since=$(systemctl show keepalived --timestamp=unix -p ActiveEnterTimestamp --value | tr -d @)
+if [ -z "$at" ] || [ -z "$since" ] || [ "$at" -lt "$since" ]; then echo "keepalived has reported no state since it started"; exit 1; fi
 [ "$state" = BACKUP ] || [ "$state" = MASTER ] || { echo "keepalived is $state"; exit 1; }
 systemctl is-active --quiet haproxy || { echo "haproxy is not running"; exit 1; }
 `;
 
-export const KEEPALIVED_SCRIPTS = { KEEPALIVED_APPLY, KEEPALIVED_VERIFY, HOLDS_ADDRESS, READY_TO_TAKE_OVER };
+/**
+ * Hands the VIP ($1) away: stops Keepalived here, then waits until another
+ * load balancer answers on $1:$2 (HAProxy's frontend). If none does within
+ * 10 s, Keepalived starts here again, so the VIP is never left on no host.
+ */
+export const VIP_AWAY = `systemctl stop keepalived || exit 1
+i=0
+while [ "$i" -lt 50 ]; do
+  # shellcheck disable=SC2016
+  if timeout 1 bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$1" "$2" 2>/dev/null; then exit 0; fi
+  i=$((i + 1))
+  sleep 0.2
+done
+systemctl start keepalived
+echo "no other load balancer took $1 over within 10 s: Keepalived started again here, so the VIP stays" >&2
+exit 1
+`;
+
+export const KEEPALIVED_SCRIPTS = { KEEPALIVED_APPLY, KEEPALIVED_VERIFY, HOLDS_ADDRESS, READY_TO_TAKE_OVER, VIP_AWAY };

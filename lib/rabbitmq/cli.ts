@@ -13,6 +13,7 @@ export const rabbitmqctl = tool("rabbitmqctl");
 export const rabbitmqPlugins = tool("rabbitmq-plugins");
 export const rabbitmqDiagnostics = tool("rabbitmq-diagnostics");
 export const rabbitmqUpgrade = tool("rabbitmq-upgrade");
+export const rabbitmqQueues = tool("rabbitmq-queues");
 
 /** The same for scripts: shell functions named like the tools shadow the wrappers on PATH (only those the script calls). */
 export function cliPrelude(script: string): string {

@@ -51,7 +51,7 @@ export const HOPS: readonly Hop[] = [
 
 /** Before moving into a series: which feature flags must be enabled ("all" stable ones). */
 export const FLAGS_BEFORE: Readonly<Record<string, "all" | string[]>> = {
-  // 3.10 -> 3.11: the version-4.0 page says all (3.11.0 makes the 3.8-era flags required); 3.11.18 -> 3.12: all;
+  // 3.10 -> 3.11: the version-4.0 page says all (3.11.0 makes the 3.8-era flags required); 3.11.18 -> 3.12: all; 3.12 -> 3.13: none (no flag is required in 3.13.0);
   // 3.13 -> 4.x: all stable ones (experimental khepri_db must stay off: parseFeatureFlags leaves experimental flags out).
   "3.11": "all",
   "3.12": "all",

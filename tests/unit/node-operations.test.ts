@@ -15,7 +15,8 @@ const state = (v: { rmq?: string; erl?: string; active?: string; stoppedAt?: num
   "@@installed", ...(v.rmq ? [`rabbitmq-server ${v.rmq} install ok installed`] : []), ...(v.erl ? [`erlang-base ${v.erl} install ok installed`] : []),
   "@@offered", "@@service", `ActiveState=${v.active ?? "active"}`, `InactiveEnterTimestamp=${v.stoppedAt ? `@${v.stoppedAt}` : ""}`, "@@end",
 ].join("\n"));
-const facts = (nodes: ClusterFacts["nodes"]): ClusterFacts => ({ nodes, status: null, statusFrom: null, featureFlags: null });
+const running = { clusterName: "rabbit-prod", discNodes: ["rabbit@node1", "rabbit@node2"], ramNodes: ["rabbit@node3"], runningNodes: ["rabbit@node1", "rabbit@node2", "rabbit@node3"], partitions: {}, alarms: [] } as unknown as NonNullable<ClusterFacts["status"]>;
+const facts = (nodes: ClusterFacts["nodes"], status: ClusterFacts["status"] = null): ClusterFacts => ({ nodes, status, statusFrom: status ? "node1" : null, featureFlags: null });
 const keys = (p: Plan) => allSteps(p).map((s) => s.key);
 
 describe("node state", () => {
@@ -28,7 +29,7 @@ describe("node state", () => {
 });
 
 describe("add a node", () => {
-  const f = facts({ node1: state({ rmq: "3.10.8-1.1", erl: "1:25.2.3+dfsg-1+deb12u2" }), node2: state({ rmq: "3.10.8-1.1", erl: "1:25.2.3+dfsg-1+deb12u2" }) });
+  const f = facts({ node1: state({ rmq: "3.10.8-1.1", erl: "1:25.2.3+dfsg-1+deb12u2" }), node2: state({ rmq: "3.10.8-1.1", erl: "1:25.2.3+dfsg-1+deb12u2" }) }, running);
   it("is the setup of the cluster as it will be, with the versions running now, and both load balancers updated", () => {
     const p = planAddNode(cluster(), { host: "node6", type: "ram" }, f);
     assertWellFormed(p);
@@ -39,6 +40,15 @@ describe("add a node", () => {
     expect(allSteps(p).find((s) => s.key === "join:node6") as CommandStep).toMatchObject({ argv: expect.arrayContaining(["--ram", "rabbit@node1"]) });
     const cfg = allSteps(p).find((s) => s.key === "haproxy-cfg:node4");
     expect(cfg?.kind === "file" && cfg.content).toMatch(/server node6 10\.213\.77\.16:5672/);
+    // The members get no cookie write, install or join unit again: only the new node does.
+    const onMembers = allSteps(p).filter((s) => ["node1", "node2", "node3"].includes(s.host)).map((s) => s.key.split(":")[0]);
+    expect([...new Set(onMembers)].sort()).toEqual(["admin_user", "cluster_name", "guest", "hosts", "management", "policy", "ports", "verify"]);
+    expect(keys(p).filter((k) => k.endsWith(":node6"))).toEqual(expect.arrayContaining(["cookie:node6", "install:node6", "reset:node6", "join:node6", "start_app:node6"]));
+  });
+  it("refuses while a member is down or the cluster is partitioned", () => {
+    expect(() => planAddNode(cluster(), { host: "node6", type: "disc" }, { ...f, status: { ...running, runningNodes: ["rabbit@node1", "rabbit@node2"] } })).toThrow(/rabbit@node3 is not running in the cluster/);
+    expect(() => planAddNode(cluster(), { host: "node6", type: "disc" }, { ...f, status: { ...running, partitions: { "rabbit@node1": ["rabbit@node3"] } } })).toThrow(/partitioned/);
+    expect(() => planAddNode(cluster(), { host: "node6", type: "disc" }, { ...f, status: null })).toThrow(/must be running/);
   });
   it("refuses a host in a cluster, a cluster not set up, or nodes on different versions", () => {
     expect(() => planAddNode(cluster(), { host: "node2", type: "disc" }, f)).toThrow(/already a node/);
@@ -55,8 +65,9 @@ describe("remove a node", () => {
     assertWellFormed(p);
     expect(keys(p)).toEqual([
       "quorum-safe:node3", "mirror-safe:node3", "out-of-rotation:node3@node4", "out-of-rotation:node3@node5", "haproxy-cfg:node4", "haproxy-cfg:node5",
-      "stop_app:node3", "reset:node3", "disable:node3", "verify:node1", "verify:node2",
+      "stop_app:node3", "reset:node3", "disable:node3", "shrink:node3", "verify:node1", "verify:node2",
     ]);
+    expect(allSteps(p).find((s) => s.key === "shrink:node3")).toMatchObject({ host: "node1", argv: expect.arrayContaining(["/usr/lib/rabbitmq/bin/rabbitmq-queues", "shrink", "rabbit@node3"]) });
     const cfg = allSteps(p).find((s) => s.key === "haproxy-cfg:node4");
     expect(cfg?.kind === "file" && cfg.content).not.toMatch(/server node3 /);
     expect(allSteps(p).filter((s) => s.destructive).map((s) => s.key)).toEqual(["reset:node3"]);

@@ -1,11 +1,14 @@
-// Add a node: the setup plan of the cluster as it will be, so every step
-// already in place on the other nodes is checked and skipped, and what runs
-// is the new node's part (hosts file everywhere, cookie, install of the
-// versions the cluster runs now, join as disc or ram, verify) plus the
-// load balancers' configuration with the new backend.
+// Add a node: the setup plan of the cluster as it will be, cut down to what
+// the members may safely see again (hosts file, ports, cluster settings,
+// verify) plus the new node's whole part (cookie, install of the versions
+// the cluster runs now, join as disc or ram) and the load balancers'
+// configuration with the new backend. A member never gets a cookie write,
+// an install or a join unit: a check failing for a passing reason (a busy
+// node, the seed restarting) must not reset a running member.
 import { z } from "zod";
 import { hostName } from "@/lib/inventory/schemas";
 import { gatherClusterFacts, nodeState, type ClusterFacts } from "../cluster-facts";
+import { nodeName } from "@/lib/rabbitmq/cli";
 import { defineOperation, FREE_HOST, PlanError, type ClusterInventory } from "../operation";
 import { lbSettings } from "./load-balancers";
 import { planSetup, SetupOptions } from "./setup";
@@ -35,10 +38,23 @@ export function planAddNode(c: ClusterInventory, p: z.infer<typeof AddNodeParams
   const v = currentVersions(c, f);
   if (!v.rabbitmq) throw new PlanError(`no node of ${c.name} answered with its RabbitMQ version: the new node must install the same, so the cluster must be reachable`);
   const after: ClusterInventory = { ...c, nodes: [...c.nodes, { name: host.name, address: host.address, type: p.type, seed: false }] };
+  const st = f.status;
+  if (!st) throw new PlanError(`no node of ${c.name} answered cluster_status: the cluster must be running to take a new node`);
+  const down = c.nodes.map((n) => nodeName(n.name)).filter((n) => !st.runningNodes.includes(n));
+  if (down.length) throw new PlanError(`${down.join(", ")} ${down.length === 1 ? "is" : "are"} not running in the cluster: bring ${down.length === 1 ? "it" : "them"} back (or remove ${down.length === 1 ? "it" : "them"}) before adding a node`);
+  const parts = Object.entries(st.partitions).filter(([, x]) => x.length);
+  if (parts.length) throw new PlanError(`the cluster is partitioned (${parts.map(([k, x]) => `${k} from ${x.join(", ")}`).join("; ")}): heal it before adding a node`);
   const lb = lbSettings(c);
   const plan = planSetup(after, { ...remembered.data, rabbitmqVersion: v.rabbitmq, erlangVersion: v.erlang, loadBalancers: lb ?? undefined });
-  return { ...plan, type: "add-node" };
+  const members = new Set(c.nodes.map((n) => n.name));
+  const phases = plan.phases
+    .map((ph) => ({ ...ph, steps: ph.steps.filter((s) => !(members.has(s.host) && MEMBER_UNTOUCHED.test(s.key))) }))
+    .filter((ph) => ph.steps.length);
+  return { type: "add-node", phases };
 }
+
+/** Setup steps a running member never gets again when a node is added. */
+const MEMBER_UNTOUCHED = /^(cookie|cookie-after|install|start|stop_app|reset|join|start_app):/;
 
 export const addNodeOperation = defineOperation({
   type: "add-node",

@@ -6,8 +6,8 @@ import { z } from "zod";
 import { aptInstall, packagesInstalled, pin } from "@/lib/hosts/packages";
 import { compareDebianVersions } from "@/lib/hosts/debian-version";
 import { AMQP_BACKEND } from "@/lib/haproxy/config";
-import { HAPROXY_VERIFY } from "@/lib/haproxy/scripts";
-import { HOLDS_ADDRESS, KEEPALIVED_VERIFY, READY_TO_TAKE_OVER } from "@/lib/keepalived/scripts";
+import { HAPROXY_SAVE_STATE, HAPROXY_VERIFY } from "@/lib/haproxy/scripts";
+import { HOLDS_ADDRESS, KEEPALIVED_VERIFY, READY_TO_TAKE_OVER, VIP_AWAY } from "@/lib/keepalived/scripts";
 import { gatherClusterFacts, nodeState, type ClusterFacts } from "../cluster-facts";
 import { defineOperation, PlanError, type ClusterInventory, type Reader } from "../operation";
 import type { Phase, Plan, Step } from "../plan";
@@ -54,23 +54,24 @@ export function planHaproxyUpgrade(c: ClusterInventory, p: z.infer<typeof Haprox
         argv: sh(READY_TO_TAKE_OVER, "ready"), waitingFor: "another load balancer ready to take the VIP over", intervalMs: 500, timeoutMs: 60_000 },
       ...(handover ? [keepalivedConfStep(c, o, taker, `takeover-priority:${taker}`, 254)] : []),
       { kind: "command", key: `vip-away:${h}`, title: "If it holds the VIP: stop Keepalived here so the other load balancer takes it", host: h,
-        argv: ["systemctl", "stop", "keepalived"], check: ["sh", "-c", '! ip -o -4 addr show | grep -qF " inet $1/"', "not-holder", o.vip],
+        argv: sh(VIP_AWAY, "vip-away", o.vip, String(ho.frontendPort)), check: ["sh", "-c", '! ip -o -4 addr show | grep -qF " inet $1/"', "not-holder", o.vip],
         destructive: "moves the VIP to another load balancer: clients connected through this one reconnect (once)" },
       { kind: "gate", key: `vip-moved:${h}`, title: "Exactly one other load balancer holds the VIP", host: lbs.find((x) => x !== h)!,
         argv: sh(HOLDS_ADDRESS, "holds", o.vip), waitingFor: `the VIP on another load balancer than ${h}`, intervalMs: 200, timeoutMs: 30_000,
         across: { hosts: lbs, expect: "exactly-one", what: `the VIP ${o.vip}`, not: h } },
+      { kind: "command", key: `save-state:${h}`, title: "Save the servers' runtime states (the restarts below load them)", host: h, argv: sh(HAPROXY_SAVE_STATE, "save") },
       { kind: "command", key: `upgrade:${h}`, title: `apt-get install haproxy=${p.haproxyVersion}`, host: h, argv: aptInstall([pin("haproxy", p.haproxyVersion)]),
         check: packagesInstalled([pin("haproxy", p.haproxyVersion)]), timeoutMs: 10 * 60_000 },
       { kind: "command", key: `restart:${h}`, title: "Restart HAProxy on the new version, configuration checked first", host: h,
-        argv: ["sh", "-c", "haproxy -c -f /etc/haproxy/haproxy.cfg && systemctl restart haproxy"] },
+        argv: sh(`haproxy -c -q -f /etc/haproxy/haproxy.cfg || exit 1\n${HAPROXY_SAVE_STATE}systemctl restart haproxy`, "restart") },
       { kind: "command", key: `serving:${h}`, title: "HAProxy serves every backend server again", host: h, readOnly: true,
         argv: sh(HAPROXY_VERIFY, "verify", AMQP_BACKEND, ...ports, "--", ...c.nodes.map((n) => n.name)) },
       { kind: "command", key: `keepalived:${h}`, title: "Keepalived runs again (as a backup: the VIP stays where it is)", host: h,
         argv: sh(`systemctl start keepalived || exit 1\n${KEEPALIVED_VERIFY}`, "keepalived"), check: ["systemctl", "is-active", "--quiet", "keepalived"] },
+      ...(handover ? [keepalivedConfStep(c, o, taker, `own-priority:${taker}`)] : []),
       { kind: "gate", key: `one-holder:${h}`, title: "Exactly one load balancer holds the VIP", host: h,
         argv: sh(HOLDS_ADDRESS, "holds", o.vip), waitingFor: "exactly one holder of the VIP", intervalMs: 500, timeoutMs: 30_000,
         across: { hosts: lbs, expect: "exactly-one", what: `the VIP ${o.vip}` } },
-      ...(handover ? [keepalivedConfStep(c, o, taker, `own-priority:${taker}`)] : []),
     ],
   };
   });

@@ -4,7 +4,7 @@
 // it is gone for good — and finally every remaining node is checked.
 import { z } from "zod";
 import { hostName } from "@/lib/inventory/schemas";
-import { nodeName, rabbitmqctl, rmqScript } from "@/lib/rabbitmq/cli";
+import { nodeName, rabbitmqctl, rabbitmqQueues, rmqScript } from "@/lib/rabbitmq/cli";
 import { DATA_IMPACT } from "@/lib/rabbitmq/scripts";
 import { CLUSTER_NODE, defineOperation, PlanError, type ClusterInventory } from "../operation";
 import type { Phase, Plan, Step } from "../plan";
@@ -52,6 +52,12 @@ export function planRemoveNode(c: ClusterInventory, p: z.infer<typeof RemoveNode
         { kind: "command", key: `disable:${n.name}`, title: "Stop and disable rabbitmq-server (a lone broker would accept clients)", host: n.name, group,
           argv: ["systemctl", "disable", "--now", "rabbitmq-server"] },
       ],
+    });
+    // reset leaves the cluster but not the quorum queues' memberships (forget_cluster_node does both):
+    // a dead member would count against every quorum queue's majority from now on.
+    phases.push({
+      title: `Quorum queues drop their replicas on ${nodeName(n.name)}`,
+      steps: [{ kind: "command", key: `shrink:${n.name}`, title: `rabbitmq-queues shrink ${nodeName(n.name)}`, host: peer, argv: rabbitmqQueues("shrink", nodeName(n.name)) }],
     });
   } else {
     phases.push({

@@ -35,6 +35,7 @@ export type RollingUpgradeParams = z.infer<typeof RollingUpgradeParams>;
 export function preChecks(c: ClusterInventory, p: RollingUpgradeParams, f: ClusterFacts): string[] {
   const why: string[] = [];
   if (!p.erlangVersion && !p.rabbitmqVersion) return ["choose an Erlang version, a RabbitMQ version, or both"];
+  if (c.nodes.length < 2) why.push(`${c.name} has one node: a rolling upgrade needs another node to serve while each one is down (upgrade it in a maintenance window instead)`);
   for (const n of c.nodes) {
     const s = f.nodes[n.name];
     if (!s || "error" in s) { why.push(`${n.name} cannot be reached: ${s && "error" in s ? s.error : "no answer"}`); continue; }
