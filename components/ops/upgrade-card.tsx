@@ -13,6 +13,20 @@ function common(hosts: HostVersions[], pkg: string): string[] {
   return lists[0].filter((v) => lists.every((l) => l.includes(v)));
 }
 
+/** A package's version, chosen among those every host of `hosts` offers. */
+function VersionSelect({ id, label, hint, empty, hosts, pkg, value, onChange }: {
+  id: string; label: string; hint: string; empty: string; hosts: HostVersions[]; pkg: string; value: string; onChange: (v: string) => void;
+}) {
+  return (
+    <Field label={label} htmlFor={id} hint={hint}>
+      <Select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
+        <option value="">{empty}</option>
+        {common(hosts, pkg).map((v) => <option key={v} value={v}>{v}</option>)}
+      </Select>
+    </Field>
+  );
+}
+
 /**
  * Rolling upgrades: read what every host runs and what its package source
  * offers, choose versions among those every host offers, see the plan (its
@@ -73,28 +87,13 @@ export function UpgradeCard({ clusterId, hasLoadBalancers }: { clusterId: string
           </div>
           {kind === "rolling-upgrade" ? (
             <div className="grid min-w-0 gap-3 md:grid-cols-2">
-              <Field label="Erlang version" htmlFor="up-erlang" hint="Offered by every node's package source. Empty: leave Erlang as it is.">
-                <Select id="up-erlang" value={erlang} onChange={(e) => change(setErlang)(e.target.value)}>
-                  <option value="">unchanged</option>
-                  {common(nodes, "erlang-base").map((v) => <option key={v} value={v}>{v}</option>)}
-                </Select>
-              </Field>
-              <Field label="RabbitMQ version" htmlFor="up-rabbitmq" hint="Offered by every node's package source. Empty: leave RabbitMQ as it is.">
-                <Select id="up-rabbitmq" value={rabbitmq} onChange={(e) => change(setRabbitmq)(e.target.value)}>
-                  <option value="">unchanged</option>
-                  {common(nodes, "rabbitmq-server").map((v) => <option key={v} value={v}>{v}</option>)}
-                </Select>
-              </Field>
+              <VersionSelect id="up-erlang" label="Erlang version" hint="Offered by every node's package source. Empty: leave Erlang as it is." empty="unchanged" hosts={nodes} pkg="erlang-base" value={erlang} onChange={change(setErlang)} />
+              <VersionSelect id="up-rabbitmq" label="RabbitMQ version" hint="Offered by every node's package source. Empty: leave RabbitMQ as it is." empty="unchanged" hosts={nodes} pkg="rabbitmq-server" value={rabbitmq} onChange={change(setRabbitmq)} />
               <label className="flex items-center gap-2 text-sm"><input type="checkbox" checked={pause} onChange={(e) => change(setPause)(e.target.checked)} /> Pause after each node until I press Continue</label>
               <label className="flex items-center gap-2 text-sm"><input type="checkbox" checked={flags} onChange={(e) => change(setFlags)(e.target.checked)} /> Enable every stable feature flag at the end (not reversible)</label>
             </div>
           ) : (
-            <Field label="HAProxy version" htmlFor="up-haproxy" hint="Offered by every load balancer's package source.">
-              <Select id="up-haproxy" value={haproxy} onChange={(e) => change(setHaproxy)(e.target.value)}>
-                <option value="">choose</option>
-                {common(lbs, "haproxy").map((v) => <option key={v} value={v}>{v}</option>)}
-              </Select>
-            </Field>
+            <VersionSelect id="up-haproxy" label="HAProxy version" hint="Offered by every load balancer's package source." empty="choose" hosts={lbs} pkg="haproxy" value={haproxy} onChange={change(setHaproxy)} />
           )}
           <div><Button variant="secondary" busy={plan.busy === "plan"} onClick={plan.showPlan}>Show the plan and pre-checks</Button></div>
           {plan.error && <div role="alert" data-testid="upgrade-refused"><Notice tone="red" title="Refused"><p className="whitespace-pre-line">{plan.error}</p></Notice></div>}

@@ -76,27 +76,27 @@ export function preChecks(c: ClusterInventory, p: RollingUpgradeParams, f: Clust
   return [...new Set(why)];
 }
 
-/** The packages to install on a node, pinned, and what each moves from and to. */
-function targets(p: RollingUpgradeParams, installed: Record<string, string>) {
-  const pkgs: string[] = [];
-  const moves: string[] = [];
-  if (p.erlangVersion && installed["erlang-base"] !== p.erlangVersion) {
-    pkgs.push(...ERLANG_PACKAGES.map((x) => pin(x, p.erlangVersion)));
-    moves.push(`Erlang ${installed["erlang-base"]} → ${p.erlangVersion}`);
-  }
-  if (p.rabbitmqVersion && installed["rabbitmq-server"] !== p.rabbitmqVersion) {
-    pkgs.push(pin("rabbitmq-server", p.rabbitmqVersion));
-    moves.push(`RabbitMQ ${installed["rabbitmq-server"]} → ${p.rabbitmqVersion}`);
-  }
-  return { pkgs, moves };
+/** What the upgrade moves to, per component, with its pinned packages: computed once per plan. */
+function wanted(p: RollingUpgradeParams) {
+  return [
+    ...(p.erlangVersion ? [{ name: "Erlang", probe: "erlang-base", version: p.erlangVersion, pins: ERLANG_PACKAGES.map((x) => pin(x, p.erlangVersion!)) }] : []),
+    ...(p.rabbitmqVersion ? [{ name: "RabbitMQ", probe: "rabbitmq-server", version: p.rabbitmqVersion, pins: [pin("rabbitmq-server", p.rabbitmqVersion)] }] : []),
+  ];
+}
+
+/** The packages to install on a node, and what each component moves from and to. */
+function targets(want: ReturnType<typeof wanted>, installed: Record<string, string>) {
+  const moving = want.filter((w) => installed[w.probe] !== w.version);
+  return { pkgs: moving.flatMap((w) => w.pins), moves: moving.map((w) => `${w.name} ${installed[w.probe]} → ${w.version}`) };
 }
 
 export function planRollingUpgrade(c: ClusterInventory, p: RollingUpgradeParams, f: ClusterFacts): Plan {
   const why = preChecks(c, p, f);
   if (why.length) throw new PlanError(`The rolling upgrade cannot start:\n- ${why.join("\n- ")}`);
   const order = stopOrder(c.nodes);
-  const work = order.map((n) => ({ n, ...targets(p, nodeState(f, n.name)!.installed) })).filter((w) => w.pkgs.length);
-  if (!work.length) throw new PlanError(`every node already runs ${[p.erlangVersion && `Erlang ${p.erlangVersion}`, p.rabbitmqVersion && `RabbitMQ ${p.rabbitmqVersion}`].filter(Boolean).join(" and ")}`);
+  const want = wanted(p);
+  const work = order.map((n) => ({ n, ...targets(want, nodeState(f, n.name)!.installed) })).filter((w) => w.pkgs.length);
+  if (!work.length) throw new PlanError(`every node already runs ${want.map((w) => `${w.name} ${w.version}`).join(" and ")}`);
   const seed = c.nodes.find((n) => n.seed) ?? c.nodes[0];
   const stamp = [p.rabbitmqVersion, p.erlangVersion].filter(Boolean).join("_").replace(/[^A-Za-z0-9.+_-]/g, "-");
   const phases: Phase[] = [{
@@ -138,8 +138,8 @@ export function planRollingUpgrade(c: ClusterInventory, p: RollingUpgradeParams,
   phases.push({
     title: "Every node runs the new versions",
     steps: c.nodes.map((n): Step => ({
-      kind: "command", key: `versions:${n.name}`, title: [p.erlangVersion && `erlang-base ${p.erlangVersion}`, p.rabbitmqVersion && `rabbitmq-server ${p.rabbitmqVersion}`].filter(Boolean).join(", "), host: n.name,
-      argv: packagesInstalled([...(p.rabbitmqVersion ? [pin("rabbitmq-server", p.rabbitmqVersion)] : []), ...(p.erlangVersion ? [pin("erlang-base", p.erlangVersion)] : [])]), readOnly: true,
+      kind: "command", key: `versions:${n.name}`, title: want.map((w) => `${w.probe} ${w.version}`).join(", "), host: n.name,
+      argv: packagesInstalled(want.map((w) => pin(w.probe, w.version))), readOnly: true,
     })),
   });
   if (p.enableFeatureFlags) phases.push({
