@@ -4,7 +4,7 @@ import { expect, test } from "@playwright/test";
 import { loadLab } from "../../lab/client";
 import { runLoad } from "../../lab/amqp-load";
 import { psPoller } from "../support/ps-poller";
-import { ADMIN, basic, login, submitHostForm } from "./helpers";
+import { ADMIN, basic, labSsh, login, submitHostForm } from "./helpers";
 
 // As an operator would: add five lab hosts, create the cluster (node1, node2
 // disc, node3 ram; node4 and node5 load balancers), run the wizard with its
@@ -13,10 +13,7 @@ import { ADMIN, basic, login, submitHostForm } from "./helpers";
 const lab = loadLab();
 const key = fs.readFileSync(lab.privateKeyPath, "utf8");
 export const VIP = "10.213.77.100";
-const ssh = (host: string, cmd: string) => {
-  const h = lab.hosts.find((x) => x.name === host)!;
-  return execFileSync("ssh", ["-q", "-i", lab.privateKeyPath, "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes", `root@${h.address}`, cmd], { encoding: "utf8" });
-};
+const ssh = (host: string, cmd: string) => labSsh(host, cmd);
 
 test("the setup wizard builds node1 disc, node2 disc, node3 ram behind node4 and node5 with a VIP", async ({ page, request }) => {
   test.setTimeout(10 * 60_000);

@@ -1,19 +1,14 @@
-import { execFileSync } from "node:child_process";
 import { expect, test, type APIRequestContext, type Locator, type Page } from "@playwright/test";
-import { labCommand, loadLab } from "../../lab/client";
-import { ADMIN, basic, login, startFromActions } from "./helpers";
+import { labCommand } from "../../lab/client";
+import { ADMIN, basic, labSsh, login, startFromActions } from "./helpers";
 
 // The load balancers the wizard deployed (04), under faults: a crashed
 // HAProxy and a powered-off holder move the VIP; the drill measures it from
 // the cluster page; a config that fails on a host is never installed, and one
 // that fails after the swap is rolled back.
-const lab = loadLab();
 const VIP = "10.213.77.100";
 const LBS = ["node4", "node5"];
-const ssh = (host: string, cmd: string) => {
-  const h = lab.hosts.find((x) => x.name === host)!;
-  return execFileSync("ssh", ["-q", "-i", lab.privateKeyPath, "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes", "-o", "ConnectTimeout=2", `root@${h.address}`, cmd], { encoding: "utf8" });
-};
+const ssh = (host: string, cmd: string) => labSsh(host, cmd, { connectTimeoutS: 2 });
 const holds = (n: string) => { try { return ssh(n, `ip -o -4 addr show | grep -qF " inet ${VIP}/" && echo yes || true`).trim() === "yes"; } catch { return false; } };
 const holders = () => LBS.filter(holds);
 

@@ -1,18 +1,13 @@
-import { execFileSync } from "node:child_process";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { labCommand, loadLab } from "../../lab/client";
+import { labCommand } from "../../lab/client";
 import type { ClusterHealth, NodeHealth } from "../../lib/health/derive";
-import { ADMIN, basic, login, shoot } from "./helpers";
+import { ADMIN, basic, labSsh, login, shoot } from "./helpers";
 
 // The live view of the cluster the wizard built (04: node1-3 RabbitMQ, node4-5
 // load balancers, VIP .100) under real faults, each undone and followed by the
 // page going back to healthy. Runs after the load-balancer spec (05).
-const lab = loadLab();
 const LBS = ["node4", "node5"];
-const ssh = (host: string, cmd: string) => {
-  const h = lab.hosts.find((x) => x.name === host)!;
-  return execFileSync("ssh", ["-q", "-i", lab.privateKeyPath, "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes", "-o", "ConnectTimeout=5", `root@${h.address}`, cmd], { encoding: "utf8" });
-};
+const ssh = (host: string, cmd: string) => labSsh(host, cmd);
 
 let id = "";
 test.describe.configure({ mode: "serial" });

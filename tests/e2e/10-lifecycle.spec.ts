@@ -1,9 +1,8 @@
-import { execFile, execFileSync, spawn } from "node:child_process";
-import { promisify } from "node:util";
+import { spawn } from "node:child_process";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { labCommand, loadLab } from "../../lab/client";
+import { labCommand } from "../../lab/client";
 import { runLoad, type LoadReport } from "../../lab/amqp-load";
-import { ADMIN, basic, login, shoot, startFromActions } from "./helpers";
+import { ADMIN, basic, labSsh, labSshArgs, labSshAsync, login, shoot, startFromActions } from "./helpers";
 
 // Day two on the cluster the wizard built (04: node1, node2 disc, node3 ram on
 // the older Erlang; node4, node5 load balancers on the older HAProxy; VIP .100),
@@ -15,7 +14,6 @@ import { ADMIN, basic, login, shoot, startFromActions } from "./helpers";
 //   3. node3 removed, then added back as a ram node;
 //   4. the last disc node of the "faults" cluster (09) cannot be removed;
 //   5. the whole cluster stopped and started again in the right order.
-const lab = loadLab();
 const VIP = "10.213.77.100";
 const NODES = ["node1", "node2", "node3"];
 const LBS = ["node4", "node5"];
@@ -23,14 +21,9 @@ const ERLANG_OLD = "1:25.2.3+dfsg-1+deb12u1";
 const ERLANG_NEW = "1:25.2.3+dfsg-1+deb12u4";
 const HAPROXY_OLD = "2.6.12-1+deb12u3";
 const HAPROXY_NEW = "2.6.12-1+deb12u4";
-const sshArgs = (host: string) => {
-  const h = lab.hosts.find((x) => x.name === host)!;
-  // One connection per host, reused: the VIP is sampled every 250 ms.
-  return ["-q", "-i", lab.privateKeyPath, "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes", "-o", "ConnectTimeout=3",
-    "-o", "ControlMaster=auto", "-o", `ControlPath=/tmp/warren-e2e-ssh-${host}`, "-o", "ControlPersist=120", `root@${h.address}`];
-};
-const ssh = (host: string, cmd: string) => execFileSync("ssh", [...sshArgs(host), cmd], { encoding: "utf8", timeout: 60_000 });
-const sshAsync = async (host: string, cmd: string) => (await promisify(execFile)("ssh", [...sshArgs(host), cmd], { encoding: "utf8", timeout: 5000 })).stdout;
+// One connection per host, reused: the VIP is sampled every 250 ms.
+const ssh = (host: string, cmd: string) => labSsh(host, cmd, { reuse: true, connectTimeoutS: 3, timeoutMs: 60_000 });
+const sshAsync = (host: string, cmd: string) => labSshAsync(host, cmd, { reuse: true, connectTimeoutS: 3, timeoutMs: 5000 });
 const holdsVip = (host: string) => sshAsync(host, `ip -o -4 addr show | grep -qF " inet ${VIP}/" && echo yes || echo no`).then((s) => s.trim() === "yes", () => false);
 const status = (host: string) => JSON.parse(ssh(host, "rabbitmqctl -q cluster_status --formatter json")) as { disk_nodes: string[]; ram_nodes?: string[]; running_nodes: string[] };
 const erlangOf = (host: string) => ssh(host, "dpkg-query -W -f='${Version}' erlang-base").trim();
@@ -150,7 +143,7 @@ test("a rolling HAProxy upgrade under load: the VIP on exactly one load balancer
   // The hosts' own record of the VIP coming and going (one clock: the lab's hosts share a kernel).
   const monitors = LBS.map((lb) => {
     const lines: string[] = [];
-    const p = spawn("ssh", [...sshArgs(lb), "exec timeout 1800 ip -ts -o -4 monitor address"], { stdio: ["ignore", "pipe", "ignore"] });
+    const p = spawn("ssh", [...labSshArgs(lb, { reuse: true, connectTimeoutS: 3 }), "exec timeout 1800 ip -ts -o -4 monitor address"], { stdio: ["ignore", "pipe", "ignore"] });
     p.stdout.on("data", (d: Buffer) => lines.push(...d.toString().split("\n").filter((l) => l.includes(` ${VIP}/`))));
     return { lb, lines, p };
   });

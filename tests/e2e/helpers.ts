@@ -1,8 +1,10 @@
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import { expect, type APIRequestContext, type Page } from "@playwright/test";
+import { loadLab } from "../../lab/client";
 
 // The admin created by the first-run spec; later specs build on it.
 export const ADMIN = { username: "admin", password: "admin-password-e2e" };
@@ -71,4 +73,29 @@ export async function startFromActions(page: Page, action: string, fill?: () => 
   await actions.getByRole("button", { name: new RegExp(`^Start: ${action.replace(/[()]/g, "\\$&")}`) }).click();
   await expect(page).toHaveURL(/\/runs\//, { timeout: 60_000 });
   return page.url().split("/runs/")[1];
+}
+
+export interface LabSshOptions {
+  timeoutMs?: number;
+  connectTimeoutS?: number;
+  /** One connection per host, reused (ControlMaster): for commands sampled many times a second. */
+  reuse?: boolean;
+}
+
+/** ssh's arguments to reach a lab host as root, outside Warren (the check is independent of it). */
+export function labSshArgs(host: string, { connectTimeoutS = 5, reuse = false }: LabSshOptions = {}) {
+  const lab = loadLab();
+  const h = lab.hosts.find((x) => x.name === host);
+  if (!h) throw new Error(`no lab host ${host}`);
+  return ["-q", "-i", lab.privateKeyPath, "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes", "-o", `ConnectTimeout=${connectTimeoutS}`,
+    ...(reuse ? ["-o", "ControlMaster=auto", "-o", `ControlPath=/tmp/warren-e2e-ssh-${host}`, "-o", "ControlPersist=120"] : []), `root@${h.address}`];
+}
+
+/** Runs a shell command line on a lab host; throws on a non-zero exit. */
+export function labSsh(host: string, cmd: string, o: LabSshOptions = {}): string {
+  return execFileSync("ssh", [...labSshArgs(host, o), cmd], { encoding: "utf8", timeout: o.timeoutMs ?? 120_000 });
+}
+
+export async function labSshAsync(host: string, cmd: string, o: LabSshOptions = {}): Promise<string> {
+  return (await promisify(execFile)("ssh", [...labSshArgs(host, o), cmd], { encoding: "utf8", timeout: o.timeoutMs ?? 120_000 })).stdout;
 }
