@@ -45,16 +45,10 @@ export function planAddNode(c: ClusterInventory, p: z.infer<typeof AddNodeParams
   const parts = Object.entries(st.partitions).filter(([, x]) => x.length);
   if (parts.length) throw new PlanError(`the cluster is partitioned (${parts.map(([k, x]) => `${k} from ${x.join(", ")}`).join("; ")}): heal it before adding a node`);
   const lb = lbSettings(c);
-  const plan = planSetup(after, { ...remembered.data, rabbitmqVersion: v.rabbitmq, erlangVersion: v.erlang, loadBalancers: lb ?? undefined });
-  const members = new Set(c.nodes.map((n) => n.name));
-  const phases = plan.phases
-    .map((ph) => ({ ...ph, steps: ph.steps.filter((s) => !(members.has(s.host) && MEMBER_UNTOUCHED.test(s.key))) }))
-    .filter((ph) => ph.steps.length);
-  return { type: "add-node", phases };
+  const plan = planSetup(after, { ...remembered.data, rabbitmqVersion: v.rabbitmq, erlangVersion: v.erlang, loadBalancers: lb ?? undefined },
+    { runningMembers: c.nodes.map((n) => n.name) });
+  return { type: "add-node", phases: plan.phases.filter((ph) => ph.steps.length) };
 }
-
-/** Setup steps a running member never gets again when a node is added. */
-const MEMBER_UNTOUCHED = /^(cookie|cookie-after|install|start|stop_app|reset|join|start_app):/;
 
 export const addNodeOperation = defineOperation({
   type: "add-node",

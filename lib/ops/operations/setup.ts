@@ -51,14 +51,23 @@ export function validateTopology(nodes: NodeSpec[]): string[] {
   return problems;
 }
 
-export function planSetup(c: Pick<ClusterInventory, "name" | "nodes" | "loadBalancers" | "settings" | "id">, o: SetupOptions): Plan {
+/**
+ * `runningMembers`: nodes already running in the cluster (adding a node). They
+ * see again only what is safe to re-check (hosts file, ports, settings,
+ * verify), never a cookie write, an install or a join unit: a check failing
+ * for a passing reason (a busy node, the seed restarting) must not reset a
+ * running member.
+ */
+export function planSetup(c: Pick<ClusterInventory, "name" | "nodes" | "loadBalancers" | "settings" | "id">, o: SetupOptions, { runningMembers = [] }: { runningMembers?: string[] } = {}): Plan {
   const nodes = c.nodes;
   const problems = validateTopology(nodes);
   if (problems.length) throw new PlanError(problems.join("; "));
   const seed = nodes.find((n) => n.seed)!;
-  const others = nodes.filter((n) => !n.seed);
+  const running = new Set(runningMembers);
+  const fresh = nodes.filter((n) => !running.has(n.name));
   const phases: Phase[] = [];
   const each = (f: (n: NodeSpec) => Step[]) => nodes.flatMap(f);
+  const eachFresh = (f: (n: NodeSpec) => Step[]) => fresh.flatMap(f);
 
   if (o.manageHostsFile) {
     const block = hostsBlock(nodes);
@@ -78,7 +87,7 @@ export function planSetup(c: Pick<ClusterInventory, "name" | "nodes" | "loadBala
   const cookieWrite = rmqScript(COOKIE_WRITE, COOKIE_PATH);
   phases.push({
     title: "Erlang cookie, before install",
-    steps: each((n) => [{
+    steps: eachFresh((n) => [{
       kind: "command", key: `cookie:${n.name}`, title: "Write the cluster's Erlang cookie (mode 400)", host: n.name,
       argv: cookieWrite, stdin: { secret: "erlangCookie" }, check: rmqScript(COOKIE_MATCHES, COOKIE_PATH, ""),
     }]),
@@ -87,7 +96,7 @@ export function planSetup(c: Pick<ClusterInventory, "name" | "nodes" | "loadBala
   const pkgs = [pin("rabbitmq-server", o.rabbitmqVersion), ...(o.erlangVersion ? ERLANG_PACKAGES.map((p) => pin(p, o.erlangVersion)) : [])];
   phases.push({
     title: "Install RabbitMQ",
-    steps: each((n) => [
+    steps: eachFresh((n) => [
       {
         kind: "command", key: `install:${n.name}`, title: `apt-get install ${o.erlangVersion ? "rabbitmq-server with pinned Erlang" : pkgs[0]}`, host: n.name,
         argv: aptInstall(pkgs),
@@ -118,7 +127,7 @@ export function planSetup(c: Pick<ClusterInventory, "name" | "nodes" | "loadBala
     oneHostAtATime: true,
     // One unit per node with one check: asked once, not before every command
     // (each rabbitmqctl call boots an Erlang VM, about a second).
-    steps: others.flatMap((n): Step[] => {
+    steps: fresh.filter((n) => !n.seed).flatMap((n): Step[] => {
       const group = `join:${n.name}`;
       return [
         { kind: "command", key: `stop_app:${n.name}`, title: "Stop the RabbitMQ application", host: n.name, argv: rabbitmqctl("stop_app"), group,
