@@ -7,11 +7,14 @@
 //   node1, node2  RabbitMQ (set up by Warren)
 //   node3, node4  Warren's HAProxy + Keepalived, VIP .100, router id 51
 //   node5, node6  the seeds' HAProxy + Keepalived, VIP .101, router id 52
-// Faults: Keepalived stopped, HAProxy killed (SIGKILL), the holder powered off
-// (lab stop). Per trial, from the fault: when another load balancer holds the
-// VIP (polled every 50 ms over pooled SSH connections), and when a new AMQP
+// Faults: Keepalived stopped, HAProxy killed (SIGKILL), the holder's power cut
+// (`lab stop --hard`: off the network at once, nothing shuts down cleanly, so
+// no priority-0 advert: the backup must notice the silence). Per trial, from
+// the moment the fault is sent: when another load balancer holds the VIP
+// (polled every 50 ms over pooled SSH connections), and when a new AMQP
 // connection through the VIP publishes a confirmed message (amqplib, tried
-// every 50 ms). An AMQP publisher (confirms) and consumer (acks) run through
+// every 50 ms from the moment the fault command has returned: a probe that
+// started earlier could be served by the old holder before the fault bit). An AMQP publisher (confirms) and consumer (acks) run through
 // the VIP during every trial; `lost` counts confirmed messages never consumed.
 import amqp from "amqplib";
 import { labCommand, labCommandAsync, sshOk } from "@/lab/client";
@@ -145,12 +148,11 @@ async function trial(s: Setup, fault: Fault): Promise<{ vipS: number | null; amq
   await sleep(1500);
   const t0 = performance.now();
   // Not awaited before measuring: the clock runs from the moment the fault is sent.
-  let faultDone: Promise<unknown> = Promise.resolve();
-  // Never a synchronous call here: the polls below must run while the fault happens (a graceful poweroff takes seconds).
+  // Never a synchronous call here: the VIP poll below runs while the fault happens.
   const reportFault = (e: unknown) => console.error(`fault: ${(e as Error).message}`);
-  if (fault === "keepalivedStop") faultDone = sshOk(lab, owner, "systemctl stop keepalived").catch(reportFault);
-  else if (fault === "haproxyKill") faultDone = labCommandAsync("kill", owner, "haproxy").catch(reportFault);
-  else faultDone = labCommandAsync("stop", owner).catch(reportFault);
+  const faultDone: Promise<unknown> = (fault === "keepalivedStop" ? sshOk(lab, owner, "systemctl stop keepalived")
+    : fault === "haproxyKill" ? labCommandAsync("kill", owner, "haproxy")
+      : labCommandAsync("stop", owner, "--hard")).catch(reportFault);
   const limit = t0 + 30_000;
   let clientBackAt = Infinity;
   const vip = (async () => {
@@ -163,6 +165,7 @@ async function trial(s: Setup, fault: Fault): Promise<{ vipS: number | null; amq
     return null;
   })();
   const client = (async () => {
+    await faultDone;
     while (performance.now() < limit) {
       if (await probeOnce(s.url)) { clientBackAt = performance.now(); return (clientBackAt - t0) / 1000; }
       await sleep(50);

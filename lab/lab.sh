@@ -321,8 +321,14 @@ cmd_up() {
   cat "$STATE/lab.json"
 }
 
-stop_nspawn() { # i: graceful poweroff, then force
-  local i=$1 np; np=$(nspawn_pid "$i"); [ -n "$np" ] || return 0
+stop_nspawn() { # i [hard]: graceful poweroff, then force; hard: force at once (a power cut)
+  local i=$1 hard=${2:-} np; np=$(nspawn_pid "$i"); [ -n "$np" ] || return 0
+  if [ "$hard" = hard ]; then
+    container_pids "$i" | xargs -r kill -KILL 2>/dev/null || true
+    kill -KILL "$np" 2>/dev/null || true
+    while [ -d "/proc/$np" ]; do sleep 0.1; done
+    return 0
+  fi
   container_pids "$i" | xargs -r kill -CONT 2>/dev/null || true
   local ip; ip=$(init_pid "$i")
   # SIGRTMIN+4 asks systemd (PID 1) for a clean poweroff.
@@ -395,7 +401,14 @@ cmd_fault() {
   case $what in
     # A powered-off machine does not answer on the network either; the
     # namespace's kernel would, so its link goes down with it.
-    stop) stop_nspawn "$i"; ip link set "${PREFIX}-v$i" down; log "node$i powered off" ;;
+    stop)
+      if [ "${3:-}" = --hard ]; then
+        # A power cut: gone from the network at once, nothing shuts down cleanly
+        # (Keepalived sends no priority-0 advert, HAProxy closes no connection).
+        ip link set "${PREFIX}-v$i" down; stop_nspawn "$i" hard; log "node$i power cut"
+      else
+        stop_nspawn "$i"; ip link set "${PREFIX}-v$i" down; log "node$i powered off"
+      fi ;;
     start) boot_host "$i"; wait_ready "$i"; log "node$i started" ;;
     freeze)
       [ -n "$(init_pid "$i")" ] || die "node$i is not running"
@@ -424,7 +437,7 @@ usage: npm run lab -- <command>
   up [--hosts N]        build (cached) and boot N hosts (default 5, max $MAX_HOSTS)
   down [--purge]        remove everything the lab made (--purge: the cache too)
   status [--json]       hosts, addresses, state and active services
-  stop|start <host>     power a host off / on
+  stop|start <host>     power a host off (cleanly; --hard: a power cut) / on
   freeze|thaw <host>    pause / resume every process on a host
   cut|heal <host>       take a host's link down / up
   kill <host> <service> SIGKILL a service's main process
