@@ -64,6 +64,12 @@ async function measure(label: string, hosts: string[], cpu: () => number): Promi
 }
 const round = (x: number) => Math.round(x * 10) / 10;
 
+/** Removes a cluster from Warren's inventory (its hosts keep running), or fails the bench. */
+async function forget(warren: WarrenServer, id: string) {
+  const r = await warren.api("DELETE", `/clusters/${id}`);
+  if (r.status !== 200) throw new Error(`DELETE /clusters/${id}: ${r.status} ${JSON.stringify(r.body)}`);
+}
+
 /** Until every watched cluster reports its health (its watches are up). */
 async function watching(warren: WarrenServer, ids: string[]) {
   for (let i = 0; i < 120; i++) {
@@ -118,10 +124,10 @@ function naive(specs: ClusterSpec[]) {
   await watching(warren, ids);
   await sleep(10_000);
   const w20 = await measure("Warren, 20 hosts", hostsOf(clusters), () => warren.cpuSeconds());
-  for (const id of ids.slice(2)) await warren.api("DELETE", `/clusters/${id}`);
+  for (const id of ids.slice(2)) await forget(warren, id);
   await sleep(15_000); // the collector follows the inventory every 10 s
   const w10 = await measure("Warren, 10 hosts", hostsOf(clusters.slice(0, 2)), () => warren.cpuSeconds());
-  await warren.api("DELETE", `/clusters/${ids[1]}`);
+  await forget(warren, ids[1]);
   await sleep(15_000);
   const w5 = await measure("Warren, 5 hosts", hostsOf(clusters.slice(0, 1)), () => warren.cpuSeconds());
   await warren.stop();
