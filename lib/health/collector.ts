@@ -15,7 +15,7 @@ import { briefMessage, isSshError } from "@/lib/ssh/errors";
 import { parseNodes, parseOverview, parseQueueSync, type NodeStats, type Overview, type QueueSync } from "@/lib/rabbitmq/management";
 import { lbSettings } from "@/lib/ops/operations/load-balancers";
 import type { ClusterInventory } from "@/lib/ops/operation";
-import { API_EVERY_MS, API_STALE_MS, deriveHealth, STALE_MS, type ClusterHealth, type NodeInputs } from "./derive";
+import { deriveHealth, STALE_MS, type ClusterHealth, type NodeInputs } from "./derive";
 import { getVia } from "./http";
 import { sampleOf } from "./history";
 import { clearAlarm, openAlarms, raiseAlarm, recordSample } from "./store";
@@ -65,7 +65,7 @@ class HostWatch {
   }
 }
 
-interface NodeApi { okAt: number | null; failedAt: number | null; error: string | null; authRejected: boolean; overview: Overview | null; overviewAt: number; askedAt: number; localAlarms: string[]; busy: Set<string> }
+interface NodeApi { okAt: number | null; failedAt: number | null; error: string | null; authRejected: boolean; overview: Overview | null; overviewAt: number; localAlarms: string[]; busy: Set<string> }
 
 class ClusterCollector {
   private readonly nodes: { name: string; type: "disc" | "ram"; watch: HostWatch; api: NodeApi }[];
@@ -77,7 +77,6 @@ class ClusterCollector {
   private open: Map<string, { id: string; raisedAt: Date }> | null = null;
   private lastSample = 0;
   private rotate = 0;
-  private nodesAskedAt = 0;
   private ticking = false;
   private readonly startedAt = Date.now();
   latest: ClusterHealth | null = null;
@@ -87,7 +86,7 @@ class ClusterCollector {
     this.nodes = inv.nodes.map((n) => ({
       name: n.name, type: n.type,
       watch: new HostWatch(n.name, lbNames.has(n.name) ? ["rabbitmq-server", "haproxy", "keepalived"] : ["rabbitmq-server"], lbNames.has(n.name)).start(),
-      api: { okAt: null, failedAt: null, error: null, authRejected: false, overview: null, overviewAt: 0, askedAt: 0, localAlarms: [], busy: new Set() },
+      api: { okAt: null, failedAt: null, error: null, authRejected: false, overview: null, overviewAt: 0, localAlarms: [], busy: new Set() },
     }));
     // A co-located load balancer shares its node's watch.
     this.lbs = inv.loadBalancers.map((l) => ({ name: l.name, watch: this.nodes.find((n) => n.name === l.name)?.watch ?? new HostWatch(l.name, ["haproxy", "keepalived"], true).start() }));
@@ -111,9 +110,8 @@ class ClusterCollector {
       void f().finally(() => n.api.busy.delete(kind));
     };
     for (const n of this.nodes) {
-      // Liveness and the node's own alarms: a cheap, node-local check.
-      if (now - n.api.askedAt >= API_EVERY_MS) once(n, "alive", async () => {
-        n.api.askedAt = now;
+      // Liveness and the node's own alarms, every second: a cheap, node-local check.
+      once(n, "alive", async () => {
         try {
           const r = await this.get(n.name, "/api/health/checks/local-alarms");
           // A 401 is the broker answering: a liveness fact, and a credentials problem of its own.
@@ -136,11 +134,9 @@ class ClusterCollector {
       });
     }
     // The cluster's own view (types, running, memory, partitions) from one answering node, rotating.
-    const ok = this.nodes.filter((n) => n.api.okAt !== null && now - n.api.okAt < API_STALE_MS);
-    const from = ok[this.rotate % Math.max(1, ok.length)];
-    if (from && now - this.nodesAskedAt >= API_EVERY_MS) {
-      this.rotate++;
-      this.nodesAskedAt = now;
+    const ok = this.nodes.filter((n) => n.api.okAt !== null && now - n.api.okAt < 3000);
+    const from = ok[this.rotate++ % Math.max(1, ok.length)];
+    if (from) {
       once(from, "nodes", async () => {
         try {
           const r = await this.get(from.name, "/api/nodes?columns=name,type,running,mem_used,mem_limit,mem_alarm,disk_free,disk_free_limit,disk_free_alarm,fd_used,fd_total,uptime,partitions,being_drained");

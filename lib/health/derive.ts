@@ -11,13 +11,6 @@ export type { Alarm, BackendHealth, ClusterHealth, LbHealth, NodeHealth, Severit
 
 /** A heartbeat older than this means the host (or the way to it) is gone. */
 export const STALE_MS = 2500;
-/**
- * The management API is asked every API_EVERY_MS (a crash, a cut or a frozen
- * host is noticed by the watch within a second; the API adds alarms, types
- * and partitions), each request within 1.5 s: an answer older than this is stale.
- */
-export const API_EVERY_MS = 2000;
-export const API_STALE_MS = 2 * API_EVERY_MS + 1500;
 /** HAProxy needs a few checks to notice; disagreement shorter than this is expected. */
 const DISAGREE_GRACE_MS = 6000;
 const AUTH_GRACE_MS = 15_000;
@@ -53,7 +46,7 @@ export function deriveHealth(i: Inputs): ClusterHealth {
   const nodes: NodeHealth[] = i.nodes.map((n) => {
     const reachable = fresh(n.watch);
     const unit = reachable ? n.watch.units["rabbitmq-server"] ?? null : null;
-    const apiOk = n.api.okAt !== null && i.now - n.api.okAt <= API_STALE_MS && (n.api.failedAt === null || n.api.okAt >= n.api.failedAt);
+    const apiOk = n.api.okAt !== null && i.now - n.api.okAt <= STALE_MS && (n.api.failedAt === null || n.api.okAt >= n.api.failedAt);
     const apiState = apiOk ? "answering" : n.api.failedAt !== null && (n.api.okAt === null || n.api.failedAt > n.api.okAt) ? "not answering" : "unknown";
     const stats = viewFresh?.nodes.find((x) => x.name === rabbit(n.name)) ?? null;
     const viewState = stats ? (stats.running ? "running" : "not running") : "unknown";

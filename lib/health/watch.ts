@@ -4,7 +4,7 @@
 // the moment the kernel changes them (the VIP moving), Keepalived's VRRP
 // state, and on load balancers HAProxy's statistics. Built to cost almost
 // nothing: bash builtins for the heartbeat, sleeping and noticing a crashed
-// main process (/proc), one systemctl call every 4 s, and `ip monitor`
+// main process (/proc), one systemctl call every 2 s, and `ip monitor`
 // waiting on a netlink socket instead of polling.
 import { parseStatCsv, type StatRow } from "@/lib/haproxy/stats";
 
@@ -44,13 +44,12 @@ while :; do
   if [ -r /run/keepalived/warren-state ]; then read -r v < /run/keepalived/warren-state; fi
   if [ "$v" != "$last_vrrp" ]; then printf '@vrrp %s\\n' "$v"; last_vrrp=$v; fi
   # A main process gone is a crash noticed on this tick; systemctl is asked
-  # every 4 s otherwise (units that start or restart in between; a stop
-  # ends the main process, noticed on the tick).
+  # every 2 s otherwise (units that start, stop or restart in between).
   gone=""
   for p in $pids; do
     if [ "$p" != 0 ] && [ ! -e "/proc/$p" ]; then gone=1; fi
   done
-  if [ -n "$gone" ] || [ $((i % 8)) = 0 ]; then poll_units; fi
+  if [ -n "$gone" ] || [ $((i % 4)) = 0 ]; then poll_units; fi
   if [ "$lb" = lb ] && [ $((i % 2)) = 0 ]; then
     echo "@stat"
     echo "show stat" | socat -t 1 stdio unix-connect:/run/haproxy/admin.sock 2>/dev/null
