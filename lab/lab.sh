@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The lab: real Debian 12 hosts (systemd as PID 1, sshd, apt) in network
-# namespaces on one bridge, booted with systemd-nspawn on per-host overlays.
+# The lab: real Debian 12 and Debian 13 hosts (systemd as PID 1, sshd, apt) in
+# network namespaces on one bridge, booted with systemd-nspawn on per-host overlays.
 # Root and Linux only. See lab/README.md.
 set -euo pipefail
 
@@ -17,8 +17,13 @@ SUBNET_BASE=10.213.77
 BRIDGE_ADDR=$SUBNET_BASE.1
 # Addresses .11-.34; VIPs in tests and benchmarks use .100 and up.
 MAX_HOSTS=24
-BASE=$CACHE/base
-REPO=$CACHE/repo
+# Each OS has its own base image and repository; Debian 12's keep the paths
+# they always had, so an existing cache stays valid.
+OSES=(debian12 debian13)
+os_dir() { if [ "$1" = debian12 ]; then echo "$CACHE"; else echo "$CACHE/$1"; fi; }
+os_suite() { case $1 in debian12) echo bookworm ;; debian13) echo trixie ;; *) die "unknown OS '$1' (expected one of: ${OSES[*]})" ;; esac; }
+base_of() { echo "$(os_dir "$1")/base"; }
+repo_of() { echo "$(os_dir "$1")/repo"; }
 # Packages the hosts can install from the lab repository.
 REPO_PACKAGES=(rabbitmq-server haproxy keepalived socat)
 # Packages for which every version Debian offers goes into the repository,
@@ -94,6 +99,8 @@ host_state() {
   echo running
 }
 
+host_os() { cat "$(host_dir "$1")/os" 2>/dev/null || echo debian12; }
+
 host_count() {
   local n=0
   while [ -d "$(host_dir $((n + 1)))" ]; do n=$((n + 1)); done
@@ -102,15 +109,16 @@ host_count() {
 
 # ---------------------------------------------------------------- the cache
 
-build_base() {
+build_base() { # os
+  local os=$1 BASE; BASE=$(base_of "$1")
   [ -f "$BASE/.warren-base-ok" ] && return 0
-  log "building the Debian 12 base image (once; cached in $BASE)"
+  log "building the $os base image (once; cached in $BASE)"
   rm -rf "$BASE.tmp"
-  mkdir -p "$CACHE"
+  mkdir -p "$(os_dir "$os")"
   debootstrap --variant=minbase \
     --include=systemd,systemd-sysv,dbus,openssh-server,iproute2,procps,sudo,curl,ca-certificates,iputils-ping,less \
-    bookworm "$BASE.tmp" "$MIRROR" >"$CACHE/debootstrap.log" 2>&1 \
-    || { tail -20 "$CACHE/debootstrap.log" >&2; die "debootstrap failed (log: $CACHE/debootstrap.log)"; }
+    "$(os_suite "$os")" "$BASE.tmp" "$MIRROR" >"$(os_dir "$os")/debootstrap.log" 2>&1 \
+    || { tail -20 "$(os_dir "$os")/debootstrap.log" >&2; die "debootstrap failed (log: $(os_dir "$os")/debootstrap.log)"; }
   local b=$BASE.tmp
   # Per-host identity is written into each host's overlay at boot.
   rm -f "$b"/etc/ssh/ssh_host_*
@@ -128,58 +136,64 @@ build_base() {
     ln -sf /dev/null "$b/etc/systemd/system/$u"
   done
   sed -i 's/^#\?PermitRootLogin.*/PermitRootLogin prohibit-password/' "$b/etc/ssh/sshd_config"
+  mkdir -p "$b/etc/ssh/sshd_config.d"
   echo 'UseDNS no' >"$b/etc/ssh/sshd_config.d/warren-lab.conf"
   touch "$b/.warren-base-ok"
   mv "$b" "$BASE"
 }
 
-# An isolated apt (own sources, lists, cache and an empty dpkg status) that
-# downloads the full dependency closure; it never touches the machine's apt.
-lab_apt() {
-  apt-get -q -o Dir::Etc::SourceList="$CACHE/apt/sources.list" -o Dir::Etc::SourceParts=/dev/null \
-    -o Dir::State="$CACHE/apt/state" -o Dir::State::status="$CACHE/apt/state/status" \
-    -o Dir::Cache="$CACHE/apt/cache" -o Debug::NoLocking=1 -o APT::Sandbox::User=root "$@"
+# An isolated apt per OS (own sources, lists, cache and an empty dpkg status)
+# that downloads the full dependency closure; it never touches the machine's apt.
+lab_apt() { # os apt-get-args...
+  local a; a="$(os_dir "$1")/apt"; shift
+  apt-get -q -o Dir::Etc::SourceList="$a/sources.list" -o Dir::Etc::SourceParts=/dev/null \
+    -o Dir::State="$a/state" -o Dir::State::status="$a/state/status" \
+    -o Dir::Cache="$a/cache" -o Debug::NoLocking=1 -o APT::Sandbox::User=root "$@"
 }
-lab_apt_cache() {
-  apt-cache -o Dir::Etc::SourceList="$CACHE/apt/sources.list" -o Dir::Etc::SourceParts=/dev/null \
-    -o Dir::State="$CACHE/apt/state" -o Dir::State::status="$CACHE/apt/state/status" \
-    -o Dir::Cache="$CACHE/apt/cache" "$@"
+lab_apt_cache() { # os apt-cache-args...
+  local a; a="$(os_dir "$1")/apt"; shift
+  apt-cache -o Dir::Etc::SourceList="$a/sources.list" -o Dir::Etc::SourceParts=/dev/null \
+    -o Dir::State="$a/state" -o Dir::State::status="$a/state/status" \
+    -o Dir::Cache="$a/cache" "$@"
 }
 
 # The repository is rebuilt when the package list changes.
 repo_stamp() { echo "${REPO_PACKAGES[*]} | $MULTI_VERSION_RE"; }
+repo_ok() { [ -f "$(repo_of "$1")/.warren-repo-ok" ] && [ "$(cat "$(repo_of "$1")/.warren-repo-ok")" = "$(repo_stamp)" ]; }
 
-build_repo() {
-  [ -f "$REPO/.warren-repo-ok" ] && [ "$(cat "$REPO/.warren-repo-ok")" = "$(repo_stamp)" ] && return 0
-  log "building the local apt repository (once; cached in $REPO)"
-  rm -rf "$REPO.tmp" "$CACHE/apt"
-  mkdir -p "$REPO.tmp" "$CACHE/apt/state/lists/partial" "$CACHE/apt/cache/archives/partial"
-  : >"$CACHE/apt/state/status"
-  cat >"$CACHE/apt/sources.list" <<EOF
-deb $MIRROR bookworm main
-deb $MIRROR bookworm-updates main
-deb $SECURITY_MIRROR bookworm-security main
+build_repo() { # os
+  local os=$1 REPO suite d log
+  REPO=$(repo_of "$os"); suite=$(os_suite "$os"); d=$(os_dir "$os"); log=$d/repo.log
+  repo_ok "$os" && return 0
+  log "building the $os apt repository (once; cached in $REPO)"
+  rm -rf "$REPO.tmp" "$d/apt"
+  mkdir -p "$REPO.tmp" "$d/apt/state/lists/partial" "$d/apt/cache/archives/partial"
+  : >"$d/apt/state/status"
+  cat >"$d/apt/sources.list" <<EOF
+deb $MIRROR $suite main
+deb $MIRROR $suite-updates main
+deb $SECURITY_MIRROR $suite-security main
 EOF
-  lab_apt update >"$CACHE/repo.log" 2>&1 || { tail "$CACHE/repo.log" >&2; die "apt update for the repository failed"; }
-  lab_apt install --download-only -y --no-install-recommends "${REPO_PACKAGES[@]}" >>"$CACHE/repo.log" 2>&1 \
-    || { tail "$CACHE/repo.log" >&2; die "downloading packages failed (log: $CACHE/repo.log)"; }
-  mv "$CACHE"/apt/cache/archives/*.deb "$REPO.tmp/"
+  lab_apt "$os" update >"$log" 2>&1 || { tail "$log" >&2; die "apt update for the $os repository failed"; }
+  lab_apt "$os" install --download-only -y --no-install-recommends "${REPO_PACKAGES[@]}" >>"$log" 2>&1 \
+    || { tail "$log" >&2; die "downloading $os packages failed (log: $log)"; }
+  mv "$d"/apt/cache/archives/*.deb "$REPO.tmp/"
   # Every other version of the multi-version packages (older Erlang, HAProxy).
   local pkgs p v
   pkgs=$(cd "$REPO.tmp" && ls ./*.deb | sed 's|^\./||; s|_.*||' | grep -E "$MULTI_VERSION_RE" | sort -u)
   (
     cd "$REPO.tmp"
     for p in $pkgs; do
-      for v in $(lab_apt_cache madison "$p" | awk -F'|' '{gsub(/ /,"",$2); print $2}' | sort -u); do
+      for v in $(lab_apt_cache "$os" madison "$p" | awk -F'|' '{gsub(/ /,"",$2); print $2}' | sort -u); do
         ls "${p}_"*.deb 2>/dev/null | grep -qF "_${v#*:}_" && continue
-        lab_apt download "$p=$v" >>"$CACHE/repo.log" 2>&1 || die "could not download $p=$v"
+        lab_apt "$os" download "$p=$v" >>"$log" 2>&1 || die "could not download $p=$v"
       done
     done
   )
-  (cd "$REPO.tmp" && dpkg-scanpackages --multiversion . /dev/null >Packages 2>>"$CACHE/repo.log")
+  (cd "$REPO.tmp" && dpkg-scanpackages --multiversion . /dev/null >Packages 2>>"$log")
   repo_stamp >"$REPO.tmp/.warren-repo-ok"
   rm -rf "$REPO" && mv "$REPO.tmp" "$REPO"
-  log "repository: $(grep -c '^Package:' "$REPO/Packages") package versions"
+  log "$os repository: $(grep -c '^Package:' "$REPO/Packages") package versions"
 }
 
 # -------------------------------------------------------------- lifecycle
@@ -206,10 +220,11 @@ host_network_up() {
   ip -n "$ns" link set eth0 up
 }
 
-prepare_host_dir() {
+prepare_host_dir() { # i os
   local i=$1 d; d=$(host_dir "$1")
   [ -d "$d/upper" ] && return 0
   mkdir -p "$d/upper/etc/ssh"
+  echo "$2" >"$d/os"
   echo "node$i" >"$d/upper/etc/hostname"
   # Only itself: resolving peers is Warren's job.
   printf '127.0.0.1\tlocalhost\n127.0.1.1\tnode%s\n::1\tlocalhost ip6-localhost ip6-loopback\n' "$i" >"$d/upper/etc/hosts"
@@ -220,7 +235,11 @@ boot_host() {
   local i=$1 d; d=$(host_dir "$1")
   [ -n "$(nspawn_pid "$i")" ] && return 0
   host_network_up "$i"
-  setsid systemd-nspawn -q --register=no --keep-unit --boot --link-journal=no --console=read-only \
+  local os BASE REPO; os=$(host_os "$i"); BASE=$(base_of "$os"); REPO=$(repo_of "$os")
+  # systemd 256 and newer (Debian 13) refuse the legacy cgroup hierarchy this
+  # machine has; they get the unified one, which nspawn can hand them.
+  local unified=0; [ "$os" = debian12 ] || unified=1
+  SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=$unified setsid systemd-nspawn -q --register=no --keep-unit --boot --link-journal=no --console=read-only \
     --machine="$(host_ns "$i")" --hostname="node$i" --capability=CAP_NET_ADMIN \
     --directory="$BASE" --overlay="$BASE:$d/upper:/" \
     --network-namespace-path="/run/netns/$(host_ns "$i")" \
@@ -245,7 +264,7 @@ write_json() {
   printf '{"subnet": "%s.0/24", "bridgeAddress": "%s", "privateKeyPath": "%s", "hosts": [' \
     "$SUBNET_BASE" "$BRIDGE_ADDR" "$STATE/ssh/id_ed25519"
   for ((i = 1; i <= n; i++)); do
-    printf '%s{"name": "node%s", "address": "%s"' "$sep" "$i" "$(host_addr "$i")"
+    printf '%s{"name": "node%s", "address": "%s", "os": "%s"' "$sep" "$i" "$(host_addr "$i")" "$(host_os "$i")"
     if [ -n "$with_state" ]; then
       local st; st=$(host_state "$i")
       printf ', "state": "%s", "services": {' "$st"
@@ -268,26 +287,60 @@ stale_pieces() {
   pgrep -f -- "systemd-nspawn .*--machine=${PREFIX}-" || true
 }
 
+# The OS of each of n hosts, one per line, from --os specs: "debian13" for all,
+# "8-12:debian13" (or "8:debian13") for a range; later specs win.
+host_oses() { # n specs...
+  local n=$1 i; shift
+  local -a os=()
+  for ((i = 1; i <= n; i++)); do os[i]=debian12; done
+  local spec from to name
+  for spec in "$@"; do
+    if [[ "$spec" =~ ^([0-9]+)(-([0-9]+))?:([a-z0-9]+)$ ]]; then
+      from=${BASH_REMATCH[1]}; to=${BASH_REMATCH[3]:-$from}; name=${BASH_REMATCH[4]}
+    elif [[ "$spec" =~ ^[a-z0-9]+$ ]]; then
+      from=1; to=$n; name=$spec
+    else
+      die "--os: '$spec' is neither OS nor FROM-TO:OS"
+    fi
+    os_suite "$name" >/dev/null
+    [ "$from" -ge 1 ] && [ "$to" -le "$n" ] && [ "$from" -le "$to" ] || die "--os: hosts $from-$to are not within 1..$n"
+    for ((i = from; i <= to; i++)); do os[i]=$name; done
+  done
+  for ((i = 1; i <= n; i++)); do echo "${os[i]}"; done
+}
+
 cmd_up() {
   need_root
-  local n=5
+  local n=5 specs=()
   while [ $# -gt 0 ]; do
     case $1 in
       --hosts) n=${2:?--hosts needs a number}; shift 2 ;;
       --hosts=*) n=${1#*=}; shift ;;
+      --os) specs+=("${2:?--os needs an OS or FROM-TO:OS}"); shift 2 ;;
+      --os=*) specs+=("${1#*=}"); shift ;;
       *) die "up: unknown option $1" ;;
     esac
   done
   [[ "$n" =~ ^[0-9]+$ ]] && [ "$n" -ge 1 ] && [ "$n" -le $MAX_HOSTS ] || die "--hosts must be 1..$MAX_HOSTS"
-  local started=$SECONDS
+  local started=$SECONDS oses used os
+  oses=$(host_oses "$n" "${specs[@]}") || exit 1
+  mapfile -t oses_arr <<<"$oses"
+  used=$(sort -u <<<"$oses")
 
   # A lab with its state file is resumed: hosts that are down (stopped, or
   # killed with a crashed run) boot again on their own disks. Only pieces
   # without a consistent state file are treated as stale and cleared.
-  if [ -f "$STATE/lab.json" ] && [ -f "$BASE/.warren-base-ok" ] && [ "$(cat "$REPO/.warren-repo-ok" 2>/dev/null)" = "$(repo_stamp)" ]; then
+  local cache_ok=1
+  for os in $used; do
+    [ -f "$(base_of "$os")/.warren-base-ok" ] && repo_ok "$os" || cache_ok=0
+  done
+  if [ -f "$STATE/lab.json" ] && [ "$cache_ok" = 1 ]; then
     local have i booted=0
     have=$(host_count)
     [ "$have" = "$n" ] || die "the lab exists with $have hosts; run 'down' first to change that"
+    for ((i = 1; i <= have; i++)); do
+      [ "$(host_os "$i")" = "${oses_arr[i - 1]}" ] || die "node$i runs $(host_os "$i"), not ${oses_arr[i - 1]}; run 'down' first to change that"
+    done
     network_up
     for ((i = 1; i <= have; i++)); do
       if [ -z "$(nspawn_pid "$i")" ]; then boot_host "$i"; booted=1; fi
@@ -301,10 +354,12 @@ cmd_up() {
     cmd_down --quiet
   fi
 
-  build_base & local bp=$!
-  build_repo & local rp=$!
-  wait $bp || die "building the base failed"
-  wait $rp || die "building the repository failed"
+  local pids=() p
+  for os in $used; do
+    build_base "$os" & pids+=($!)
+    build_repo "$os" & pids+=($!)
+  done
+  for p in "${pids[@]}"; do wait "$p" || die "building the lab's cache failed"; done
 
   mkdir -p "$STATE/ssh" && chmod 700 "$STATE/ssh"
   [ -f "$STATE/ssh/id_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -C warren-lab -f "$STATE/ssh/id_ed25519"
@@ -312,11 +367,11 @@ cmd_up() {
 
   network_up
   local i
-  for ((i = 1; i <= n; i++)); do prepare_host_dir "$i"; boot_host "$i"; done
+  for ((i = 1; i <= n; i++)); do prepare_host_dir "$i" "${oses_arr[i - 1]}"; boot_host "$i"; done
   for ((i = 1; i <= n; i++)); do wait_ready "$i"; done
   write_json "$n" >"$STATE/lab.json.tmp" && mv "$STATE/lab.json.tmp" "$STATE/lab.json"
   log "$n hosts up in $((SECONDS - started)) s:"
-  for ((i = 1; i <= n; i++)); do log "  node$i  $(host_addr "$i")"; done
+  for ((i = 1; i <= n; i++)); do log "  node$i  $(host_addr "$i")  $(host_os "$i")"; done
   log "ssh: ssh -i $STATE/ssh/id_ed25519 root@$(host_addr 1)   state: $STATE/lab.json"
   cat "$STATE/lab.json"
 }
@@ -434,7 +489,9 @@ cmd_kill() {
 usage() {
   cat <<EOF
 usage: npm run lab -- <command>
-  up [--hosts N]        build (cached) and boot N hosts (default 5, max $MAX_HOSTS)
+  up [--hosts N] [--os OS | --os FROM-TO:OS]...
+                        build (cached) and boot N hosts (default 5, max $MAX_HOSTS),
+                        Debian 12 unless --os says otherwise (${OSES[*]})
   down [--purge]        remove everything the lab made (--purge: the cache too)
   status [--json]       hosts, addresses, state and active services
   stop|start <host>     power a host off (cleanly; --hard: a power cut) / on
