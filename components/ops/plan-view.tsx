@@ -34,6 +34,12 @@ export function PlanView({ preview, onStart, startLabel, busy, blocked }: { prev
         {nothingToDo && <p className="text-sm text-muted">Everything is already in place: starting only re-checks it.</p>}
       </div>
 
+      {preview.plan.warnings?.length ? (
+        <Notice tone="amber" title="Before you start">
+          <ul className="list-disc pl-5" aria-label="Plan warnings">{preview.plan.warnings.map((w) => <li key={w}>{w}</li>)}</ul>
+        </Notice>
+      ) : null}
+
       {preview.destructive.length > 0 && (
         <Notice tone="red" title="Destructive steps that will run">
           <ul className="list-disc pl-5">

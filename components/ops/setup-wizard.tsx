@@ -7,17 +7,19 @@ import { Badge, Button, Field, Input, Notice, Select, scrollable } from "@/compo
 import { PlanView } from "./plan-view";
 import { LoadBalancerFields, lbDefaults, lbParams } from "./load-balancer-fields";
 import { usePlan } from "./use-plan";
+import { KHEPRI_CONSEQUENCES, rulesFor, seriesOf } from "@/lib/rabbitmq/series";
 
 type Ha = "all" | "exactly" | "quorum";
 const LEVEL_TONE = { ok: "green", info: "blue", warn: "amber", fail: "red" } as const;
 
 /** Options → pre-flight → plan → confirm → run. Each step can be revisited; nothing changes a host before "Start". */
-export function SetupWizard({ clusterId, defaultName, nodeCount, loadBalancers, colocated }: { clusterId: string; defaultName: string; nodeCount: number; loadBalancers: string[]; colocated: boolean }) {
+export function SetupWizard({ clusterId, defaultName, nodeCount, ramNodes = [], loadBalancers, colocated }: { clusterId: string; defaultName: string; nodeCount: number; ramNodes?: string[]; loadBalancers: string[]; colocated: boolean }) {
   const [pending, start] = useTransition();
   const [preflighting, setPreflighting] = useState(false);
   const [lb, setLb] = useState(() => lbDefaults(loadBalancers, colocated));
   const [clusterName, setClusterName] = useState(defaultName);
-  const [ha, setHa] = useState<Ha>("all");
+  const [chosenHa, setHa] = useState<Ha>("all");
+  const [khepri, setKhepri] = useState(false);
   const [count, setCount] = useState(Math.min(2, nodeCount));
   const [manageHostsFile, setManageHostsFile] = useState(true);
   const [management, setManagement] = useState(true);
@@ -28,10 +30,17 @@ export function SetupWizard({ clusterId, defaultName, nodeCount, loadBalancers, 
   const [versions, setVersions] = useState<PackageVersions | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [report, setReport] = useState<PreflightReport | null>(null);
+  // Once pre-flight has read the versions on offer, the choices are those of the version to be installed.
+  const target = rabbitmqVersion || versions?.rabbitmq[0] || null;
+  const rules = rulesFor(target);
+  const mirroring = rules?.mirroring !== "removed";
+  const ha: Ha = mirroring ? chosenHa : "quorum";
+  const offersKhepri = rules?.khepri === "opt-in";
 
   const params = () => ({
     clusterName, manageHostsFile, management, adminUser,
     ha: ha === "exactly" ? { mode: "exactly", count } : { mode: ha },
+    ...(offersKhepri && khepri ? { khepri: true } : {}),
     ...(rabbitmqVersion ? { rabbitmqVersion } : {}),
     ...(erlangVersion ? { erlangVersion } : {}),
     ...(loadBalancers.length ? { loadBalancers: lbParams(lb) } : {}),
@@ -46,17 +55,33 @@ export function SetupWizard({ clusterId, defaultName, nodeCount, loadBalancers, 
       <fieldset className="grid min-w-0 gap-3 md:grid-cols-2" onChange={changed}>
         <legend className="mb-2 text-sm font-semibold">1. Options</legend>
         <Field label="RabbitMQ cluster name" htmlFor="opt-name"><Input id="opt-name" value={clusterName} onChange={(e) => setClusterName(e.target.value)} /></Field>
-        <Field label="Queue high availability" htmlFor="opt-ha" hint={ha === "quorum" ? "Quorum queues are replicated by RabbitMQ itself; clients declare them with x-queue-type: quorum." : "Classic mirrored queues (ha-*) and ram nodes are legacy: removed in RabbitMQ 4.0, where quorum queues replace them."}>
+        <Field label="Queue high availability" htmlFor="opt-ha" hint={
+          !mirroring ? `RabbitMQ ${seriesOf(target!)} has no classic mirrored queues (removed in 4.0): quorum queues become the default queue type of the virtual host, so a queue declared without arguments is a quorum queue.`
+            : ha === "quorum" ? (rules?.vhostDefaultQueueType ? "Quorum queues are replicated by RabbitMQ itself and become the virtual host's default queue type." : "Quorum queues are replicated by RabbitMQ itself; on this version clients declare them with x-queue-type: quorum.")
+              : "Classic mirrored queues (ha-*) and ram nodes are legacy: removed in RabbitMQ 4.0, where quorum queues replace them."}>
           <Select id="opt-ha" value={ha} onChange={(e) => setHa(e.target.value as Ha)}>
-            <option value="all">Mirror to all nodes (policy ha-all)</option>
-            <option value="exactly">Mirror to N nodes (ha-mode exactly)</option>
-            <option value="quorum">Quorum queues (no mirroring policy; clients declare x-queue-type)</option>
+            {mirroring && <option value="all">Mirror to all nodes (policy ha-all)</option>}
+            {mirroring && <option value="exactly">Mirror to N nodes (ha-mode exactly)</option>}
+            <option value="quorum">{rules?.vhostDefaultQueueType ? "Quorum queues (the default queue type of the virtual host)" : "Quorum queues (no mirroring policy; clients declare x-queue-type)"}</option>
           </Select>
         </Field>
         {ha === "exactly" && <Field label="Mirrors (ha-params)" htmlFor="opt-count"><Input id="opt-count" type="number" min={1} max={nodeCount} value={count} onChange={(e) => setCount(Number(e.target.value))} /></Field>}
         <label className="flex items-center gap-2 text-sm"><input type="checkbox" checked={manageHostsFile} onChange={(e) => setManageHostsFile(e.target.checked)} /> Let Warren manage a block in /etc/hosts so nodes resolve each other</label>
         <label className="flex items-center gap-2 text-sm"><input type="checkbox" checked={management} onChange={(e) => setManagement(e.target.checked)} /> Enable the management plugin with an admin user (generated password, stored encrypted); remove guest</label>
         {management && <Field label="Management admin user" htmlFor="opt-admin"><Input id="opt-admin" value={adminUser} onChange={(e) => setAdminUser(e.target.value)} /></Field>}
+        {offersKhepri && (
+          <div className="text-sm md:col-span-2">
+            <label className="flex items-center gap-2"><input type="checkbox" checked={khepri} onChange={(e) => setKhepri(e.target.checked)} /> Use Khepri as the metadata store (opt-in on RabbitMQ {seriesOf(target!)}; cannot be undone)</label>
+            <p className="text-xs text-muted">{KHEPRI_CONSEQUENCES}</p>
+          </div>
+        )}
+        {rules && rules.ramNodes !== "supported" && ramNodes.length > 0 && (
+          <Notice tone={rules.ramNodes === "removed" || khepri ? "red" : "amber"} title="Ram nodes" className="md:col-span-2">
+            {ramNodes.join(", ")} {ramNodes.length === 1 ? "is a ram node" : "are ram nodes"}: {rules.ramNodes === "removed" || khepri
+              ? `RabbitMQ ${seriesOf(target!)}${khepri ? " with Khepri" : ""} has none, and the plan will be refused. Make ${ramNodes.length === 1 ? "it a disc node" : "them disc nodes"} in the cluster's members first.`
+              : `deprecated on RabbitMQ ${seriesOf(target!)}, and Khepri (the metadata store of later versions) refuses them. Disc nodes are recommended; change the type in the cluster's members.`}
+          </Notice>
+        )}
       </fieldset>
 
       {loadBalancers.length > 0 && (

@@ -139,6 +139,8 @@ export interface Phase {
 export interface Plan {
   type: string;
   phases: Phase[];
+  /** What the operator should know before starting (a deprecated choice the version still allows). */
+  warnings?: string[];
 }
 
 export const FILE_TOKEN = "{file}";

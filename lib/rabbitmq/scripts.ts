@@ -191,10 +191,36 @@ frame=$(timeout 2 head -c 3 <&3 | od -An -tx1 | tr -d ' \\n')
 echo "AMQP greeting from $1:$2"
 `;
 
+/** Exit 0 when every feature flag that is not experimental is enabled (the JSON has one flag per line). */
+export const FLAGS_ALL_ENABLED = `out=$(rabbitmqctl -q list_feature_flags name state stability --formatter json 2>/dev/null) || exit 1
+printf '%s\\n' "$out" | grep -F '"name"' | grep -vF '"stability":"experimental"' | grep -qvF '"state":"enabled"' && exit 1
+exit 0
+`;
+
+/** Exit 0 when feature flag $1 is enabled. */
+export const FLAG_ENABLED = `out=$(rabbitmqctl -q list_feature_flags name state --formatter json 2>/dev/null) || exit 1
+printf '%s\\n' "$out" | grep -F "\\"name\\":\\"$1\\"" | grep -qF '"state":"enabled"'
+`;
+
+/** Exit 0 when virtual host $1 has the default queue type $2. */
+export const VHOST_QUEUE_TYPE = `out=$(rabbitmqctl -q list_vhosts --no-table-headers name default_queue_type 2>/dev/null) || exit 1
+printf '%s\\n' "$out" | V="$1" T="$2" awk -F'\\t' '$1 == ENVIRON["V"] && $2 == ENVIRON["T"] { found = 1 } END { exit !found }'
+`;
+
+/**
+ * Read-only: the rabbitmq-server version this host runs ("installed V") or
+ * would install ("offered V", the newest its package source has).
+ */
+export const RABBITMQ_TARGET = `v=$(dpkg-query -W -f='\${Status} \${Version}' rabbitmq-server 2>/dev/null)
+case "$v" in "install ok installed "*) echo "installed \${v#install ok installed }"; exit 0 ;; esac
+`;
+
 export const RABBITMQ_SCRIPTS = {
   COOKIE_WRITE, COOKIE_MATCHES, JOINED, DATA_IMPACT, CLUSTER_NAMED, POLICY_SET, PLUGIN_ENABLED,
   USER_ABSENT, ADMIN_USER, ADMIN_USER_OK, CLUSTER_PORTS, START_AND_WAIT, RUNNING_IN_CLUSTER, DRAIN, CLUSTER_HEALTHY, MIRRORS_SYNCED,
+  FLAGS_ALL_ENABLED, FLAG_ENABLED, VHOST_QUEUE_TYPE, RABBITMQ_TARGET,
 };
 
 /** Scripts that need bash (run as ["bash", "-c", …]). */
 export const RABBITMQ_BASH_SCRIPTS = { AMQP_GREETING };
+

@@ -46,8 +46,8 @@ export function planAddNode(c: ClusterInventory, p: z.infer<typeof AddNodeParams
   if (parts.length) throw new PlanError(`the cluster is partitioned (${parts.map(([k, x]) => `${k} from ${x.join(", ")}`).join("; ")}): heal it before adding a node`);
   const lb = lbSettings(c);
   const plan = planSetup(after, { ...remembered.data, rabbitmqVersion: v.rabbitmq, erlangVersion: v.erlang, loadBalancers: lb ?? undefined },
-    { runningMembers: c.nodes.map((n) => n.name) });
-  return { type: "add-node", phases: plan.phases.filter((ph) => ph.steps.length) };
+    { runningMembers: c.nodes.map((n) => n.name), rabbitmqVersion: v.rabbitmq });
+  return { type: "add-node", phases: plan.phases.filter((ph) => ph.steps.length), ...(plan.warnings ? { warnings: plan.warnings } : {}) };
 }
 
 export const addNodeOperation = defineOperation({

@@ -5,10 +5,12 @@ import { hostsBlock, hostsBlockPresent, writeHostsBlock } from "@/lib/hosts/host
 import { aptInstall, packagesAtLeast, pin, serviceRunning } from "@/lib/hosts/packages";
 import { COOKIE_PATH, ERLANG_PACKAGES, nodeName, rabbitmqctl, rabbitmqPlugins, rmqScript } from "@/lib/rabbitmq/cli";
 import {
-  ADMIN_USER, ADMIN_USER_OK, CLUSTER_NAMED, CLUSTER_PORTS, COOKIE_MATCHES, COOKIE_WRITE, DATA_IMPACT, JOINED,
-  PLUGIN_ENABLED, POLICY_SET, START_AND_WAIT, USER_ABSENT,
+  ADMIN_USER, ADMIN_USER_OK, CLUSTER_NAMED, CLUSTER_PORTS, COOKIE_MATCHES, COOKIE_WRITE, DATA_IMPACT, FLAG_ENABLED, FLAGS_ALL_ENABLED, JOINED,
+  PLUGIN_ENABLED, POLICY_SET, RABBITMQ_TARGET, START_AND_WAIT, USER_ABSENT, VHOST_QUEUE_TYPE,
 } from "@/lib/rabbitmq/scripts";
-import { defineOperation, PlanError, type ClusterInventory, type NodeSpec } from "../operation";
+import { judgeSetup, rulesFor } from "@/lib/rabbitmq/series";
+import { offeredVersionsShell } from "@/lib/hosts/scripts";
+import { defineOperation, PlanError, type ClusterInventory, type NodeSpec, type Reader } from "../operation";
 import { LoadBalancerOptions, planLoadBalancerPhases } from "./load-balancers";
 import type { ExpectedCluster, Phase, Plan, Step } from "../plan";
 
@@ -28,6 +30,8 @@ export const SetupOptions = z.object({
   management: z.boolean().default(true),
   adminUser: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "Letters, digits, '.', '_' and '-' only").default("warren-admin"),
   removeGuest: z.boolean().default(true),
+  /** Khepri as the metadata store (feature flag khepri_db), where the version has it as an opt-in. Irreversible. */
+  khepri: z.boolean().default(false),
   /** The wizard's load-balancer step: HAProxy and Keepalived on the cluster's load balancers, after RabbitMQ. */
   loadBalancers: LoadBalancerOptions.optional(),
 });
@@ -37,8 +41,27 @@ export function policyDefinition(o: SetupOptions): { name: string; pattern: stri
   if (o.ha.mode === "all") return { name: o.ha.policyName, pattern: o.ha.pattern, definition: JSON.stringify({ "ha-mode": "all", "ha-sync-mode": "automatic" }) };
   if (o.ha.mode === "exactly")
     return { name: o.ha.policyName, pattern: o.ha.pattern, definition: JSON.stringify({ "ha-mode": "exactly", "ha-params": o.ha.count, "ha-sync-mode": "automatic" }) };
-  // Quorum queues are chosen by clients (x-queue-type) on 3.x; there is no cluster-wide policy to set.
+  // Quorum queues have no policy: clients choose them (x-queue-type), or the virtual host's default does (3.11 and later).
   return null;
+}
+
+/** The rabbitmq-server version a setup will run: the pin, else what the seed has installed, else the newest it is offered. */
+export interface SetupFacts { rabbitmqVersion: string | null }
+
+export async function gatherSetupFacts(c: Pick<ClusterInventory, "nodes">, o: Pick<SetupOptions, "rabbitmqVersion">, read: Reader): Promise<SetupFacts> {
+  if (o.rabbitmqVersion) return { rabbitmqVersion: o.rabbitmqVersion };
+  const seed = c.nodes.find((n) => n.seed) ?? c.nodes[0];
+  if (!seed) return { rabbitmqVersion: null };
+  const r = await read(seed.name, ["sh", "-c", `${RABBITMQ_TARGET}${offeredVersionsShell(["rabbitmq-server"])}`]);
+  return { rabbitmqVersion: "error" in r ? null : parseSetupTarget(r.stdout) };
+}
+
+/** "installed V" wins; otherwise the first "rabbitmq-server V" line (madison lists newest first). */
+export function parseSetupTarget(out: string): string | null {
+  const lines = out.split("\n").map((l) => l.trim().split(/\s+/));
+  const installed = lines.find((l) => l[0] === "installed" && l[1]);
+  if (installed) return installed[1];
+  return lines.find((l) => l[0] === "rabbitmq-server" && l[1])?.[1] ?? null;
 }
 
 export function validateTopology(nodes: NodeSpec[]): string[] {
@@ -58,10 +81,15 @@ export function validateTopology(nodes: NodeSpec[]): string[] {
  * for a passing reason (a busy node, the seed restarting) must not reset a
  * running member.
  */
-export function planSetup(c: Pick<ClusterInventory, "name" | "nodes" | "loadBalancers" | "settings" | "id">, o: SetupOptions, { runningMembers = [] }: { runningMembers?: string[] } = {}): Plan {
+export function planSetup(c: Pick<ClusterInventory, "name" | "nodes" | "loadBalancers" | "settings" | "id">, o: SetupOptions, { runningMembers = [], rabbitmqVersion = null }: { runningMembers?: string[]; rabbitmqVersion?: string | null } = {}): Plan {
   const nodes = c.nodes;
   const problems = validateTopology(nodes);
   if (problems.length) throw new PlanError(problems.join("; "));
+  // What the version allows: refusals stop the plan, warnings travel with it.
+  const rules = rulesFor(rabbitmqVersion);
+  const judged = rabbitmqVersion ? judgeSetup(rabbitmqVersion, { ha: o.ha.mode, ramNodes: nodes.filter((n) => n.type === "ram").map((n) => n.name), khepri: o.khepri }) : { refusals: [], warnings: [] };
+  if (judged.refusals.length) throw new PlanError(judged.refusals.join("; "));
+  if (o.khepri && !rules) throw new PlanError("Khepri needs a known RabbitMQ version: pin one, or let Warren reach the seed to read it");
   const seed = nodes.find((n) => n.seed)!;
   const running = new Set(runningMembers);
   const fresh = nodes.filter((n) => !running.has(n.name));
@@ -149,6 +177,19 @@ export function planSetup(c: Pick<ClusterInventory, "name" | "nodes" | "loadBala
     argv: rabbitmqctl("set_cluster_name", o.clusterName), check: rmqScript(CLUSTER_NAMED, o.clusterName), checkAtRun: false,
   }];
   const pol = policyDefinition(o);
+  if (o.ha.mode === "quorum" && rules?.vhostDefaultQueueType) settings.push({
+    kind: "command", key: "default_queue_type", title: "Quorum queues as the default queue type of the virtual host /", host: seed.name,
+    argv: rabbitmqctl("update_vhost_metadata", "/", "--default-queue-type", "quorum"), check: rmqScript(VHOST_QUEUE_TYPE, "/", "quorum"), checkAtRun: false,
+  });
+  if (rules?.enableAllFeatureFlags) settings.push({
+    kind: "command", key: "feature_flags", title: "Enable every stable feature flag (what the next upgrade needs)", host: seed.name,
+    argv: rabbitmqctl("enable_feature_flag", "all"), check: rmqScript(FLAGS_ALL_ENABLED), checkAtRun: false,
+  });
+  if (o.khepri) settings.push({
+    kind: "command", key: "khepri", title: "Switch the metadata store to Khepri (feature flag khepri_db)", host: seed.name,
+    argv: rabbitmqctl("enable_feature_flag", "--opt-in", "khepri_db"), check: rmqScript(FLAG_ENABLED, "khepri_db"),
+    destructive: "moves the cluster's metadata from Mnesia to Khepri; this cannot be undone",
+  });
   if (pol) settings.push({
     kind: "command", key: "policy", title: `Policy ${pol.name} on the pattern ${JSON.stringify(pol.pattern)}`, host: seed.name,
     argv: rabbitmqctl("set_policy", pol.name, pol.pattern, pol.definition, "--apply-to", "queues"),
@@ -187,7 +228,7 @@ export function planSetup(c: Pick<ClusterInventory, "name" | "nodes" | "loadBala
   else if (c.loadBalancers.length)
     // Chosen as load balancers but not configured yet: say so rather than ignore them.
     throw new PlanError(`${c.loadBalancers.map((l) => l.name).join(", ")} ${c.loadBalancers.length === 1 ? "has" : "have"} the load-balancer role: configure the load balancers (VIP, interface, router id) in the wizard, or remove the role`);
-  return { type: "setup", phases };
+  return { type: "setup", phases, ...(judged.warnings.length ? { warnings: judged.warnings } : {}) };
 }
 
 export const setupOperation = defineOperation({
@@ -199,5 +240,6 @@ export const setupOperation = defineOperation({
   secrets: ["erlangCookie", "managementPassword", "statsPassword", "vrrpPassword"],
   remember: true,
   ui: "wizard",
-  plan: (c, o) => planSetup(c, o),
+  gather: (c, o, read) => gatherSetupFacts(c, o, read),
+  plan: (c, o, facts) => planSetup(c, o, { rabbitmqVersion: facts?.rabbitmqVersion ?? null }),
 });
