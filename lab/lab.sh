@@ -237,15 +237,44 @@ boot_host() {
   host_network_up "$i"
   local os BASE REPO; os=$(host_os "$i"); BASE=$(base_of "$os"); REPO=$(repo_of "$os")
   # systemd 256 and newer (Debian 13) refuse the legacy cgroup hierarchy this
-  # machine has; they get the unified one, which nspawn can hand them.
-  local unified=0; [ "$os" = debian12 ] || unified=1
-  SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=$unified setsid systemd-nspawn -q --register=no --keep-unit --boot --link-journal=no --console=read-only \
-    --machine="$(host_ns "$i")" --hostname="node$i" --capability=CAP_NET_ADMIN \
-    --directory="$BASE" --overlay="$BASE:$d/upper:/" \
-    --network-namespace-path="/run/netns/$(host_ns "$i")" \
-    --bind-ro="$STATE/ssh:/root/.ssh" --bind-ro="$REPO:/srv/repo" \
-    </dev/null >>"$d/console.log" 2>&1 &
+  # machine has, so every host gets the unified one, which nspawn can hand
+  # them. With --keep-unit a container's cgroup is nspawn's own, so each
+  # nspawn first moves into a cgroup of its own: hosts sharing one would share
+  # every unit's cgroup too, and a service SIGKILLed on one host would wait
+  # ("deactivating") for the same service's processes on the others.
+  (
+    own_cgroup "$(host_ns "$i")"
+    exec env SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1 setsid systemd-nspawn -q --register=no --keep-unit --boot --link-journal=no --console=read-only \
+      --machine="$(host_ns "$i")" --hostname="node$i" --capability=CAP_NET_ADMIN \
+      --directory="$BASE" --overlay="$BASE:$d/upper:/" \
+      --network-namespace-path="/run/netns/$(host_ns "$i")" \
+      --bind-ro="$STATE/ssh:/root/.ssh" --bind-ro="$REPO:/srv/repo"
+  ) </dev/null >>"$d/console.log" 2>&1 &
   echo $! >"$d/nspawn.pid"
+}
+
+# The hierarchies by which nspawn places a container: the unified one, and on
+# a legacy or hybrid machine cgroup v1's name=systemd.
+lab_cgroup_roots() {
+  local r
+  for r in /sys/fs/cgroup/systemd /sys/fs/cgroup/unified /sys/fs/cgroup; do
+    case $(stat -fc %T "$r" 2>/dev/null) in cgroupfs|cgroup2fs) echo "$r" ;; esac
+  done
+}
+
+own_cgroup() { # name: move the calling shell into a cgroup of its own in each hierarchy
+  local root
+  for root in $(lab_cgroup_roots); do mkdir -p "$root/$1" && echo "$BASHPID" >"$root/$1/cgroup.procs"; done
+}
+
+# After the hosts are gone: their cgroups. Only empty cgroups can be removed,
+# so nothing still running is touched.
+remove_cgroups() {
+  local root d
+  for root in $(lab_cgroup_roots); do
+    for d in "$root/${PREFIX}-"*; do [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null; done
+  done
+  return 0
 }
 
 wait_ready() { # i: until sshd answers and systemd has finished booting
@@ -415,6 +444,7 @@ cmd_down() {
   for p in $(ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | sed 's/@.*//' | grep "^${PREFIX}-" || true); do
     ip link del "$p" 2>/dev/null || true
   done
+  remove_cgroups
   rm -rf "$STATE/hosts" "$STATE/lab.json" "$STATE/ssh"
   rmdir "$STATE" 2>/dev/null || true
   [ -n "$purge" ] && rm -rf "$CACHE"
