@@ -10,7 +10,12 @@ const AS_RABBITMQ = ["runuser", "-u", "rabbitmq", "--", "env", "-C", "/var/lib/r
 
 const tool = (name: string) => (...args: string[]) => [...AS_RABBITMQ, `${RMQ_BIN}/${name}`, ...args];
 export const rabbitmqctl = tool("rabbitmqctl");
-export const rabbitmqPlugins = tool("rabbitmq-plugins");
+// The wrapper also tells rabbitmq-plugins where the plugins are; from 4.0
+// (Debian 13) the tool no longer finds them itself (":plugins_dir_does_not_exist").
+// They sit beside the real script: <RABBITMQ_HOME>/sbin/rabbitmq-plugins.
+const PLUGINS_DIR = `"$(dirname "$(dirname "$(readlink -f ${RMQ_BIN}/rabbitmq-plugins)")")/plugins"`;
+const PLUGINS_BODY = `env -C /var/lib/rabbitmq HOME=/var/lib/rabbitmq RABBITMQ_PLUGINS_DIR=${PLUGINS_DIR} ${RMQ_BIN}/rabbitmq-plugins "$@"`;
+export const rabbitmqPlugins = (...args: string[]) => ["runuser", "-u", "rabbitmq", "--", "sh", "-c", `exec ${PLUGINS_BODY}`, "sh", ...args];
 export const rabbitmqDiagnostics = tool("rabbitmq-diagnostics");
 export const rabbitmqUpgrade = tool("rabbitmq-upgrade");
 export const rabbitmqQueues = tool("rabbitmq-queues");
@@ -20,7 +25,9 @@ export function cliPrelude(script: string): string {
   return ["rabbitmqctl", "rabbitmq-plugins", "rabbitmq-diagnostics", "rabbitmq-upgrade"]
     .map((t) => [t, t.replace(/-/g, "_")])
     .filter(([, fn]) => new RegExp(`(^|[^A-Za-z0-9_])${fn}([^A-Za-z0-9_]|$)`, "m").test(script))
-    .map(([t, fn]) => `${fn}() { runuser -u rabbitmq -- env -C /var/lib/rabbitmq HOME=/var/lib/rabbitmq ${RMQ_BIN}/${t} "$@"; }\n`)
+    .map(([t, fn]) => t === "rabbitmq-plugins"
+      ? `${fn}() { runuser -u rabbitmq -- sh -c 'exec ${PLUGINS_BODY.replace(/'/g, "'\\''")}' sh "$@"; }\n`
+      : `${fn}() { runuser -u rabbitmq -- env -C /var/lib/rabbitmq HOME=/var/lib/rabbitmq ${RMQ_BIN}/${t} "$@"; }\n`)
     .join("");
 }
 

@@ -24,8 +24,8 @@ export interface SeriesRules {
 
 export const SERIES_RULES: readonly SeriesRules[] = [
   { from: "3.8", mirroring: "supported", ramNodes: "supported", vhostDefaultQueueType: false, khepri: "absent", enableAllFeatureFlags: false },
-  // 3.11: virtual hosts carry a default queue type.
-  { from: "3.11", mirroring: "supported", ramNodes: "supported", vhostDefaultQueueType: true, khepri: "absent", enableAllFeatureFlags: false },
+  // 3.12: a virtual host's default queue type can be changed (update_vhost_metadata; 3.11 set it only at add_vhost).
+  { from: "3.12", mirroring: "supported", ramNodes: "supported", vhostDefaultQueueType: true, khepri: "absent", enableAllFeatureFlags: false },
   // 3.13: mirroring and ram nodes become deprecated features (permitted by default); khepri_db appears, experimental.
   { from: "3.13", mirroring: "deprecated", ramNodes: "deprecated", vhostDefaultQueueType: true, khepri: "opt-in", enableAllFeatureFlags: true },
   // 4.0 (4.0.5 on Debian 13: classic_queue_mirroring "removed", ram_node_type "permitted_by_default", khepri_db needs --opt-in).
