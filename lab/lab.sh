@@ -250,7 +250,10 @@ boot_host() {
       --network-namespace-path="/run/netns/$(host_ns "$i")" \
       --bind-ro="$STATE/ssh:/root/.ssh" --bind-ro="$REPO:/srv/repo"
   ) </dev/null >>"$d/console.log" 2>&1 &
-  echo $! >"$d/nspawn.pid"
+  local pid=$! t=0
+  echo "$pid" >"$d/nspawn.pid"
+  # Until the subshell has become nspawn (or died): only then does nspawn_pid know it.
+  while [ -d "/proc/$pid" ] && [ -z "$(nspawn_pid "$i")" ] && [ $t -lt 100 ]; do sleep 0.05; t=$((t + 1)); done
 }
 
 # The hierarchies by which nspawn places a container: the unified one, and on
