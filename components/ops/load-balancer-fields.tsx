@@ -42,11 +42,20 @@ export function LoadBalancerFields({ clusterId, loadBalancers, value, onChange, 
   const id = (k: string) => `${idPrefix}-${k}`;
   const detect = () => start(async () => {
     setError(null);
-    const r = await lbPreflight(clusterId, { vip: value.vip || undefined, prefix: value.prefix, interface: value.interface, routerId: value.routerId, frontendPort: value.frontendPort, statsPort: value.statsPort });
+    const ask = (routerId: number) => lbPreflight(clusterId, { vip: value.vip || undefined, prefix: value.prefix, interface: value.interface, routerId, frontendPort: value.frontendPort, statsPort: value.statsPort });
+    let r = await ask(value.routerId);
     if (!r.ok) { setError(r.message); return; }
+    let next = value;
+    // The router id is taken by another VRRP group on this network: take a free one, and check again with it.
+    if (r.report.usedRouterIds.includes(value.routerId)) {
+      const free = r.report.suggestedRouterId;
+      const again = await ask(free);
+      if (again.ok) { r = again; next = { ...next, routerId: free }; }
+    }
     setReport(r.report);
     const ifs = r.report.interfaces.map((i) => i.name);
-    if (ifs.length && !ifs.includes(value.interface)) set("interface", ifs[0]);
+    if (ifs.length && !ifs.includes(value.interface)) next = { ...next, interface: ifs[0] };
+    if (next !== value) onChange(next);
   });
   return (
     <div className="flex min-w-0 flex-col gap-3">

@@ -22,6 +22,12 @@ export async function runPreflight(clusterId: string, params: unknown, who: Prin
   if (!c) throw new OperationError("not-found", "no such cluster");
   const nodes = c.members.filter((m) => m.role === "rabbitmq").map((m) => ({ id: m.host.id, name: m.host.name, address: m.host.address, seed: m.isSeed }));
   const facts: Record<string, NodeFacts | { error: string }> = {};
+  // The load balancers' checks too (VIP, router id, ports): a router id another
+  // VRRP group already uses leaves the VIP on no host, so it must stop setup here.
+  const lb = options.loadBalancers;
+  const lbReport = lb && c.members.some((m) => m.role === "lb")
+    ? runLbPreflight(clusterId, { vip: lb.vip, prefix: lb.prefix, interface: lb.interface, routerId: lb.routerId, frontendPort: lb.frontendPort, statsPort: lb.statsPort }, who)
+    : Promise.resolve(null);
   // Fresh connections: pre-flight must see the network as it is now, not a pooled socket.
   await withFreshConnections((pool) => Promise.all(nodes.map(async (n) => {
     try {
@@ -32,7 +38,7 @@ export async function runPreflight(clusterId: string, params: unknown, who: Prin
       facts[n.name] = { error: isSshError(e) ? e.message : `could not read the host's facts (${e instanceof Error ? e.message : String(e)})` };
     }
   })));
-  const findings = evaluate(nodes, facts, { manageHostsFile: options.manageHostsFile, now: Date.now() });
+  const findings = [...evaluate(nodes, facts, { manageHostsFile: options.manageHostsFile, now: Date.now() }), ...((await lbReport)?.findings ?? [])];
   const ok = !findings.some((f) => f.level === "fail");
   await audit(who, "operation.preflight", { type: "cluster", id: clusterId, name: c.name }, ok ? "passed" : `${findings.filter((f) => f.level === "fail").length} failure(s)`);
   return { at: new Date().toISOString(), ok, findings, versions: commonVersions(facts) };
