@@ -12,6 +12,8 @@ export interface LoadOptions {
   seconds: number;
   until?: Promise<unknown>;
   queue?: string;
+  /** The queue's type (x-queue-type); classic unless told, "default" declares it without arguments (the vhost's default). */
+  queueType?: "classic" | "quorum" | "default";
   /** Messages in flight before waiting for confirms. */
   window?: number;
   /** How long to keep consuming after publishing stops. */
@@ -42,6 +44,8 @@ const withHeartbeat = (url: string) => (/[?&]heartbeat=/.test(url) ? url : `${ur
 export async function runLoad(o: LoadOptions): Promise<LoadReport> {
   o = { ...o, url: withHeartbeat(o.url) };
   const queue = o.queue ?? `warren-load-${randomUUID().slice(0, 8)}`;
+  const queueType = o.queueType ?? "classic";
+  const declareArgs = queueType === "default" ? {} : { arguments: { "x-queue-type": queueType } };
   const window = o.window ?? 50;
   const log = o.log ?? (() => {});
   const confirmedIds = new Set<number>();
@@ -63,7 +67,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
         conn = await amqp.connect(o.url, { timeout: 3000 });
         conn.on("error", () => {});
         const ch = await within(conn.createConfirmChannel(), 5000, "channel");
-        await within(ch.assertQueue(queue, { durable: true, arguments: { "x-queue-type": "classic" } }), 5000, "declare");
+        await within(ch.assertQueue(queue, { durable: true, ...declareArgs }), 5000, "declare");
         while (!stopPublishing) {
           const batch: Promise<number>[] = [];
           for (let i = 0; i < window && !stopPublishing; i++) {
@@ -97,7 +101,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
         conn.on("error", () => {});
         conn.on("close", () => { closed = true; });
         const ch = await within(conn.createChannel(), 5000, "channel");
-        await within(ch.assertQueue(queue, { durable: true, arguments: { "x-queue-type": "classic" } }), 5000, "declare");
+        await within(ch.assertQueue(queue, { durable: true, ...declareArgs }), 5000, "declare");
         await ch.prefetch(200);
         await within(ch.consume(queue, (m) => {
           if (!m) return;

@@ -5,7 +5,7 @@ import { execFile, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 
-export interface LabHost { name: string; address: string; state?: string; services?: Record<string, string> }
+export interface LabHost { name: string; address: string; os?: "debian12" | "debian13"; state?: string; services?: Record<string, string> }
 export interface Lab { subnet: string; bridgeAddress: string; privateKeyPath: string; hosts: LabHost[] }
 
 export const LAB_DIR = process.env.WARREN_LAB_DIR || path.resolve(__dirname, "state");
