@@ -49,4 +49,5 @@ export function proxy(req: NextRequest) {
   return res;
 }
 
-export const config = { matcher: ["/((?!_next/static|_next/image).*)"] };
+// The favicon is a public static file: a logged-out browser (the login page) asks for it too.
+export const config = { matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"] };

@@ -9,6 +9,13 @@ export function ClusterActions({ clusterId, operations, nodes, freeHosts }: { cl
   // ?action=<type> preselects one (links such as the secrets list's "Rotate…").
   const asked = useSearchParams().get("action");
   const [type, setType] = useState(operations.find((o) => o.type === asked)?.type ?? operations[0]?.type ?? "");
+  // Such a link on this same page changes only the query: pick again (the state above outlives the navigation).
+  const [lastAsked, setLastAsked] = useState(asked);
+  if (asked !== lastAsked) {
+    setLastAsked(asked);
+    const t = operations.find((o) => o.type === asked)?.type;
+    if (t) setType(t);
+  }
   const op = operations.find((o) => o.type === type);
   return (
     <div className="flex min-w-0 flex-col gap-3">

@@ -12,6 +12,8 @@ type Run = Omit<RunDetail, "createdAt" | "startedAt" | "finishedAt" | "steps"> &
 interface Line { seq: number; hostName: string | null; stream: string; text: string; at: string }
 
 const ACTIVE = ["queued", "running", "paused"];
+/** Lines per answer of /api/v1/runs/{id}/log (getRunLog's limit). */
+const LOG_PAGE = 2000;
 const TONE: Record<string, Tone> = {
   pending: "slate", running: "blue", waiting: "amber", done: "green", skipped: "slate", failed: "red", interrupted: "amber", cancelled: "amber",
   queued: "slate", paused: "amber", succeeded: "green",
@@ -53,9 +55,16 @@ export function RunView({ runId, canOperate }: { runId: string; canOperate: bool
   const log = useQuery({
     queryKey: ["run-log", runId],
     queryFn: async () => {
-      const r = await getJson<{ lines: Line[]; next: number }>(`/api/v1/runs/${runId}/log?after=${after.current}`);
-      if (r.lines.length) { after.current = r.next; setLines((l) => [...l, ...r.lines]); }
-      return r.next;
+      // Page after page (the API answers at most LOG_PAGE lines): a finished run's long log is read whole, not cut at the first page.
+      for (;;) {
+        const r = await getJson<{ lines: Line[]; next: number }>(`/api/v1/runs/${runId}/log?after=${after.current}`);
+        if (r.lines.length) {
+          after.current = Math.max(after.current, r.next);
+          // A refetch may overlap one still in flight: keep each line once.
+          setLines((l) => { const last = l.length ? l[l.length - 1].seq : 0; const fresh = r.lines.filter((x) => x.seq > last); return fresh.length ? [...l, ...fresh] : l; });
+        }
+        if (r.lines.length < LOG_PAGE) return r.next;
+      }
     },
     refetchInterval: active ? 1000 : false,
   });
@@ -90,7 +99,7 @@ export function RunView({ runId, canOperate }: { runId: string; canOperate: bool
 
       <div className="flex flex-col gap-1" aria-label="Progress">
         <div className="flex flex-wrap items-baseline gap-x-4 text-sm">
-          <span data-testid="run-progress"><b>{finishedSteps}</b> of {total} steps finished</span>
+          <span data-testid="run-progress"><b>{finishedSteps}</b> of {total} step{total === 1 ? "" : "s"} finished</span>
           <span className="text-muted">{duration(elapsed)}{r.finishedAt ? "" : " so far"}</span>
           {leftMs !== null && <span className="text-muted">roughly {duration(leftMs)} left at this pace</span>}
         </div>

@@ -86,6 +86,8 @@ async function compile(clusterId: string, type: string, raw: unknown, who: Princ
     if (e instanceof PlanError) throw new OperationError("invalid", e.message);
     throw e;
   }
+  // A phase with nothing to do (no node to join in a one-node cluster) is neither shown nor run.
+  plan = { ...plan, phases: plan.phases.filter((ph) => ph.steps.length > 0) };
   assertWellFormed(plan);
   const names = secretsUsed(plan);
   await ensureClusterSecrets(clusterId, [...new Set([...def.secrets, ...names])]);
