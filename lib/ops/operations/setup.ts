@@ -181,15 +181,6 @@ export function planSetup(c: Pick<ClusterInventory, "name" | "nodes" | "loadBala
     kind: "command", key: "default_queue_type", title: "Quorum queues as the default queue type of the virtual host /", host: seed.name,
     argv: rabbitmqctl("update_vhost_metadata", "/", "--default-queue-type", "quorum"), check: rmqScript(VHOST_QUEUE_TYPE, "/", "quorum"), checkAtRun: false,
   });
-  if (rules?.enableAllFeatureFlags) settings.push({
-    kind: "command", key: "feature_flags", title: "Enable every stable feature flag (what the next upgrade needs)", host: seed.name,
-    argv: rabbitmqctl("enable_feature_flag", "all"), check: rmqScript(FLAGS_ALL_ENABLED), checkAtRun: false,
-  });
-  if (o.khepri) settings.push({
-    kind: "command", key: "khepri", title: "Switch the metadata store to Khepri (feature flag khepri_db)", host: seed.name,
-    argv: rabbitmqctl("enable_feature_flag", "--opt-in", "khepri_db"), check: rmqScript(FLAG_ENABLED, "khepri_db"),
-    destructive: "moves the cluster's metadata from Mnesia to Khepri; this cannot be undone",
-  });
   if (pol) settings.push({
     kind: "command", key: "policy", title: `Policy ${pol.name} on the pattern ${JSON.stringify(pol.pattern)}`, host: seed.name,
     argv: rabbitmqctl("set_policy", pol.name, pol.pattern, pol.definition, "--apply-to", "queues"),
@@ -206,6 +197,16 @@ export function planSetup(c: Pick<ClusterInventory, "name" | "nodes" | "loadBala
       check: rmqScript(ADMIN_USER_OK, o.adminUser), checkAtRun: false,
     });
   }
+  // After the plugins: a plugin's own flags (detailed_queues_endpoint of the management plugin) exist only once it is enabled.
+  if (rules?.enableAllFeatureFlags) settings.push({
+    kind: "command", key: "feature_flags", title: "Enable every stable feature flag (what the next upgrade needs)", host: seed.name,
+    argv: rabbitmqctl("enable_feature_flag", "all"), check: rmqScript(FLAGS_ALL_ENABLED), checkAtRun: false,
+  });
+  if (o.khepri) settings.push({
+    kind: "command", key: "khepri", title: "Switch the metadata store to Khepri (feature flag khepri_db)", host: seed.name,
+    argv: rabbitmqctl("enable_feature_flag", "--opt-in", "khepri_db"), check: rmqScript(FLAG_ENABLED, "khepri_db"),
+    destructive: "moves the cluster's metadata from Mnesia to Khepri; this cannot be undone",
+  });
   if (o.removeGuest) settings.push({
     kind: "command", key: "guest", title: "Remove the default guest user", host: seed.name,
     argv: rabbitmqctl("delete_user", "guest"), check: rmqScript(USER_ABSENT, "guest"),
