@@ -1,5 +1,5 @@
 "use client";
-import { useState, useTransition } from "react";
+import { useState } from "react";
 import { preflight } from "@/lib/actions/operations";
 import type { PreflightReport } from "@/lib/ops/preflight";
 import type { PackageVersions } from "@/lib/hosts/facts";
@@ -14,7 +14,6 @@ const LEVEL_TONE = { ok: "green", info: "blue", warn: "amber", fail: "red" } as 
 
 /** Options → pre-flight → plan → confirm → run. Each step can be revisited; nothing changes a host before "Start". */
 export function SetupWizard({ clusterId, defaultName, nodeCount, ramNodes = [], loadBalancers, colocated }: { clusterId: string; defaultName: string; nodeCount: number; ramNodes?: string[]; loadBalancers: string[]; colocated: boolean }) {
-  const [pending, start] = useTransition();
   const [preflighting, setPreflighting] = useState(false);
   const [lb, setLb] = useState(() => lbDefaults(loadBalancers, colocated));
   const [clusterName, setClusterName] = useState(defaultName);
@@ -92,14 +91,15 @@ export function SetupWizard({ clusterId, defaultName, nodeCount, ramNodes = [], 
       )}
 
       <div className="flex flex-wrap gap-2">
-        <Button variant="secondary" busy={preflighting} disabled={pending} onClick={() => start(async () => {
+        {/* Not a transition: state set inside one is held back until it ends, so the status below never showed. */}
+        <Button variant="secondary" busy={preflighting} onClick={async () => {
           setPreflighting(true); setError(null);
           try {
             const r = await preflight(clusterId, params());
             if (r.ok) { setReport(r.report); setVersions(r.report.versions); } else setError(r.message);
           } finally { setPreflighting(false); }
-        })}>2. Run pre-flight checks</Button>
-        <Button variant="secondary" busy={plan.busy === "plan"} disabled={pending} onClick={plan.showPlan}>3. Show the plan</Button>
+        }}>2. Run pre-flight checks</Button>
+        <Button variant="secondary" busy={plan.busy === "plan"} disabled={preflighting} onClick={plan.showPlan}>3. Show the plan</Button>
         {preflighting && <span role="status" className="self-center text-sm text-muted">Connecting to every node (up to 45 s for an unreachable one)…</span>}
         {plan.busy === "plan" && <span role="status" className="self-center text-sm text-muted">Asking every host what is already in place…</span>}
       </div>
