@@ -1,5 +1,5 @@
 "use client";
-import { useState, useTransition } from "react";
+import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { previewPlan, startPlan } from "@/lib/actions/operations";
 import type { PlanPreview } from "@/lib/ops/service";
@@ -15,8 +15,13 @@ export function usePlan(clusterId: string, type: string, params: () => unknown) 
   const [error, setError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState<"plan" | "start" | null>(null);
-  const [, start] = useTransition();
-  const act = (what: "plan" | "start", f: () => Promise<void>) => start(async () => { setBusy(what); setError(null); try { await f(); } finally { setBusy(null); } });
+  // Not a transition: state set inside one is held back until it ends, so "busy" would never show.
+  // A started run stays busy until the run page replaces this one, so it cannot be started twice.
+  const act = async (what: "plan" | "start", f: () => Promise<boolean | void>) => {
+    setBusy(what); setError(null);
+    let leaving = false;
+    try { leaving = (await f()) === true; } finally { if (!leaving) setBusy(null); }
+  };
   const load = async () => {
     const r = await previewPlan(clusterId, type, params());
     if (r.ok) { setPreview(r.preview); setFieldErrors({}); } else { setPreview(null); setError(r.message); setFieldErrors(r.fieldErrors ?? {}); }
@@ -29,7 +34,7 @@ export function usePlan(clusterId: string, type: string, params: () => unknown) 
     startRun: (confirmed: boolean) => act("start", async () => {
       if (!preview) return;
       const r = await startPlan(clusterId, type, params(), confirmed, preview.token);
-      if (r.ok) { router.push(`/runs/${r.runId}`); return; }
+      if (r.ok) { router.push(`/runs/${r.runId}`); return true; }
       setError(r.message);
       if (r.code === "stale") await load();
     }),

@@ -112,15 +112,18 @@ export function upgradePath(fromVersion: string, toVersion: string): PathVerdict
   }
   // The chain of series from here to there.
   const hops: string[] = [];
+  const minimums: string[] = [];
   let cur = fs;
   for (let i = 0; i < HOPS.length && cur !== ts; i++) {
     const next = HOPS.find((h) => h.from === cur);
     if (!next) break;
-    hops.push(next.minFrom && next.from === cur ? `${next.minFrom} (then ${next.to})` : next.to);
+    if (next.minFrom && (cur !== fs || cmp(from, next.minFrom) < 0)) minimums.push(`${next.to} needs ${next.minFrom} or later`);
+    hops.push(next.to);
     cur = next.to;
   }
   if (cur !== ts) return { ok: false, reason: `no known upgrade path from ${fs} to ${ts}`, hops: [] };
-  return { ok: false, reason: `RabbitMQ upgrades one release series at a time: ${from} → ${ts} goes through ${hops.slice(0, -1).join(", ")} first`, hops };
+  const needs = minimums.length ? ` (${minimums.join("; ")})` : "";
+  return { ok: false, reason: `RabbitMQ upgrades one release series at a time: ${from} → ${ts} goes through ${hops.slice(0, -1).join(", ")} first${needs}`, hops };
 }
 
 /** Feature flags that must be enabled before entering `toSeries`, given the flags' states; empty when none is missing. */
