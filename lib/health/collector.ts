@@ -15,7 +15,7 @@ import { briefMessage, isSshError } from "@/lib/ssh/errors";
 import { parseNodes, parseOverview, parseQueueSync, type NodeStats, type Overview, type QueueSync } from "@/lib/rabbitmq/management";
 import { lbSettings } from "@/lib/ops/operations/load-balancers";
 import type { ClusterInventory } from "@/lib/ops/operation";
-import { deriveHealth, STALE_MS, type ClusterHealth, type NodeInputs } from "./derive";
+import { API_EVERY_MS, API_STALE_MS, deriveHealth, STALE_MS, type ClusterHealth, type NodeInputs } from "./derive";
 import { getVia } from "./http";
 import { sampleOf } from "./history";
 import { clearAlarm, openAlarms, raiseAlarm, recordSample } from "./store";
@@ -65,7 +65,7 @@ class HostWatch {
   }
 }
 
-interface NodeApi { okAt: number | null; failedAt: number | null; error: string | null; authRejected: boolean; overview: Overview | null; overviewAt: number; localAlarms: string[]; busy: Set<string> }
+interface NodeApi { okAt: number | null; failedAt: number | null; error: string | null; authRejected: boolean; overview: Overview | null; overviewAt: number; localAlarms: string[]; busy: Set<string>; lastAsked: Map<string, number> }
 
 class ClusterCollector {
   private readonly nodes: { name: string; type: "disc" | "ram"; watch: HostWatch; api: NodeApi }[];
@@ -77,6 +77,7 @@ class ClusterCollector {
   private open: Map<string, { id: string; raisedAt: Date }> | null = null;
   private lastSample = 0;
   private rotate = 0;
+  private viewAskedAt = 0;
   private ticking = false;
   private readonly startedAt = Date.now();
   latest: ClusterHealth | null = null;
@@ -86,7 +87,7 @@ class ClusterCollector {
     this.nodes = inv.nodes.map((n) => ({
       name: n.name, type: n.type,
       watch: new HostWatch(n.name, lbNames.has(n.name) ? ["rabbitmq-server", "haproxy", "keepalived"] : ["rabbitmq-server"], lbNames.has(n.name)).start(),
-      api: { okAt: null, failedAt: null, error: null, authRejected: false, overview: null, overviewAt: 0, localAlarms: [], busy: new Set() },
+      api: { okAt: null, failedAt: null, error: null, authRejected: false, overview: null, overviewAt: 0, localAlarms: [], busy: new Set(), lastAsked: new Map() },
     }));
     // A co-located load balancer shares its node's watch.
     this.lbs = inv.loadBalancers.map((l) => ({ name: l.name, watch: this.nodes.find((n) => n.name === l.name)?.watch ?? new HostWatch(l.name, ["haproxy", "keepalived"], true).start() }));
@@ -101,17 +102,23 @@ class ClusterCollector {
     return r;
   }
 
-  /** Fire-and-forget requests, at most one of each kind per node in flight. */
+  /**
+   * Fire-and-forget requests, at most one of each kind per node in flight,
+   * each at its own cadence. Every request costs the broker CPU, and the
+   * watch already sees a crashed broker within half a second: the API is
+   * asked what only it knows (a broker that runs but does not answer, its
+   * alarms, the cluster's own view) every 2 s, versions and counts every 10 s.
+   */
   private poll(now: number) {
     if (!this.auth) return;
-    const once = (n: (typeof this.nodes)[number], kind: string, f: () => Promise<void>) => {
-      if (n.api.busy.has(kind)) return;
+    const once = (n: (typeof this.nodes)[number], kind: string, everyMs: number, f: () => Promise<void>) => {
+      if (n.api.busy.has(kind) || now - (n.api.lastAsked.get(kind) ?? 0) < everyMs - 100) return;
       n.api.busy.add(kind);
+      n.api.lastAsked.set(kind, now);
       void f().finally(() => n.api.busy.delete(kind));
     };
     for (const n of this.nodes) {
-      // Liveness and the node's own alarms, every second: a cheap, node-local check.
-      once(n, "alive", async () => {
+      once(n, "alive", API_EVERY_MS, async () => {
         try {
           const r = await this.get(n.name, "/api/health/checks/local-alarms");
           // A 401 is the broker answering: a liveness fact, and a credentials problem of its own.
@@ -126,7 +133,7 @@ class ClusterCollector {
           n.api.error = why(e);
         }
       });
-      if (now - n.api.overviewAt > 5000) once(n, "overview", async () => {
+      once(n, "overview", 10_000, async () => {
         try {
           const r = await this.get(n.name, "/api/overview");
           if (r.status === 200) { n.api.overview = parseOverview(r.body); n.api.overviewAt = Date.now(); }
@@ -134,16 +141,18 @@ class ClusterCollector {
       });
     }
     // The cluster's own view (types, running, memory, partitions) from one answering node, rotating.
-    const ok = this.nodes.filter((n) => n.api.okAt !== null && now - n.api.okAt < 3000);
+    if (now - this.viewAskedAt < API_EVERY_MS - 100) return;
+    const ok = this.nodes.filter((n) => n.api.okAt !== null && now - n.api.okAt < API_STALE_MS);
     const from = ok[this.rotate++ % Math.max(1, ok.length)];
     if (from) {
-      once(from, "nodes", async () => {
+      this.viewAskedAt = now;
+      once(from, "nodes", 0, async () => {
         try {
           const r = await this.get(from.name, "/api/nodes?columns=name,type,running,mem_used,mem_limit,mem_alarm,disk_free,disk_free_limit,disk_free_alarm,fd_used,fd_total,uptime,partitions,being_drained");
           if (r.status === 200) this.clusterView = { at: Date.now(), from: from.name, nodes: parseNodes(r.body) };
-        } catch { /* the next node is asked next second */ }
+        } catch { /* another node is asked next time */ }
       });
-      if (now - this.queuesAt > 10_000) once(from, "queues", async () => {
+      if (now - this.queuesAt > 10_000) once(from, "queues", 0, async () => {
         try {
           const r = await this.get(from.name, "/api/queues?columns=name,vhost,type,slave_nodes,synchronised_slave_nodes");
           if (r.status === 200) { this.queues = parseQueueSync(r.body); this.queuesAt = Date.now(); }

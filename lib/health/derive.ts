@@ -11,6 +11,9 @@ export type { Alarm, BackendHealth, ClusterHealth, LbHealth, NodeHealth, Severit
 
 /** A heartbeat older than this means the host (or the way to it) is gone. */
 export const STALE_MS = 2500;
+/** The management API is asked every 2 s (it costs the broker CPU); an answer stays current for two rounds. */
+export const API_EVERY_MS = 2000;
+export const API_STALE_MS = 4500;
 /** HAProxy needs a few checks to notice; disagreement shorter than this is expected. */
 const DISAGREE_GRACE_MS = 6000;
 const AUTH_GRACE_MS = 15_000;
@@ -46,7 +49,7 @@ export function deriveHealth(i: Inputs): ClusterHealth {
   const nodes: NodeHealth[] = i.nodes.map((n) => {
     const reachable = fresh(n.watch);
     const unit = reachable ? n.watch.units["rabbitmq-server"] ?? null : null;
-    const apiOk = n.api.okAt !== null && i.now - n.api.okAt <= STALE_MS && (n.api.failedAt === null || n.api.okAt >= n.api.failedAt);
+    const apiOk = n.api.okAt !== null && i.now - n.api.okAt <= API_STALE_MS && (n.api.failedAt === null || n.api.okAt >= n.api.failedAt);
     const apiState = apiOk ? "answering" : n.api.failedAt !== null && (n.api.okAt === null || n.api.failedAt > n.api.okAt) ? "not answering" : "unknown";
     const stats = viewFresh?.nodes.find((x) => x.name === rabbit(n.name)) ?? null;
     const viewState = stats ? (stats.running ? "running" : "not running") : "unknown";

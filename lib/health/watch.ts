@@ -4,14 +4,17 @@
 // the moment the kernel changes them (the VIP moving), Keepalived's VRRP
 // state, and on load balancers HAProxy's statistics. Built to cost almost
 // nothing: bash builtins for the heartbeat, sleeping and noticing a crashed
-// main process (/proc), one systemctl call every 2 s, and `ip monitor`
-// waiting on a netlink socket instead of polling.
+// main process (/proc) and a unit's cgroup emptying or filling (cgroupfs),
+// systemctl only when one of those changed, while a unit is between states
+// and every 10 s, and `ip monitor` waiting on a netlink socket instead of
+// polling. (systemctl every 2 s cost each host more than all the rest.)
 import { parseStatCsv, type StatRow } from "@/lib/haproxy/stats";
 
 /** Arguments: "lb" or "-" (dump HAProxy's statistics), then the units to watch. */
 export const WATCH_SCRIPT = `lb=$1
 shift
 units="$*"
+read -r -a names <<<"$units"
 # A fifo we hold both ends of: read -t on it sleeps without starting a process.
 f=$(mktemp -u)
 mkfifo -m 600 "$f"
@@ -20,21 +23,60 @@ rm -f "$f"
 addrs() { printf '@addrs %s\\n' "$(ip -o -4 addr show | awk '{printf "%s ", $4}')"; }
 addrs
 ip -o -4 monitor address 2>/dev/null | while read -r _; do addrs; done &
-trap 'kill $! 2>/dev/null' EXIT
+# When Warren goes, the next write raises SIGPIPE: leave nothing behind (the
+# address monitor would otherwise sleep on until an address changed). The
+# group is this watch's own: \`timeout\` made it.
+trap 'exit 0' PIPE HUP TERM
+trap 'trap - EXIT; kill 0 2>/dev/null' EXIT
 last_units=""
 last_vrrp=""
 pids=""
-# Unit states and main processes from one systemctl call (blocks in unit order).
+cgs=""
+settled=""
+last_cg=""
+# Where the units' cgroups are: the unified hierarchy (v2, or hybrid's
+# unified), else cgroup v1's systemd hierarchy.
+cgroot=/sys/fs/cgroup
+if [ -r /sys/fs/cgroup/unified/cgroup.controllers ]; then cgroot=/sys/fs/cgroup/unified; fi
+# Whether each unit's cgroup holds processes, into $cg, with builtins only.
+cg_state() {
+  local c line
+  cg=""
+  for c in $cgs; do
+    line=""
+    if [ -r "$cgroot$c/cgroup.events" ]; then
+      read -r line 2>/dev/null <"$cgroot$c/cgroup.events"
+      if [ "$line" = "populated 1" ]; then cg="\${cg}1"; else cg="\${cg}0"; fi
+    elif [ -r "/sys/fs/cgroup/systemd$c/cgroup.procs" ]; then
+      read -r line 2>/dev/null <"/sys/fs/cgroup/systemd$c/cgroup.procs"
+      if [ -n "$line" ]; then cg="\${cg}1"; else cg="\${cg}0"; fi
+    else
+      cg="\${cg}0"
+    fi
+  done
+}
+# Unit states, main processes and cgroups from one systemctl call (blocks in
+# unit order; an inactive unit has no cgroup: its default place is watched).
 poll_units() {
-  local k v u=""
+  local k v u="" n=0
   pids=""
+  cgs=""
+  settled=1
   # shellcheck disable=SC2086
   while IFS='=' read -r k v; do
     case $k in
-      ActiveState) u="$u$v " ;;
+      ActiveState)
+        u="$u$v "
+        case $v in active|inactive|failed) ;; *) settled="" ;; esac ;;
       MainPID) pids="$pids$v " ;;
+      ControlGroup)
+        if [ -z "$v" ]; then v="/system.slice/\${names[$n]%.service}.service"; fi
+        cgs="$cgs$v "
+        n=$((n + 1)) ;;
     esac
-  done < <(systemctl show -p ActiveState -p MainPID $units 2>/dev/null)
+  done < <(systemctl show -p ActiveState -p MainPID -p ControlGroup $units 2>/dev/null)
+  cg_state
+  last_cg=$cg
   if [ "$u" != "$last_units" ]; then printf '@units %s\\n' "$u"; last_units=$u; fi
 }
 i=0
@@ -43,14 +85,24 @@ while :; do
   v=""
   if [ -r /run/keepalived/warren-state ]; then read -r v < /run/keepalived/warren-state; fi
   if [ "$v" != "$last_vrrp" ]; then printf '@vrrp %s\\n' "$v"; last_vrrp=$v; fi
-  # A main process gone is a crash noticed on this tick; systemctl is asked
-  # every 2 s otherwise (units that start, stop or restart in between).
+  # A main process gone or a cgroup emptied or filled is noticed on this
+  # tick; systemctl is asked every 2 s while a unit is starting or stopping,
+  # and every 10 s otherwise (a safety net for changes neither shows).
   gone=""
   for p in $pids; do
     if [ "$p" != 0 ] && [ ! -e "/proc/$p" ]; then gone=1; fi
   done
-  if [ -n "$gone" ] || [ $((i % 4)) = 0 ]; then poll_units; fi
-  if [ "$lb" = lb ] && [ $((i % 2)) = 0 ]; then
+  cg_state
+  due=""
+  if [ -n "$gone" ] || [ "$cg" != "$last_cg" ] || [ $((i % 20)) = 0 ]; then
+    due=1
+  elif [ -z "$settled" ] && [ $((i % 4)) = 0 ]; then
+    due=1
+  fi
+  if [ -n "$due" ]; then poll_units; fi
+  # HAProxy's statistics every 2 s: socat is a process start (4 ms of CPU),
+  # and HAProxy itself needs seconds of failed checks to change its mind.
+  if [ "$lb" = lb ] && [ $((i % 4)) = 0 ]; then
     echo "@stat"
     echo "show stat" | socat -t 1 stdio unix-connect:/run/haproxy/admin.sock 2>/dev/null
     echo "@end"

@@ -149,6 +149,15 @@ describe("derived health and alarms", () => {
     h = deriveHealth({ ...i, now: i.now + 7000, nodes: i.nodes.map((n) => ({ ...n, watch: { ...n.watch, lastTickAt: i.now + 6800 } })), loadBalancers: i.loadBalancers.map((l) => ({ ...l, watch: { ...l.watch, lastTickAt: i.now + 6800 } })) });
     expect(h.alarms.find((a) => a.id === "disagree:node3/node2")?.message).toMatch(/node3 still routes clients to node2, which is not running/);
   });
+  it("an API answer from the last 2 s round is current; a broker silent for two rounds is no longer 'answering', a refusal is down at once", () => {
+    const i = inputs();
+    i.nodes[1].api.okAt = i.now - 3900; // asked every 2 s, and the last answer was slow
+    expect(deriveHealth(i).nodes[1]).toMatchObject({ running: true, sources: { api: "answering" } });
+    i.nodes[1].api.okAt = i.now - 5000;
+    expect(deriveHealth(i).nodes[1].sources.api).toBe("unknown");
+    i.nodes[1].api.failedAt = i.now - 100;
+    expect(deriveHealth(i).nodes[1]).toMatchObject({ running: false, sources: { api: "not answering" } });
+  });
   it("a host not heard from yet is connecting (no alarm) for 15 s after watching began, then unreachable", () => {
     const i = inputs();
     i.loadBalancers[1].watch.lastTickAt = null;
