@@ -142,7 +142,7 @@ class ClusterCollector {
     }
     // The cluster's own view (types, running, memory, partitions) from one answering node, rotating.
     if (now - this.viewAskedAt < API_EVERY_MS - 100) return;
-    const ok = this.nodes.filter((n) => n.api.okAt !== null && now - n.api.okAt < API_STALE_MS);
+    const ok = this.nodes.filter((n) => n.api.okAt !== null && now - n.api.okAt < API_STALE_MS && (n.api.failedAt === null || n.api.failedAt <= n.api.okAt));
     const from = ok[this.rotate++ % Math.max(1, ok.length)];
     if (from) {
       this.viewAskedAt = now;

@@ -14,6 +14,8 @@ export const STALE_MS = 2500;
 /** The management API is asked every 2 s (it costs the broker CPU); an answer stays current for two rounds. */
 export const API_EVERY_MS = 2000;
 export const API_STALE_MS = 4500;
+/** The cluster's own view, asked every 2 s: one failed ask and a slow answer must not drop it. */
+const VIEW_STALE_MS = 6500;
 /** HAProxy needs a few checks to notice; disagreement shorter than this is expected. */
 const DISAGREE_GRACE_MS = 6000;
 const AUTH_GRACE_MS = 15_000;
@@ -44,7 +46,7 @@ export function deriveHealth(i: Inputs): ClusterHealth {
   const raise = (id: string, severity: Severity, subject: string, message: string) => alarms.push({ id, severity, subject, message });
   const fresh = (w: WatchState) => w.lastTickAt !== null && i.now - w.lastTickAt <= STALE_MS;
   const ago = (t: number | null) => (t === null ? "never seen" : `last seen ${Math.round((i.now - t) / 1000)} s ago`);
-  const viewFresh = i.clusterView && i.now - i.clusterView.at <= 5000 ? i.clusterView : null;
+  const viewFresh = i.clusterView && i.now - i.clusterView.at <= VIEW_STALE_MS ? i.clusterView : null;
 
   const nodes: NodeHealth[] = i.nodes.map((n) => {
     const reachable = fresh(n.watch);

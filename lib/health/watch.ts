@@ -23,11 +23,16 @@ rm -f "$f"
 addrs() { printf '@addrs %s\\n' "$(ip -o -4 addr show | awk '{printf "%s ", $4}')"; }
 addrs
 ip -o -4 monitor address 2>/dev/null | while read -r _; do addrs; done &
-# When Warren goes, the next write raises SIGPIPE: leave nothing behind (the
-# address monitor would otherwise sleep on until an address changed). The
-# group is this watch's own: \`timeout\` made it.
+# When Warren goes, the next write raises SIGPIPE (or fails): leave nothing
+# behind (the address monitor would otherwise sleep on until an address
+# changed). The whole process group only when it is this watch's own (made by
+# \`timeout\`, or this shell leads it); else the monitor's pipeline alone.
+mon=$!
+read -r _ _ _ _ pg _ </proc/$$/stat
+own_group=""
+if [ "$pg" = "$PPID" ] || [ "$pg" = "$$" ]; then own_group=1; fi
 trap 'exit 0' PIPE HUP TERM
-trap 'trap - EXIT; kill 0 2>/dev/null' EXIT
+trap 'trap - EXIT; if [ -n "$own_group" ]; then kill 0 2>/dev/null; else kill "$mon" 2>/dev/null; fi' EXIT
 last_units=""
 last_vrrp=""
 pids=""
@@ -57,31 +62,44 @@ cg_state() {
 }
 # Unit states, main processes and cgroups from one systemctl call (blocks in
 # unit order; an inactive unit has no cgroup: its default place is watched).
+# The cgroups are read before systemctl is asked, so a change while it
+# answers is seen on the next tick. An incomplete answer (systemd busy or
+# re-executing) changes nothing and is asked again in 2 s.
 poll_units() {
-  local k v u="" n=0
-  pids=""
-  cgs=""
-  settled=1
+  local k v u="" n=0 p="" c=""
+  cg_state
+  last_cg=$cg
   # shellcheck disable=SC2086
   while IFS='=' read -r k v; do
     case $k in
-      ActiveState)
-        u="$u$v "
-        case $v in active|inactive|failed) ;; *) settled="" ;; esac ;;
-      MainPID) pids="$pids$v " ;;
+      ActiveState) u="$u$v " ;;
+      MainPID) p="$p$v " ;;
       ControlGroup)
         if [ -z "$v" ]; then v="/system.slice/\${names[$n]%.service}.service"; fi
-        cgs="$cgs$v "
+        c="$c$v "
         n=$((n + 1)) ;;
     esac
   done < <(systemctl show -p ActiveState -p MainPID -p ControlGroup $units 2>/dev/null)
-  cg_state
-  last_cg=$cg
+  read -r -a got <<<"$u"
+  if [ "\${#got[@]}" != "\${#names[@]}" ] || [ "$n" != "\${#names[@]}" ]; then
+    settled=""
+    return
+  fi
+  settled=1
+  for v in $u; do
+    case $v in active|inactive|failed) ;; *) settled="" ;; esac
+  done
+  pids=$p
+  if [ "$c" != "$cgs" ]; then
+    cgs=$c
+    cg_state
+    last_cg=$cg
+  fi
   if [ "$u" != "$last_units" ]; then printf '@units %s\\n' "$u"; last_units=$u; fi
 }
 i=0
 while :; do
-  printf '@tick %s\\n' "$EPOCHREALTIME"
+  printf '@tick %s\\n' "$EPOCHREALTIME" || exit 0
   v=""
   if [ -r /run/keepalived/warren-state ]; then read -r v < /run/keepalived/warren-state; fi
   if [ "$v" != "$last_vrrp" ]; then printf '@vrrp %s\\n' "$v"; last_vrrp=$v; fi
