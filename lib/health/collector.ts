@@ -15,7 +15,7 @@ import { briefMessage, isSshError } from "@/lib/ssh/errors";
 import { parseNodes, parseOverview, parseQueueSync, type NodeStats, type Overview, type QueueSync } from "@/lib/rabbitmq/management";
 import { lbSettings } from "@/lib/ops/operations/load-balancers";
 import type { ClusterInventory } from "@/lib/ops/operation";
-import { API_EVERY_MS, API_STALE_MS, deriveHealth, STALE_MS, type ClusterHealth, type NodeInputs } from "./derive";
+import { API_EVERY_MS, apiAnswering, deriveHealth, STALE_MS, type ClusterHealth, type NodeInputs } from "./derive";
 import { getVia } from "./http";
 import { sampleOf } from "./history";
 import { clearAlarm, openAlarms, raiseAlarm, recordSample } from "./store";
@@ -65,7 +65,7 @@ class HostWatch {
   }
 }
 
-interface NodeApi { okAt: number | null; failedAt: number | null; error: string | null; authRejected: boolean; overview: Overview | null; overviewAt: number; localAlarms: string[]; busy: Set<string>; lastAsked: Map<string, number> }
+interface NodeApi { okAt: number | null; failedAt: number | null; error: string | null; authRejected: boolean; overview: Overview | null; localAlarms: string[]; busy: Set<string>; lastAsked: Map<string, number> }
 
 class ClusterCollector {
   private readonly nodes: { name: string; type: "disc" | "ram"; watch: HostWatch; api: NodeApi }[];
@@ -87,7 +87,7 @@ class ClusterCollector {
     this.nodes = inv.nodes.map((n) => ({
       name: n.name, type: n.type,
       watch: new HostWatch(n.name, lbNames.has(n.name) ? ["rabbitmq-server", "haproxy", "keepalived"] : ["rabbitmq-server"], lbNames.has(n.name)).start(),
-      api: { okAt: null, failedAt: null, error: null, authRejected: false, overview: null, overviewAt: 0, localAlarms: [], busy: new Set(), lastAsked: new Map() },
+      api: { okAt: null, failedAt: null, error: null, authRejected: false, overview: null, localAlarms: [], busy: new Set(), lastAsked: new Map() },
     }));
     // A co-located load balancer shares its node's watch.
     this.lbs = inv.loadBalancers.map((l) => ({ name: l.name, watch: this.nodes.find((n) => n.name === l.name)?.watch ?? new HostWatch(l.name, ["haproxy", "keepalived"], true).start() }));
@@ -136,13 +136,13 @@ class ClusterCollector {
       once(n, "overview", 10_000, async () => {
         try {
           const r = await this.get(n.name, "/api/overview");
-          if (r.status === 200) { n.api.overview = parseOverview(r.body); n.api.overviewAt = Date.now(); }
+          if (r.status === 200) n.api.overview = parseOverview(r.body);
         } catch { /* liveness tells */ }
       });
     }
     // The cluster's own view (types, running, memory, partitions) from one answering node, rotating.
     if (now - this.viewAskedAt < API_EVERY_MS - 100) return;
-    const ok = this.nodes.filter((n) => n.api.okAt !== null && now - n.api.okAt < API_STALE_MS && (n.api.failedAt === null || n.api.failedAt <= n.api.okAt));
+    const ok = this.nodes.filter((n) => apiAnswering(n.api, now));
     const from = ok[this.rotate++ % Math.max(1, ok.length)];
     if (from) {
       this.viewAskedAt = now;

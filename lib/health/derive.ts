@@ -13,7 +13,10 @@ export type { Alarm, BackendHealth, ClusterHealth, LbHealth, NodeHealth, Severit
 export const STALE_MS = 2500;
 /** The management API is asked every 2 s (it costs the broker CPU); an answer stays current for two rounds. */
 export const API_EVERY_MS = 2000;
-export const API_STALE_MS = 4500;
+const API_STALE_MS = 4500;
+/** The node's management API answered within the last two rounds, and nothing failed since. */
+export const apiAnswering = (api: Pick<NodeInputs["api"], "okAt" | "failedAt">, now: number) =>
+  api.okAt !== null && now - api.okAt <= API_STALE_MS && (api.failedAt === null || api.okAt >= api.failedAt);
 /** The cluster's own view, asked every 2 s: one failed ask and a slow answer must not drop it. */
 const VIEW_STALE_MS = 6500;
 /** HAProxy needs a few checks to notice; disagreement shorter than this is expected. */
@@ -51,7 +54,7 @@ export function deriveHealth(i: Inputs): ClusterHealth {
   const nodes: NodeHealth[] = i.nodes.map((n) => {
     const reachable = fresh(n.watch);
     const unit = reachable ? n.watch.units["rabbitmq-server"] ?? null : null;
-    const apiOk = n.api.okAt !== null && i.now - n.api.okAt <= API_STALE_MS && (n.api.failedAt === null || n.api.okAt >= n.api.failedAt);
+    const apiOk = apiAnswering(n.api, i.now);
     const apiState = apiOk ? "answering" : n.api.failedAt !== null && (n.api.okAt === null || n.api.failedAt > n.api.okAt) ? "not answering" : "unknown";
     const stats = viewFresh?.nodes.find((x) => x.name === rabbit(n.name)) ?? null;
     const viewState = stats ? (stats.running ? "running" : "not running") : "unknown";
