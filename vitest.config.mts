@@ -12,7 +12,7 @@ export default defineConfig({
   },
   test: {
     environment: "node",
-    include: ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts", "tests/teardown/**/*.test.ts"],
+    include: ["tests/unit/**/*.test.ts", "tests/newcomer/**/*.test.ts", "tests/integration/**/*.test.ts", "tests/teardown/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 180_000,
     fileParallelism: false,
