@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 DEBIAN_FRONTEND=noninteractive
 
-want=(debootstrap systemd-container dpkg-dev iproute2 openssh-client util-linux procps shellcheck)
+want=(debootstrap systemd-container dpkg-dev iproute2 openssh-client util-linux procps shellcheck curl)
 [ "${WITH_BROWSER:-0}" = 1 ] && want+=(chromium)
 missing=()
 for p in "${want[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p"); done

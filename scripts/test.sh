@@ -22,6 +22,10 @@ node -e "const ok=$mig_rc===0;require('fs').writeFileSync('$R/migrations.json',J
 phase "unit tests"
 npx --no-install vitest run tests/unit --reporter=default --reporter=json --outputFile="$R/unit.json"
 
+phase "the newcomer's path: README's first command in a fresh clone"
+# Its own clone, port (3320), data directory and 2-host lab, removed afterwards; before the suites' lab.
+npx --no-install vitest run tests/newcomer --reporter=default --reporter=json --outputFile="$R/newcomer.json"
+
 phase "lab up"
 # Whatever a killed earlier run left behind is cleared first; the snapshot is what `down` must restore.
 bash lab/lab.sh down --quiet
@@ -49,4 +53,4 @@ trap - EXIT
 bash lab/lab.sh down --quiet
 
 phase "summary"
-npx --no-install tsx scripts/summarize.ts "$R/migrations.json" "$R/unit.json" "$R/integration.json" "$R/playwright.json" "$R/teardown.json"
+npx --no-install tsx scripts/summarize.ts "$R/migrations.json" "$R/unit.json" "$R/newcomer.json" "$R/integration.json" "$R/playwright.json" "$R/teardown.json"
