@@ -4,12 +4,12 @@ import { useRouter } from "next/navigation";
 import { useFormAction } from "@/components/ui/use-form-action";
 import { addCluster } from "@/lib/actions/clusters";
 import { Button, Field, Input, StatusLine } from "@/components/ui";
-import { MemberTable, seedProblemOf, type HostChoice, type MemberRole } from "./member-table";
+import { MemberTable, seedProblemOf, type HostChoice, type MemberChoice } from "./member-table";
 
 export function CreateClusterForm({ hosts }: { hosts: HostChoice[] }) {
   const { state, pending, formRef, onSubmit, fieldErrors: fe } = useFormAction(addCluster);
   const router = useRouter();
-  const [roles, setRoles] = useState<Record<string, MemberRole>>({});
+  const [roles, setRoles] = useState<Record<string, MemberChoice>>({});
   const [seed, setSeed] = useState<string>("");
   // Next step of the wizard: the new cluster's page, where setup starts.
   useEffect(() => { if (state?.ok && state.id) router.push(`/clusters/${state.id}`); }, [state, router]);

@@ -4,10 +4,10 @@ import { useRouter } from "next/navigation";
 import { useFormAction } from "@/components/ui/use-form-action";
 import { editMembers } from "@/lib/actions/clusters";
 import { Button, StatusLine } from "@/components/ui";
-import { MemberTable, seedProblemOf, type HostChoice, type MemberRole } from "./member-table";
+import { MemberTable, seedProblemOf, type HostChoice, type MemberChoice } from "./member-table";
 
 /** The inventory's membership of a cluster not set up yet (a set-up cluster changes through its operations). */
-export function EditMembersForm({ clusterId, hosts, initial, initialSeed }: { clusterId: string; hosts: HostChoice[]; initial: Record<string, MemberRole>; initialSeed: string }) {
+export function EditMembersForm({ clusterId, hosts, initial, initialSeed }: { clusterId: string; hosts: HostChoice[]; initial: Record<string, MemberChoice>; initialSeed: string }) {
   const router = useRouter();
   const { state, pending, onSubmit, fieldErrors: fe } = useFormAction(async (prev: Awaited<ReturnType<typeof editMembers>> | null, form: FormData) => {
     const r = await editMembers(clusterId, prev, form);

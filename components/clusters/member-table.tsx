@@ -1,7 +1,9 @@
 "use client";
 import { Notice, Select, scrollable } from "@/components/ui";
+import { MemberRole, NodeType } from "@/lib/vocabulary";
 
-export type MemberRole = "" | "disc" | "ram" | "lb";
+/** A host's choice in the form: not a member, a RabbitMQ node of a type, or a load balancer. */
+export type MemberChoice = "" | NodeType | typeof MemberRole.loadbalancer;
 export interface HostChoice { id: string; name: string; address: string; cluster: string | null }
 
 /**
@@ -10,8 +12,8 @@ export interface HostChoice { id: string; name: string; address: string; cluster
  */
 export function MemberTable({ hosts, roles, setRoles, seed, setSeed }: {
   hosts: HostChoice[];
-  roles: Record<string, MemberRole>;
-  setRoles: (f: (r: Record<string, MemberRole>) => Record<string, MemberRole>) => void;
+  roles: Record<string, MemberChoice>;
+  setRoles: (f: (r: Record<string, MemberChoice>) => Record<string, MemberChoice>) => void;
   seed: string;
   setSeed: (id: string) => void;
 }) {
@@ -31,11 +33,11 @@ export function MemberTable({ hosts, roles, setRoles, seed, setSeed }: {
                 <td className="py-1 pr-4"><span className="font-medium">{h.name}</span> <span className="mono text-muted">{h.address}</span>{h.cluster && <div className="text-xs text-muted">in cluster {h.cluster}</div>}</td>
                 <td className="pr-4">
                   <Select name={`role:${h.id}`} aria-label={`Role of ${h.name}`} value={roles[h.id] ?? ""} disabled={!!h.cluster}
-                    onChange={(e) => setRoles((r) => ({ ...r, [h.id]: e.target.value as MemberRole }))}>
+                    onChange={(e) => setRoles((r) => ({ ...r, [h.id]: e.target.value as MemberChoice }))}>
                     <option value="">{h.cluster ? `used by ${h.cluster}` : "not in this cluster"}</option>
-                    <option value="disc">RabbitMQ disc node</option>
-                    <option value="ram">RabbitMQ ram node (legacy)</option>
-                    <option value="lb">Load balancer (HAProxy + Keepalived)</option>
+                    <option value={NodeType.disc}>RabbitMQ disc node</option>
+                    <option value={NodeType.ram}>RabbitMQ ram node (legacy)</option>
+                    <option value={MemberRole.loadbalancer}>Load balancer (HAProxy + Keepalived)</option>
                   </Select>
                 </td>
                 <td><input type="radio" name="seed" value={h.id} checked={seed === h.id} disabled={!!h.cluster} onChange={() => setSeed(h.id)} aria-label={`${h.name} is the seed node`} /></td>
@@ -50,4 +52,4 @@ export function MemberTable({ hosts, roles, setRoles, seed, setSeed }: {
   );
 }
 
-export const seedProblemOf = (hosts: HostChoice[], roles: Record<string, MemberRole>, seed: string) => !!hosts.find((h) => h.id === seed) && roles[seed] !== "disc";
+export const seedProblemOf = (hosts: HostChoice[], roles: Record<string, MemberChoice>, seed: string) => !!hosts.find((h) => h.id === seed) && roles[seed] !== "disc";

@@ -3,11 +3,12 @@ import Link from "next/link";
 import { useRef, useState, type ChangeEvent } from "react";
 import { useFormAction } from "@/components/ui/use-form-action";
 import { addHost } from "@/lib/actions/hosts";
+import { AuthType } from "@/lib/vocabulary";
 import { Button, Field, Input, Notice, Select, StatusLine, Textarea } from "@/components/ui";
 
 /** Credentials: a private key (pasted or uploaded, with its passphrase) or a password. */
 export function CredentialFields({ fe, idPrefix = "" }: { fe: Record<string, string>; idPrefix?: string }) {
-  const [authType, setAuthType] = useState<"key" | "password">("key");
+  const [authType, setAuthType] = useState<AuthType>(AuthType.key);
   const keyRef = useRef<HTMLTextAreaElement>(null);
   const id = (x: string) => `${idPrefix}${x}`;
   const onKeyFile = async (e: ChangeEvent<HTMLInputElement>) => {
@@ -17,7 +18,7 @@ export function CredentialFields({ fe, idPrefix = "" }: { fe: Record<string, str
   return (
     <>
       <Field label="Authentication" htmlFor={id("authType")} error={fe.authType}>
-        <Select id={id("authType")} name="authType" value={authType} onChange={(e) => setAuthType(e.target.value as "key" | "password")}>
+        <Select id={id("authType")} name="authType" value={authType} onChange={(e) => setAuthType(e.target.value as AuthType)}>
           <option value="key">Private key</option>
           <option value="password">Password</option>
         </Select>

@@ -6,15 +6,16 @@ import { createCluster, deleteCluster, getCluster, setMembers } from "@/lib/inve
 import { revealClusterSecret } from "@/lib/inventory/secrets";
 import { isSecretName } from "@/lib/ops/secrets";
 import { toActionError, type ActionResult } from "./result";
+import { MemberRole } from "@/lib/vocabulary";
 
-/** Form fields per host `role:<hostId>` = "" | "disc" | "ram" | "lb", and `seed`. */
+/** Form fields per host `role:<hostId>` (components/clusters/member-table.tsx MemberChoice) and `seed`; ClusterInput validates the result. */
 function membersFromForm(form: FormData): unknown[] {
   const members: unknown[] = [];
   for (const [k, v] of form.entries()) {
     if (!k.startsWith("role:") || !v) continue;
     const hostId = k.slice(5);
-    if (v === "lb") members.push({ hostId, role: "loadbalancer" });
-    else members.push({ hostId, role: "rabbitmq", nodeType: v, isSeed: form.get("seed") === hostId });
+    if (v === MemberRole.loadbalancer) members.push({ hostId, role: MemberRole.loadbalancer });
+    else members.push({ hostId, role: MemberRole.rabbitmq, nodeType: v, isSeed: form.get("seed") === hostId });
   }
   return members;
 }

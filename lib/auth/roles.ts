@@ -1,7 +1,14 @@
-export const ROLES = ["viewer", "operator", "admin"] as const;
-export type Role = (typeof ROLES)[number];
+import { Role } from "@/lib/vocabulary";
 
-/** admin ⊃ operator ⊃ viewer. */
+export type { Role };
+
+/** Least to most powerful: admin ⊃ operator ⊃ viewer. */
+export const ROLES = [Role.viewer, Role.operator, Role.admin] as const;
+// Every role has a rank: a role added to the schema must be placed here.
+type Unranked = Exclude<Role, (typeof ROLES)[number]>;
+const _everyRoleRanked: Unranked extends never ? true : never = true;
+void _everyRoleRanked;
+
 export function roleAllows(have: Role, need: Role): boolean {
   return ROLES.indexOf(have) >= ROLES.indexOf(need);
 }

@@ -20,6 +20,7 @@ import { getVia } from "./http";
 import { sampleOf } from "./history";
 import { clearAlarm, openAlarms, raiseAlarm, recordSample } from "./store";
 import { emptyWatch, WATCH_SCRIPT, WatchParser, type WatchState } from "./watch";
+import type { NodeType } from "@/lib/vocabulary";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const why = (e: unknown) => (isSshError(e) ? briefMessage(e) : e instanceof Error ? e.message : String(e));
@@ -68,7 +69,7 @@ class HostWatch {
 interface NodeApi { okAt: number | null; failedAt: number | null; error: string | null; authRejected: boolean; overview: Overview | null; localAlarms: string[]; busy: Set<string>; lastAsked: Map<string, number> }
 
 class ClusterCollector {
-  private readonly nodes: { name: string; type: "disc" | "ram"; watch: HostWatch; api: NodeApi }[];
+  private readonly nodes: { name: string; type: NodeType; watch: HostWatch; api: NodeApi }[];
   private readonly lbs: { name: string; watch: HostWatch }[];
   private clusterView: { at: number; from: string; nodes: NodeStats[] } | null = null;
   private queues: QueueSync[] | null = null;

@@ -6,6 +6,7 @@ import { AMQP_BACKEND } from "@/lib/haproxy/config";
 import type { NodeStats, Overview, QueueSync } from "@/lib/rabbitmq/management";
 import type { Alarm, ClusterHealth, LbHealth, NodeHealth, Severity } from "./schema";
 import type { WatchState } from "./watch";
+import type { NodeType } from "@/lib/vocabulary";
 
 export type { Alarm, BackendHealth, ClusterHealth, LbHealth, NodeHealth, Severity } from "./schema";
 
@@ -25,7 +26,7 @@ const AUTH_GRACE_MS = 15_000;
 /** A first connection (with a host key check and a login) may take this long. */
 const CONNECT_GRACE_MS = 15_000;
 
-export interface NodeInputs { name: string; type: "disc" | "ram"; watch: WatchState; api: { okAt: number | null; failedAt: number | null; error: string | null; authRejected?: boolean; overview: Overview | null; localAlarms: string[] } }
+export interface NodeInputs { name: string; type: NodeType; watch: WatchState; api: { okAt: number | null; failedAt: number | null; error: string | null; authRejected?: boolean; overview: Overview | null; localAlarms: string[] } }
 export interface Inputs {
   clusterId: string;
   now: number;

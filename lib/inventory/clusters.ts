@@ -7,6 +7,7 @@ import type { ClusterInventory, MembershipChange } from "@/lib/ops/operation";
 import { audit } from "@/lib/audit";
 import { env } from "@/lib/env";
 import type { Principal } from "@/lib/auth/principal";
+import { NodeType } from "@/lib/vocabulary";
 
 const clusterView = {
   id: true, name: true, createdAt: true,
@@ -146,7 +147,7 @@ export async function clusterInventory(id: string): Promise<ClusterInventory | n
   if (!c) return null;
   const nodes = c.members
     .filter((m) => m.role === "rabbitmq")
-    .map((m) => ({ name: m.host.name, address: m.host.address, type: (m.nodeType === "ram" ? "ram" : "disc") as "disc" | "ram", seed: m.isSeed }))
+    .map((m) => ({ name: m.host.name, address: m.host.address, type: m.nodeType ?? NodeType.disc, seed: m.isSeed }))
     .sort((a, b) => Number(b.seed) - Number(a.seed) || a.name.localeCompare(b.name));
   const loadBalancers = c.members.filter((m) => m.role === "loadbalancer").map((m) => ({ name: m.host.name, address: m.host.address })).sort((a, b) => a.name.localeCompare(b.name));
   const power = env().WARREN_POWER_COMMAND?.trim().split(/\s+/).filter(Boolean);

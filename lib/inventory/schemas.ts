@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
 import { z } from "zod";
+import { AuthType, MemberRole, NodeType } from "@/lib/vocabulary";
 
 // One set of schemas for forms, server actions and the API.
 
@@ -47,7 +48,7 @@ export function looksLikePrivateKey(text: string): boolean {
 
 const sshPort = z.number({ message: "Port must be a number" }).int("Port must be a whole number").min(1, "Port must be 1–65535").max(65535, "Port must be 1–65535");
 const credentials = {
-  authType: z.enum(["key", "password"], { message: "Authentication is 'key' or 'password'" }),
+  authType: z.enum(AuthType, { message: "Authentication is 'key' or 'password'" }),
   privateKey: z.string().max(MAX_KEY_CHARS, `At most ${MAX_KEY_CHARS} characters`).optional(),
   passphrase: z.string().max(1024, "At most 1024 characters").optional(),
   password: z.string().max(1024, "At most 1024 characters").optional(),
@@ -100,8 +101,8 @@ export type HostUpdate = z.infer<typeof HostUpdate>;
 
 export const ClusterMemberInput = z.strictObject({
   hostId: z.string().min(1).max(64),
-  role: z.enum(["rabbitmq", "loadbalancer"]),
-  nodeType: z.enum(["disc", "ram"]).optional(),
+  role: z.enum(MemberRole),
+  nodeType: z.enum(NodeType).optional(),
   isSeed: z.boolean().default(false),
 });
 

@@ -6,8 +6,9 @@ import type { z } from "zod";
 import type { Role } from "@/lib/auth/roles";
 import type { Plan } from "./plan";
 import type { SecretName } from "./secrets";
+import type { MemberRole, NodeType } from "@/lib/vocabulary";
 
-export interface NodeSpec { name: string; address: string; type: "disc" | "ram"; seed: boolean }
+export interface NodeSpec { name: string; address: string; type: NodeType; seed: boolean }
 export interface HostSpec { name: string; address: string }
 
 /** What a planner knows of a cluster: its inventory, never its secrets. */
@@ -33,9 +34,9 @@ export type Reader = (host: string, argv: string[]) => Promise<{ exitCode: numbe
  * node's type. Removing the seed makes the first remaining disc node the seed.
  */
 export type MembershipChange =
-  | { op: "add"; host: string; role: "rabbitmq" | "loadbalancer"; nodeType?: "disc" | "ram" }
-  | { op: "remove"; host: string; role: "rabbitmq" | "loadbalancer" }
-  | { op: "type"; host: string; nodeType: "disc" | "ram" };
+  | { op: "add"; host: string; role: MemberRole; nodeType?: NodeType }
+  | { op: "remove"; host: string; role: MemberRole }
+  | { op: "type"; host: string; nodeType: NodeType };
 
 /** A planner's refusal: the operation cannot be planned for this cluster with these parameters. */
 export class PlanError extends Error {}

@@ -12,6 +12,7 @@ import { LB_FACTS_SCRIPT, parseLbFacts } from "@/lib/keepalived/scan";
 import { SetupOptions } from "./operations/setup";
 import { evaluateLb, type LbHostFacts, type LbPreflight } from "./lb-preflight-rules";
 import { OperationError } from "./service";
+import { MemberRole } from "@/lib/vocabulary";
 
 export interface PreflightReport { at: string; ok: boolean; findings: Finding[]; versions: PackageVersions }
 
@@ -25,7 +26,7 @@ export async function runPreflight(clusterId: string, params: unknown, who: Prin
   // The load balancers' checks too (VIP, router id, ports): a router id another
   // VRRP group already uses leaves the VIP on no host, so it must stop setup here.
   const lb = options.loadBalancers;
-  const lbReport = lb && c.members.some((m) => m.role === "lb")
+  const lbReport = lb && c.members.some((m) => m.role === MemberRole.loadbalancer)
     ? runLbPreflight(clusterId, { vip: lb.vip, prefix: lb.prefix, interface: lb.interface, routerId: lb.routerId, frontendPort: lb.frontendPort, statsPort: lb.statsPort }, who)
     : Promise.resolve(null);
   // Fresh connections: pre-flight must see the network as it is now, not a pooled socket.
@@ -58,7 +59,7 @@ export async function runLbPreflight(clusterId: string, params: unknown, who: Pr
   const facts: Record<string, LbHostFacts | { error: string }> = {};
   await withFreshConnections((pool) => Promise.all(hosts.map(async (h) => {
     try {
-      const r = await pool.run(await sshTarget(h.id), ["bash", "-c", `${PROBE_SCRIPT.replace("; echo @@end", "")}\n${LB_FACTS_SCRIPT}`, "lb-facts", "3", ...ports.map(String)], { timeoutMs: 45_000 });
+      const r = await pool.run(await sshTarget(h.id), ["bash", "-c", `${PROBE_SCRIPT.replace("; echo @@end", "")}\n${LB_FACTS_SCRIPT}`, "lb-facts", "3", o.vip ?? "-", ...ports.map(String)], { timeoutMs: 45_000 });
       facts[h.name] = { probe: parseProbe(r.stdout), lb: parseLbFacts(r.stdout) };
     } catch (e) {
       facts[h.name] = { error: isSshError(e) ? e.message : `could not read the host's facts (${e instanceof Error ? e.message : String(e)})` };

@@ -267,7 +267,7 @@ test("#13.4 choosing the load-balancer role leads to the wizard's load-balancer 
   const form = page.getByRole("region", { name: "New cluster" });
   await form.getByLabel("Cluster name", { exact: true }).fill("ux-lb");
   await form.getByLabel("Role of ux-a", { exact: true }).selectOption("disc");
-  await form.getByLabel("Role of ux-b", { exact: true }).selectOption("lb");
+  await form.getByLabel("Role of ux-b", { exact: true }).selectOption("loadbalancer");
   await form.getByLabel("ux-a is the seed node").check();
   await form.getByRole("button", { name: "Create cluster" }).click();
   await expect(page).toHaveURL(/\/clusters\/[a-z0-9]+$/);

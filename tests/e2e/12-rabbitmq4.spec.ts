@@ -41,7 +41,7 @@ test("the wizard sets up RabbitMQ 4.0 on Debian 13 with quorum queues by default
   await page.getByRole("link", { name: "Clusters", exact: true }).click();
   await page.getByLabel("Cluster name").fill("four");
   for (const n of NODES) await page.getByLabel(`Role of ${n}`).selectOption("disc");
-  for (const n of LBS) await page.getByLabel(`Role of ${n}`).selectOption("lb");
+  for (const n of LBS) await page.getByLabel(`Role of ${n}`).selectOption("loadbalancer");
   await page.getByLabel("node8 is the seed node").check();
   await page.getByRole("button", { name: "Create cluster" }).click();
   await expect(page.getByRole("heading", { name: "Set up RabbitMQ on these hosts" })).toBeVisible();

@@ -5,6 +5,7 @@
 // executor, and integration-tested with Prisma and SSH on lab hosts.
 import type { Plan } from "../plan";
 import type { SecretName } from "../secrets";
+import type { LogStream } from "@/lib/vocabulary";
 
 export const RUN_STATUSES = ["queued", "running", "paused", "succeeded", "failed", "cancelled", "interrupted"] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -56,7 +57,7 @@ export interface ClaimedRun {
   vars: Record<string, string>;
 }
 
-export interface LogRow { seq: number; hostName: string | null; stream: "stdout" | "stderr" | "info"; text: string }
+export interface LogRow { seq: number; hostName: string | null; stream: LogStream; text: string }
 
 /** Where runs live. Every method is one small write: a crash between two loses nothing already written. */
 export interface RunStore {

@@ -5,7 +5,7 @@ import { roleAllows } from "@/lib/auth/roles";
 import { clusterInventory, getCluster, listClusters } from "@/lib/inventory/clusters";
 import { listHosts } from "@/lib/inventory/hosts";
 import { EditMembersForm } from "@/components/clusters/edit-members-form";
-import type { MemberRole } from "@/components/clusters/member-table";
+import type { MemberChoice } from "@/components/clusters/member-table";
 import { listDrills, listRuns, operationCatalog } from "@/lib/ops/service";
 import { colocated, lbSettings } from "@/lib/ops/operations/load-balancers";
 import { Badge, Card, scrollable } from "@/components/ui";
@@ -40,7 +40,7 @@ export default async function ClusterPage({ params }: { params: Promise<{ id: st
   const lbs = inv.loadBalancers.map((l) => l.name);
   const isAdmin = roleAllows(me.role, "admin");
   const usedBy = new Map(allClusters.filter((x) => x.id !== c.id).flatMap((x) => x.members.map((m) => [m.host.id, x.name] as const)));
-  const memberRoles: Record<string, MemberRole> = Object.fromEntries(c.members.map((m) => [m.host.id, m.role === "loadbalancer" ? "lb" : (m.nodeType as MemberRole)]));
+  const memberRoles: Record<string, MemberChoice> = Object.fromEntries(c.members.map((m): [string, MemberChoice] => [m.host.id, m.role === "loadbalancer" ? m.role : m.nodeType ?? "disc"]));
   const seedId = c.members.find((m) => m.isSeed)?.host.id ?? "";
   const secrets = secretRows.map((s) => ({
     name: s.name, label: SECRETS[s.name].label[0].toUpperCase() + SECRETS[s.name].label.slice(1), updatedAt: s.updatedAt.toISOString(), rotatingInRun: s.rotatingInRun,
