@@ -1,16 +1,35 @@
 // What a load balancer can tell before Keepalived is configured: its IPv4
-// interfaces, the VRRP routers already advertising on its network (so a
+// interfaces and their hardware addresses, whether anyone on the network
+// already answers for the VIP (its ARP entry, after a connection attempt made
+// the kernel ask), the VRRP routers already advertising on its network (so a
 // virtual_router_id is not taken twice), and who listens on the ports HAProxy
-// will need. Read-only; perl-base is on every Debian system and can open a
-// raw socket, which bash cannot.
+// will need. Read-only but for dropping the VIP's cached ARP entry, which the
+// kernel learns again; perl-base is on every Debian system and can open a raw
+// socket, which bash cannot.
 import { offeredVersionsShell } from "@/lib/hosts/scripts";
 
-/** Arguments: seconds to listen, then the ports to look at. */
+/** Arguments: seconds to listen, the VIP ("-": none chosen yet), then the ports to look at. */
 export const LB_FACTS_SCRIPT = `echo @@interfaces
 ip -o -4 addr show | awk '{print $2, $4}'
-echo @@vrrp
+echo @@links
+ip -br link | awk '{print $1, $3}'
+echo @@vip
 secs=$1
-shift
+vip=$2
+shift 2
+if [ "$vip" = - ]; then
+  echo not-asked
+elif ip -o -4 addr show | grep -qF " inet $vip/"; then
+  echo local
+else
+  # A stale entry would answer for a holder that is gone: ask the network afresh.
+  ip neigh flush to "$vip" 2>/dev/null
+  # shellcheck disable=SC2016
+  timeout 1 bash -c 'exec 3<>"/dev/tcp/$0/9"' "$vip" 2>/dev/null
+  entry=$(ip -4 neigh show to "$vip" | head -1)
+  echo "\${entry:-none}"
+fi
+echo @@vrrp
 for a in $(ip -o -4 addr show scope global | awk '{split($4, x, "/"); print x[1]}'); do
   timeout $((secs + 2)) perl -MSocket -e '
     socket(my $s, PF_INET, SOCK_RAW, 112) or die "raw socket: $!\\n";
@@ -35,8 +54,18 @@ ${offeredVersionsShell(["haproxy"])}
 echo @@end
 `;
 
+/** Who answers for the VIP as seen from a load balancer. */
+export type VipHolder =
+  | { kind: "local" }
+  | { kind: "neighbour"; mac: string }
+  | { kind: "nobody" }
+  | { kind: "not-asked" };
+
 export interface LbFacts {
   interfaces: { name: string; address: string; prefix: number }[];
+  /** Hardware address per interface (lower case), to recognise a VIP held by a load balancer of this cluster. */
+  macs: Record<string, string>;
+  vip: VipHolder;
   /** VRRP adverts heard: router id and the sender's address. */
   vrrp: { routerId: number; from: string }[];
   ports: { port: number; holder: string | null }[];
@@ -55,6 +84,11 @@ export function parseLbFacts(out: string): LbFacts {
       const m = /^(\S+) (\d+\.\d+\.\d+\.\d+)\/(\d+)$/.exec(l);
       return m ? [{ name: m[1], address: m[2], prefix: Number(m[3]) }] : [];
     }),
+    macs: Object.fromEntries(sec("links").flatMap((l) => {
+      const m = /^(\S+?)(?:@\S+)? ([0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5})$/.exec(l);
+      return m ? [[m[1], m[2].toLowerCase()]] : [];
+    })),
+    vip: parseVip(sec("vip")[0]),
     vrrp: sec("vrrp").flatMap((l) => {
       const m = /^(\d+) (\d+\.\d+\.\d+\.\d+)$/.exec(l);
       return m ? [{ routerId: Number(m[1]), from: m[2] }] : [];
@@ -65,4 +99,12 @@ export function parseLbFacts(out: string): LbFacts {
     }),
     haproxyVersions: [...new Set(sec("haproxy").map((l) => l.split(" ")[1] ?? "").filter((v) => /^[A-Za-z0-9.+:~-]{1,64}$/.test(v)))],
   };
+}
+
+/** `not-asked`, `local`, `none` or an `ip neigh` line: an entry with a hardware address answered; INCOMPLETE or FAILED did not. */
+function parseVip(line: string | undefined): VipHolder {
+  if (line === undefined || line === "not-asked") return { kind: "not-asked" };
+  if (line === "local") return { kind: "local" };
+  const m = /\blladdr ([0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5})\b/.exec(line);
+  return m && !/\b(FAILED|INCOMPLETE)\b/.test(line) ? { kind: "neighbour", mac: m[1].toLowerCase() } : { kind: "nobody" };
 }

@@ -59,6 +59,7 @@ export function evaluateLb(
       if (p.holder && !p.holder.includes('"haproxy"')) f.push({ host: lb.name, check: "ports", level: "fail", message: `port ${p.port} is already used by ${p.holder}: HAProxy could not listen there`, fix: "Choose another port, or stop that program." });
     }
   }
+  if (o.vip) f.push(...vipFindings(lbs, facts, o.vip));
   const used = [...heard.keys()].sort((a, b) => a - b);
   if (o.routerId && heard.has(o.routerId))
     f.push({ host: lbs[0]?.name ?? "", check: "router id", level: "fail", message: `virtual_router_id ${o.routerId} is already advertised on this network by ${[...heard.get(o.routerId)!].join(", ")}: two VRRP groups with one id fight over their addresses`, fix: `Choose an unused id, e.g. ${suggest(used)}.` });
@@ -83,4 +84,26 @@ function suggest(used: number[]): number {
 function commonVersions(lists: string[][]): string[] {
   if (!lists.length) return [];
   return lists[0].filter((v) => lists.every((l) => l.includes(v)));
+}
+
+/**
+ * The VIP must be free, or already this cluster's (Keepalived from an earlier
+ * setup holds it on one of these load balancers). An address another machine
+ * answers for would be fought over: clients would reach either host.
+ */
+function vipFindings(lbs: { name: string; address: string }[], facts: Record<string, LbHostFacts | { error: string }>, vip: string): Finding[] {
+  const ok = lbs.flatMap((l) => { const x = facts[l.name]; return x && !("error" in x) ? [{ name: l.name, lb: x.lb }] : []; });
+  if (!ok.length) return [];
+  const holderOf = (mac: string) => ok.find((l) => Object.values(l.lb.macs).includes(mac))?.name;
+  const local = ok.find((l) => l.lb.vip.kind === "local");
+  if (local) return [{ host: local.name, check: "VIP", level: "ok", message: `${vip} is on ${local.name} already (this cluster's Keepalived from an earlier deploy)` }];
+  for (const l of ok) {
+    const v = l.lb.vip;
+    if (v.kind !== "neighbour") continue;
+    const ours = holderOf(v.mac);
+    if (ours) return [{ host: l.name, check: "VIP", level: "ok", message: `${vip} is held by ${ours}, a load balancer of this cluster` }];
+    return [{ host: l.name, check: "VIP", level: "fail", message: `${vip} is already in use on the network: a machine with hardware address ${v.mac} answers for it, and it is none of the load balancers`, fix: "Choose an unused address as the VIP, or free this one first." }];
+  }
+  if (ok.every((l) => l.lb.vip.kind === "not-asked")) return [];
+  return [{ host: ok[0].name, check: "VIP", level: "ok", message: `nobody answers for ${vip} on the network` }];
 }

@@ -29,8 +29,8 @@ test("the setup wizard builds node1 disc, node2 disc, node3 ram behind node4 and
   await page.getByLabel("Role of node1").selectOption("disc");
   await page.getByLabel("Role of node2").selectOption("disc");
   await page.getByLabel("Role of node3").selectOption("ram");
-  await page.getByLabel("Role of node4").selectOption("lb");
-  await page.getByLabel("Role of node5").selectOption("lb");
+  await page.getByLabel("Role of node4").selectOption("loadbalancer");
+  await page.getByLabel("Role of node5").selectOption("loadbalancer");
   await page.getByLabel("node1 is the seed node").check();
   await page.getByRole("button", { name: "Create cluster" }).click();
   await expect(page.getByRole("heading", { name: "Set up RabbitMQ on these hosts" })).toBeVisible();
@@ -45,8 +45,28 @@ test("the setup wizard builds node1 disc, node2 disc, node3 ram behind node4 and
   // The older HAProxy, so the lifecycle spec can upgrade it later.
   await page.getByLabel("HAProxy version").selectOption("2.6.12-1+deb12u3");
 
+  // A VIP another machine already answers for (node6 holds it for a moment): Start's pre-flight
+  // refuses it with the finding named, and the setup cannot start.
+  ssh("node6", `ip addr add ${VIP}/24 dev eth0`);
+  try {
+    await page.getByRole("button", { name: "2. Run pre-flight checks" }).click();
+    const refused = page.getByRole("table", { name: "Pre-flight results" });
+    await expect(refused).toContainText(`${VIP} is already in use on the network`, { timeout: 60_000 });
+    await expect(refused.getByRole("row").filter({ hasText: "VIP" })).toContainText("fail");
+    await expect(page.getByText("problems found", { exact: true })).toBeVisible();
+    await page.getByRole("button", { name: "3. Show the plan" }).click();
+    await expect(page.getByText("Pre-flight found problems")).toBeVisible({ timeout: 60_000 });
+    // Even with the destructive steps confirmed, Start stays disabled.
+    await page.getByLabel("I understand; run these steps").check();
+    await expect(page.getByRole("button", { name: "4. Start setup" })).toBeDisabled();
+    await page.getByLabel("I understand; run these steps").uncheck();
+  } finally {
+    ssh("node6", `ip addr del ${VIP}/24 dev eth0`);
+  }
+
   await page.getByRole("button", { name: "2. Run pre-flight checks" }).click();
   const table = page.getByRole("table", { name: "Pre-flight results" });
+  await expect(table).toContainText(`nobody answers for ${VIP} on the network`, { timeout: 60_000 });
   await expect(table).toBeVisible({ timeout: 60_000 });
   await expect(table).toContainText("Warren will add");
   await expect(page.getByText("passed", { exact: true })).toBeVisible();
