@@ -12,6 +12,7 @@ export default defineConfig({
   },
   test: {
     environment: "node",
+    setupFiles: ["tests/support/every-test-asserts.ts"],
     include: ["tests/unit/**/*.test.ts", "tests/newcomer/**/*.test.ts", "tests/integration/**/*.test.ts", "tests/teardown/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 180_000,

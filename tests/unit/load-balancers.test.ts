@@ -19,29 +19,39 @@ const base = { vip: "10.213.77.100", interface: "eth0", routerId: 51 };
 const opts = (o: Record<string, unknown> = {}) => LoadBalancerOptions.parse({ ...base, ...o });
 
 const GOLDEN = path.join(__dirname, "../fixtures/golden");
+/** A missing golden file fails like a different one: only UPDATE_GOLDEN=1 writes them. */
 function golden(name: string, text: string) {
   const f = path.join(GOLDEN, name);
-  if (process.env.UPDATE_GOLDEN === "1" || !fs.existsSync(f)) { fs.mkdirSync(GOLDEN, { recursive: true }); fs.writeFileSync(f, text); }
+  if (process.env.UPDATE_GOLDEN === "1") { fs.mkdirSync(GOLDEN, { recursive: true }); fs.writeFileSync(f, text); }
+  expect(fs.existsSync(f), `${name} has no golden file (UPDATE_GOLDEN=1 writes it; review it before committing)`).toBe(true);
   expect(text, `${name} differs from its golden file (UPDATE_GOLDEN=1 rewrites it)`).toBe(fs.readFileSync(f, "utf8"));
 }
 
-describe("generated configurations (golden files)", () => {
+/** Every file the plan's steps install, in plan order, as deployed: host, path, mode, owner, how it is checked and applied, content. */
+function deployed(plan: Plan): string {
+  return plan.phases.flatMap((p) => p.steps).flatMap((s) => s.kind !== "file" ? [] : [
+    `=== ${s.host} ${s.path} (mode ${s.mode}, owner ${s.owner ?? "-"})`,
+    `validate: ${s.validate?.join(" ") ?? "-"}`, `then: ${s.then?.join(" ") ?? "-"}`, `verify: ${s.verify?.join(" ") ?? "-"}`,
+    "---", s.content,
+  ]).join("\n");
+}
+
+describe("what the plan deploys (golden files)", () => {
   it("separate load balancers, as seed 001", () => {
-    const files = loadBalancerFiles(separate, opts());
-    golden("separate-haproxy.cfg", files[0].haproxy);
-    expect(files[1].haproxy).toBe(files[0].haproxy);
-    golden("separate-keepalived-node4.conf", files[0].keepalived);
-    golden("separate-keepalived-node5.conf", files[1].keepalived);
-    golden("keepalived-check.sh", files[0].check);
+    const plan: Plan = { type: "load-balancers", phases: planLoadBalancerPhases(separate, opts()) };
+    golden("separate.deployed.txt", deployed(plan));
+    const cfgs = plan.phases.flatMap((p) => p.steps).filter((s) => s.kind === "file" && s.path === "/etc/haproxy/haproxy.cfg");
+    expect(cfgs.map((s) => s.host)).toEqual(["node4", "node5"]);
+    expect(new Set(cfgs.map((s) => s.kind === "file" && s.content)).size).toBe(1);
   });
 
   it("co-located on RabbitMQ nodes, as seed 004: the AMQP frontend moves off RabbitMQ's 5672", () => {
-    const files = loadBalancerFiles(colocated, opts({ preemption: "immediate", unicast: true, vrrpVersion: 2, advertInt: 1 }));
-    golden("colocated-haproxy.cfg", files[0].haproxy);
-    golden("colocated-keepalived-node1.conf", files[0].keepalived);
-    expect(files[0].haproxy).toContain("bind :5670");
-    expect(files[0].keepalived).toContain("auth_pass {{secret:vrrpPassword}}");
-    expect(files[0].keepalived).toMatch(/unicast_src_ip 10\.213\.77\.11\n {4}unicast_peer \{\n {8}10\.213\.77\.12\n/);
+    const plan: Plan = { type: "load-balancers", phases: planLoadBalancerPhases(colocated, opts({ preemption: "immediate", unicast: true, vrrpVersion: 2, advertInt: 1 })) };
+    const text = deployed(plan);
+    golden("colocated.deployed.txt", text);
+    expect(text).toContain("bind :5670");
+    expect(text).toContain("auth_pass {{secret:vrrpPassword}}");
+    expect(text).toMatch(/unicast_src_ip 10\.213\.77\.11\n {4}unicast_peer \{\n {8}10\.213\.77\.12\n/);
   });
 
   it("uses nothing HAProxy 3.0 or Keepalived's config test reject", () => {
@@ -177,5 +187,50 @@ describe("a load balancer's facts before deploy", () => {
     expect(f.ports).toEqual([{ port: 5672, holder: null }, { port: 8404, holder: null }]);
     expect(f.haproxyVersions).toEqual(["2.6.12-1+deb12u4", "2.6.12-1+deb12u3"]);
     expect(parseLbFacts("@@haproxy\nhaproxy $(reboot)\n@@end").haproxyVersions).toEqual([]);
+  });
+});
+
+describe("the VIP must be free, or already this cluster's", () => {
+  // LB_FACTS_SCRIPT run over SSH on lab hosts (`bash -s -- 1 10.213.77.150 5672 8404`):
+  // from node1 with nobody on .150 (free), from node1 while node3 had .150 on
+  // its eth0 (taken), and on node3 itself then (local).
+  const fixture = (n: string) => fs.readFileSync(path.join(__dirname, `../fixtures/lb-facts-vip-${n}.txt`), "utf8");
+  const probe = fs.readFileSync(path.join(__dirname, "../fixtures/probe-debian12-root.txt"), "utf8");
+  const VIP = "10.213.77.150";
+  const lbs = (names: string[]) => names.map((n) => ({ name: n, address: `10.213.77.${10 + Number(n.slice(4))}` }));
+  async function evaluate(facts: Record<string, string>, names: string[]) {
+    const { parseLbFacts } = await import("@/lib/keepalived/scan");
+    const { parseProbe } = await import("@/lib/hosts/probe");
+    const { evaluateLb } = await import("@/lib/ops/lb-preflight-rules");
+    const parsed = Object.fromEntries(Object.entries(facts).map(([h, out]) => [h, { probe: parseProbe(probe), lb: parseLbFacts(out) }]));
+    return evaluateLb(lbs(names), parsed, { vip: VIP, prefix: 24, interface: "eth0", routerId: 51, ports: [5672, 8404] });
+  }
+
+  it("reads who answers for the VIP: nobody, another machine's hardware address, or this host", async () => {
+    const { parseLbFacts } = await import("@/lib/keepalived/scan");
+    expect(parseLbFacts(fixture("free")).vip).toEqual({ kind: "nobody" });
+    expect(parseLbFacts(fixture("taken")).vip).toEqual({ kind: "neighbour", mac: "22:da:96:73:68:bb" });
+    expect(parseLbFacts(fixture("local")).vip).toEqual({ kind: "local" });
+    expect(parseLbFacts(fixture("taken")).macs).toEqual({ lo: "00:00:00:00:00:00", eth0: "16:33:37:28:f2:c7" });
+  });
+
+  it("a VIP another machine answers for fails the pre-flight, named with what answers", async () => {
+    const r = await evaluate({ node1: fixture("taken"), node2: fixture("free") }, ["node1", "node2"]);
+    expect(r.ok).toBe(false);
+    const vip = r.findings.filter((f) => f.check === "VIP");
+    expect(vip).toHaveLength(1);
+    expect(vip[0]).toMatchObject({ level: "fail", host: "node1" });
+    expect(vip[0].message).toContain(`${VIP} is already in use`);
+    expect(vip[0].message).toContain("22:da:96:73:68:bb");
+  });
+
+  it("a VIP held by one of this cluster's load balancers (an earlier deploy) passes, as does a free one", async () => {
+    const held = await evaluate({ node1: fixture("taken"), node3: fixture("local") }, ["node1", "node3"]);
+    expect(held.findings.find((f) => f.check === "VIP")).toMatchObject({ level: "ok" });
+    expect(held.ok).toBe(true);
+    const ours = await evaluate({ node1: fixture("taken"), node3: fixture("free").replace("eth0@if28 16:33:37:28:f2:c7", "eth0@if32 22:da:96:73:68:bb") }, ["node1", "node3"]);
+    expect(ours.findings.find((f) => f.check === "VIP")).toMatchObject({ level: "ok", message: expect.stringContaining("held by node3") });
+    const free = await evaluate({ node1: fixture("free"), node2: fixture("free") }, ["node1", "node2"]);
+    expect(free.findings.find((f) => f.check === "VIP")).toMatchObject({ level: "ok", message: `nobody answers for ${VIP} on the network` });
   });
 });

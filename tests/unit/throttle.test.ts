@@ -8,8 +8,13 @@ describe("login throttling", () => {
   it("successful logins never use up the address's allowance (an API client with Basic credentials)", async () => {
     const t = throttle();
     for (let i = 0; i < ADDRESS_FAILURES * 3; i++) {
-      await t.attempt("ci", "10.0.0.1");
+      await expect(t.attempt("ci", "10.0.0.1")).resolves.toBeUndefined();
       await t.succeeded("ci", "10.0.0.1");
+    }
+    // The address still has its whole allowance of failures: all but the last are let through.
+    for (let i = 0; i < ADDRESS_FAILURES - 1; i++) {
+      await expect(t.attempt(`guess${i}`, "10.0.0.1")).resolves.toBeUndefined();
+      await t.failed(`guess${i}`, "10.0.0.1");
     }
   });
   it(`${ACCOUNT_FAILURES} failures block the account with Retry-After; other accounts go on`, async () => {
