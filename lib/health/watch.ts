@@ -21,13 +21,21 @@ mkfifo -m 600 "$f"
 exec 9<>"$f"
 rm -f "$f"
 addrs() { printf '@addrs %s\\n' "$(ip -o -4 addr show | awk '{printf "%s ", $4}')"; }
+# The address monitor only wakes the main loop (through the fifo), which then
+# prints the addresses itself: one writer on stdout, so an address line can
+# never land inside a statistics block. It is started before the first
+# snapshot and the snapshot is taken again a second later (it may subscribe
+# after the first), then every 10 s; a monitor that died is started again.
+start_monitor() {
+  ip -o -4 monitor address 2>/dev/null | while read -r _; do echo a >&9; done &
+  mon=$!
+}
+start_monitor
 addrs
-ip -o -4 monitor address 2>/dev/null | while read -r _; do addrs; done &
 # When Warren goes, the next write raises SIGPIPE (or fails): leave nothing
 # behind (the address monitor would otherwise sleep on until an address
 # changed). The whole process group only when it is this watch's own (made by
 # \`timeout\`, or this shell leads it); else the monitor's pipeline alone.
-mon=$!
 read -r _ _ _ _ pg _ </proc/$$/stat
 own_group=""
 if [ "$pg" = "$PPID" ] || [ "$pg" = "$$" ]; then own_group=1; fi
@@ -98,8 +106,11 @@ poll_units() {
   if [ "$u" != "$last_units" ]; then printf '@units %s\\n' "$u"; last_units=$u; fi
 }
 i=0
+woke=""
 while :; do
   printf '@tick %s\\n' "$EPOCHREALTIME" || exit 0
+  if [ $((i % 20)) = 0 ] && ! kill -0 "$mon" 2>/dev/null; then start_monitor; woke=1; fi
+  if [ -n "$woke" ] || [ "$i" = 2 ] || [ $((i % 20)) = 10 ]; then addrs; woke=""; fi
   v=""
   if [ -r /run/keepalived/warren-state ]; then read -r v < /run/keepalived/warren-state; fi
   if [ "$v" != "$last_vrrp" ]; then printf '@vrrp %s\\n' "$v"; last_vrrp=$v; fi
@@ -126,7 +137,13 @@ while :; do
     echo "@end"
   fi
   i=$((i + 1))
-  read -r -t 0.5 -u 9 _ || true
+  w=""
+  read -r -t 0.5 -u 9 w || true
+  if [ "$w" = a ]; then
+    woke=1
+    # A burst of address changes is one snapshot.
+    while read -r -t 0.05 -u 9 _; do :; done
+  fi
 done
 `;
 
@@ -166,16 +183,21 @@ export class WatchParser {
   }
 
   private line(l: string): void {
-    if (this.block) {
-      if (l === "@end") {
-        try {
-          this.state.stats = parseStatCsv(this.block.join("\n"));
-          this.state.statsAt = this.now();
-        } catch (e) {
-          this.state.lastError = (e as Error).message;
-        }
-        this.block = null;
-      } else if (this.block.length < 2000) this.block.push(l);
+    // HAProxy's CSV never starts a line with "@": a tag inside a block is a
+    // tag (the watch has one writer, so this should not happen; but a lost
+    // address line would mean a wrong VIP owner until the next change).
+    if (this.block && !l.startsWith("@")) {
+      if (this.block.length < 2000) this.block.push(l);
+      return;
+    }
+    if (this.block && l === "@end") {
+      try {
+        this.state.stats = parseStatCsv(this.block.join("\n"));
+        this.state.statsAt = this.now();
+      } catch (e) {
+        this.state.lastError = (e as Error).message;
+      }
+      this.block = null;
       return;
     }
     const sp = l.indexOf(" ");

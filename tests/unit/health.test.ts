@@ -108,6 +108,12 @@ describe("the watch command's output", () => {
     expect(p.state.lastError).toMatch(/HAProxy stats: no header/);
     expect(p.state.stats?.[0].name).toBe("n1");
   });
+  it("a tagged line inside a statistics block is still taken: an address change is never lost in it", () => {
+    const p = new WatchParser(["haproxy", "keepalived"]);
+    p.push("@addrs 10.213.77.14/24 \n@stat\n# pxname,svname,status,type\n@addrs 10.213.77.14/24 10.213.77.100/24 \nbe,n1,UP,2\n@end\n");
+    expect(p.state.addresses).toEqual(["10.213.77.14", "10.213.77.100"]);
+    expect(p.state.stats?.map((r) => r.name)).toEqual(["n1"]);
+  });
 });
 
 function inputs(now = 100_000): Inputs {
