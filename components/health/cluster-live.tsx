@@ -7,6 +7,7 @@ import { useClusterHealth } from "./use-cluster-health";
 
 const STATUS: Record<ClusterHealth["status"], { tone: Tone; label: string }> = {
   ok: { tone: "green", label: "Healthy" }, warning: { tone: "amber", label: "Warning" }, critical: { tone: "red", label: "Critical" }, unknown: { tone: "slate", label: "No data yet" },
+  "not-set-up": { tone: "slate", label: "Not set up yet" },
 };
 const BACKEND_TONE: Record<string, Tone> = { UP: "green", DOWN: "red", MAINT: "amber", DRAIN: "amber", TRANSITION: "blue", NOLB: "amber", "NO CHECK": "slate" };
 

@@ -83,7 +83,7 @@ class ClusterCollector {
   private readonly startedAt = Date.now();
   latest: ClusterHealth | null = null;
 
-  constructor(readonly inv: ClusterInventory, readonly signature: string, public auth: string | null, private readonly vip: string | null) {
+  constructor(readonly inv: ClusterInventory, readonly signature: string, public auth: string | null, private readonly vip: string | null, public setUp: boolean) {
     const lbNames = new Set(inv.loadBalancers.map((l) => l.name));
     this.nodes = inv.nodes.map((n) => ({
       name: n.name, type: n.type,
@@ -176,7 +176,7 @@ class ClusterCollector {
     const nodes: NodeInputs[] = this.nodes.map((n) => ({ name: n.name, type: n.type, watch: n.watch.state, api: n.api }));
     const h = deriveHealth({
       clusterId: this.inv.id, now, nodes, loadBalancers: this.lbs.map((l) => ({ name: l.name, watch: l.watch.state })),
-      clusterView: this.clusterView, queues: this.queues, vip: this.vip, since: this.since, startedAt: this.startedAt,
+      clusterView: this.clusterView, queues: this.queues, vip: this.vip, since: this.since, startedAt: this.startedAt, setUp: this.setUp,
     });
     for (const a of h.alarms) a.since = this.open?.get(a.id)?.raisedAt.toISOString() ?? null;
     return h;
@@ -203,7 +203,7 @@ class ClusterCollector {
 
   /** Raised and cleared alarms become the cluster's timeline. */
   private async transitions(h: ClusterHealth, now: number) {
-    if (h.status === "unknown") return;
+    if (h.status === "unknown" || h.status === "not-set-up") return;
     this.open ??= await openAlarms(this.inv.id);
     const at = new Date(now);
     const current = new Set(h.alarms.map((a) => a.id));
@@ -255,11 +255,12 @@ export class Collector {
         const auth = password ? `Basic ${Buffer.from(`${setup?.adminUser ?? "warren-admin"}:${password}`).toString("base64")}` : null;
         const vip = lbSettings(inv)?.vip ?? null;
         const signature = JSON.stringify([inv.nodes, inv.loadBalancers, vip]);
+        const setUp = (await db().run.count({ where: { clusterId: id, type: "setup", status: "succeeded" } })) > 0;
         const existing = this.clusters.get(id);
-        // A rotated password needs no new watches.
-        if (existing?.signature === signature) { existing.auth = auth; continue; }
+        // A rotated password or a first setup needs no new watches.
+        if (existing?.signature === signature) { existing.auth = auth; existing.setUp = setUp; continue; }
         existing?.stop();
-        this.clusters.set(id, new ClusterCollector(inv, signature, auth, vip));
+        this.clusters.set(id, new ClusterCollector(inv, signature, auth, vip, setUp));
       }
     } catch (e) {
       logError("health refresh failed", e);

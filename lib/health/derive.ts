@@ -40,6 +40,8 @@ export interface Inputs {
   since: Map<string, number>;
   /** When watching began: a host never heard from is "connecting" for a while, not an alarm. */
   startedAt?: number;
+  /** false until the cluster's first successful setup: hosts are watched, but nothing there is an alarm yet. */
+  setUp?: boolean;
 }
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
@@ -100,6 +102,12 @@ export function deriveHealth(i: Inputs): ClusterHealth {
   const unsynced = (i.queues ?? []).filter((q) => q.mirrors > q.synchronised);
   if (unsynced.length) raise("mirrors", "warning", "cluster", `${unsynced.length} mirrored queue${unsynced.length === 1 ? " is" : "s are"} not synchronised (${unsynced.slice(0, 3).map((q) => q.name).join(", ")}${unsynced.length > 3 ? ", …" : ""}): a node restart now could lose their messages`);
 
+  // Who holds the VIP. A claim counts only if its host has spoken since every
+  // other claim was made: a load balancer that went silent (a power cut) keeps
+  // its last address list for a while, and that list is not evidence that it
+  // still holds the VIP once another has taken it since.
+  const claims = i.vip ? i.loadBalancers.filter((l) => fresh(l.watch) && l.watch.addresses.includes(i.vip!)) : [];
+  const currentClaims = new Set(claims.filter((c) => claims.every((o) => o === c || (c.watch.lastTickAt ?? 0) > (o.watch.addressesAt ?? 0))).map((c) => c.name));
   const lbs: LbHealth[] = i.loadBalancers.map((l) => {
     const reachable = fresh(l.watch);
     const rows: StatRow[] = (l.watch.stats ?? []).filter((r) => r.proxy === AMQP_BACKEND && r.kind === "server");
@@ -108,7 +116,7 @@ export function deriveHealth(i: Inputs): ClusterHealth {
     return {
       host: l.name, reachable, lastSeenAt: iso(l.watch.lastTickAt),
       vrrpState: reachable ? l.watch.vrrp?.state ?? null : null,
-      holdsVip: reachable && !!i.vip && l.watch.addresses.includes(i.vip),
+      holdsVip: currentClaims.has(l.name),
       haproxy: reachable ? l.watch.units.haproxy ?? null : null, keepalived: reachable ? l.watch.units.keepalived ?? null : null,
       backends: !reachable
         ? (rows.length ? rows.map((r) => unknown(r.name, r.statusText || r.status || undefined)) : i.nodes.map((n) => unknown(n.name)))
@@ -117,16 +125,23 @@ export function deriveHealth(i: Inputs): ClusterHealth {
         })),
     };
   });
+  // Clients are served when one load balancer holds the VIP and its HAProxy runs and
+  // routes to a node that is UP. Then a problem of another load balancer costs
+  // redundancy, not service: a warning. Without that, every problem is critical.
+  const owners = lbs.filter((l) => l.holdsVip).map((l) => l.host);
+  const servingLb = owners.length === 1 ? lbs.find((l) => l.host === owners[0] && l.reachable && l.haproxy === "active" && l.backends.some((b) => b.status === "UP")) : undefined;
+  const lbSeverity = (host: string): Severity => (servingLb && servingLb.host !== host ? "warning" : "critical");
+  const degraded = (host: string) => (servingLb && servingLb.host !== host ? `; clients are served through ${servingLb.host}, which holds the VIP, but there is no load balancer to fail over to` : "");
   const seenDisagreements = new Set<string>();
   for (const l of lbs) {
     if (!l.reachable && connecting(i.loadBalancers.find((x) => x.name === l.host)!.watch.lastTickAt)) continue;
-    if (!l.reachable) { raise(`unreachable:${l.host}`, "critical", l.host, `Warren cannot reach load balancer ${l.host} (${ago(i.loadBalancers.find((x) => x.name === l.host)!.watch.lastTickAt)})`); continue; }
-    if (l.haproxy && l.haproxy !== "active") raise(`haproxy:${l.host}`, "critical", l.host, `HAProxy is ${l.haproxy} on ${l.host}`);
+    if (!l.reachable) { raise(`unreachable:${l.host}`, lbSeverity(l.host), l.host, `Warren cannot reach load balancer ${l.host} (${ago(i.loadBalancers.find((x) => x.name === l.host)!.watch.lastTickAt)})${degraded(l.host)}`); continue; }
+    if (l.haproxy && l.haproxy !== "active") raise(`haproxy:${l.host}`, lbSeverity(l.host), l.host, `HAProxy is ${l.haproxy} on ${l.host}${degraded(l.host)}`);
     if (l.keepalived && l.keepalived !== "active") raise(`keepalived:${l.host}`, "warning", l.host, `Keepalived is ${l.keepalived} on ${l.host}: it cannot take the VIP over`);
     if (l.vrrpState === "FAULT") raise(`vrrp-fault:${l.host}`, "warning", l.host, `Keepalived on ${l.host} is in FAULT (its HAProxy check fails)`);
     for (const b of l.backends) {
       const node = nodes.find((n) => n.host === b.server);
-      if (["DOWN", "MAINT", "DRAIN"].includes(b.status)) raise(`backend:${l.host}/${b.server}`, b.status === "DOWN" ? "critical" : "warning", l.host, `${l.host} has ${b.server} ${b.statusText}${b.checkStatus ? ` (${b.checkStatus})` : ""}`);
+      if (["DOWN", "MAINT", "DRAIN"].includes(b.status)) raise(`backend:${l.host}/${b.server}`, b.status === "DOWN" ? lbSeverity(l.host) : "warning", l.host, `${l.host} has ${b.server} ${b.statusText}${b.checkStatus ? ` (${b.checkStatus})` : ""}`);
       if (!node) continue;
       const routes = b.status === "UP" || b.status === "TRANSITION";
       const key = `disagree:${l.host}/${b.server}`;
@@ -135,13 +150,12 @@ export function deriveHealth(i: Inputs): ClusterHealth {
         seenDisagreements.add(key);
         if (!i.since.has(key)) i.since.set(key, i.now);
         if (i.now - i.since.get(key)! >= DISAGREE_GRACE_MS)
-          raise(key, "critical", l.host, routes ? `${l.host} still routes clients to ${b.server}, which is not running` : `${l.host} keeps ${b.server} out although it runs`);
+          raise(key, lbSeverity(l.host), l.host, routes ? `${l.host} still routes clients to ${b.server}, which is not running` : `${l.host} keeps ${b.server} out although it runs`);
       }
     }
   }
   for (const k of [...i.since.keys()]) if (k.startsWith("disagree:") && !seenDisagreements.has(k)) i.since.delete(k);
 
-  const owners = lbs.filter((l) => l.holdsVip).map((l) => l.host);
   if (i.vip && lbs.length) {
     const known = lbs.some((l) => l.reachable);
     if (owners.length === 0 && known) raise("vip-none", "critical", "VIP", `no load balancer holds the VIP ${i.vip}: clients cannot connect`);
@@ -150,9 +164,11 @@ export function deriveHealth(i: Inputs): ClusterHealth {
 
   const ov = nodes.map((n) => i.nodes.find((x) => x.name === n.host)!.api.overview).find((o) => o);
   const anyKnown = i.nodes.some((n) => n.watch.lastTickAt !== null) || i.loadBalancers.some((l) => l.watch.lastTickAt !== null);
+  // Before its first setup a cluster is hosts waiting to be set up: nothing there is broken yet.
+  if (i.setUp === false) alarms.length = 0;
   return {
     clusterId: i.clusterId, observedAt: new Date(i.now).toISOString(),
-    status: !anyKnown ? "unknown" : alarms.some((a) => a.severity === "critical") ? "critical" : alarms.length ? "warning" : "ok",
+    status: i.setUp === false ? "not-set-up" : !anyKnown ? "unknown" : alarms.some((a) => a.severity === "critical") ? "critical" : alarms.length ? "warning" : "ok",
     nodes, loadBalancers: lbs, vip: i.vip ? { address: i.vip, owners } : null,
     totals: { messages: ov?.messages ?? null, queues: ov?.queues ?? null, connections: ov?.connections ?? null },
     alarms,

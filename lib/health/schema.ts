@@ -51,7 +51,7 @@ export const LbHealthSchema = z.object({
   reachable: z.boolean(),
   lastSeenAt: seenAt,
   vrrpState: z.string().nullable().describe("MASTER, BACKUP or FAULT, from Keepalived's notify script"),
-  holdsVip: z.boolean(),
+  holdsVip: z.boolean().describe("holds the VIP now: the VIP is on its interface, and it has spoken since any other load balancer took the VIP"),
   haproxy: z.string().nullable(), keepalived: z.string().nullable(),
   backends: z.array(BackendHealthSchema),
 });
@@ -59,7 +59,7 @@ export const LbHealthSchema = z.object({
 export const ClusterHealthSchema = z.object({
   clusterId: z.string(),
   observedAt: at,
-  status: z.enum(["ok", "warning", "critical", "unknown"]).describe("the worst alarm's severity; unknown before the first answer"),
+  status: z.enum(["ok", "warning", "critical", "unknown", "not-set-up"]).describe("the worst alarm's severity (warning: degraded, clients still served); unknown before the first answer; not-set-up before the cluster's first successful setup (no alarms then)"),
   nodes: z.array(NodeHealthSchema),
   loadBalancers: z.array(LbHealthSchema),
   vip: z.object({ address: z.string(), owners: z.array(z.string()) }).nullable(),

@@ -154,6 +154,8 @@ export interface WatchState {
   hostClock: number | null;
   units: Record<string, string>;
   addresses: string[];
+  /** When the address list last changed (Warren's clock): a claim to the VIP is as new as this. */
+  addressesAt: number | null;
   vrrp: { state: string; priority: number | null } | null;
   stats: StatRow[] | null;
   statsAt: number | null;
@@ -161,7 +163,7 @@ export interface WatchState {
   lastError: string | null;
 }
 
-export const emptyWatch = (): WatchState => ({ lastTickAt: null, hostClock: null, units: {}, addresses: [], vrrp: null, stats: null, statsAt: null, lastError: null });
+export const emptyWatch = (): WatchState => ({ lastTickAt: null, hostClock: null, units: {}, addresses: [], addressesAt: null, vrrp: null, stats: null, statsAt: null, lastError: null });
 
 /**
  * Feeds the watch command's output, chunk by chunk, into a state. Complete
@@ -215,9 +217,12 @@ export class WatchParser {
         this.state.units = Object.fromEntries(this.units.map((u, i) => [u, states[i] ?? "unknown"]));
         return;
       }
-      case "@addrs":
-        this.state.addresses = rest.split(/\s+/).filter(Boolean).map((a) => a.split("/")[0]);
+      case "@addrs": {
+        const addresses = rest.split(/\s+/).filter(Boolean).map((a) => a.split("/")[0]);
+        if (addresses.join() !== this.state.addresses.join() || this.state.addressesAt === null) this.state.addressesAt = this.now();
+        this.state.addresses = addresses;
         return;
+      }
       case "@vrrp": {
         const [state, prio] = rest.split(/\s+/);
         this.state.vrrp = state ? { state, priority: Number.isFinite(Number(prio)) ? Number(prio) : null } : null;

@@ -197,4 +197,42 @@ describe("derived health and alarms", () => {
     const h = deriveHealth(i);
     expect(ClusterHealthSchema.parse(h)).toEqual(h);
   });
+  it("a power cut of the VIP's holder is no split brain: its last address list is not evidence once the other took the VIP", () => {
+    const i = inputs();
+    // node3 (the holder) went silent 1.2 s ago, still "reachable" for a little while; node4 took the VIP 0.4 s ago and has spoken since.
+    i.loadBalancers[0].watch = { ...i.loadBalancers[0].watch, lastTickAt: i.now - 1200, addressesAt: i.now - 60_000 };
+    i.loadBalancers[1].watch = { ...i.loadBalancers[1].watch, addresses: ["10.213.77.14", "10.213.77.100"], addressesAt: i.now - 400, lastTickAt: i.now - 100 };
+    const h = deriveHealth(i);
+    expect(h.vip).toEqual({ address: "10.213.77.100", owners: ["node4"] });
+    expect(h.alarms.map((a) => a.id)).not.toContain("vip-split");
+    expect(h.loadBalancers.map((l) => l.holdsVip)).toEqual([false, true]);
+    // Both speaking after both took it: that is a split brain, at once.
+    i.loadBalancers[0].watch.lastTickAt = i.now - 50;
+    expect(deriveHealth(i).alarms.map((a) => a.id)).toContain("vip-split");
+  });
+  it("one load balancer lost while the other holds the VIP and serves is degraded (a warning), not critical; losing the holder is critical", () => {
+    const i = inputs();
+    i.loadBalancers[1].watch.lastTickAt = i.now - 9000;
+    let h = deriveHealth(i);
+    expect(h.alarms.find((a) => a.id === "unreachable:node4")).toMatchObject({ severity: "warning", message: expect.stringMatching(/clients are served through node3/) });
+    expect(h.status).toBe("warning");
+    i.loadBalancers[1].watch.lastTickAt = i.now - 100;
+    i.loadBalancers[1].watch.units.haproxy = "failed";
+    expect(deriveHealth(i).alarms.find((a) => a.id === "haproxy:node4")?.severity).toBe("warning");
+    // The holder's HAProxy down: clients are refused.
+    i.loadBalancers[1].watch.units.haproxy = "active";
+    i.loadBalancers[0].watch.units.haproxy = "failed";
+    h = deriveHealth(i);
+    expect(h.alarms.find((a) => a.id === "haproxy:node3")?.severity).toBe("critical");
+    expect(h.status).toBe("critical");
+  });
+  it("before its first setup a cluster is 'not set up', with no alarms", () => {
+    const i = inputs();
+    i.loadBalancers[0].watch.units.haproxy = "inactive";
+    i.nodes[0].watch.units["rabbitmq-server"] = "inactive";
+    const h = deriveHealth({ ...i, setUp: false });
+    expect(h.status).toBe("not-set-up");
+    expect(h.alarms).toEqual([]);
+    expect(deriveHealth({ ...i, setUp: true }).status).toBe("critical");
+  });
 });

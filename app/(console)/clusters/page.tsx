@@ -9,6 +9,7 @@ import { CreateClusterForm } from "@/components/clusters/create-cluster-form";
 
 const STATE: Record<string, { tone: Tone; label: string }> = {
   ok: { tone: "green", label: "healthy" }, warning: { tone: "amber", label: "warning" }, critical: { tone: "red", label: "critical" }, unknown: { tone: "slate", label: "no data" },
+  "not-set-up": { tone: "slate", label: "not set up yet" },
 };
 
 export default async function ClustersPage() {
