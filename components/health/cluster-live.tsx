@@ -59,6 +59,7 @@ function NodeCard({ n, now }: { n: NodeHealth; now: number }) {
         <Meter label="Memory" used={n.memUsed} limit={n.memLimit} />
         <Meter label="Disk" used={n.diskFree} limit={n.diskFreeLimit} invert />
         <div className="text-xs text-muted">File descriptors {n.fdUsed ?? "—"} of {n.fdTotal ?? "—"}</div>
+        {n.statsStale && <div className="text-xs font-medium text-amber-800 dark:text-amber-300" data-testid={`stats-age-${n.host}`}>memory, disk and uptime as last read {secondsAgo(n.statsAt, now)} s ago: the cluster has not answered since</div>}
         {n.alarms.length > 0 && <div className="text-xs text-red-700 dark:text-red-400">Alarms: {n.alarms.join(", ")}</div>}
         {n.partitions.length > 0 && <div className="text-xs text-red-700 dark:text-red-400">Partitioned from {n.partitions.join(", ")}</div>}
         <div className="text-xs text-muted">service {n.sources.unit ?? "?"} · API {n.sources.api} · cluster says {n.sources.clusterView}</div>

@@ -72,6 +72,7 @@ class ClusterCollector {
   private readonly nodes: { name: string; type: NodeType; watch: HostWatch; api: NodeApi }[];
   private readonly lbs: { name: string; watch: HostWatch }[];
   private clusterView: { at: number; from: string; nodes: NodeStats[] } | null = null;
+  private readonly lastStats = new Map<string, { at: number; stats: NodeStats }>();
   private queues: QueueSync[] | null = null;
   private queuesAt = 0;
   private readonly since = new Map<string, number>();
@@ -150,7 +151,10 @@ class ClusterCollector {
       once(from, "nodes", 0, async () => {
         try {
           const r = await this.get(from.name, "/api/nodes?columns=name,type,running,mem_used,mem_limit,mem_alarm,disk_free,disk_free_limit,disk_free_alarm,fd_used,fd_total,uptime,partitions,being_drained");
-          if (r.status === 200) this.clusterView = { at: Date.now(), from: from.name, nodes: parseNodes(r.body) };
+          if (r.status === 200) {
+            this.clusterView = { at: Date.now(), from: from.name, nodes: parseNodes(r.body) };
+            for (const s of this.clusterView.nodes) if (s.memUsed !== null || s.uptimeS !== null) this.lastStats.set(s.name, { at: this.clusterView.at, stats: s });
+          }
         } catch { /* another node is asked next time */ }
       });
       if (now - this.queuesAt > 10_000) once(from, "queues", 0, async () => {
@@ -176,7 +180,7 @@ class ClusterCollector {
     const nodes: NodeInputs[] = this.nodes.map((n) => ({ name: n.name, type: n.type, watch: n.watch.state, api: n.api }));
     const h = deriveHealth({
       clusterId: this.inv.id, now, nodes, loadBalancers: this.lbs.map((l) => ({ name: l.name, watch: l.watch.state })),
-      clusterView: this.clusterView, queues: this.queues, vip: this.vip, since: this.since, startedAt: this.startedAt, setUp: this.setUp,
+      clusterView: this.clusterView, lastStats: this.lastStats, queues: this.queues, vip: this.vip, since: this.since, startedAt: this.startedAt, setUp: this.setUp,
     });
     for (const a of h.alarms) a.since = this.open?.get(a.id)?.raisedAt.toISOString() ?? null;
     return h;

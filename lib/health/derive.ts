@@ -34,6 +34,8 @@ export interface Inputs {
   loadBalancers: { name: string; watch: WatchState }[];
   /** The newest /api/nodes answer from any node, and when. */
   clusterView: { at: number; from: string; nodes: NodeStats[] } | null;
+  /** Each node's last values from any view, and when: shown (marked old) while no fresh view has them. Never evidence for an alarm. */
+  lastStats?: Map<string, { at: number; stats: NodeStats }>;
   queues: QueueSync[] | null;
   vip: string | null;
   /** When a node or backend started to disagree (kept by the caller between calls). */
@@ -61,6 +63,9 @@ export function deriveHealth(i: Inputs): ClusterHealth {
     const apiState = apiOk ? "answering" : n.api.failedAt !== null && (n.api.okAt === null || n.api.failedAt > n.api.okAt) ? "not answering" : "unknown";
     const stats = viewFresh?.nodes.find((x) => x.name === rabbit(n.name)) ?? null;
     const viewState = stats ? (stats.running ? "running" : "not running") : "unknown";
+    // What to show: the fresh view's values, else the last ones known, with their age.
+    const last = stats ? { at: viewFresh!.at, stats } : i.lastStats?.get(rabbit(n.name)) ?? null;
+    const shown = last?.stats ?? null;
     // Running: the service is active and its management API answers, or (host unreachable) the cluster still lists it.
     const running = reachable ? unit === "active" && apiState !== "not answering" && viewState !== "not running" : viewState === "running";
     const localAlarms = [...n.api.localAlarms];
@@ -70,8 +75,10 @@ export function deriveHealth(i: Inputs): ClusterHealth {
     return {
       name: rabbit(n.name), host: n.name, type: stats?.type ?? n.type, running, reachable, lastSeenAt: iso(n.watch.lastTickAt), unit,
       alarms: [...new Set(localAlarms)], rabbitmqVersion: ov?.rabbitmqVersion ?? null, erlangVersion: ov?.erlangVersion ?? null,
-      memUsed: stats?.memUsed ?? null, memLimit: stats?.memLimit ?? null, diskFree: stats?.diskFree ?? null, diskFreeLimit: stats?.diskFreeLimit ?? null,
-      fdUsed: stats?.fdUsed ?? null, fdTotal: stats?.fdTotal ?? null, uptimeS: stats?.uptimeS ?? null, partitions: stats?.partitions ?? [],
+      memUsed: shown?.memUsed ?? null, memLimit: shown?.memLimit ?? null, diskFree: shown?.diskFree ?? null, diskFreeLimit: shown?.diskFreeLimit ?? null,
+      fdUsed: shown?.fdUsed ?? null, fdTotal: shown?.fdTotal ?? null, uptimeS: shown?.uptimeS === undefined || shown.uptimeS === null ? null : shown.uptimeS + (stats ? 0 : Math.round((i.now - last!.at) / 1000)),
+      statsAt: iso(last?.at ?? null), statsStale: !stats && !!last,
+      partitions: stats?.partitions ?? [],
       maintenance: stats?.beingDrained ?? false,
       sources: { unit, api: apiState, clusterView: viewState },
     };

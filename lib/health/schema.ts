@@ -28,6 +28,8 @@ export const NodeHealthSchema = z.object({
   diskFree: z.number().nullable(), diskFreeLimit: z.number().nullable(),
   fdUsed: z.number().nullable(), fdTotal: z.number().nullable(),
   uptimeS: z.number().nullable(),
+  statsAt: at.nullable().describe("when the memory, disk, descriptor and uptime values were read (the cluster's own view)"),
+  statsStale: z.boolean().describe("no current view has this node's values: the ones shown are the last known (see statsAt)"),
   partitions: z.array(z.string()),
   maintenance: z.boolean(),
   sources: z.object({

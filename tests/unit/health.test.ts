@@ -235,4 +235,23 @@ describe("derived health and alarms", () => {
     expect(h.alarms).toEqual([]);
     expect(deriveHealth({ ...i, setUp: true }).status).toBe("critical");
   });
+  it("a node the cluster's view no longer answers for keeps its last values, marked old; they raise no alarm", () => {
+    const i = inputs();
+    const view = i.clusterView!;
+    const lastStats = new Map(view.nodes.map((s) => [s.name, { at: view.at, stats: s }]));
+    // 20 s later, no fresh view (a frozen peer holds every /api/nodes answer up).
+    const later = { ...i, now: i.now + 20_000, clusterView: view, lastStats,
+      nodes: i.nodes.map((n) => ({ ...n, watch: { ...n.watch, lastTickAt: i.now + 19_800 }, api: { ...n.api, okAt: i.now + 19_000 } })),
+      loadBalancers: i.loadBalancers.map((l) => ({ ...l, watch: { ...l.watch, lastTickAt: i.now + 19_800 } })) };
+    const h = deriveHealth(later);
+    const n1 = h.nodes[0];
+    expect(n1.memUsed).toBe(view.nodes.find((s) => s.name === "rabbit@node1")!.memUsed);
+    expect(n1).toMatchObject({ statsStale: true, statsAt: new Date(view.at).toISOString(), sources: { clusterView: "unknown" } });
+    expect(deriveHealth(i).nodes[0]).toMatchObject({ statsStale: false });
+    // Old values with a memory alarm in them are not an alarm now.
+    const alarmed = parseNodes(fx("rabbitmq-3.10-api-nodes-memory-alarm.json"));
+    const h2 = deriveHealth({ ...later, lastStats: new Map(alarmed.map((s) => [s.name, { at: view.at, stats: s }])) });
+    expect(h2.alarms.map((a) => a.id).filter((x) => x.startsWith("alarm-memory"))).toEqual([]);
+    expect(ClusterHealthSchema.parse(h)).toEqual(h);
+  });
 });
