@@ -2,6 +2,7 @@
 import { useState, useTransition } from "react";
 import { lbPreflight } from "@/lib/actions/operations";
 import type { LbPreflight } from "@/lib/ops/preflight";
+import { CHECK_DEFAULTS, markedDownWithinMs } from "@/lib/ops/operations/load-balancers";
 import { Badge, Button, Field, Input, Select, scrollable } from "@/components/ui";
 
 /** The load-balancer options as the form holds them (numbers as numbers, empty = default). */
@@ -19,7 +20,7 @@ export function lbDefaults(loadBalancers: string[], colocated: boolean, saved?: 
   return {
     vip: s.vip ?? "", prefix: s.prefix ?? 24, interface: s.interface ?? "eth0", routerId: s.routerId ?? 51, master: s.master ?? loadBalancers[0] ?? "",
     vrrpVersion: s.vrrpVersion ?? 3, advertInt: s.advertInt ?? 0.2, unicast: s.unicast ?? false, preemption: s.preemption ?? "never", preemptDelay: s.preemptDelay ?? 60,
-    frontendPort: s.frontendPort ?? (colocated ? 5670 : 5672), balance: s.balance ?? "roundrobin", checkInterMs: s.checkInterMs ?? 1000, checkFall: s.checkFall ?? 2, checkRise: s.checkRise ?? 2,
+    frontendPort: s.frontendPort ?? (colocated ? 5670 : 5672), balance: s.balance ?? "roundrobin", checkInterMs: s.checkInterMs ?? CHECK_DEFAULTS.checkInterMs, checkFall: s.checkFall ?? CHECK_DEFAULTS.checkFall, checkRise: s.checkRise ?? CHECK_DEFAULTS.checkRise,
     shutdownSessions: s.shutdownSessions ?? true, timeoutHours: s.timeoutSeconds ? s.timeoutSeconds / 3600 : 3, statsPort: s.statsPort ?? 8404, statsUri: s.statsUri ?? "/stats",
     statsUser: s.statsUser ?? "warren", managementPort: s.managementPort ?? 0, haproxyVersion: s.haproxyVersion ?? "",
   };
@@ -121,7 +122,7 @@ export function LoadBalancerFields({ clusterId, loadBalancers, value, onChange, 
           <Field label="Balance" htmlFor={id("balance")} hint="leastconn suits long-lived AMQP connections after a node comes back.">
             <Select id={id("balance")} value={value.balance} onChange={(e) => set("balance", e.target.value as LbValues["balance"])}><option value="roundrobin">roundrobin</option><option value="leastconn">leastconn</option></Select>
           </Field>
-          <Field label="Node check every (ms)" htmlFor={id("checkInterMs")} hint={`A dead node is marked down after about ${((value.checkInterMs + (value.checkFall - 1) * Math.max(100, value.checkInterMs / 2)) / 1000).toFixed(1)} s (the seeds: 15 s). Faster checks cost a connection per check to each node.`}>
+          <Field label="Node check every (ms)" htmlFor={id("checkInterMs")} hint={`Each check waits for the broker's AMQP greeting, so a hung node is caught too: it leaves the rotation within ${(markedDownWithinMs(value) / 1000).toFixed(1)} s (the seeds' TCP check: a dead node after about 15 s, a hung one never). Faster checks cost a connection per check to each node.`}>
             <Input id={id("checkInterMs")} type="number" min={100} step={100} value={value.checkInterMs} onChange={num("checkInterMs")} />
           </Field>
           <Field label="Failed checks to mark down" htmlFor={id("checkFall")}><Input id={id("checkFall")} type="number" min={1} max={10} value={value.checkFall} onChange={num("checkFall")} /></Field>

@@ -7,8 +7,12 @@ export interface HaproxyOptions {
   /** Where clients connect (AMQP), on every address of the host, the VIP included. */
   frontendPort: number;
   balance: "roundrobin" | "leastconn";
-  /** Health checks of each node's AMQP port. */
-  check: { interMs: number; fastInterMs: number; downInterMs: number; rise: number; fall: number };
+  /**
+   * Health checks of each node: the AMQP handshake's first step (the broker's
+   * connection.start) within timeoutMs, not merely a TCP connection — a hung
+   * node's kernel still completes TCP handshakes.
+   */
+  check: { interMs: number; fastInterMs: number; downInterMs: number; timeoutMs: number; rise: number; fall: number };
   /** Close clients' connections to a node the moment it is marked down (else they hang until their heartbeat fails). */
   shutdownSessions: boolean;
   /** Idle AMQP connections must outlive this; longer than any client heartbeat interval. */
@@ -28,6 +32,10 @@ export const STATE_FILE = "/var/lib/haproxy/server-state";
 export const ADMIN_SOCKET = "/run/haproxy/admin.sock";
 export const HEALTH_URI = "/healthz";
 export const RESTART_DROPIN = "/etc/systemd/system/haproxy.service.d/warren.conf";
+/** "AMQP" 0 0 9 1: what an AMQP 0-9-1 client sends first. */
+export const AMQP_HEADER_HEX = "414d515000000901";
+/** The broker's answer, connection.start, as HAProxy's upper-case hex of the first 13 bytes. */
+export const CONNECTION_START_RE = "^0100000000....000A000A0009";
 
 /**
  * systemd restarts a crashed HAProxy within a few hundred milliseconds — before
@@ -70,7 +78,7 @@ export function haproxyConfig(o: HaproxyOptions, nodes: BackendNode[], clusterNa
     "    timeout connect 5s",
     `    timeout client ${o.timeoutSeconds}s`,
     `    timeout server ${o.timeoutSeconds}s`,
-    `    timeout check ${ms(Math.min(c.interMs, 2000))}`,
+    `    timeout check ${ms(c.timeoutMs)}`,
     "    load-server-state-from-file global",
     `    default-server inter ${ms(c.interMs)} fastinter ${ms(c.fastInterMs)} downinter ${ms(c.downInterMs)} rise ${c.rise} fall ${c.fall}` +
       `${o.shutdownSessions ? " on-marked-down shutdown-sessions" : ""} observe layer4 error-limit 10 on-error mark-down`,
@@ -81,6 +89,15 @@ export function haproxyConfig(o: HaproxyOptions, nodes: BackendNode[], clusterNa
     "",
     `backend ${AMQP_BACKEND}`,
     `    balance ${o.balance}`,
+    // The broker itself must answer, not just the kernel: the AMQP 0-9-1
+    // protocol header, then the first 13 bytes of its connection.start
+    // (frame type 1, channel 0, a size, class 10 method 10, version 0-9).
+    // rbinary matches upper-case hex from the first byte; min-recv fails a
+    // wrong answer at once instead of at the timeout.
+    "    option tcp-check",
+    "    tcp-check connect",
+    `    tcp-check send-binary ${AMQP_HEADER_HEX} comment amqp-protocol-header`,
+    `    tcp-check expect min-recv 13 rbinary ${CONNECTION_START_RE} comment connection.start`,
     ...nodes.map((n) => server(n, 5672)),
     "",
     "listen stats",

@@ -25,7 +25,7 @@ describe("planSetup", () => {
   it("follows the seeds: hosts, cookie, install, joins one at a time, settings, verify", () => {
     assertWellFormed(plan);
     expect(plan.phases.map((p) => p.title)).toEqual([
-      "Name resolution: a managed block in /etc/hosts", "Erlang cookie, before install", "Install RabbitMQ",
+      "Name resolution: a managed block in /etc/hosts", "Erlang cookie and configuration, before install", "Install RabbitMQ",
       "Network: clustering ports reachable between nodes", "Join the cluster of rabbit@node1", "Cluster settings",
       "Verify: every node sees the planned cluster",
     ]);
@@ -35,6 +35,13 @@ describe("planSetup", () => {
       "node2 stop_app", "node2 reset", "node2 join_cluster rabbit@node1", "node2 start_app",
       "node3 stop_app", "node3 reset", "node3 join_cluster --ram rabbit@node1", "node3 start_app",
     ]);
+  });
+
+  it("writes Warren's configuration before the install, so the broker starts with connection events in their own rotated file", () => {
+    const conf = plan.phases[1].steps.filter((s) => s.kind === "file");
+    expect(conf.map((s) => `${s.host} ${s.kind === "file" && s.path}`)).toEqual(["node1 /etc/rabbitmq/conf.d/90-warren.conf", "node2 /etc/rabbitmq/conf.d/90-warren.conf", "node3 /etc/rabbitmq/conf.d/90-warren.conf"]);
+    expect(conf[0].kind === "file" && conf[0].content).toMatch(/^log\.connection\.file = connection\.log$/m);
+    expect(plan.phases[2].title).toBe("Install RabbitMQ");
   });
 
   it("never goes through Debian's rabbitmqctl/rabbitmq-plugins wrappers, which re-evaluate arguments in a shell", () => {
@@ -101,7 +108,7 @@ describe("planSetup", () => {
 
   it("leaves /etc/hosts alone when the operator declines", () => {
     const p = planSetup(inv(nodes), { ...opts, manageHostsFile: false });
-    expect(p.phases[0].title).toBe("Erlang cookie, before install");
+    expect(p.phases[0].title).toBe("Erlang cookie and configuration, before install");
   });
 
   it("writes a hosts block tagged by its content", () => {

@@ -15,6 +15,9 @@ import type { Phase, Plan, Step } from "../plan";
 
 const port = z.number().int().min(1).max(65535);
 
+/** Node-check defaults, once: the schema's defaults and the wizard's fields. */
+export const CHECK_DEFAULTS = { checkInterMs: 700, checkFall: 2, checkRise: 3 } as const;
+
 export const LoadBalancerOptions = z.strictObject({
   vip: z.string().refine((v) => isIPv4(v), "An IPv4 address, e.g. 10.0.0.100"),
   prefix: z.number().int().min(1).max(32).default(24),
@@ -31,9 +34,11 @@ export const LoadBalancerOptions = z.strictObject({
   preemptDelay: z.number().int().min(1).max(1000).default(60),
   frontendPort: port.optional(),
   balance: z.enum(["roundrobin", "leastconn"]).default("roundrobin"),
-  checkInterMs: z.number().int().min(100).max(60_000).default(1000),
-  checkFall: z.number().int().min(1).max(10).default(2),
-  checkRise: z.number().int().min(1).max(10).default(2),
+  /** Also each check's answer deadline: HAProxy 2.6.12 and 3.0.11 time a hung server's check out after the interval whatever `timeout check` says. */
+  checkInterMs: z.number().int().min(100).max(60_000).default(CHECK_DEFAULTS.checkInterMs),
+  checkFall: z.number().int().min(1).max(10).default(CHECK_DEFAULTS.checkFall),
+  /** Three good answers before a node that was down takes clients again: no flapping after a stall. */
+  checkRise: z.number().int().min(1).max(10).default(CHECK_DEFAULTS.checkRise),
   shutdownSessions: z.boolean().default(true),
   timeoutSeconds: z.number().int().min(60).max(7 * 24 * 3600).default(3 * 3600),
   statsPort: port.default(8404),
@@ -116,17 +121,34 @@ export function validateLoadBalancers(c: ClusterInventory, o: LoadBalancerOption
   }
   const used = ports.map(([, v]) => v).filter(Boolean);
   if (new Set(used).size !== used.length) p.push({ field: "statsPort", message: "The frontend, stats and management ports must all differ" });
-  if (o.checkFall * o.checkInterMs > 30_000) p.push({ field: "checkInterMs", message: "A node would take over 30 s to be marked down; use a shorter interval or fewer failed checks" });
+  if (markedDownWithinMs(o) > 30_000) p.push({ field: "checkInterMs", message: "A node would take over 30 s to be marked down; use a shorter interval or fewer failed checks" });
   return p;
 }
 
 export function haproxyOptions(c: ClusterInventory, o: LoadBalancerOptions): HaproxyOptions {
   return {
     frontendPort: frontendPort(c, o), balance: o.balance,
-    check: { interMs: o.checkInterMs, fastInterMs: Math.max(100, Math.round(o.checkInterMs / 2)), downInterMs: Math.max(o.checkInterMs, 2000), rise: o.checkRise, fall: o.checkFall },
+    check: checkTimings(o),
     shutdownSessions: o.shutdownSessions, timeoutSeconds: o.timeoutSeconds,
     stats: { port: o.statsPort, uri: o.statsUri, user: o.statsUser }, healthPort: HEALTH_PORT, managementPort: o.managementPort,
   };
+}
+
+/**
+ * HAProxy's node checks. A failing node is rechecked after fastinter, a down
+ * one every downinter. A hung node is marked down after at most
+ * inter + timeout + (fall − 1) × (fastinter + timeout) — 2.35 s with the
+ * defaults (700 ms, fall 2) — and comes back after rise good checks.
+ */
+export function checkTimings(o: Pick<LoadBalancerOptions, "checkInterMs" | "checkFall" | "checkRise">): HaproxyOptions["check"] {
+  const inter = o.checkInterMs;
+  return { interMs: inter, fastInterMs: Math.max(100, Math.min(250, Math.round(inter / 2))), downInterMs: Math.max(inter, 1000), timeoutMs: inter, rise: o.checkRise, fall: o.checkFall };
+}
+
+/** The longest a hung node stays in rotation, in ms (see checkTimings). */
+export function markedDownWithinMs(o: Pick<LoadBalancerOptions, "checkInterMs" | "checkFall" | "checkRise">): number {
+  const c = checkTimings(o);
+  return c.interMs + c.timeoutMs + (c.fall - 1) * (c.fastInterMs + c.timeoutMs);
 }
 
 function vrrpOptions(o: LoadBalancerOptions): VrrpOptions {

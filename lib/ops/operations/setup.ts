@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { hostsBlock, hostsBlockPresent, writeHostsBlock } from "@/lib/hosts/hosts-file";
 import { aptInstall, packagesAtLeast, pin, serviceRunning } from "@/lib/hosts/packages";
-import { COOKIE_PATH, ERLANG_PACKAGES, nodeName, rabbitmqctl, rabbitmqPlugins, rmqScript } from "@/lib/rabbitmq/cli";
+import { COOKIE_PATH, ERLANG_PACKAGES, nodeName, rabbitmqctl, rabbitmqPlugins, rmqScript, WARREN_CONF, WARREN_CONF_CONTENT } from "@/lib/rabbitmq/cli";
 import {
   ADMIN_USER, ADMIN_USER_OK, CLUSTER_NAMED, CLUSTER_PORTS, COOKIE_MATCHES, COOKIE_WRITE, DATA_IMPACT, FLAG_ENABLED, FLAGS_ALL_ENABLED, JOINED,
   PLUGIN_ENABLED, POLICY_SET, RABBITMQ_TARGET, START_AND_WAIT, USER_ABSENT, VHOST_QUEUE_TYPE,
@@ -114,10 +114,14 @@ export function planSetup(c: Pick<ClusterInventory, "name" | "nodes" | "loadBala
   // hashes and rewrites it with the service stopped when they differ.
   const cookieWrite = rmqScript(COOKIE_WRITE, COOKIE_PATH);
   phases.push({
-    title: "Erlang cookie, before install",
+    title: "Erlang cookie and configuration, before install",
     steps: eachFresh((n) => [{
       kind: "command", key: `cookie:${n.name}`, title: "Write the cluster's Erlang cookie (mode 400)", host: n.name,
       argv: cookieWrite, stdin: { secret: "erlangCookie" }, check: rmqScript(COOKIE_MATCHES, COOKIE_PATH, ""),
+    }, {
+      // Before the install, so the broker starts with it: connection events (the load balancers' checks) in a file of their own.
+      kind: "file", key: `conf:${n.name}`, title: "RabbitMQ configuration: connection events logged to a rotated file of their own", host: n.name,
+      path: WARREN_CONF, content: WARREN_CONF_CONTENT, mode: "0644", owner: "root:root",
     }]),
   });
 
