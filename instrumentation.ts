@@ -5,6 +5,8 @@ export async function register() {
   const e = env(); // invalid configuration stops the server here, with every problem listed
   const { secretBox } = await import("@/lib/crypto/keys");
   secretBox(); // creates the key file on first start
+  const { canonicaliseStoredAddresses } = await import("@/lib/inventory/hosts");
+  await canonicaliseStoredAddresses(); // before anything connects or pins a key
   const { ensureAdminFromEnv } = await import("@/lib/auth/users");
   if (await ensureAdminFromEnv(e.WARREN_ADMIN_USER || undefined, e.WARREN_ADMIN_PASSWORD || undefined))
     console.log(`[warren] created admin account '${e.WARREN_ADMIN_USER}' from WARREN_ADMIN_USER`);

@@ -1,17 +1,20 @@
-import { isIP } from "node:net";
 import { z } from "zod";
+import { canonicalAddress } from "@/lib/net/address";
 
 // One set of schemas for forms, server actions and the API.
 
-const HOSTNAME_RE = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
-
+/**
+ * An IP or DNS name, in its one canonical spelling (lib/net/address.ts): what
+ * is stored, pinned and connected to. "0x7f.1" becomes 127.0.0.1, "LOCALHOST"
+ * localhost, "::ffff:10.0.0.1" 10.0.0.1.
+ */
 export const hostAddress = z
   .string()
   .max(253, "At most 253 characters")
   .trim()
   .min(1, "Address is required")
-  // All-numeric dotted names would be IPv4 to every resolver, so they must be valid IPs.
-  .refine((v) => isIP(v) !== 0 || (HOSTNAME_RE.test(v) && !/^[0-9.]+$/.test(v)), "Not a valid IP address or hostname");
+  .refine((v) => canonicalAddress(v) !== null, "Not a valid IP address or hostname")
+  .transform((v) => canonicalAddress(v) ?? v);
 
 /** A short host name: also RabbitMQ's node name (rabbit@NAME), so DNS-label rules apply. */
 export const hostName = z
