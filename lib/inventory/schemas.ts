@@ -147,6 +147,7 @@ export const TokenInput = z.strictObject({
   /** Omitted: the token never expires. */
   expiresInDays: z.number({ error: "Expiry must be a number of days" }).int("Expiry must be whole days").min(1, "Expiry must be at least 1 day").max(3650, "Expiry must be at most 3650 days").optional(),
 });
+export type TokenInput = z.infer<typeof TokenInput>;
 
 /** Field → first message, for showing errors next to form fields. */
 export function fieldErrors(error: z.ZodError): Record<string, string> {

@@ -58,3 +58,45 @@ export function canonicalAddress(raw: string): string | null {
   if (NUMERIC_LABEL.test(labels[labels.length - 1])) return null;
   return HOSTNAME_RE.test(v) ? v : null;
 }
+
+/** A network: an address and a prefix length (a single address has the full length). */
+export interface Cidr { v6: boolean; base: bigint; prefix: number }
+
+function ipBits(ip: string): { v6: boolean; n: bigint } {
+  if (!ip.includes(":")) return { v6: false, n: ip.split(".").reduce((a, p) => (a << 8n) | BigInt(p), 0n) };
+  const [head, tail = ""] = ip.split("::");
+  const hs = head ? head.split(":") : [], ts = tail ? tail.split(":") : [];
+  const groups = ip.includes("::") ? [...hs, ...Array(8 - hs.length - ts.length).fill("0"), ...ts] : hs;
+  return { v6: true, n: groups.reduce((a, g) => (a << 16n) | BigInt(parseInt(g, 16)), 0n) };
+}
+
+/**
+ * "10.0.0.0/8, 127.0.0.1, fd00::/8" → networks. "" or "0": none. Returns a
+ * message for anything else, so a typo stops the server instead of trusting nothing (or everything).
+ */
+export function parseAddressList(value: string): Cidr[] | string {
+  const v = value.trim();
+  if (v === "" || v === "0") return [];
+  const out: Cidr[] = [];
+  for (const item of v.split(/[\s,]+/).filter(Boolean)) {
+    const [addr, len, extra] = item.split("/");
+    const ip = canonicalIp(addr);
+    if (!ip || extra !== undefined) return `${JSON.stringify(item.slice(0, 60))} is not an IP address or CIDR (e.g. 10.0.0.5, 10.0.0.0/8, fd00::/8)`;
+    const { v6, n } = ipBits(ip);
+    const max = v6 ? 128 : 32;
+    const prefix = len === undefined ? max : /^\d{1,3}$/.test(len) ? Number(len) : -1;
+    if (prefix < 0 || prefix > max) return `${JSON.stringify(item.slice(0, 60))}: the prefix length must be 0–${max}`;
+    const shift = BigInt(max - prefix);
+    out.push({ v6, base: (n >> shift) << shift, prefix });
+  }
+  return out;
+}
+
+/** Whether an IP (any spelling) lies in one of the networks. */
+export function inAddressList(ip: string, list: Cidr[]): boolean {
+  const c = canonicalIp(ip);
+  if (!c) return false;
+  const { v6, n } = ipBits(c);
+  const max = v6 ? 128 : 32;
+  return list.some((net) => net.v6 === v6 && (n >> BigInt(max - net.prefix)) << BigInt(max - net.prefix) === net.base);
+}
