@@ -32,11 +32,17 @@ globalThis.warrenPeerHeader = PEER_HEADER;
 const app = next({ dev: false, dir, hostname, port });
 const handle = app.getRequestHandler();
 
-function refuse(res, status, message) {
+/** Bytes of a refused body read and dropped, so the client gets to read the answer; beyond this the connection is cut. */
+const MAX_DISCARD_BYTES = 16 * 1024 * 1024;
+
+function refuse(req, res, status, message) {
   if (res.headersSent || res.destroyed) return;
-  // The rest of an oversized body is not read: the connection closes after the answer.
-  res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store", connection: "close" });
+  res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" });
   res.end(JSON.stringify({ error: status === 413 ? "too-large" : "bad-request", message }));
+  let dropped = 0;
+  req.on("data", (c) => { if ((dropped += c.length) > MAX_DISCARD_BYTES) req.socket.destroy(); });
+  req.on("error", () => {});
+  req.resume();
 }
 
 /** The whole body, or null when the client went away or it is too large (then already answered). */
@@ -54,9 +60,8 @@ function readBody(req, res) {
       if (done) return;
       size += c.length;
       if (size > MAX_BODY_BYTES) {
-        refuse(res, 413, `the request body is over ${MAX_BODY_BYTES} bytes`);
-        req.pause();
-        return finish(null);
+        finish(null);
+        return refuse(req, res, 413, `the request body is over ${MAX_BODY_BYTES} bytes`);
       }
       chunks.push(c);
     });
@@ -94,13 +99,13 @@ const server = http.createServer(async (req, res) => {
   const hasBody = declared > 0 || req.headers["transfer-encoding"] !== undefined;
   try {
     if (!hasBody) return await handle(req, res);
-    if (declared > MAX_BODY_BYTES) return refuse(res, 413, `the request body is ${declared} bytes; at most ${MAX_BODY_BYTES} are accepted`);
+    if (declared > MAX_BODY_BYTES) return refuse(req, res, 413, `the request body is ${declared} bytes; at most ${MAX_BODY_BYTES} are accepted`);
     const body = await readBody(req, res);
     if (body === null) return;
     await handle(replay(req, body), res);
   } catch (e) {
     console.error(`[warren] request failed type=${e?.name ?? typeof e}`);
-    refuse(res, 500, "Something went wrong on the server");
+    refuse(req, res, 500, "Something went wrong on the server");
   }
 });
 // Slow clients may not hold a connection open for ever.

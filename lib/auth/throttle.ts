@@ -9,7 +9,8 @@ import "server-only";
 //
 // The source is the TCP peer (lib/net/client-address.ts), never a header a
 // client can write. Failures are audited at most once a minute per source
-// (with the count since), so a flood cannot flood the audit log either.
+// and kind (login, "change password"), with the count since, so a flood
+// cannot flood the audit log either.
 import { env } from "@/lib/env";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { audit } from "@/lib/audit";
@@ -72,13 +73,14 @@ class Throttle {
   /** A wrong password; `what` says where it was tried (the login, or "change password" with a session). */
   async failed(username: string, ip: string, what: "login" | "password-change" = "login"): Promise<void> {
     const name = username.slice(0, 64).toLowerCase();
-    const last = this.lastAudit.get(ip);
+    const key = `${what}|${ip}`;
+    const last = this.lastAudit.get(key);
     if (last && Date.now() - last.at < 60_000) {
       last.count++;
       if (last.accounts.size < 100) last.accounts.add(name);
       return;
     }
-    this.lastAudit.set(ip, { at: Date.now(), count: 0, accounts: new Set([name]) });
+    this.lastAudit.set(key, { at: Date.now(), count: 0, accounts: new Set([name]) });
     if (this.lastAudit.size > 10_000) this.lastAudit.clear();
     const action = what === "login" ? "login.failed" : "user.change-password-failed";
     const since = last?.count ? `${last.count + 1} failed attempts from this address in the last minute or so, on ${last.accounts.size}${last.accounts.size >= 100 ? "+" : ""} account(s)` : undefined;
