@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { loadLab } from "../../lab/client";
 import { E2E_DATA_DIR, E2E_SERVER_LOG } from "../../playwright.config";
-import { ADMIN, VIEWER, actionId, basic, callAction, ensureViewer, labSsh, login, makeKey } from "./helpers";
+import { ADMIN, QUIET_NET, VIEWER, actionId, basic, callAction, ensureViewer, labSsh, login, makeKey } from "./helpers";
 
 // Issue #22, the second security probe: one test per weakness and per "also"
 // item, each failing on the code the issue was filed on. Runs after
@@ -16,8 +16,8 @@ import { ADMIN, VIEWER, actionId, basic, callAction, ensureViewer, labSsh, login
 
 test.describe.configure({ mode: "serial" });
 
-/** A host that must not answer (the lab's unused range; WARREN_E2E_QUIET_ADDRESS moves it when the lab is not up). */
-const QUIET = process.env.WARREN_E2E_QUIET_ADDRESS ?? "10.213.77.241";
+/** A host that must not answer: an unused address of the lab's network (helpers' QUIET_NET). */
+const QUIET = `${QUIET_NET}.241`;
 
 const me = (request: APIRequestContext, h: Record<string, string>) => request.get("/api/v1/me", { headers: h });
 
