@@ -127,8 +127,10 @@ export async function updateHost(id: string, input: HostUpdate, who: Principal):
   }
   await assertUnique({ name: input.name, address: input.address }, id);
   const box = secretBox();
+  // Only what differs: another spelling of the same address changes nothing (the schema made it canonical).
+  const differs = <T>(v: T | undefined, now: T) => (v !== undefined && v !== now ? v : undefined);
   const data: Prisma.HostUpdateInput = {
-    name: input.name, address: input.address, port: input.port, username: input.username, useSudo: input.useSudo,
+    name: differs(input.name, h.name), address: differs(input.address, h.address), port: differs(input.port, h.port), username: differs(input.username, h.username), useSudo: differs(input.useSudo, h.useSudo),
   };
   if (input.authType) {
     data.authType = input.authType;

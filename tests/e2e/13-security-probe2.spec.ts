@@ -83,14 +83,20 @@ test("#22.2 a changed host key cannot be re-pinned by re-spelling the address; o
   const alias = "10.213.77.66";
   const hex = alias.split(".").map((x) => `0x${Number(x).toString(16)}`).join(".");
   const n = alias.split(".").reduce((a, x) => a * 256 + Number(x), 0);
-  const sshd = (keyFile: string) =>
-    labSsh("node6", `pkill -f 'sshd -f /dev/null -p 2222' ; rm -f ${keyFile}* && ssh-keygen -q -t ed25519 -N '' -f ${keyFile} && mkdir -p /run/sshd && /usr/sbin/sshd -f /dev/null -p 2222 -o ListenAddress=${alias}:2222 -o PermitRootLogin=prohibit-password -o AuthorizedKeysFile=/root/.ssh/authorized_keys -h ${keyFile} && ssh-keygen -lf ${keyFile}.pub | cut -d' ' -f2`).trim();
+  // (By its pid file: a pkill -f pattern would match the shell running it too.)
+  const stop = "if [ -f /run/w22-sshd.pid ]; then kill $(cat /run/w22-sshd.pid) 2>/dev/null; rm -f /run/w22-sshd.pid; sleep 0.5; fi";
+  const key = "/tmp/w22-hostkey";
+  /** (Re)starts the second sshd with a new host key; its fingerprint. */
+  const sshd = () =>
+    labSsh("node6", `${stop}; rm -f ${key} ${key}.pub && ssh-keygen -q -t ed25519 -N '' -f ${key} && mkdir -p /run/sshd && ` +
+      `/usr/sbin/sshd -f /dev/null -o ListenAddress=${alias}:2222 -o PidFile=/run/w22-sshd.pid -o PermitRootLogin=prohibit-password -h ${key} && ` +
+      `ssh-keygen -lf ${key}.pub | cut -d' ' -f2`).trim();
   labSsh("node6", `ip addr add ${alias}/24 dev eth0 || true`);
   const op = (await (await request.post("/api/v1/tokens", { headers: basic(ADMIN), data: { name: "probe2-operator", role: "operator" } })).json()).token.token as string;
   const asOp = { Authorization: `Bearer ${op}` };
   let hostId = "";
   try {
-    const first = sshd("/tmp/w22-key");
+    const first = sshd();
     const add = await request.post("/api/v1/hosts", { headers: asOp, data: { name: "probe2-key", address: alias, port: 2222, authType: "key", privateKey: fs.readFileSync(lab.privateKeyPath, "utf8") } });
     expect(add.status()).toBe(201);
     hostId = (await add.json()).host.id;
@@ -98,7 +104,7 @@ test("#22.2 a changed host key cannot be re-pinned by re-spelling the address; o
     expect(ok.ok, JSON.stringify(ok.error)).toBe(true);
     expect(ok.fingerprint).toBe(first);
 
-    const impostor = sshd("/tmp/w22-key");
+    const impostor = sshd();
     expect(impostor).not.toBe(first);
     const refused = await (await request.post(`/api/v1/hosts/${hostId}/test`, { headers: asOp })).json();
     expect(refused.error?.kind).toBe("hostkey");
@@ -124,7 +130,7 @@ test("#22.2 a changed host key cannot be re-pinned by re-spelling the address; o
     expect((await (await request.post(`/api/v1/hosts/${hostId}/test`, { headers: asOp })).json()).ok).toBe(true);
   } finally {
     if (hostId) await request.delete(`/api/v1/hosts/${hostId}`, { headers: basic(ADMIN) });
-    labSsh("node6", `pkill -f 'sshd -f /dev/null -p 2222' ; rm -f /tmp/w22-key* ; ip addr del ${alias}/24 dev eth0 || true`);
+    labSsh("node6", `${stop}; rm -f ${key} ${key}.pub; ip addr del ${alias}/24 dev eth0 || true`);
   }
 });
 
