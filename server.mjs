@@ -19,9 +19,6 @@ const PEER_HEADER = "x-warren-peer"; // lib/net/client-address.ts PEER_HEADER
 /** Next's own limit for server actions; the API reads at most 256 KiB of it (lib/api/request.ts). */
 const MAX_BODY_BYTES = 1024 * 1024;
 
-// Everything Warren writes (database, journal, key) is its own.
-process.umask(0o077);
-
 const port = Number(process.env.PORT || 3000);
 const hostname = process.env.WARREN_HOST || "127.0.0.1";
 const dir = path.dirname(fileURLToPath(import.meta.url));

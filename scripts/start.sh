@@ -3,8 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1 NODE_ENV=production
-# The database, its journal and the key file are Warren's alone (600; the data directory 700).
-umask 077
+# The data directory is made 700 (prisma.config.ts) and the database 600 at every start
+# (instrumentation.ts): no umask here, which the power command's children would inherit.
 [ -d .next ] || { echo "no build found: run 'npm run build' first" >&2; exit 1; }
 npx --no-install prisma migrate deploy >/dev/null
 # server.mjs wraps Next's request handler: it records each request's TCP peer (the

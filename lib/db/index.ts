@@ -16,9 +16,10 @@ export function db(): PrismaClient {
 }
 
 /**
- * The data directory is Warren's alone: 700, and the database with its
- * journals 600 — also for directories and files made before this was checked
- * (scripts/start.sh's umask covers new ones; this covers every other start).
+ * The data directory is Warren's alone: 700 (which also covers the journal
+ * files SQLite makes and removes), and the database with any journal there
+ * now 600 — at every start, so directories and files from before are fixed
+ * too. (Not by a umask: the power command's children would inherit it.)
  */
 export function securePermissions(): void {
   const { dataDir, dbFile } = env();
