@@ -3,8 +3,14 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { env } = await import("@/lib/env");
   const e = env(); // invalid configuration stops the server here, with every problem listed
+  const { securePermissions } = await import("@/lib/db");
+  securePermissions();
+  const { peerHeaderIsOurs } = await import("@/lib/net/client-address");
+  if (!peerHeaderIsOurs()) console.warn("[warren] not started by server.mjs (scripts/start.sh): client addresses are unknown, so every login shares one throttle");
   const { secretBox } = await import("@/lib/crypto/keys");
   secretBox(); // creates the key file on first start
+  const { canonicaliseStoredAddresses } = await import("@/lib/inventory/hosts");
+  await canonicaliseStoredAddresses(); // before anything connects or pins a key
   const { ensureAdminFromEnv } = await import("@/lib/auth/users");
   if (await ensureAdminFromEnv(e.WARREN_ADMIN_USER || undefined, e.WARREN_ADMIN_PASSWORD || undefined))
     console.log(`[warren] created admin account '${e.WARREN_ADMIN_USER}' from WARREN_ADMIN_USER`);

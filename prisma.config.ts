@@ -6,7 +6,7 @@ import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from "@p
 
 // Prisma 6.19.3's Wasm schema engine (its native engine cannot be downloaded here).
 const dataDir = path.resolve(process.env.WARREN_DATA_DIR || "./data");
-fs.mkdirSync(dataDir, { recursive: true });
+fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 const dbFile = path.join(dataDir, "warren.db");
 
 // Work-around: the Wasm engine sends whole migration scripts through executeRaw

@@ -1,4 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { actionBodyKind, checkArguments, checkMultipart, type ActionRequestProblem } from "@/lib/api/action-request";
+import { assertSameOrigin, RequestError } from "@/lib/api/request";
 
 // A cheap first gate: no session cookie and no Authorization header means no
 // access. Every page, action and route handler still validates the session
@@ -23,7 +25,38 @@ export function contentSecurityPolicy(nonce: string): string {
   ].join("; ");
 }
 
-export function proxy(req: NextRequest) {
+/**
+ * A POST to a page is a server action: it must come from Warren's own pages
+ * and carry arguments React's decoder can read without looking elsewhere
+ * (lib/api/action-request.ts), or it is answered 4xx here — Next would answer
+ * 500 and log the decoder's message, quoting the input. A multipart POST
+ * without an action id would be a no-JavaScript form action, which no page of
+ * Warren's sends.
+ */
+async function checkAction(req: NextRequest): Promise<ActionRequestProblem | null> {
+  if (req.method !== "POST" || req.nextUrl.pathname.startsWith("/api/")) return null;
+  const kind = actionBodyKind(req.headers.get("content-type"));
+  if (!req.headers.has("next-action")) return kind === "multipart" ? { status: 400, code: "bad-action-request", message: "not a server action request" } : null;
+  try {
+    assertSameOrigin(req);
+  } catch (e) {
+    if (e instanceof RequestError) return { status: 403, code: e.code, message: e.message };
+    throw e;
+  }
+  if (typeof kind !== "string") return kind;
+  if (kind === "text") return checkArguments(await req.text(), false);
+  let form: FormData;
+  try {
+    form = await req.formData();
+  } catch {
+    return { status: 400, code: "bad-action-request", message: "the multipart body cannot be read" };
+  }
+  return checkMultipart([...form.entries()]);
+}
+
+export async function proxy(req: NextRequest) {
+  const problem = await checkAction(req);
+  if (problem) return NextResponse.json({ error: problem.code, message: problem.message }, { status: problem.status, headers: { "Cache-Control": "no-store" } });
   const { pathname, search } = req.nextUrl;
   const hasSession = req.cookies.has("warren_session");
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");

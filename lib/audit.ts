@@ -2,7 +2,12 @@ import "server-only";
 import { db } from "@/lib/db";
 import type { Principal } from "@/lib/auth/principal";
 
-/** Who did what to which object. Details must never hold secrets. */
+const cut = (v: string | undefined, max: number) => (v === undefined || v.length <= max ? v : `${v.slice(0, max - 1)}…`);
+
+/**
+ * Who did what to which object. Details must never hold secrets. Every field
+ * is bounded here, whatever the caller passes: values can come from requests.
+ */
 export async function audit(
   who: Principal | string,
   action: string,
@@ -11,11 +16,11 @@ export async function audit(
 ): Promise<void> {
   await db().auditLog.create({
     data: {
-      actor: typeof who === "string" ? who : who.username,
-      action,
-      targetType: target?.type,
-      targetId: target?.name ?? target?.id,
-      detail,
+      actor: cut(typeof who === "string" ? who : who.username, 160)!,
+      action: cut(action, 64)!,
+      targetType: cut(target?.type, 32),
+      targetId: cut(target?.name ?? target?.id, 256),
+      detail: cut(detail, 2000),
     },
   });
 }

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { parseAddressList } from "@/lib/net/address";
 
 // Validated once; every module reads configuration from here, never process.env.
 const EnvSchema = z.object({
@@ -24,8 +25,19 @@ const EnvSchema = z.object({
   WARREN_POWER_COMMAND: z.string().max(500).optional().or(z.literal("")),
   /** The first block after repeated failed logins, in seconds; each further block doubles it. */
   WARREN_LOGIN_BLOCK_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
-  /** "1": trust the first X-Forwarded-For entry (a proxy of yours sets it); otherwise the last. */
-  WARREN_TRUSTED_PROXIES: z.enum(["0", "1"]).default("0"),
+  /**
+   * The reverse proxies whose X-Forwarded-For (and -Host, -Proto) Warren believes:
+   * addresses or CIDRs, comma- or space-separated. "0" or unset: none — the TCP
+   * peer is the client. ("1", which trusted whatever the header said, is refused.)
+   */
+  WARREN_TRUSTED_PROXIES: z
+    .string()
+    .default("0")
+    .transform((v, ctx) => {
+      const list = v.trim() === "1" ? "a list of your proxies' addresses or CIDRs (e.g. 127.0.0.1 or 10.0.0.0/8), or 0 for none; '1' is no longer accepted" : parseAddressList(v);
+      if (typeof list === "string") ctx.addIssue({ code: "custom", message: list });
+      return typeof list === "string" ? [] : list;
+    }),
   /** How long live-health samples are kept, in hours. */
   WARREN_HISTORY_HOURS: z.coerce.number().min(1).max(24 * 90).default(24),
 });

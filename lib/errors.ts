@@ -10,6 +10,7 @@ import { logError } from "@/lib/log";
 import { OperationError } from "@/lib/ops/service";
 import { RequestError } from "@/lib/api/request";
 import { isTooManyAttempts } from "@/lib/auth/throttle";
+import { isBusy } from "@/lib/auth/fair-queue";
 
 export interface PublicError {
   status: number;
@@ -24,6 +25,7 @@ export interface PublicError {
 export function publicError(e: unknown): PublicError {
   if (e instanceof RequestError) return { status: e.status, code: e.code, message: e.message };
   if (isTooManyAttempts(e)) return { status: 429, code: "too-many-attempts", message: e.message, retryAfterS: e.retryAfterS };
+  if (isBusy(e)) return { status: 429, code: "busy", message: e.message, retryAfterS: 1 };
   if (e instanceof ZodError) {
     const fields = fieldErrors(e);
     const list = Object.entries(fields).slice(0, 4).map(([k, m]) => (k === "_form" ? m : `${k}: ${m}`));

@@ -1,6 +1,8 @@
 "use server";
 import { cookies, headers } from "next/headers";
-import { clientAddress, isTooManyAttempts } from "@/lib/auth/throttle";
+import { isTooManyAttempts } from "@/lib/auth/throttle";
+import { isBusy } from "@/lib/auth/fair-queue";
+import { clientAddress } from "@/lib/net/client-address";
 import { redirect } from "next/navigation";
 import { env } from "@/lib/env";
 import { audit } from "@/lib/audit";
@@ -10,6 +12,7 @@ import { createSession, deleteSession, principalFromCredentials, SESSION_COOKIE 
 import { newSecretToken } from "@/lib/auth/tokens";
 import { UserInput } from "@/lib/inventory/schemas";
 import { toActionError, type ActionResult } from "./result";
+import { FormArg } from "./args";
 import { safeNext } from "@/lib/auth/redirect";
 
 async function startSession(userId: string) {
@@ -22,14 +25,16 @@ async function startSession(userId: string) {
 
 
 export async function login(_prev: ActionResult | null, form: FormData): Promise<ActionResult> {
-  const username = String(form.get("username") ?? "");
-  const password = String(form.get("password") ?? "");
   let p;
   try {
+    FormArg.parse(form);
+    const username = form.get("username"), password = form.get("password");
+    if (typeof username !== "string" || typeof password !== "string") return { ok: false, message: "Wrong username or password" };
     p = await principalFromCredentials(username, password, clientAddress(await headers()));
   } catch (e) {
     if (isTooManyAttempts(e)) return { ok: false, code: "too-many-attempts", message: e.message };
-    throw e;
+    if (isBusy(e)) return { ok: false, code: "busy", message: e.message };
+    return toActionError(e);
   }
   if (!p) return { ok: false, message: "Wrong username or password" };
   await startSession(p.userId);
@@ -48,6 +53,7 @@ export async function logout(): Promise<void> {
 /** Only while no user exists: the first visitor creates the admin account. */
 export async function createFirstAdmin(_prev: ActionResult | null, form: FormData): Promise<ActionResult> {
   try {
+    FormArg.parse(form);
     const input = UserInput.parse({ username: form.get("username"), password: form.get("password"), role: "admin" });
     if (form.get("password") !== form.get("confirm"))
       return { ok: false, message: "The passwords differ", fieldErrors: { confirm: "Does not match the password" } };
@@ -62,10 +68,11 @@ export async function createFirstAdmin(_prev: ActionResult | null, form: FormDat
 
 export async function changePassword(_prev: ActionResult | null, form: FormData): Promise<ActionResult> {
   try {
+    FormArg.parse(form);
     const who = await requireActionRole("viewer");
     const { next } = UserInput.pick({ password: true }).transform((v) => ({ next: v.password })).parse({ password: form.get("next") });
     if (form.get("next") !== form.get("confirm")) return { ok: false, message: "The new passwords differ", fieldErrors: { confirm: "Does not match the new password" } };
-    await changeOwnPassword(who, String(form.get("current") ?? ""), next);
+    await changeOwnPassword(who, String(form.get("current") ?? ""), next, clientAddress(await headers()));
   } catch (e) {
     return toActionError(e);
   }

@@ -7,6 +7,7 @@ import { revealClusterSecret } from "@/lib/inventory/secrets";
 import { isSecretName } from "@/lib/ops/secrets";
 import { toActionError, type ActionResult } from "./result";
 import { MemberRole } from "@/lib/vocabulary";
+import { FormArg, IdArg } from "./args";
 
 /** Form fields per host `role:<hostId>` (components/clusters/member-table.tsx MemberChoice) and `seed`; ClusterInput validates the result. */
 function membersFromForm(form: FormData): unknown[] {
@@ -22,6 +23,7 @@ function membersFromForm(form: FormData): unknown[] {
 
 export async function addCluster(_prev: ActionResult | null, form: FormData): Promise<ActionResult<{ id?: string }>> {
   try {
+    FormArg.parse(form);
     const p = await requireActionRole("operator");
     const input = ClusterInput.parse({ name: form.get("name"), members: membersFromForm(form) });
     const c = await createCluster(input, p);
@@ -35,7 +37,7 @@ export async function addCluster(_prev: ActionResult | null, form: FormData): Pr
 export async function removeCluster(id: string): Promise<ActionResult> {
   try {
     const p = await requireActionRole("operator");
-    const c = await deleteCluster(String(id), p);
+    const c = await deleteCluster(IdArg.parse(id), p);
     if (!c) return { ok: false, message: "No such cluster" };
     revalidatePath("/clusters");
     return { ok: true, message: `Deleted ${c.name} from the inventory` };
@@ -49,7 +51,7 @@ export async function revealSecret(clusterId: string, name: string): Promise<Act
   try {
     const p = await requireActionRole("admin");
     if (!isSecretName(name)) return { ok: false, message: "No such secret" };
-    const value = await revealClusterSecret(String(clusterId), name, p);
+    const value = await revealClusterSecret(IdArg.parse(clusterId), name, p);
     if (value === null) return { ok: false, message: "The cluster has no such secret yet" };
     return { ok: true, message: "Revealed (recorded in the audit log)", value };
   } catch (e) {
@@ -59,8 +61,9 @@ export async function revealSecret(clusterId: string, name: string): Promise<Act
 
 export async function editMembers(clusterId: string, _prev: ActionResult | null, form: FormData): Promise<ActionResult> {
   try {
+    FormArg.parse(form);
     const p = await requireActionRole("operator");
-    const c = await getCluster(String(clusterId));
+    const c = await getCluster(IdArg.parse(clusterId));
     if (!c) return { ok: false, message: "No such cluster" };
     const input = ClusterInput.parse({ name: c.name, members: membersFromForm(form) });
     const after = await setMembers(c.id, input.members, p);

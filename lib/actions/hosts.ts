@@ -4,6 +4,7 @@ import { requireActionRole } from "@/lib/auth/guard";
 import { HostInput, HostUpdate } from "@/lib/inventory/schemas";
 import { acceptHostKey, createHost, deleteHost, testConnection, updateHost, type ConnectionReport } from "@/lib/inventory/hosts";
 import { toActionError, type ActionResult } from "./result";
+import { FormArg, IdArg, NameArg } from "./args";
 
 function hostFromForm(form: FormData) {
   return {
@@ -22,6 +23,7 @@ function hostFromForm(form: FormData) {
 
 export async function addHost(_prev: ActionResult | null, form: FormData): Promise<ActionResult<{ warning?: boolean; hostId?: string }>> {
   try {
+    FormArg.parse(form);
     const p = await requireActionRole("operator");
     const input = HostInput.parse(hostFromForm(form));
     const h = await createHost(input, p);
@@ -41,7 +43,7 @@ export async function addHost(_prev: ActionResult | null, form: FormData): Promi
 export async function removeHost(id: string): Promise<ActionResult> {
   try {
     const p = await requireActionRole("operator");
-    const h = await deleteHost(String(id), p);
+    const h = await deleteHost(IdArg.parse(id), p);
     if (!h) return { ok: false, message: "No such host" };
     revalidatePath("/hosts");
     return { ok: true, message: `Deleted ${h.name}` };
@@ -53,7 +55,7 @@ export async function removeHost(id: string): Promise<ActionResult> {
 export async function testHostConnection(id: string): Promise<ActionResult<{ report: ConnectionReport }>> {
   try {
     const p = await requireActionRole("operator");
-    const report = await testConnection(String(id), p);
+    const report = await testConnection(IdArg.parse(id), p);
     if (!report) return { ok: false, message: "No such host" };
     revalidatePath(`/hosts/${id}`);
     return { ok: true, report };
@@ -66,7 +68,7 @@ export async function testHostConnection(id: string): Promise<ActionResult<{ rep
 export async function acceptNewHostKey(id: string, fingerprint: string): Promise<ActionResult> {
   try {
     const p = await requireActionRole("operator");
-    const h = await acceptHostKey(String(id), String(fingerprint), p);
+    const h = await acceptHostKey(IdArg.parse(id), NameArg.parse(fingerprint), p);
     if (!h) return { ok: false, message: "No such host" };
     revalidatePath(`/hosts/${id}`);
     return { ok: true, message: `Pinned the new key ${fingerprint}` };
@@ -78,6 +80,7 @@ export async function acceptNewHostKey(id: string, fingerprint: string): Promise
 /** The edit form: empty credential fields keep the stored ones. */
 export async function editHost(id: string, _prev: ActionResult | null, form: FormData): Promise<ActionResult> {
   try {
+    FormArg.parse(form);
     const p = await requireActionRole("operator");
     const replace = form.get("replaceCredentials") === "on";
     const input = HostUpdate.parse({
@@ -88,7 +91,7 @@ export async function editHost(id: string, _prev: ActionResult | null, form: For
       useSudo: form.get("useSudo") === "on",
       ...(replace ? { authType: form.get("authType"), privateKey: form.get("privateKey") || undefined, passphrase: form.get("passphrase") || undefined, password: form.get("password") || undefined } : {}),
     });
-    const h = await updateHost(String(id), input, p);
+    const h = await updateHost(IdArg.parse(id), input, p);
     if (!h) return { ok: false, message: "No such host" };
     revalidatePath(`/hosts/${id}`);
     revalidatePath("/hosts");

@@ -1,13 +1,14 @@
 "use server";
 import { requireActionRole } from "@/lib/auth/guard";
-import { cancelRun, clusterVersions, continueRun, previewOperation, retryRun, startOperation, type HostVersions, type PlanPreview } from "@/lib/ops/service";
+import { cancelRun, clusterVersions, continueRun, previewOperation, retryRun, startOperation, VERSIONS_ROLE, type HostVersions, type PlanPreview } from "@/lib/ops/service";
 import { runLbPreflight, runPreflight, type LbPreflight, type PreflightReport } from "@/lib/ops/preflight";
 import { toActionError, type ActionResult } from "./result";
+import { CancelModeArg, IdArg, NameArg, PlanTokenArg } from "./args";
 
 export async function previewPlan(clusterId: string, type: string, params: unknown): Promise<ActionResult<{ preview: PlanPreview }>> {
   try {
     const who = await requireActionRole("operator");
-    return { ok: true, preview: await previewOperation(String(clusterId), String(type), params, who) };
+    return { ok: true, preview: await previewOperation(IdArg.parse(clusterId), NameArg.parse(type), params, who) };
   } catch (e) {
     return toActionError(e);
   }
@@ -16,7 +17,7 @@ export async function previewPlan(clusterId: string, type: string, params: unkno
 export async function startPlan(clusterId: string, type: string, params: unknown, confirmDestructive: boolean, planToken: string): Promise<ActionResult<{ runId: string }>> {
   try {
     const who = await requireActionRole("operator");
-    return { ok: true, runId: await startOperation(String(clusterId), String(type), params, { confirmDestructive: confirmDestructive === true, planToken: String(planToken) }, who) };
+    return { ok: true, runId: await startOperation(IdArg.parse(clusterId), NameArg.parse(type), params, { confirmDestructive: confirmDestructive === true, planToken: PlanTokenArg.parse(planToken) }, who) };
   } catch (e) {
     return toActionError(e);
   }
@@ -25,7 +26,7 @@ export async function startPlan(clusterId: string, type: string, params: unknown
 export async function preflight(clusterId: string, params: unknown): Promise<ActionResult<{ report: PreflightReport }>> {
   try {
     const who = await requireActionRole("operator");
-    return { ok: true, report: await runPreflight(String(clusterId), params, who) };
+    return { ok: true, report: await runPreflight(IdArg.parse(clusterId), params, who) };
   } catch (e) {
     return toActionError(e);
   }
@@ -33,7 +34,7 @@ export async function preflight(clusterId: string, params: unknown): Promise<Act
 
 export async function retry(runId: string): Promise<ActionResult> {
   try {
-    await retryRun(String(runId), await requireActionRole("operator"));
+    await retryRun(IdArg.parse(runId), await requireActionRole("operator"));
     return { ok: true, message: "Resuming from the first unfinished step" };
   } catch (e) {
     return toActionError(e);
@@ -42,7 +43,7 @@ export async function retry(runId: string): Promise<ActionResult> {
 
 export async function resume(runId: string): Promise<ActionResult> {
   try {
-    await continueRun(String(runId), await requireActionRole("operator"));
+    await continueRun(IdArg.parse(runId), await requireActionRole("operator"));
     return { ok: true, message: "Continuing past the pause" };
   } catch (e) {
     return toActionError(e);
@@ -51,7 +52,7 @@ export async function resume(runId: string): Promise<ActionResult> {
 
 export async function cancel(runId: string, mode: "after-step" | "now"): Promise<ActionResult> {
   try {
-    await cancelRun(String(runId), await requireActionRole("operator"), mode);
+    await cancelRun(IdArg.parse(runId), await requireActionRole("operator"), CancelModeArg.parse(mode));
     return { ok: true, message: mode === "now" ? "Aborting: the commands in progress are being killed" : "Stopping after the steps in progress" };
   } catch (e) {
     return toActionError(e);
@@ -61,7 +62,7 @@ export async function cancel(runId: string, mode: "after-step" | "now"): Promise
 export async function lbPreflight(clusterId: string, params: unknown): Promise<ActionResult<{ report: LbPreflight }>> {
   try {
     const who = await requireActionRole("operator");
-    return { ok: true, report: await runLbPreflight(String(clusterId), params, who) };
+    return { ok: true, report: await runLbPreflight(IdArg.parse(clusterId), params, who) };
   } catch (e) {
     return toActionError(e);
   }
@@ -70,8 +71,8 @@ export async function lbPreflight(clusterId: string, params: unknown): Promise<A
 /** Each host's installed and offered versions (read over SSH), for the upgrade forms. */
 export async function versionsOf(clusterId: string): Promise<ActionResult<{ hosts: HostVersions[] }>> {
   try {
-    const who = await requireActionRole("operator");
-    return { ok: true, hosts: await clusterVersions(String(clusterId), who) };
+    const who = await requireActionRole(VERSIONS_ROLE);
+    return { ok: true, hosts: await clusterVersions(IdArg.parse(clusterId), who) };
   } catch (e) {
     return toActionError(e);
   }

@@ -103,7 +103,7 @@ export const openApiDocument = {
       requestBody: { required: true, content: { "application/json": { schema: { type: "object", properties: { members: { type: "array", items: { $ref: "#/components/schemas/ClusterMember" } } }, required: ["members"], additionalProperties: false } } } },
       responses: { "200": ok("{ cluster }"), "400": errorResponse, "404": errorResponse, "409": errorResponse, ...common } } },
     "/clusters/{id}/versions": { parameters: idParam, get: {
-      summary: "Installed and offered versions of rabbitmq-server, erlang-base, haproxy and keepalived on every host of the cluster (viewer; read over SSH, a few seconds)",
+      summary: "Installed and offered versions of rabbitmq-server, erlang-base, haproxy and keepalived on every host of the cluster (operator, like the upgrade forms that ask it; read over SSH, a few seconds)",
       responses: { "200": ok("{ hosts: [{ host, role, error?, active, installed: {package: version}, offered: {package: [versions, newest first]} }] }"), "404": errorResponse, ...common } } },
     "/clusters/{id}/health": { parameters: idParam, get: {
       summary: "The cluster's live health (viewer): nodes, each load balancer's view of them, the VIP's owners, current alarms; every datum with when its host was last heard from. Poll about once a second.",
@@ -142,7 +142,7 @@ export const openApiDocument = {
       responses: { "202": ok("cancelling"), ...common } } },
     "/tokens": {
       get: { summary: "List API tokens (admin)", responses: { "200": ok("tokens, without their values"), ...common } },
-      post: { summary: "Create an API token (admin); the value is returned once", requestBody: body("TokenInput"), responses: { "201": ok("the token"), ...common } },
+      post: { summary: "Create an API token (admin); the value is returned once. It acts with the lesser of its role and its creator's current role, until it expires (expiresInDays) or is revoked; deleting the creator deletes it", requestBody: body("TokenInput"), responses: { "201": ok("the token"), ...common } },
     },
     "/tokens/{id}": { parameters: idParam, delete: { summary: "Revoke a token (admin)", responses: { "200": ok("revoked"), ...common } } },
     "/openapi.json": { get: { summary: "This document", responses: { "200": ok("OpenAPI 3.1") } } },

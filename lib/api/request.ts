@@ -3,6 +3,10 @@
 // cookie to any page of the same *site*, another port included), and that a
 // body is JSON of a bounded size.
 
+import { env } from "@/lib/env";
+import type { Cidr } from "@/lib/net/address";
+import { viaTrustedProxy } from "@/lib/net/client-address";
+
 export const MAX_BODY_BYTES = 256 * 1024;
 
 export class RequestError extends Error {
@@ -13,26 +17,52 @@ export class RequestError extends Error {
 
 const WRITES = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
-/** The origin this server answers as: its Host (or the proxy's X-Forwarded-Host) with the scheme the client used. */
-function ownHosts(req: Request): string[] {
-  const h = req.headers;
-  return [h.get("x-forwarded-host"), h.get("host")].filter((x): x is string => !!x).map((x) => x.split(",")[0].trim().toLowerCase());
+/**
+ * The origin this server answers as: scheme, host and port as the browser
+ * addressed it. Forwarding headers (X-Forwarded-Host, -Proto) count only from
+ * a trusted proxy; otherwise the Host header, and the scheme Warren is served
+ * with — https when its cookies are Secure (a browser sends such a cookie
+ * only over https, so only an https page can make a cookie-authenticated
+ * write), http otherwise.
+ */
+export function ownOrigin(h: Headers, trusted: Cidr[], secureCookies: boolean): string | null {
+  const proxied = viaTrustedProxy(h, trusted);
+  const first = (name: string) => (proxied ? h.get(name)?.split(",")[0].trim().toLowerCase() || null : null);
+  const proto = first("x-forwarded-proto");
+  const scheme = proto === "http" || proto === "https" ? proto : secureCookies ? "https" : "http";
+  const host = first("x-forwarded-host") ?? h.get("host");
+  // A host and a port, nothing a URL parser would read as a path or credentials.
+  if (!host || !/^[a-z0-9.\-[\]:]{1,300}$/i.test(host)) return null;
+  try {
+    return new URL(`${scheme}://${host}`).origin;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether a browser's Origin header names this server: scheme, host and port, compared as origins. */
+export function sameOrigin(origin: string, own: string | null): boolean {
+  if (!own) return false;
+  try {
+    return new URL(origin).origin === own;
+  } catch {
+    return false;
+  }
 }
 
 /**
  * A write authenticated by the session cookie must come from one of Warren's
  * own pages: the browser's Origin (or, without it, Sec-Fetch-Site) says
  * where the request was made. Bearer tokens and Basic credentials are never
- * sent by a browser on its own, so they need no such proof.
+ * sent by a browser on its own, so they need no such proof. Server actions
+ * (proxy.ts) are held to the same rule.
  */
-export function assertSameOrigin(req: Request): void {
+export function assertSameOrigin(req: { method: string; headers: Headers }): void {
   if (!WRITES.has(req.method.toUpperCase())) return;
   const origin = req.headers.get("origin");
   if (origin && origin !== "null") {
-    let host = "";
-    try { host = new URL(origin).host.toLowerCase(); } catch { /* refused below */ }
-    if (host && ownHosts(req).includes(host)) return;
-    throw new RequestError(403, "cross-origin", `a write from ${origin} with Warren's session cookie is refused: use Warren's own pages, or an API token`);
+    if (sameOrigin(origin, ownOrigin(req.headers, env().WARREN_TRUSTED_PROXIES, env().WARREN_SECURE_COOKIES === "1"))) return;
+    throw new RequestError(403, "cross-origin", `a write from ${origin.slice(0, 100)} with Warren's session cookie is refused: use Warren's own pages, or an API token`);
   }
   const site = req.headers.get("sec-fetch-site");
   if (site === "same-origin" || site === "none") return;

@@ -3,7 +3,7 @@ import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { principalFromHeaders, principalFromSession, SESSION_COOKIE, type Principal } from "./principal";
 import { roleAllows, type Role } from "./roles";
-import { clientAddress } from "./throttle";
+import { clientAddress } from "@/lib/net/client-address";
 
 export class ForbiddenError extends Error {
   constructor(readonly need: Role) {

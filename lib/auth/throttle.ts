@@ -3,9 +3,14 @@ import "server-only";
 // anywhere; per source address, all failures. Over the limit, attempts are
 // refused for a while that doubles with each block (1 min up to 15 min) —
 // never for good, so the only admin is never locked out. The right password
-// resets the account's count. Failed logins are audited with their source,
-// at most one row per account and source a minute (with the count since),
-// so a flood of guesses cannot flood the audit log.
+// resets the account's count. Attempts are counted before any password is
+// hashed, so a blocked source costs the server almost nothing. Login and
+// "change password" share these counts: both check a password.
+//
+// The source is the TCP peer (lib/net/client-address.ts), never a header a
+// client can write. Failures are audited at most once a minute per source
+// and kind (login, "change password"), with the count since, so a flood
+// cannot flood the audit log either.
 import { env } from "@/lib/env";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { audit } from "@/lib/audit";
@@ -36,7 +41,7 @@ class Throttle {
   private readonly address = new RateLimiterMemory({ keyPrefix: "addr", points: ADDRESS_FAILURES, duration: 10 * 60 });
   /** How many times each key was blocked lately: the next block lasts twice as long. */
   private readonly blocks = new Map<string, { n: number; at: number }>();
-  private readonly lastAudit = new Map<string, { at: number; count: number }>();
+  private readonly lastAudit = new Map<string, { at: number; count: number; accounts: Set<string> }>();
 
   /** One attempt uses a point of the account and of the address before the password is checked (parallel guesses count too). */
   private async take(l: RateLimiterMemory, key: string, username: string, ip: string): Promise<void> {
@@ -65,13 +70,21 @@ class Throttle {
     await this.take(this.account, username.toLowerCase(), username, ip);
   }
 
-  async failed(username: string, ip: string): Promise<void> {
-    const k = `${username.toLowerCase()}|${ip}`;
-    const last = this.lastAudit.get(k);
-    if (last && Date.now() - last.at < 60_000) { last.count++; return; }
-    this.lastAudit.set(k, { at: Date.now(), count: 0 });
+  /** A wrong password; `what` says where it was tried (the login, or "change password" with a session). */
+  async failed(username: string, ip: string, what: "login" | "password-change" = "login"): Promise<void> {
+    const name = username.slice(0, 64).toLowerCase();
+    const key = `${what}|${ip}`;
+    const last = this.lastAudit.get(key);
+    if (last && Date.now() - last.at < 60_000) {
+      last.count++;
+      if (last.accounts.size < 100) last.accounts.add(name);
+      return;
+    }
+    this.lastAudit.set(key, { at: Date.now(), count: 0, accounts: new Set([name]) });
     if (this.lastAudit.size > 10_000) this.lastAudit.clear();
-    await audit(username.slice(0, 64) || "(empty)", "login.failed", { type: "address", name: ip }, last?.count ? `${last.count + 1} failed attempts in the last minute or so` : undefined);
+    const action = what === "login" ? "login.failed" : "user.change-password-failed";
+    const since = last?.count ? `${last.count + 1} failed attempts from this address in the last minute or so, on ${last.accounts.size}${last.accounts.size >= 100 ? "+" : ""} account(s)` : undefined;
+    await audit(username.slice(0, 64) || "(empty)", action, { type: "address", name: ip }, since);
   }
 
   /** The right password: the account's count starts again, and the address gets its point back (only failures count). */
@@ -84,13 +97,3 @@ class Throttle {
 const g = globalThis as unknown as { warrenThrottle?: Throttle };
 export const throttle = () => (g.warrenThrottle ??= new Throttle());
 
-/**
- * The client's address: the address the server saw (Next.js puts it last
- * in X-Forwarded-For), or the one a trusted reverse proxy reports
- * (WARREN_TRUSTED_PROXIES=1: the first entry).
- */
-export function clientAddress(h: Headers): string {
-  const list = (h.get("x-forwarded-for") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-  if (!list.length) return "unknown";
-  return env().WARREN_TRUSTED_PROXIES === "1" ? list[0] : list[list.length - 1];
-}

@@ -4,10 +4,11 @@ import { db } from "@/lib/db";
 import { audit } from "@/lib/audit";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { DuplicateError } from "@/lib/inventory/hosts";
-import { hashPassword, verifyPassword } from "./password";
-import type { Principal } from "./principal";
+import { hashPassword } from "./password";
+import { checkPassword, type Principal } from "./principal";
 import { API_TOKEN_PREFIX, newSecretToken, tokenHash } from "./tokens";
 import type { Role } from "./roles";
+import type { TokenInput } from "@/lib/inventory/schemas";
 
 export const userView = { id: true, username: true, role: true, createdAt: true } as const;
 
@@ -53,14 +54,18 @@ export async function deleteUser(id: string, who: Principal) {
   return u;
 }
 
-export const tokenView = { id: true, name: true, prefix: true, role: true, createdAt: true, lastUsedAt: true, revokedAt: true, expiresAt: true, creator: { select: { username: true } } } as const;
+export const tokenView = { id: true, name: true, prefix: true, role: true, createdAt: true, lastUsedAt: true, revokedAt: true, expiresAt: true, creator: { select: { username: true, role: true } } } as const;
 
 export function listTokens() {
   return db().apiToken.findMany({ select: tokenView, orderBy: { createdAt: "desc" } });
 }
 
-/** Returns the token once; only its hash is kept. */
-export async function createApiToken(name: string, role: Role, who: Principal, expiresInDays?: number) {
+/**
+ * Returns the token once; only its hash is kept. Takes the parsed TokenInput
+ * whole, so the form and the API cannot pass different subsets of it (the
+ * API route once dropped the expiry).
+ */
+export async function createApiToken({ name, role, expiresInDays }: TokenInput, who: Principal) {
   const token = newSecretToken(API_TOKEN_PREFIX);
   const expiresAt = expiresInDays ? new Date(Date.now() + expiresInDays * 86400_000) : null;
   const row = await db().apiToken.create({
@@ -118,10 +123,15 @@ export async function createFirstAdmin(username: string, password: string) {
 
 export class WrongPasswordError extends Error {}
 
-/** A user changes their own password; their other sessions end. */
-export async function changeOwnPassword(who: Principal, current: string, next: string): Promise<void> {
-  const u = await db().user.findUnique({ where: { id: who.userId } });
-  if (!u || !(await verifyPassword(current, u.passwordHash))) throw new WrongPasswordError("The current password is wrong");
+/**
+ * A user changes their own password; their other sessions end. The current
+ * password is checked like a login (throttled, audited): a stolen session must
+ * not be a way to guess it.
+ */
+export async function changeOwnPassword(who: Principal, current: string, next: string, ip: string): Promise<void> {
+  const me = await db().user.findUnique({ where: { id: who.userId }, select: { username: true } });
+  const u = me && (await checkPassword(me.username, current, ip, "password-change"));
+  if (!u || u.id !== who.userId) throw new WrongPasswordError("The current password is wrong");
   await db().$transaction([
     db().user.update({ where: { id: u.id }, data: { passwordHash: await hashPassword(next) } }),
     db().session.deleteMany({ where: { userId: u.id } }),

@@ -16,7 +16,7 @@ export function secretBox(): SecretBox {
     return box;
   }
   const file = path.join(e.dataDir, "secret.key");
-  fs.mkdirSync(e.dataDir, { recursive: true });
+  fs.mkdirSync(e.dataDir, { recursive: true, mode: 0o700 });
   if (!fs.existsSync(file)) {
     try {
       fs.writeFileSync(file, randomBytes(32).toString("hex"), { mode: 0o600, flag: "wx" });

@@ -9,6 +9,7 @@ import { audit } from "@/lib/audit";
 import type { Principal } from "@/lib/auth/principal";
 import { roleAllows } from "@/lib/auth/roles";
 import { ForbiddenError } from "@/lib/auth/guard";
+import { canonicalAddress } from "@/lib/net/address";
 
 // Columns that may leave the server. Secrets are never selected for views.
 export const hostPublicSelect = {
@@ -19,10 +20,20 @@ type HostRow = Prisma.HostGetPayload<{ select: typeof hostPublicSelect }>;
 /** A host as people see it, with the key Warren trusts for its address (KnownHost). */
 export type HostView = HostRow & { hostKeyFingerprint: string | null; hostKeyPinnedAt: Date | null; hostKeyPending: string | null };
 
+/**
+ * Where a host's key is pinned: its canonical address and its port. Addresses
+ * are stored canonical (the schema, and canonicaliseStoredAddresses for rows
+ * from before); canonicalising here too means no row can name a key another way.
+ */
+function keyOf(h: { address: string; port: number }): { address: string; port: number } {
+  return { address: canonicalAddress(h.address) ?? h.address, port: h.port };
+}
+
 async function withKeys<T extends HostRow>(rows: T[]): Promise<(T & Omit<HostView, keyof HostRow>)[]> {
-  const known = await db().knownHost.findMany({ where: { OR: rows.map((r) => ({ address: r.address, port: r.port })) } });
+  const known = await db().knownHost.findMany({ where: { OR: rows.map(keyOf) } });
   return rows.map((r) => {
-    const k = known.find((x) => x.address === r.address && x.port === r.port);
+    const at = keyOf(r);
+    const k = known.find((x) => x.address === at.address && x.port === at.port);
     return { ...r, hostKeyFingerprint: k?.fingerprint ?? null, hostKeyPinnedAt: k?.pinnedAt ?? null, hostKeyPending: k?.pending ?? null };
   });
 }
@@ -97,18 +108,29 @@ export async function createHost(input: HostInput, who: Principal | string): Pro
 
 export class HostInUseError extends Error {}
 
-/** Changes a host's connection settings. A new address or port gets its own known key (pinned on first use, or confirmed). */
+/**
+ * Changes a host's connection settings. A new address or port gets its own
+ * known key (pinned on first use, or confirmed). While the host has a key
+ * waiting (a changed key, or a first key to compare), only an admin may move
+ * it: another spelling or alias of the same machine would otherwise be a
+ * fresh address whose first key — the impostor's — is trusted on first use,
+ * and the host's credentials sent to it.
+ */
 export async function updateHost(id: string, input: HostUpdate, who: Principal): Promise<HostView | null> {
   const h = await getHost(id);
   if (!h) return null;
+  const from = keyOf(h), to = keyOf({ address: input.address ?? h.address, port: input.port ?? h.port });
+  if ((from.address !== to.address || from.port !== to.port) && h.hostKeyPending && !roleAllows(who.role, "admin")) throw new ForbiddenError("admin");
   if (input.name && input.name !== h.name) {
     const uses = await db().clusterMember.count({ where: { hostId: id } });
     if (uses > 0) throw new HostInUseError(`${h.name} is in a cluster, where its name is the RabbitMQ node name (rabbit@${h.name}): it cannot be renamed there`);
   }
   await assertUnique({ name: input.name, address: input.address }, id);
   const box = secretBox();
+  // Only what differs: another spelling of the same address changes nothing (the schema made it canonical).
+  const differs = <T>(v: T | undefined, now: T) => (v !== undefined && v !== now ? v : undefined);
   const data: Prisma.HostUpdateInput = {
-    name: input.name, address: input.address, port: input.port, username: input.username, useSudo: input.useSudo,
+    name: differs(input.name, h.name), address: differs(input.address, h.address), port: differs(input.port, h.port), username: differs(input.username, h.username), useSudo: differs(input.useSudo, h.useSudo),
   };
   if (input.authType) {
     data.authType = input.authType;
@@ -135,14 +157,57 @@ export async function deleteHost(id: string, who: Principal): Promise<HostView |
   return h;
 }
 
-/** The host with its secrets opened, for the SSH layer only. */
+/**
+ * Rows written before addresses were canonical (issue #22.2) are brought to the
+ * one spelling at start-up, by the same function the schema uses — SQL cannot
+ * parse IPv6 or inet_aton's hex and octal forms. A known key recorded under
+ * another spelling of an address that has its own row is merged into it: the
+ * canonical row's trusted key stays (every check used it), and a different key
+ * seen under the other spelling waits for an admin as pending. Idempotent.
+ */
+export async function canonicaliseStoredAddresses(): Promise<void> {
+  for (const k of await db().knownHost.findMany()) {
+    const address = canonicalAddress(k.address);
+    if (!address || address === k.address) continue;
+    const at = { address, port: k.port };
+    const kept = await db().knownHost.findUnique({ where: { address_port: at } });
+    if (!kept) {
+      await db().knownHost.update({ where: { address_port: { address: k.address, port: k.port } }, data: { address } });
+    } else {
+      const other = k.fingerprint ?? k.pending;
+      const pending = kept.pending ?? (other && other !== kept.fingerprint ? other : null);
+      await db().$transaction([
+        db().knownHost.update({ where: { address_port: at }, data: { pending } }),
+        db().knownHost.delete({ where: { address_port: { address: k.address, port: k.port } } }),
+      ]);
+    }
+    await audit("(start-up)", "host.known-key-canonicalised", { type: "address", name: `${address}:${k.port}` }, `was recorded as ${k.address.slice(0, 64)}${kept ? "; merged into the key already known for the address" : ""}`);
+  }
+  for (const h of await db().host.findMany({ select: { id: true, name: true, address: true } })) {
+    const address = canonicalAddress(h.address);
+    if (address === h.address) continue;
+    const clash = address ? await db().host.findUnique({ where: { address }, select: { name: true } }) : null;
+    if (!address || clash) {
+      // Left as it is: Warren refuses to connect to it (sshTarget) until someone edits the host.
+      console.warn(`[warren] host ${h.name}: address ${JSON.stringify(h.address.slice(0, 64))} ${address ? `is another spelling of ${clash!.name}'s` : "is not a valid address"}; edit the host`);
+      continue;
+    }
+    await db().host.update({ where: { id: h.id }, data: { address } });
+    await audit("(start-up)", "host.address-canonicalised", { type: "host", id: h.id, name: h.name }, `${h.address.slice(0, 64)} → ${address}`);
+  }
+}
+
+/** The host with its secrets opened, for the SSH layer only. It connects to the address its key is pinned for. */
 export async function sshTarget(id: string): Promise<SshTarget> {
   const h = await db().host.findUniqueOrThrow({ where: { id } });
-  const known = await db().knownHost.findUnique({ where: { address_port: { address: h.address, port: h.port } } });
+  // Stored addresses are canonical (canonicaliseStoredAddresses ran at start-up); one that is not could not be made so.
+  const address = canonicalAddress(h.address);
+  if (address !== h.address) throw new SshError("unreachable", `${h.name}'s address is not a valid, unique IP address or hostname: edit the host`, { host: h.name });
+  const known = await db().knownHost.findUnique({ where: { address_port: { address, port: h.port } } });
   const box = secretBox();
   const secret = box.open(h.secretEnc, SECRET);
   return {
-    id: h.id, name: h.name, address: h.address, port: h.port, username: h.username, useSudo: h.useSudo,
+    id: h.id, name: h.name, address, port: h.port, username: h.username, useSudo: h.useSudo,
     privateKey: h.authType === "key" ? secret : undefined,
     password: h.authType === "password" ? secret : undefined,
     passphrase: h.passphraseEnc ? box.open(h.passphraseEnc, PASSPHRASE) : undefined,
@@ -160,12 +225,18 @@ export async function sshTargetByName(name: string): Promise<SshTarget> {
 
 const g = globalThis as unknown as { warrenSsh?: SshPool };
 
-/** Trusted keys live in KnownHost, by address and port. */
+/** Trusted keys live in KnownHost, by canonical address and port (sshTarget's address is canonical). */
 const hostKeyStore: HostKeyStore = {
   async pin(t, fp) {
-    // Only if nothing is known for the address yet: a concurrent first connection, or
-    // a key known from a deleted host, must never be overwritten here.
-    await db().knownHost.createMany({ data: [{ address: t.address, port: t.port, fingerprint: fp, pinnedAt: new Date(), pinnedBy: "first use" }] }).catch(() => {});
+    // Only where no key is trusted yet: a concurrent first connection, or a key known
+    // from a deleted host, is never overwritten here — and the key is trusted only if
+    // it is the one now pinned (the first version trusted it even when the insert lost).
+    const where = { address: t.address, port: t.port };
+    const first = { fingerprint: fp, pending: null, pinnedAt: new Date(), pinnedBy: "first use" };
+    const created = await db().knownHost.createMany({ data: [{ ...where, ...first }] }).then(() => true, () => false);
+    if (!created) await db().knownHost.updateMany({ where: { ...where, fingerprint: null }, data: first });
+    const k = await db().knownHost.findUnique({ where: { address_port: where } });
+    return k?.fingerprint === fp;
   },
   async mismatch(t, seen) {
     await db().knownHost.upsert({ where: { address_port: { address: t.address, port: t.port } }, create: { address: t.address, port: t.port, pending: seen }, update: { pending: seen } });
@@ -202,13 +273,14 @@ export class HostKeyError extends Error {}
 export async function acceptHostKey(id: string, expected: string, who: Principal): Promise<HostView | null> {
   const h = await db().host.findUnique({ where: { id } });
   if (!h) return null;
-  const k = await db().knownHost.findUnique({ where: { address_port: { address: h.address, port: h.port } } });
+  const at = keyOf(h);
+  const k = await db().knownHost.findUnique({ where: { address_port: at } });
   if (!k?.pending) throw new HostKeyError(`${h.name} has no key waiting to be accepted; test the connection to see the key it presents`);
   if (k.pending !== expected) throw new HostKeyError(`the key to accept (${expected}) is no longer the one ${h.name} presented (${k.pending}); compare again`);
   if (k.fingerprint && !roleAllows(who.role, "admin")) throw new ForbiddenError("admin");
   if (!roleAllows(who.role, "operator")) throw new ForbiddenError("operator");
   sshPool().drop(id);
-  await db().knownHost.update({ where: { address_port: { address: h.address, port: h.port } }, data: { fingerprint: k.pending, pending: null, pinnedAt: new Date(), pinnedBy: who.username } });
+  await db().knownHost.update({ where: { address_port: at }, data: { fingerprint: k.pending, pending: null, pinnedAt: new Date(), pinnedBy: who.username } });
   await audit(who, k.fingerprint ? "host.accept-changed-host-key" : "host.confirm-first-host-key", { type: "host", id, name: h.name }, `${k.fingerprint ? `${k.fingerprint} → ` : ""}${expected}`);
   return getHost(id);
 }

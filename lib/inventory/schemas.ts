@@ -1,18 +1,21 @@
-import { isIP } from "node:net";
 import { z } from "zod";
 import { AuthType, MemberRole, NodeType } from "@/lib/vocabulary";
+import { canonicalAddress } from "@/lib/net/address";
 
 // One set of schemas for forms, server actions and the API.
 
-const HOSTNAME_RE = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
-
+/**
+ * An IP or DNS name, in its one canonical spelling (lib/net/address.ts): what
+ * is stored, pinned and connected to. "0x7f.1" becomes 127.0.0.1, "LOCALHOST"
+ * localhost, "::ffff:10.0.0.1" 10.0.0.1.
+ */
 export const hostAddress = z
   .string()
   .max(253, "At most 253 characters")
   .trim()
   .min(1, "Address is required")
-  // All-numeric dotted names would be IPv4 to every resolver, so they must be valid IPs.
-  .refine((v) => isIP(v) !== 0 || (HOSTNAME_RE.test(v) && !/^[0-9.]+$/.test(v)), "Not a valid IP address or hostname");
+  .refine((v) => canonicalAddress(v) !== null, "Not a valid IP address or hostname")
+  .transform((v) => canonicalAddress(v) ?? v);
 
 /** A short host name: also RabbitMQ's node name (rabbit@NAME), so DNS-label rules apply. */
 export const hostName = z
@@ -145,6 +148,7 @@ export const TokenInput = z.strictObject({
   /** Omitted: the token never expires. */
   expiresInDays: z.number({ error: "Expiry must be a number of days" }).int("Expiry must be whole days").min(1, "Expiry must be at least 1 day").max(3650, "Expiry must be at most 3650 days").optional(),
 });
+export type TokenInput = z.infer<typeof TokenInput>;
 
 /** Field → first message, for showing errors next to form fields. */
 export function fieldErrors(error: z.ZodError): Record<string, string> {

@@ -246,9 +246,15 @@ export async function listDrills(clusterId: string, take = 20) {
 
 export interface HostVersions { host: string; role: "node" | "loadbalancer" | "both"; error?: string; active: string | null; installed: Record<string, string>; offered: Record<string, string[]> }
 
-/** What each host runs and what its package source offers (read-only), for choosing an upgrade. */
+/**
+ * What each host runs and what its package source offers (read-only), for
+ * choosing an upgrade. Operator: it opens SSH connections to every host, which
+ * a viewer must not be able to make Warren do (the API route and the upgrade
+ * form's action both come here).
+ */
+export const VERSIONS_ROLE = "operator" as const;
 export async function clusterVersions(clusterId: string, who: Principal): Promise<HostVersions[]> {
-  if (!roleAllows(who.role, "viewer")) throw new OperationError("forbidden", "this needs the viewer role");
+  if (!roleAllows(who.role, VERSIONS_ROLE)) throw new OperationError("forbidden", `this needs the ${VERSIONS_ROLE} role`);
   const c = await clusterInventory(clusterId);
   if (!c) throw new OperationError("not-found", "no such cluster");
   const hosts = [...new Set([...c.nodes.map((n) => n.name), ...c.loadBalancers.map((l) => l.name)])];

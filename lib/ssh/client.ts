@@ -309,7 +309,11 @@ export class SshPool {
             return;
           }
           if (!target.pinnedFingerprint) {
-            this.store.pin(target, seen).then(() => verify(true), () => verify(false));
+            this.store.pin(target, seen).then((trusted) => {
+              if (trusted !== false) return verify(true);
+              keyProblem = new SshError("hostkey", `${target.name} (${where}) presents the key ${seen}, but another key was pinned for this address meanwhile: test the connection again`, { host: target.name, actualFingerprint: seen });
+              (this.store.mismatch?.(target, seen) ?? Promise.resolve()).finally(() => verify(false));
+            }, () => verify(false));
             return;
           }
           if (seen === target.pinnedFingerprint) return verify(true);

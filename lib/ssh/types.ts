@@ -16,8 +16,12 @@ export interface SshTarget {
 }
 
 export interface HostKeyStore {
-  /** Called once, on the first connection to a host without a pinned key. */
-  pin(target: SshTarget, fingerprint: string): Promise<void>;
+  /**
+   * Called on the first connection to a host without a pinned key. Resolves
+   * false when another key is trusted for the address by then (a concurrent
+   * first connection pinned it): the connection is refused.
+   */
+  pin(target: SshTarget, fingerprint: string): Promise<boolean | void>;
   /** Called when a host presents a key that is not trusted (the connection is refused). */
   mismatch?(target: SshTarget, seen: string): Promise<void>;
 }

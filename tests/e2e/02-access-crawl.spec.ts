@@ -1,7 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { ADMIN, basic, ensureViewer, makeKey } from "./helpers";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { ADMIN, QUIET_NET, VIEWER, basic, callAction, ensureViewer, login, makeKey, serverActions } from "./helpers";
 
 // Every route in the app, found by walking app/ (so a new route cannot be forgotten).
 interface Route { path: string; kind: "page" | "api"; methods: string[] }
@@ -26,6 +28,42 @@ function discover(dir = path.resolve("app"), prefix = ""): Route[] {
 
 const PUBLIC_PAGES = new Set(["/login", "/setup"]);
 const ADMIN_ONLY_READS = new Set(["/api/v1/tokens", "/api/v1/users", "/api/v1/audit"]);
+// Reads that make Warren open SSH connections: operator, as the actions that do the same (issue #22).
+const OPERATOR_READS = new Set(["/api/v1/clusters/[id]/versions"]);
+
+/**
+ * Every server action and the role it needs. A test below fails when the
+ * build has an action this table does not name, so a new one cannot be
+ * forgotten. "public": no session needed (the login itself, first run).
+ */
+const ACTION_ROLES: Record<string, "public" | "viewer" | "operator" | "admin"> = {
+  login: "public", createFirstAdmin: "public", logout: "public", changePassword: "viewer",
+  addHost: "operator", removeHost: "operator", testHostConnection: "operator", acceptNewHostKey: "operator", editHost: "operator",
+  addCluster: "operator", removeCluster: "operator", editMembers: "operator",
+  previewPlan: "operator", startPlan: "operator", preflight: "operator", lbPreflight: "operator", versionsOf: "operator",
+  retry: "operator", resume: "operator", cancel: "operator",
+  addUser: "admin", removeUser: "admin", setUserRole: "admin", addToken: "admin", revokeToken: "admin", forgetToken: "admin", revealSecret: "admin",
+};
+/** Arguments of the right shape for each action (what its form or button sends), so only the role decides. */
+function actionArgs(name: string, ids: Record<string, string>): { json?: unknown[]; form?: Record<string, string>; bound?: string[] } {
+  const forms: Record<string, Record<string, string>> = {
+    addHost: { name: "crawl-act", address: `${QUIET_NET}.209`, authType: "password", password: "x" },
+    editHost: { address: `${QUIET_NET}.208` }, addCluster: { name: "crawl-act" }, editMembers: {},
+    addUser: { username: "crawl-act", password: "crawl-act-password", role: "admin" }, addToken: { name: "crawl-act", role: "admin" },
+    changePassword: { current: "x", next: "crawl-act-password", confirm: "crawl-act-password" },
+  };
+  if (name === "editHost") return { form: forms.editHost, bound: [ids.hostId] };
+  if (name === "editMembers") return { form: forms.editMembers, bound: [ids.clusterId] };
+  if (forms[name]) return { form: forms[name] };
+  const json: Record<string, unknown[]> = {
+    removeHost: [ids.hostId], testHostConnection: [ids.hostId], acceptNewHostKey: [ids.hostId, `SHA256:${"A".repeat(43)}`],
+    removeCluster: [ids.clusterId], previewPlan: [ids.clusterId, "setup", {}], startPlan: [ids.clusterId, "setup", {}, true, "x"],
+    preflight: [ids.clusterId, {}], lbPreflight: [ids.clusterId, {}], versionsOf: [ids.clusterId],
+    retry: ["no-such-run"], resume: ["no-such-run"], cancel: ["no-such-run", "now"],
+    removeUser: [ids.viewerId], setUserRole: [ids.viewerId, "admin"], revokeToken: [ids.tokenId], forgetToken: [ids.tokenId], revealSecret: [ids.clusterId, "managementPassword"],
+  };
+  return { json: json[name] ?? [] };
+}
 const WRITE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 test.describe.configure({ mode: "serial" });
@@ -37,7 +75,7 @@ const routes = discover();
 test.beforeAll(async ({ request }) => {
   await ensureViewer(request);
   const { privateKey } = makeKey();
-  const h = await request.post("/api/v1/hosts", { headers: basic(ADMIN), data: { name: "crawl1", address: "10.213.77.201", authType: "key", privateKey } });
+  const h = await request.post("/api/v1/hosts", { headers: basic(ADMIN), data: { name: "crawl1", address: `${QUIET_NET}.201`, authType: "key", privateKey } });
   expect(h.status()).toBe(201);
   const hostId = (await h.json()).host.id;
   const c = await request.post("/api/v1/clusters", { headers: basic(ADMIN), data: { name: "crawl-cluster", members: [{ hostId, role: "rabbitmq", nodeType: "disc" }] } });
@@ -45,7 +83,8 @@ test.beforeAll(async ({ request }) => {
   const t = await request.post("/api/v1/tokens", { headers: basic(ADMIN), data: { name: "crawl-viewer", role: "viewer" } });
   viewerToken = (await t.json()).token.token;
   const t2 = await request.post("/api/v1/tokens", { headers: basic(ADMIN), data: { name: "crawl-victim", role: "viewer" } });
-  ids = { hostId, clusterId: (await c.json()).cluster.id, tokenId: (await t2.json()).token.id };
+  const users = (await (await request.get("/api/v1/users", { headers: basic(ADMIN) })).json()).users as { id: string; username: string }[];
+  ids = { hostId, clusterId: (await c.json()).cluster.id, tokenId: (await t2.json()).token.id, viewerId: users.find((u) => u.username === VIEWER.username)!.id };
 });
 
 const fill = (p: string) =>
@@ -85,7 +124,7 @@ test("every page checks its own principal: RSC and HTML requests with a forged c
       const res = await request.get(fill(r.path), { headers, maxRedirects: 0 });
       const body = await res.text();
       const where = `${r.path} ${JSON.stringify(headers)}`;
-      for (const secretish of ["crawl1", "crawl-cluster", "crawl-viewer", "Recent runs", "Inventory", "Welcome to Warren", "10.213.77.201"]) expect(body, where).not.toContain(secretish);
+      for (const secretish of ["crawl1", "crawl-cluster", "crawl-viewer", "Recent runs", "Inventory", "Welcome to Warren", `${QUIET_NET}.201`]) expect(body, where).not.toContain(secretish);
     }
   }
 });
@@ -110,7 +149,7 @@ test("with a viewer token every write is 403 and nothing changes", async ({ requ
         expect(res.status(), where).toBe(403);
         expect((await res.json()).error, where).toBe("forbidden");
       } else {
-        expect(res.status(), where).toBe(ADMIN_ONLY_READS.has(r.path) ? 403 : r.path.includes("/runs/") ? 404 : 200);
+        expect(res.status(), where).toBe(ADMIN_ONLY_READS.has(r.path) || OPERATOR_READS.has(r.path) ? 403 : r.path.includes("/runs/") ? 404 : 200);
       }
     }
   }
@@ -139,4 +178,66 @@ test("the API is documented and validates like the forms", async ({ request }) =
   expect(bad.status()).toBe(400);
   const body = await bad.json();
   expect(Object.keys(body.fieldErrors)).toEqual(expect.arrayContaining(["name", "address", "port"]));
+});
+
+test("every server action of the build is in the role table", () => {
+  const names = [...new Set(serverActions().map((a) => a.name))].sort();
+  expect(names.length).toBeGreaterThan(20);
+  expect(names).toEqual(Object.keys(ACTION_ROLES).sort());
+});
+
+test("server actions: without a session each one that needs a role is refused; with the viewer's, each above viewer is forbidden and nothing changes", async ({ page, request, baseURL }) => {
+  for (const { name } of serverActions()) {
+    if (ACTION_ROLES[name] === "public") continue;
+    const r = await callAction(request, baseURL!, name, actionArgs(name, ids));
+    // A page without a session redirects to the login; one that renders answers the action "unauthenticated".
+    if (r.status === 307) continue;
+    expect(r.status, name).toBe(200);
+    expect(r.result?.code, name).toBe("unauthenticated");
+  }
+  await login(page, VIEWER);
+  for (const { name } of serverActions()) {
+    const role = ACTION_ROLES[name];
+    if (role === "public" || role === "viewer") continue;
+    const r = await callAction(page.request, baseURL!, name, actionArgs(name, ids));
+    expect(r.status, name).toBe(200);
+    expect(r.result?.code, `${name} needs ${role}`).toBe("forbidden");
+  }
+  const hosts = (await (await request.get("/api/v1/hosts", { headers: basic(ADMIN) })).json()).hosts as { name: string; address: string }[];
+  expect(hosts.find((h) => h.name === "crawl1")?.address).toBe(`${QUIET_NET}.201`);
+  expect(hosts.map((h) => h.name)).not.toContain("crawl-act");
+  const users = (await (await request.get("/api/v1/users", { headers: basic(ADMIN) })).json()).users as { username: string; role: string }[];
+  expect(users.find((u) => u.username === VIEWER.username)?.role).toBe("viewer");
+});
+
+test("a cookie-authenticated write from another origin is refused on every API write route and every server action", async ({ page, baseURL }) => {
+  // Another port (same site: the cookie goes along) and another scheme (issue #22: the scheme was not compared).
+  const evil = http.createServer((_q, res) => res.end());
+  await new Promise<void>((r) => evil.listen(0, "127.0.0.1", r));
+  const others = [`http://127.0.0.1:${(evil.address() as AddressInfo).port}`, baseURL!.replace(/^http:/, "https:")];
+  try {
+    await login(page, ADMIN);
+    let writes = 0;
+    for (const r of routes.filter((x) => x.kind === "api")) {
+      for (const method of r.methods.filter((m) => WRITE.has(m))) {
+        for (const origin of others) {
+          writes++;
+          const res = await page.request.fetch(fill(r.path), { method, headers: { Origin: origin }, data: { name: "x", role: "viewer" } });
+          expect(res.status(), `${method} ${r.path} from ${origin}`).toBe(403);
+          expect((await res.json()).error, `${method} ${r.path} from ${origin}`).toBe("cross-origin");
+        }
+      }
+    }
+    expect(writes).toBeGreaterThanOrEqual(2 * 15);
+    for (const { name } of serverActions()) {
+      for (const origin of others) {
+        const r = await callAction(page.request, baseURL!, name, actionArgs(name, ids), { Origin: origin });
+        expect(r.status, `${name} from ${origin}`).toBe(403);
+      }
+    }
+    // From Warren's own origin the same session still works.
+    expect((await page.request.get("/api/v1/me")).status()).toBe(200);
+  } finally {
+    evil.close();
+  }
 });

@@ -10,6 +10,13 @@ import { loadLab } from "../../lab/client";
 export const ADMIN = { username: "admin", password: "admin-password-e2e" };
 export const VIEWER = { username: "vera", password: "viewer-password-e2e" };
 
+/**
+ * The network of addresses that must not answer: the lab's, whose .2xx are
+ * unused. WARREN_E2E_QUIET_NET moves them (e.g. to 127.0.0) to run the specs
+ * that need no lab host without the lab.
+ */
+export const QUIET_NET = process.env.WARREN_E2E_QUIET_NET ?? "10.213.77";
+
 export const basic = (u: { username: string; password: string }) =>
   ({ Authorization: `Basic ${Buffer.from(`${u.username}:${u.password}`).toString("base64")}` });
 
@@ -98,4 +105,46 @@ export function labSsh(host: string, cmd: string, o: LabSshOptions = {}): string
 
 export async function labSshAsync(host: string, cmd: string, o: LabSshOptions = {}): Promise<string> {
   return (await promisify(execFile)("ssh", [...labSshArgs(host, o), cmd], { encoding: "utf8", timeout: o.timeoutMs ?? 120_000 })).stdout;
+}
+
+/** The server actions of the build under test (name → id), from Next's manifest: the ids change with every build. */
+export function serverActions(): { id: string; name: string; file: string; page: string }[] {
+  const m = JSON.parse(fs.readFileSync(path.resolve(".next/server/server-reference-manifest.json"), "utf8")) as { node: Record<string, { exportedName?: string; filename?: string; workers?: Record<string, unknown> }> };
+  return Object.entries(m.node).map(([id, v]) => {
+    // A page that imports the action ("app/(console)/hosts/[id]/page" → "/hosts/[id]"): actions are posted to such a page.
+    const worker = Object.keys(v.workers ?? {}).sort((a, b) => a.length - b.length)[0] ?? "app/login/page";
+    const page = worker.replace(/^app/, "").replace(/\/\([^)]*\)/g, "").replace(/\/page$/, "") || "/";
+    return { id, name: v.exportedName ?? "", file: v.filename ?? "", page };
+  });
+}
+
+export function actionId(name: string): string {
+  const a = serverActions().find((x) => x.name === name);
+  if (!a) throw new Error(`no server action ${name} in this build`);
+  return a.id;
+}
+
+/**
+ * Calls a server action as React's client does: JSON arguments as text, or a
+ * form as multipart (fields "_1_<name>", then the arguments [prevState, "$K1"]:
+ * React's decoder reads a form's fields in the order they came). The
+ * answer's status, and the action's result when it sent one.
+ */
+function replyForm(fields: Record<string, string>, bound: string[] = []): FormData {
+  // A FormData, not an object: an object would put the integer-like key "0" first.
+  const f = new FormData();
+  for (const [k, v] of Object.entries(fields)) f.append(`_1_${k}`, v);
+  f.append("0", JSON.stringify([...bound, "$undefined", "$K1"]));
+  return f;
+}
+
+export async function callAction(request: APIRequestContext, baseURL: string, name: string, args: { json?: unknown[]; form?: Record<string, string>; bound?: string[]; path?: string }, headers: Record<string, string> = {}) {
+  const common = { "Next-Action": actionId(name), Origin: baseURL, ...headers };
+  const at = args.path ?? serverActions().find((a) => a.name === name)!.page.replace(/\[\w+\]/g, "x");
+  const r = args.form
+    ? await request.fetch(at, { method: "POST", headers: common, multipart: replyForm(args.form, args.bound), maxRedirects: 0 })
+    : await request.fetch(at, { method: "POST", headers: { ...common, "content-type": "text/plain;charset=UTF-8" }, data: JSON.stringify(args.json ?? []), maxRedirects: 0 });
+  const text = await r.text();
+  const line = text.split("\n").find((l) => l.startsWith("1:{"));
+  return { status: r.status(), text, result: line ? (JSON.parse(line.slice(2)) as { ok: boolean; code?: string; message?: string }) : null };
 }

@@ -1,5 +1,6 @@
 import { requirePageUser } from "@/lib/auth/guard";
 import { listTokens, tokenWorks } from "@/lib/auth/users";
+import { isRole, tokenRole } from "@/lib/auth/roles";
 import { Badge, Card, Forbidden, scrollable } from "@/components/ui";
 import { Time } from "@/components/ui/time";
 import { AddTokenForm, ForgetTokenButton, RevokeTokenButton } from "@/components/admin/tokens";
@@ -19,11 +20,12 @@ export default async function TokensPage() {
               <thead className="text-muted"><tr><th className="py-1 font-normal">Name</th><th className="font-normal">Token</th><th className="font-normal">Role</th><th className="font-normal">Created</th><th className="font-normal">Expires</th><th className="font-normal">Last used</th><th /></tr></thead>
               <tbody>{tokens.map((t) => {
                 const works = tokenWorks(t, now);
+                const acts = isRole(t.role) && isRole(t.creator.role) ? tokenRole(t.role, t.creator.role) : null;
                 return (
                   <tr key={t.id} className="border-t border-line align-top" data-testid={`token-row-${t.name}`}>
                     <td className="py-1.5">{t.name}</td>
                     <td className="mono whitespace-nowrap">{t.prefix}…</td>
-                    <td>{t.role}</td>
+                    <td>{t.role}{acts && acts !== t.role && <div className="text-xs text-muted">acts as {acts}: {t.creator.username} is {t.creator.role} now</div>}</td>
                     <td><Time date={t.createdAt} /><div className="text-xs text-muted">by {t.creator.username}</div></td>
                     <td>{t.expiresAt ? <Time date={t.expiresAt} /> : <span className="text-muted">never</span>}</td>
                     <td>{t.lastUsedAt ? <Time date={t.lastUsedAt} /> : <span className="text-muted">never</span>}</td>
