@@ -8,7 +8,7 @@ import { Button, Field, Input, Notice, Select, StatusLine } from "@/components/u
 export function AddTokenForm() {
   const { state, pending, formRef, onSubmit, fieldErrors: fe } = useFormAction(addToken);
   return (
-    <form ref={formRef} onSubmit={onSubmit} className="flex flex-col gap-3">
+    <form ref={formRef} method="post" onSubmit={onSubmit} className="flex flex-col gap-3">
       <div className="grid gap-3 md:grid-cols-3">
         <Field label="Name" htmlFor="token-name" error={fe.name} hint="What uses it, e.g. ci-deploy"><Input id="token-name" name="name" required maxLength={64} aria-invalid={!!fe.name} /></Field>
         <Field label="Role" htmlFor="token-role" error={fe.role}>

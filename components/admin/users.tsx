@@ -9,7 +9,7 @@ import { Button, Field, Input, Select, StatusLine } from "@/components/ui";
 export function AddUserForm() {
   const { state, pending, formRef, onSubmit, fieldErrors: fe } = useFormAction(addUser);
   return (
-    <form ref={formRef} onSubmit={onSubmit} className="grid gap-3 md:grid-cols-3">
+    <form ref={formRef} method="post" onSubmit={onSubmit} className="grid gap-3 md:grid-cols-3">
       <Field label="Username" htmlFor="new-username" error={fe.username}><Input id="new-username" name="username" required aria-invalid={!!fe.username} /></Field>
       <Field label="Password" htmlFor="new-password" error={fe.password}><Input id="new-password" name="password" type="password" autoComplete="new-password" required aria-invalid={!!fe.password} /></Field>
       <Field label="Role" htmlFor="new-role" error={fe.role}>

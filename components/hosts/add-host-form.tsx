@@ -44,7 +44,7 @@ export function CredentialFields({ fe, idPrefix = "" }: { fe: Record<string, str
 export function AddHostForm() {
   const { state, pending, formRef, onSubmit, fieldErrors: fe } = useFormAction(addHost);
   return (
-    <form ref={formRef} onSubmit={onSubmit} className="grid gap-3 md:grid-cols-2">
+    <form ref={formRef} method="post" onSubmit={onSubmit} className="grid gap-3 md:grid-cols-2">
       <Field label="Name" htmlFor="name" error={fe.name} hint="Its short hostname, e.g. node1 (becomes rabbit@node1)"><Input id="name" name="name" required maxLength={63} /></Field>
       <Field label="Address" htmlFor="address" error={fe.address} hint="IP address or DNS name"><Input id="address" name="address" required maxLength={253} /></Field>
       <Field label="SSH port" htmlFor="port" error={fe.port}><Input id="port" name="port" type="number" defaultValue={22} min={1} max={65535} /></Field>

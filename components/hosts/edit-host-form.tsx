@@ -12,7 +12,7 @@ export function EditHostForm({ h }: { h: HostFields }) {
   const { state, pending, onSubmit, fieldErrors: fe } = useFormAction(editHost.bind(null, h.id));
   const [replace, setReplace] = useState(false);
   return (
-    <form onSubmit={onSubmit} className="grid gap-3 md:grid-cols-2" aria-label={`Edit ${h.name}`}>
+    <form method="post" onSubmit={onSubmit} className="grid gap-3 md:grid-cols-2" aria-label={`Edit ${h.name}`}>
       <Field label="Name" htmlFor="edit-name" error={fe.name} hint={h.inCluster ? `In a cluster it is the node name rabbit@${h.name}: it cannot change there` : "Becomes the RabbitMQ node name"}>
         {h.inCluster ? <Input id="edit-name" value={h.name} disabled readOnly /> : <Input id="edit-name" name="name" defaultValue={h.name} required maxLength={63} />}
       </Field>
