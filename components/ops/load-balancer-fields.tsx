@@ -2,7 +2,7 @@
 import { useState, useTransition } from "react";
 import { lbPreflight } from "@/lib/actions/operations";
 import type { LbPreflight } from "@/lib/ops/preflight";
-import { CHECK_DEFAULTS, markedDownWithinMs } from "@/lib/ops/operations/load-balancers";
+import { CHECK_DEFAULTS, markedDownWithinMs } from "@/lib/haproxy/checks";
 import { Badge, Button, Field, Input, Select, scrollable } from "@/components/ui";
 
 /** The load-balancer options as the form holds them (numbers as numbers, empty = default). */

@@ -6,6 +6,7 @@ import { isIPv4 } from "node:net";
 import { z } from "zod";
 import { hostName } from "@/lib/inventory/schemas";
 import { aptInstall, packagesAtLeast, pin } from "@/lib/hosts/packages";
+import { CHECK_DEFAULTS, checkTimings, markedDownWithinMs } from "@/lib/haproxy/checks";
 import { AMQP_BACKEND, haproxyConfig, HEALTH_URI, RESTART_DROPIN, RESTART_POLICY, type HaproxyOptions } from "@/lib/haproxy/config";
 import { HAPROXY_APPLY, HAPROXY_VALIDATE, HAPROXY_VERIFY } from "@/lib/haproxy/scripts";
 import { CHECK_SCRIPT, checkScript, defaultPriorities, keepalivedConfig, NOTIFY, NOTIFY_SCRIPT, type LbHost, type VrrpOptions } from "@/lib/keepalived/config";
@@ -14,9 +15,6 @@ import { defineOperation, PlanError, type ClusterInventory } from "../operation"
 import type { Phase, Plan, Step } from "../plan";
 
 const port = z.number().int().min(1).max(65535);
-
-/** Node-check defaults, once: the schema's defaults and the wizard's fields. */
-export const CHECK_DEFAULTS = { checkInterMs: 700, checkFall: 2, checkRise: 3 } as const;
 
 export const LoadBalancerOptions = z.strictObject({
   vip: z.string().refine((v) => isIPv4(v), "An IPv4 address, e.g. 10.0.0.100"),
@@ -132,23 +130,6 @@ export function haproxyOptions(c: ClusterInventory, o: LoadBalancerOptions): Hap
     shutdownSessions: o.shutdownSessions, timeoutSeconds: o.timeoutSeconds,
     stats: { port: o.statsPort, uri: o.statsUri, user: o.statsUser }, healthPort: HEALTH_PORT, managementPort: o.managementPort,
   };
-}
-
-/**
- * HAProxy's node checks. A failing node is rechecked after fastinter, a down
- * one every downinter. A hung node is marked down after at most
- * inter + timeout + (fall − 1) × (fastinter + timeout) — 2.35 s with the
- * defaults (700 ms, fall 2) — and comes back after rise good checks.
- */
-export function checkTimings(o: Pick<LoadBalancerOptions, "checkInterMs" | "checkFall" | "checkRise">): HaproxyOptions["check"] {
-  const inter = o.checkInterMs;
-  return { interMs: inter, fastInterMs: Math.max(100, Math.min(250, Math.round(inter / 2))), downInterMs: Math.max(inter, 1000), timeoutMs: inter, rise: o.checkRise, fall: o.checkFall };
-}
-
-/** The longest a hung node stays in rotation, in ms (see checkTimings). */
-export function markedDownWithinMs(o: Pick<LoadBalancerOptions, "checkInterMs" | "checkFall" | "checkRise">): number {
-  const c = checkTimings(o);
-  return c.interMs + c.timeoutMs + (c.fall - 1) * (c.fastInterMs + c.timeoutMs);
 }
 
 function vrrpOptions(o: LoadBalancerOptions): VrrpOptions {
