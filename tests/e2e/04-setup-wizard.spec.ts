@@ -34,6 +34,13 @@ test("the setup wizard builds node1 disc, node2 disc, node3 ram behind node4 and
   await page.getByLabel("node1 is the seed node").check();
   await page.getByRole("button", { name: "Create cluster" }).click();
   await expect(page.getByRole("heading", { name: "Set up RabbitMQ on these hosts" })).toBeVisible();
+  // Before its first setup the cluster is "not set up yet": nothing on these fresh hosts is an alarm, and none is recorded.
+  await expect(page.getByTestId("cluster-live")).toHaveAttribute("data-status", "not-set-up", { timeout: 30_000 });
+  await expect(page.getByTestId("health-status")).toHaveText("Not set up yet");
+  await page.waitForTimeout(3000);
+  await expect(page.getByRole("list", { name: "Current alarms" })).toHaveCount(0);
+  const newId = new URL(page.url()).pathname.split("/").pop()!;
+  expect((await (await request.get(`/api/v1/clusters/${newId}/health/events`, { headers: basic(ADMIN) })).json()).events).toEqual([]);
 
   await page.getByLabel("RabbitMQ cluster name").fill("rabbit-wizard");
   await page.getByLabel("Queue high availability").selectOption("all");

@@ -165,7 +165,9 @@ test("lab freeze a load balancer: shown unreachable with its last-seen age, neve
     await expect(page.getByTestId(`lb-${victim}`)).toHaveAttribute("data-reachable", "false", { timeout: 5000 });
     await expect(page.getByTestId(`stale-${victim}`)).toContainText(/last seen \d+ s ago/);
     for (const n of ["node1", "node2", "node3"]) await expect(page.getByTestId(`backend-${victim}-${n}`)).toHaveAttribute("data-status", "unknown");
-    await expect(page.getByTestId("cluster-live")).toHaveAttribute("data-status", "critical");
+    // The other load balancer holds the VIP and serves: degraded (a warning), not critical.
+    await expect(page.getByTestId("cluster-live")).toHaveAttribute("data-status", "warning");
+    await expect(page.getByTestId(`alarm-unreachable:${victim}`)).toContainText(`clients are served through ${owner}`);
     await page.waitForTimeout(3000);
     // Still unreachable, and the age grows: old data is never shown as live.
     await expect(page.getByTestId(`stale-${victim}`)).toContainText(/last seen ([5-9]|\d\d+) s ago/);
@@ -175,4 +177,63 @@ test("lab freeze a load balancer: shown unreachable with its last-seen age, neve
     labCommand("thaw", victim);
   }
   await expectHealthy(page);
+});
+
+test("lab freeze node3 (RabbitMQ): the healthy nodes keep their values, node3 is marked, both load balancers take it out; it recovers", async ({ page, request }) => {
+  await login(page, ADMIN);
+  await page.goto(`/clusters/${id}`);
+  await expectHealthy(page);
+  labCommand("freeze", "node3");
+  try {
+    await expect(page.getByTestId("node-node3")).toHaveAttribute("data-state", "unreachable", { timeout: 5000 });
+    // HAProxy's check waits for the broker's AMQP greeting: a hung node's kernel still accepts TCP, its broker does not answer.
+    for (const lb of LBS) await expect(page.getByTestId(`backend-${lb}-node3`)).toHaveAttribute("data-status", "DOWN", { timeout: 10_000 });
+    // Long past the cluster view's freshness: node1 and node2 still show their values, never blanks.
+    await page.waitForTimeout(8000);
+    for (const n of ["node1", "node2"]) {
+      await expect(page.getByTestId(`node-${n}`)).toHaveAttribute("data-state", "running");
+      await expect(page.getByTestId(`node-${n}`).getByText(/^\d+(\.\d)? (MiB|GiB) of \d+(\.\d)? (MiB|GiB)$/)).toBeVisible();
+      await expect(page.getByTestId(`node-${n}`)).not.toContainText("up —");
+    }
+    await expectPageMatchesApi(page, request);
+    await shoot(page, "health-node3-frozen");
+  } finally {
+    labCommand("thaw", "node3");
+  }
+  await expectHealthy(page);
+});
+
+test("power cut of the VIP's holder: the VIP moves, and no split-brain alarm appears on the page or in the timeline", async ({ page, request }) => {
+  test.setTimeout(5 * 60_000);
+  await login(page, ADMIN);
+  await page.goto(`/clusters/${id}`);
+  await expectHealthy(page);
+  const owner = (await api(request)).vip!.owners[0];
+  const other = LBS.find((l) => l !== owner)!;
+  const t0 = new Date();
+  labCommand("stop", owner, "--hard");
+  try {
+    const alarms = new Set<string>(), owners = new Set<string>();
+    // The page and the API, read every 100 ms while the VIP moves and the holder goes silent.
+    while (Date.now() - t0.getTime() < 12_000) {
+      const h = await api(request);
+      for (const a of h.alarms) alarms.add(a.id);
+      owners.add(h.vip?.owners.join(",") ?? "");
+      owners.add((await page.getByTestId("vip-owners").getAttribute("data-owners")) ?? "");
+      for (const el of await page.locator('[aria-label="Current alarms"] [data-testid^="alarm-"]').all()) alarms.add(((await el.getAttribute("data-testid")) ?? "").slice(6));
+      await page.waitForTimeout(100);
+    }
+    expect([...alarms]).not.toContain("vip-split");
+    expect([...owners].filter((o) => o.includes(","))).toEqual([]);
+    await expect(page.getByTestId("vip-owners")).toHaveAttribute("data-owners", other);
+    // Clients are served through the other load balancer: degraded, not critical.
+    await expect(page.getByTestId(`alarm-unreachable:${owner}`)).toBeVisible();
+    await expect(page.getByTestId("cluster-live")).toHaveAttribute("data-status", "warning");
+    const events = (await (await request.get(`/api/v1/clusters/${id}/health/events`, { headers: basic(ADMIN) })).json()).events as { alarmId: string; raisedAt: string }[];
+    expect(events.filter((e) => new Date(e.raisedAt) >= t0).map((e) => e.alarmId)).not.toContain("vip-split");
+    await shoot(page, "health-vip-holder-power-cut");
+  } finally {
+    labCommand("start", owner);
+  }
+  await expectHealthy(page, 180_000);
 });
