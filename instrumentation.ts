@@ -11,6 +11,8 @@ export async function register() {
   secretBox(); // creates the key file on first start
   const { canonicaliseStoredAddresses } = await import("@/lib/inventory/hosts");
   await canonicaliseStoredAddresses(); // before anything connects or pins a key
+  const { migrateLegacySettings } = await import("@/lib/inventory/specs");
+  await migrateLegacySettings(); // clusters from before specs get version 1, before anything plans
   const { ensureAdminFromEnv } = await import("@/lib/auth/users");
   if (await ensureAdminFromEnv(e.WARREN_ADMIN_USER || undefined, e.WARREN_ADMIN_PASSWORD || undefined))
     console.log(`[warren] created admin account '${e.WARREN_ADMIN_USER}' from WARREN_ADMIN_USER`);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ClusterSpec } from "@/lib/inventory/spec";
 import { ClusterInput, ClusterMemberInput, HostInput, HostUpdate, TokenInput, UserInput } from "@/lib/inventory/schemas";
 import { ClusterHealthSchema, HistorySchema, TimelineSchema } from "@/lib/health/schema";
 import { OPERATIONS } from "@/lib/ops/registry";
@@ -105,6 +106,9 @@ export const openApiDocument = {
     "/clusters/{id}/versions": { parameters: idParam, get: {
       summary: "Installed and offered versions of rabbitmq-server, erlang-base, haproxy and keepalived on every host of the cluster (operator, like the upgrade forms that ask it; read over SSH, a few seconds)",
       responses: { "200": ok("{ hosts: [{ host, role, error?, active, installed: {package: version}, offered: {package: [versions, newest first]} }] }"), "404": errorResponse, ...common } } },
+    "/clusters/{id}/spec": { parameters: idParam, get: {
+      summary: "The cluster's spec (viewer): what its hosts were last brought to — RabbitMQ options, load balancers and VIP, members — as versions recorded when the run applying each succeeded; `drift` is a change a failed, cancelled or running run carries that the hosts do not reflect yet",
+      responses: { "200": okRef("{ current, history: [{ version, spec, createdAt, createdBy, runId, note, changes: [{ path, before, after }] }], drift: { runId, type, status, at, changes } | null }", "ClusterSpecVersions"), "404": errorResponse, ...common } } },
     "/clusters/{id}/health": { parameters: idParam, get: {
       summary: "The cluster's live health (viewer): nodes, each load balancer's view of them, the VIP's owners, current alarms; every datum with when its host was last heard from. Poll about once a second.",
       responses: { "200": okRef("the health", "ClusterHealth"), "404": errorResponse, ...common } } },
@@ -159,6 +163,20 @@ export const openApiDocument = {
       ClusterHealth: z.toJSONSchema(ClusterHealthSchema),
       AlarmTimeline: z.toJSONSchema(TimelineSchema),
       HealthHistory: z.toJSONSchema(HistorySchema),
+      ClusterSpec: z.toJSONSchema(ClusterSpec, { io: "output", unrepresentable: "any" }),
+      ClusterSpecVersions: {
+        type: "object",
+        properties: {
+          current: { oneOf: [{ $ref: "#/components/schemas/ClusterSpecVersion" }, { type: "null" }] },
+          history: { type: "array", items: { $ref: "#/components/schemas/ClusterSpecVersion" } },
+          drift: { oneOf: [{ type: "object", properties: { runId: { type: "string" }, type: { type: "string" }, status: { type: "string" }, at: { type: "string" }, changes: { type: "array", items: { $ref: "#/components/schemas/SpecChange" } } } }, { type: "null" }] },
+        },
+      },
+      ClusterSpecVersion: {
+        type: "object",
+        properties: { version: { type: "integer" }, spec: { $ref: "#/components/schemas/ClusterSpec" }, createdAt: { type: "string" }, createdBy: { type: "string" }, runId: { type: ["string", "null"] }, note: { type: ["string", "null"] }, changes: { type: "array", items: { $ref: "#/components/schemas/SpecChange" } } },
+      },
+      SpecChange: { type: "object", properties: { path: { type: "string", description: "e.g. loadBalancers.vip" }, before: {}, after: {} } },
       ...Object.fromEntries(OPERATIONS.map((o) => [`Params_${o.type.replace(/[^A-Za-z0-9]/g, "_")}`, schema(o.params)])),
       Error: {
         type: "object",

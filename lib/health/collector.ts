@@ -13,7 +13,6 @@ import { env } from "@/lib/env";
 import { logError } from "@/lib/log";
 import { briefMessage, isSshError } from "@/lib/ssh/errors";
 import { parseNodes, parseOverview, parseQueueSync, type NodeStats, type Overview, type QueueSync } from "@/lib/rabbitmq/management";
-import { lbSettings } from "@/lib/ops/operations/load-balancers";
 import type { ClusterInventory } from "@/lib/ops/operation";
 import { API_EVERY_MS, apiAnswering, deriveHealth, STALE_MS, type ClusterHealth, type NodeInputs } from "./derive";
 import { getVia } from "./http";
@@ -254,12 +253,13 @@ export class Collector {
       for (const id of ids) {
         const inv = await clusterInventory(id);
         if (!inv || (!inv.nodes.length && !inv.loadBalancers.length)) continue;
-        const setup = inv.settings.setup as { adminUser?: string; management?: boolean } | undefined;
-        const password = setup && setup.management !== false ? (await openClusterSecrets(id, ["managementPassword"])).managementPassword : undefined;
-        const auth = password ? `Basic ${Buffer.from(`${setup?.adminUser ?? "warren-admin"}:${password}`).toString("base64")}` : null;
-        const vip = lbSettings(inv)?.vip ?? null;
+        // What the hosts were brought to: the management user and the VIP come from the cluster's spec.
+        const rmq = inv.spec?.rabbitmq;
+        const password = rmq?.management ? (await openClusterSecrets(id, ["managementPassword"])).managementPassword : undefined;
+        const auth = password && rmq ? `Basic ${Buffer.from(`${rmq.adminUser}:${password}`).toString("base64")}` : null;
+        const vip = inv.spec?.loadBalancers?.vip ?? null;
         const signature = JSON.stringify([inv.nodes, inv.loadBalancers, vip]);
-        const setUp = (await db().run.count({ where: { clusterId: id, type: "setup", status: "succeeded" } })) > 0;
+        const setUp = !!inv.spec || (await db().run.count({ where: { clusterId: id, type: "setup", status: "succeeded" } })) > 0;
         const existing = this.clusters.get(id);
         // A rotated password or a first setup needs no new watches.
         if (existing?.signature === signature) { existing.auth = auth; existing.setUp = setUp; continue; }

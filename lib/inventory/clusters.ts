@@ -8,6 +8,7 @@ import { audit } from "@/lib/audit";
 import { env } from "@/lib/env";
 import type { Principal } from "@/lib/auth/principal";
 import { NodeType } from "@/lib/vocabulary";
+import { currentSpec } from "./specs";
 
 const clusterView = {
   id: true, name: true, createdAt: true,
@@ -127,20 +128,6 @@ export async function deleteCluster(id: string, who: Principal): Promise<Cluster
   return c;
 }
 
-/** Options remembered per operation type (e.g. the last setup's), no secrets. */
-export function readSettings(json: string | null): Record<string, Record<string, unknown>> {
-  if (!json) return {};
-  const v = JSON.parse(json) as Record<string, unknown>;
-  // Before settings were kept per operation, the column held the last setup's options.
-  if ("clusterName" in v) return { setup: v };
-  return v as Record<string, Record<string, unknown>>;
-}
-
-export async function rememberSettings(clusterId: string, type: string, params: unknown): Promise<void> {
-  const c = await db().cluster.findUniqueOrThrow({ where: { id: clusterId }, select: { settings: true } });
-  await db().cluster.update({ where: { id: clusterId }, data: { settings: JSON.stringify({ ...readSettings(c.settings), [type]: params }) } });
-}
-
 /** What planners see of a cluster: members in a stable order (seed first), never secrets. */
 export async function clusterInventory(id: string): Promise<ClusterInventory | null> {
   const c = await db().cluster.findUnique({ where: { id }, include: { members: { include: { host: true } } } });
@@ -152,7 +139,8 @@ export async function clusterInventory(id: string): Promise<ClusterInventory | n
   const loadBalancers = c.members.filter((m) => m.role === "loadbalancer").map((m) => ({ name: m.host.name, address: m.host.address })).sort((a, b) => a.name.localeCompare(b.name));
   const power = env().WARREN_POWER_COMMAND?.trim().split(/\s+/).filter(Boolean);
   const freeHosts = (await db().host.findMany({ where: { memberships: { none: {} } }, select: { name: true, address: true }, orderBy: { name: "asc" } }));
-  return { id: c.id, name: c.name, nodes, loadBalancers, settings: readSettings(c.settings), power: power?.length ? power : null, freeHosts };
+  const spec = (await currentSpec(id))?.spec ?? null;
+  return { id: c.id, name: c.name, nodes, loadBalancers, spec, power: power?.length ? power : null, freeHosts };
 }
 
 /** Hosts of the cluster that need sudo (for scripts). */

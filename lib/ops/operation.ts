@@ -7,6 +7,7 @@ import type { Role } from "@/lib/auth/roles";
 import type { Plan } from "./plan";
 import type { SecretName } from "./secrets";
 import type { MemberRole, NodeType } from "@/lib/vocabulary";
+import type { ClusterSpec } from "@/lib/inventory/spec";
 
 export interface NodeSpec { name: string; address: string; type: NodeType; seed: boolean }
 export interface HostSpec { name: string; address: string }
@@ -17,8 +18,8 @@ export interface ClusterInventory {
   name: string;
   nodes: NodeSpec[];
   loadBalancers: HostSpec[];
-  /** The parameters last used per operation type that remembers them (e.g. setup). */
-  settings: Record<string, Record<string, unknown>>;
+  /** What the hosts were last brought to (lib/inventory/spec); null before the first successful setup. */
+  spec: ClusterSpec | null;
   /** What this Warren can do beyond SSH: a power command for hosts (WARREN_POWER_COMMAND). */
   power?: string[] | null;
   /** Hosts of the inventory in no cluster: what an "add node" may choose from. */
@@ -41,6 +42,12 @@ export type MembershipChange =
 /** A planner's refusal: the operation cannot be planned for this cluster with these parameters. */
 export class PlanError extends Error {}
 
+/** The cluster's spec, or a refusal: the operation changes what setup made. */
+export function requireSpec(c: Pick<ClusterInventory, "name" | "spec">): ClusterSpec {
+  if (!c.spec) throw new PlanError(`${c.name} has not been set up by Warren: run the setup first`);
+  return c.spec;
+}
+
 export interface OperationDef<S extends z.ZodType = z.ZodType, F = undefined> {
   type: string;
   title: string;
@@ -50,8 +57,12 @@ export interface OperationDef<S extends z.ZodType = z.ZodType, F = undefined> {
   secrets: SecretName[];
   /** Secrets its plans rotate (steps reading their `next` values): the secrets list offers it. */
   rotates?: SecretName[];
-  /** Keep the parameters as the cluster's settings for this type (later operations read them). */
-  remember?: boolean;
+  /**
+   * The spec the run brings the cluster to, when it changes it (options,
+   * load balancers, members, version pins). It travels in the plan and
+   * becomes the cluster's spec when the run succeeds — never before.
+   */
+  nextSpec?(cluster: ClusterInventory, params: z.infer<S>, facts: F): ClusterSpec;
   /** "wizard": a page of its own (setup); "form": the generic form from the parameter schema. */
   ui: "wizard" | "form" | "upgrade";
   /**

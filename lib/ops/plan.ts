@@ -3,6 +3,7 @@
 // order. Steps are data — exact argument vectors, file contents, gates, pauses —
 // so the same plan can be previewed, printed as a script and executed.
 import type { SecretName } from "./secrets";
+import type { ClusterSpec } from "@/lib/inventory/spec";
 
 /**
  * What a step reads on standard input, never from argv: a sealed secret, or
@@ -141,6 +142,8 @@ export interface Plan {
   phases: Phase[];
   /** What the operator should know before starting (a deprecated choice the version still allows). */
   warnings?: string[];
+  /** The cluster spec this plan applies (OperationDef.nextSpec): recorded when the run succeeds. */
+  spec?: ClusterSpec;
 }
 
 export const FILE_TOKEN = "{file}";

@@ -7,7 +7,7 @@ import { db } from "@/lib/db";
 import { audit } from "@/lib/audit";
 import type { Principal } from "@/lib/auth/principal";
 import { roleAllows } from "@/lib/auth/roles";
-import { applyMembership, clusterInventory, rememberSettings, sudoHostNames } from "@/lib/inventory/clusters";
+import { applyMembership, clusterInventory, sudoHostNames } from "@/lib/inventory/clusters";
 import { beginRotation, ensureClusterSecrets, openClusterSecrets } from "@/lib/inventory/secrets";
 import { commandLine } from "@/lib/ssh/quote";
 import { fileArgv } from "./file-deploy";
@@ -82,6 +82,7 @@ async function compile(clusterId: string, type: string, raw: unknown, who: Princ
   try {
     const facts = def.gather ? await def.gather(cluster, params, readOnly) : undefined;
     plan = def.plan(cluster, params, facts);
+    if (def.nextSpec) plan = { ...plan, spec: def.nextSpec(cluster, params, facts) };
   } catch (e) {
     if (e instanceof PlanError) throw new OperationError("invalid", e.message);
     throw e;
@@ -135,7 +136,6 @@ export async function startOperation(clusterId: string, type: string, params: un
     if (changes.length) await applyMembership(tx, clusterId, changes);
     return created;
   });
-  if (c.def.remember) await rememberSettings(clusterId, type, c.params);
   await audit(who, `operation.${type}`, { type: "cluster", id: clusterId, name: c.cluster.name },
     `run ${run.id}: ${summaryLine(c.summary)}${c.destructive.length ? `; confirmed ${c.destructive.length} destructive step(s)` : ""}`);
   runner().kick();

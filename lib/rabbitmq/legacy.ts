@@ -11,9 +11,7 @@ export interface LegacyFinding {
   todo: string;
 }
 
-interface SetupHa { mode?: string; policyName?: string; pattern?: string; count?: number }
-
-export function legacyBefore4(c: Pick<ClusterInventory, "nodes" | "settings">): LegacyFinding[] {
+export function legacyBefore4(c: Pick<ClusterInventory, "nodes" | "spec">): LegacyFinding[] {
   const out: LegacyFinding[] = [];
   const ram = c.nodes.filter((n) => n.type === "ram").map((n) => n.name);
   if (ram.length) out.push({
@@ -22,10 +20,10 @@ export function legacyBefore4(c: Pick<ClusterInventory, "nodes" | "settings">): 
     breaks: "ram nodes are deprecated, and Khepri (the metadata store of RabbitMQ 4.x, the default for new clusters from 4.2) refuses them: a cluster with ram nodes cannot move to it.",
     todo: `make ${ram.length === 1 ? "it a disc node" : "each a disc node, one at a time"} with the action "Change a node's type"; disc nodes cost little more and survive a full restart on their own.`,
   });
-  const ha = (c.settings.setup as { ha?: SetupHa } | undefined)?.ha;
-  if (ha && (ha.mode === "all" || ha.mode === "exactly")) out.push({
+  const ha = c.spec?.rabbitmq.ha;
+  if (ha && ha.mode !== "quorum") out.push({
     id: "mirrored-queues",
-    what: `classic mirrored queues: policy ${ha.policyName ?? `ha-${ha.mode}`} (ha-mode ${ha.mode}${ha.mode === "exactly" ? ` ${ha.count}` : ""}, pattern ${ha.pattern ?? ".*"})`,
+    what: `classic mirrored queues: policy ${ha.policyName} (ha-mode ${ha.mode}${ha.mode === "exactly" ? ` ${ha.count}` : ""}, pattern ${ha.pattern})`,
     breaks: "classic queue mirroring is removed in RabbitMQ 4.0: the ha-* keys of the policy no longer apply, and every mirrored queue becomes a single classic queue on one node — a node failure then loses its messages.",
     todo: "move these queues to quorum queues (declare them with x-queue-type quorum, or set the virtual host's default queue type), shift consumers and publishers over, then drop the policy; on a 4.x cluster Warren sets quorum queues up instead.",
   });

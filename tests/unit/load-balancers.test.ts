@@ -13,7 +13,7 @@ const nodes = [
   { name: "node2", address: "10.213.77.12", type: "disc" as const, seed: false },
   { name: "node3", address: "10.213.77.13", type: "ram" as const, seed: false },
 ];
-const separate: ClusterInventory = { id: "c1", name: "prod", nodes, loadBalancers: [{ name: "node4", address: "10.213.77.14" }, { name: "node5", address: "10.213.77.15" }], settings: {} };
+const separate: ClusterInventory = { id: "c1", name: "prod", nodes, loadBalancers: [{ name: "node4", address: "10.213.77.14" }, { name: "node5", address: "10.213.77.15" }], spec: null };
 const colocated: ClusterInventory = { ...separate, loadBalancers: [{ name: "node1", address: "10.213.77.11" }, { name: "node2", address: "10.213.77.12" }] };
 const base = { vip: "10.213.77.100", interface: "eth0", routerId: 51 };
 const opts = (o: Record<string, unknown> = {}) => LoadBalancerOptions.parse({ ...base, ...o });

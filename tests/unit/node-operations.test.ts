@@ -53,7 +53,7 @@ describe("add a node", () => {
   it("refuses a host in a cluster, a cluster not set up, or nodes on different versions", () => {
     expect(() => planAddNode(cluster(), { host: "node2", type: "disc" }, f)).toThrow(/already a node/);
     expect(() => planAddNode(cluster(), { host: "node9", type: "disc" }, f)).toThrow(/not a host of the inventory that is free/);
-    expect(() => planAddNode(cluster({ settings: {} }), { host: "node6", type: "disc" }, f)).toThrow(/not been set up/);
+    expect(() => planAddNode(cluster({ spec: null }), { host: "node6", type: "disc" }, f)).toThrow(/not been set up/);
     const mixed = facts({ node1: state({ rmq: "3.10.8-1.1", erl: "a" }), node2: state({ rmq: "3.10.8-1.1", erl: "b" }) });
     expect(() => planAddNode(cluster(), { host: "node6", type: "disc" }, mixed)).toThrow(/different erlang-base versions \(a, b\)/);
   });

@@ -18,7 +18,7 @@ const nodes: NodeSpec[] = [
 ];
 const MARK = path.join(os.tmpdir(), `warren-script-pwned-${process.pid}`);
 const hostile = `x'; touch ${MARK} #\n$(touch ${MARK})\`touch ${MARK}\` "; touch ${MARK}; echo "`;
-const plan = planSetup({ id: "c", name: "prod", nodes, loadBalancers: [], settings: {} }, SetupOptions.parse({ clusterName: "rabbit-prod", ha: { mode: "all", pattern: hostile } }));
+const plan = planSetup({ id: "c", name: "prod", nodes, loadBalancers: [] }, SetupOptions.parse({ clusterName: "rabbit-prod", ha: { mode: "all", pattern: hostile } }));
 const script = planScript(plan, { title: "cluster prod" });
 
 function tmp(): string { return fs.mkdtempSync(path.join(os.tmpdir(), "warren-script-")); }

@@ -8,7 +8,7 @@ import { SECRETS } from "@/lib/ops/secrets";
 import { compareWithPlan, parseClusterStatus } from "@/lib/rabbitmq/cluster-status";
 import { ATTACK_STRINGS } from "../support/attack-strings";
 
-const inv = (nodes: NodeSpec[]) => ({ id: "c", name: "prod", nodes, loadBalancers: [], settings: {} });
+const inv = (nodes: NodeSpec[]) => ({ id: "c", name: "prod", nodes, loadBalancers: [], spec: null });
 const nodes: NodeSpec[] = [
   { name: "node1", address: "10.213.77.11", type: "disc", seed: true },
   { name: "node2", address: "10.213.77.12", type: "disc", seed: false },

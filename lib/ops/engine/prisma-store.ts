@@ -4,6 +4,7 @@ import "server-only";
 import { db } from "@/lib/db";
 import { finishRotations, openClusterSecrets, openNextSecrets } from "@/lib/inventory/secrets";
 import { readPlan } from "../plan-json";
+import { recordRunSpec } from "@/lib/inventory/specs";
 import type { SecretName } from "../secrets";
 import type { ClaimedRun, LogRow, RunStatus, RunStore, StepOutcome, StepStatus } from "./types";
 
@@ -54,8 +55,11 @@ export const prismaRunStore: RunStore = {
   },
 
   async finish(runId, status: RunStatus, error) {
-    // Secrets a succeeded run rotated are in use on the hosts from now on.
-    if (status === "succeeded") await finishRotations(runId);
+    // Secrets a succeeded run rotated are in use on the hosts from now on; the spec it applied is the cluster's.
+    if (status === "succeeded") {
+      await finishRotations(runId);
+      await recordRunSpec(runId);
+    }
     await db().run.update({ where: { id: runId }, data: { status, finishedAt: status === "paused" ? null : new Date(), error } });
   },
 

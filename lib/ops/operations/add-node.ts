@@ -9,9 +9,9 @@ import { z } from "zod";
 import { hostName } from "@/lib/inventory/schemas";
 import { gatherClusterFacts, nodeState, type ClusterFacts } from "../cluster-facts";
 import { nodeName } from "@/lib/rabbitmq/cli";
-import { defineOperation, FREE_HOST, PlanError, type ClusterInventory } from "../operation";
-import { lbSettings } from "./load-balancers";
-import { planSetup, SetupOptions } from "./setup";
+import { defineOperation, FREE_HOST, PlanError, type ClusterInventory, requireSpec } from "../operation";
+import { specMembers } from "@/lib/inventory/spec";
+import { planSetup } from "./setup";
 
 export const AddNodeParams = z.strictObject({
   host: hostName.meta({ ...FREE_HOST, description: "The host to add (a host of the inventory in no cluster)" }),
@@ -33,8 +33,7 @@ export function planAddNode(c: ClusterInventory, p: z.infer<typeof AddNodeParams
   const host = c.freeHosts?.find((h) => h.name === p.host);
   if (c.nodes.some((n) => n.name === p.host)) throw new PlanError(`${p.host} is already a node of ${c.name}`);
   if (!host) throw new PlanError(`${p.host} is not a host of the inventory that is free (in no cluster)`);
-  const remembered = SetupOptions.safeParse(c.settings.setup);
-  if (!remembered.success) throw new PlanError(`${c.name} has not been set up by Warren: run the setup first`);
+  if (!c.spec) throw new PlanError(`${c.name} has not been set up by Warren: run the setup first`);
   const v = currentVersions(c, f);
   if (!v.rabbitmq) throw new PlanError(`no node of ${c.name} answered with its RabbitMQ version: the new node must install the same, so the cluster must be reachable`);
   const after: ClusterInventory = { ...c, nodes: [...c.nodes, { name: host.name, address: host.address, type: p.type, seed: false }] };
@@ -44,8 +43,7 @@ export function planAddNode(c: ClusterInventory, p: z.infer<typeof AddNodeParams
   if (down.length) throw new PlanError(`${down.join(", ")} ${down.length === 1 ? "is" : "are"} not running in the cluster: bring ${down.length === 1 ? "it" : "them"} back (or remove ${down.length === 1 ? "it" : "them"}) before adding a node`);
   const parts = Object.entries(st.partitions).filter(([, x]) => x.length);
   if (parts.length) throw new PlanError(`the cluster is partitioned (${parts.map(([k, x]) => `${k} from ${x.join(", ")}`).join("; ")}): heal it before adding a node`);
-  const lb = lbSettings(c);
-  const plan = planSetup(after, { ...remembered.data, rabbitmqVersion: v.rabbitmq, erlangVersion: v.erlang, loadBalancers: lb ?? undefined },
+  const plan = planSetup(after, { ...c.spec.rabbitmq, rabbitmqVersion: v.rabbitmq, erlangVersion: v.erlang, loadBalancers: c.spec.loadBalancers ?? undefined },
     { runningMembers: c.nodes.map((n) => n.name), rabbitmqVersion: v.rabbitmq });
   return { type: "add-node", phases: plan.phases.filter((ph) => ph.steps.length), ...(plan.warnings ? { warnings: plan.warnings } : {}) };
 }
@@ -61,4 +59,5 @@ export const addNodeOperation = defineOperation({
   gather: (c, _p, read) => gatherClusterFacts(c, read),
   plan: planAddNode,
   membership: (_c, p) => [{ op: "add", host: p.host, role: "rabbitmq", nodeType: p.type }],
+  nextSpec: (c, p) => ({ ...requireSpec(c), members: specMembers({ ...c, nodes: [...c.nodes, { name: p.host, address: "", type: p.type, seed: false }] }) }),
 });

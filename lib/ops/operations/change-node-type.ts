@@ -5,10 +5,11 @@ import { z } from "zod";
 import { hostName } from "@/lib/inventory/schemas";
 import { nodeName, rabbitmqctl, rmqScript } from "@/lib/rabbitmq/cli";
 import { JOINED, RUNNING_IN_CLUSTER } from "@/lib/rabbitmq/scripts";
-import { CLUSTER_NODE, defineOperation, PlanError, type ClusterInventory } from "../operation";
+import { CLUSTER_NODE, defineOperation, PlanError, type ClusterInventory, requireSpec } from "../operation";
 import type { Phase, Plan } from "../plan";
 import { assertDiscRemains, nodeOf, queueSafetyGates, verifyPhase } from "./cluster-nodes";
 import { rotationSteps } from "./rotation";
+import { specMembers } from "@/lib/inventory/spec";
 
 export const ChangeNodeTypeParams = z.strictObject({
   node: hostName.meta({ ...CLUSTER_NODE, description: "The node to change" }),
@@ -56,4 +57,5 @@ export const changeNodeTypeOperation = defineOperation({
   ui: "form",
   plan: (c, p) => planChangeNodeType(c, p),
   membership: (_c, p) => [{ op: "type", host: p.node, nodeType: p.type }],
+  nextSpec: (c, p) => ({ ...requireSpec(c), members: specMembers({ ...c, nodes: c.nodes.map((n) => (n.name === p.node ? { ...n, type: p.type } : n)) }) }),
 });

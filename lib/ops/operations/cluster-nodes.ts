@@ -4,7 +4,6 @@
 import { nodeName, rabbitmqctl, rabbitmqDiagnostics } from "@/lib/rabbitmq/cli";
 import { PlanError, type ClusterInventory, type NodeSpec } from "../operation";
 import type { ExpectedCluster, Phase, Step } from "../plan";
-import { SetupOptions } from "./setup";
 
 export function nodeOf(c: ClusterInventory, name: string): NodeSpec {
   const n = c.nodes.find((x) => x.name === name);
@@ -14,9 +13,8 @@ export function nodeOf(c: ClusterInventory, name: string): NodeSpec {
 
 /** The cluster name RabbitMQ knows (setup's), for verifying cluster_status. */
 export function rabbitClusterName(c: ClusterInventory): string {
-  const s = SetupOptions.safeParse(c.settings.setup);
-  if (!s.success) throw new PlanError(`${c.name} has not been set up by Warren: run the setup first`);
-  return s.data.clusterName;
+  if (!c.spec) throw new PlanError(`${c.name} has not been set up by Warren: run the setup first`);
+  return c.spec.rabbitmq.clusterName;
 }
 
 /** Before a node stops: no quorum queue loses its majority, no mirrored queue its only synchronised copy. */

@@ -8,7 +8,7 @@ import { HOLDS_ADDRESS } from "@/lib/keepalived/scripts";
 import { AMQP_GREETING } from "@/lib/rabbitmq/scripts";
 import { defineOperation, PlanError, type ClusterInventory } from "../operation";
 import type { Plan, Step } from "../plan";
-import { frontendPort, lbSettings } from "./load-balancers";
+import { frontendPort } from "./load-balancers";
 
 export const FAULTS = {
   "keepalived-stop": "Stop Keepalived on the VIP holder",
@@ -25,7 +25,7 @@ const OWNER = "{var:owner}";
 const sh = (script: string, name: string, ...args: string[]) => ["sh", "-c", script, name, ...args];
 
 export function planDrill(c: ClusterInventory, p: z.infer<typeof DrillParams>): Plan {
-  const o = lbSettings(c);
+  const o = c.spec?.loadBalancers;
   if (!o) throw new PlanError("The load balancers are not configured yet: deploy them (and the VIP) before a drill");
   if (c.loadBalancers.length < 2) throw new PlanError("A drill needs two or more load balancers");
   if (p.fault === "power-off" && !c.power) throw new PlanError("This Warren has no power command (WARREN_POWER_COMMAND), so it cannot power a host off and on again");

@@ -9,9 +9,9 @@ import { AMQP_BACKEND } from "@/lib/haproxy/config";
 import { HAPROXY_SAVE_STATE, HAPROXY_VERIFY } from "@/lib/haproxy/scripts";
 import { HOLDS_ADDRESS, KEEPALIVED_VERIFY, READY_TO_TAKE_OVER, VIP_AWAY } from "@/lib/keepalived/scripts";
 import { gatherClusterFacts, nodeState, type ClusterFacts } from "../cluster-facts";
-import { defineOperation, PlanError, type ClusterInventory, type Reader } from "../operation";
+import { defineOperation, PlanError, type ClusterInventory, type Reader, requireSpec } from "../operation";
 import type { Phase, Plan, Step } from "../plan";
-import { haproxyOptions, keepalivedConfStep, lbSettings } from "./load-balancers";
+import { haproxyOptions, keepalivedConfStep } from "./load-balancers";
 
 export const HaproxyUpgradeParams = z.strictObject({
   haproxyVersion: z.string().regex(/^[A-Za-z0-9.+:~-]{1,64}$/, "A Debian package version, e.g. 2.6.12-1+deb12u4").meta({ description: "HAProxy to this version", "x-warren": "offered-haproxy" }),
@@ -20,7 +20,7 @@ export const HaproxyUpgradeParams = z.strictObject({
 const sh = (script: string, name: string, ...args: string[]) => ["sh", "-c", script, name, ...args];
 
 export function planHaproxyUpgrade(c: ClusterInventory, p: z.infer<typeof HaproxyUpgradeParams>, f: ClusterFacts, vipHolder: string | null): Plan {
-  const o = lbSettings(c);
+  const o = c.spec?.loadBalancers;
   if (!o) throw new PlanError("The load balancers are not configured yet: deploy them first");
   if (c.loadBalancers.length < 2) throw new PlanError("A rolling upgrade needs two or more load balancers (the VIP moves to another while one is upgraded)");
   const why: string[] = [];
@@ -80,7 +80,7 @@ export function planHaproxyUpgrade(c: ClusterInventory, p: z.infer<typeof Haprox
 
 /** Which load balancer holds the VIP now (read-only, at planning time; the run checks again). */
 async function vipHolderNow(c: ClusterInventory, read: Reader): Promise<string | null> {
-  const o = lbSettings(c);
+  const o = c.spec?.loadBalancers;
   if (!o) return null;
   for (const lb of c.loadBalancers) {
     const r = await read(lb.name, sh(HOLDS_ADDRESS, "holds", o.vip));
@@ -99,4 +99,5 @@ export const haproxyUpgradeOperation = defineOperation({
   ui: "upgrade",
   gather: async (c, _p, read) => ({ facts: await gatherClusterFacts(c, read, { hosts: c.loadBalancers.map((l) => l.name) }), holder: await vipHolderNow(c, read) }),
   plan: (c, p, g) => planHaproxyUpgrade(c, p, g.facts, g.holder),
+  nextSpec: (c, p) => ({ ...requireSpec(c), loadBalancers: { ...requireSpec(c).loadBalancers!, haproxyVersion: p.haproxyVersion } }),
 });

@@ -3,49 +3,21 @@
 // rules, and the plan that deploys them through file steps (validate on the
 // host, atomic swap, reload, verify, roll back).
 import { isIPv4 } from "node:net";
-import { z } from "zod";
-import { hostName } from "@/lib/inventory/schemas";
+import { LoadBalancerOptions, specMembers } from "@/lib/inventory/spec";
 import { aptInstall, packagesAtLeast, pin } from "@/lib/hosts/packages";
-import { CHECK_DEFAULTS, checkTimings, markedDownWithinMs } from "@/lib/haproxy/checks";
+import { checkTimings, markedDownWithinMs } from "@/lib/haproxy/checks";
 import { AMQP_BACKEND, haproxyConfig, HEALTH_URI, RESTART_DROPIN, RESTART_POLICY, type HaproxyOptions } from "@/lib/haproxy/config";
 import { HAPROXY_APPLY, HAPROXY_VALIDATE, HAPROXY_VERIFY } from "@/lib/haproxy/scripts";
 import { CHECK_SCRIPT, checkScript, defaultPriorities, keepalivedConfig, NOTIFY, NOTIFY_SCRIPT, type LbHost, type VrrpOptions } from "@/lib/keepalived/config";
 import { HOLDS_ADDRESS, KEEPALIVED_APPLY, KEEPALIVED_VERIFY } from "@/lib/keepalived/scripts";
-import { defineOperation, PlanError, type ClusterInventory } from "../operation";
+import { defineOperation, PlanError, type ClusterInventory, requireSpec } from "../operation";
 import type { Phase, Plan, Step } from "../plan";
 
-const port = z.number().int().min(1).max(65535);
+/** What the load balancers' planning needs of a cluster. */
+type LbCluster = Pick<ClusterInventory, "name" | "nodes" | "loadBalancers">;
 
-export const LoadBalancerOptions = z.strictObject({
-  vip: z.string().refine((v) => isIPv4(v), "An IPv4 address, e.g. 10.0.0.100"),
-  prefix: z.number().int().min(1).max(32).default(24),
-  interface: z.string().regex(/^[A-Za-z0-9_.:@-]{1,15}$/, "A network interface name, e.g. eth0"),
-  routerId: z.number().int().min(1, "1–255").max(255, "1–255"),
-  /** The load balancer that normally holds the VIP (highest priority); the first one by default. */
-  master: hostName.optional(),
-  /** Explicit VRRP priorities per load balancer (1–254); by default 150, 140, … from the master down. */
-  priorities: z.record(z.string(), z.number().int().min(1).max(254)).optional(),
-  vrrpVersion: z.union([z.literal(2), z.literal(3)]).default(3),
-  advertInt: z.number().min(0.01).max(40.95).default(0.2),
-  unicast: z.boolean().default(false),
-  preemption: z.enum(["immediate", "delayed", "never"]).default("never"),
-  preemptDelay: z.number().int().min(1).max(1000).default(60),
-  frontendPort: port.optional(),
-  balance: z.enum(["roundrobin", "leastconn"]).default("roundrobin"),
-  /** Also each check's answer deadline: HAProxy 2.6.12 and 3.0.11 time a hung server's check out after the interval whatever `timeout check` says. */
-  checkInterMs: z.number().int().min(100).max(60_000).default(CHECK_DEFAULTS.checkInterMs),
-  checkFall: z.number().int().min(1).max(10).default(CHECK_DEFAULTS.checkFall),
-  /** Three good answers before a node that was down takes clients again: no flapping after a stall. */
-  checkRise: z.number().int().min(1).max(10).default(CHECK_DEFAULTS.checkRise),
-  shutdownSessions: z.boolean().default(true),
-  timeoutSeconds: z.number().int().min(60).max(7 * 24 * 3600).default(3 * 3600),
-  statsPort: port.default(8404),
-  statsUri: z.string().regex(/^\/[A-Za-z0-9_./-]{0,63}$/, "A path such as /stats").default("/stats"),
-  statsUser: z.string().regex(/^[A-Za-z0-9_.-]{1,32}$/, "Letters, digits, '.', '_' and '-'").default("warren"),
-  managementPort: z.number().int().min(0).max(65535).default(0),
-  haproxyVersion: z.string().regex(/^[A-Za-z0-9.+:~-]{1,64}$/).optional(),
-});
-export type LoadBalancerOptions = z.infer<typeof LoadBalancerOptions>;
+// The options are the load-balancer part of the cluster spec (lib/inventory/spec).
+export { LoadBalancerOptions } from "@/lib/inventory/spec";
 
 /** Ports RabbitMQ uses on a node: a load balancer on the same host must avoid them. */
 const RABBITMQ_PORTS = [4369, 5671, 5672, 15672, 15692, 25672];
@@ -58,21 +30,21 @@ const sameNet = (a: string, b: string, prefix: number) => {
 };
 
 /** Co-located load balancers share hosts with RabbitMQ nodes, whose 5672 is taken (seed 004). */
-export function colocated(c: ClusterInventory): boolean {
+export function colocated(c: LbCluster): boolean {
   return c.loadBalancers.some((lb) => c.nodes.some((n) => n.name === lb.name));
 }
 
-export function frontendPort(c: ClusterInventory, o: LoadBalancerOptions): number {
+export function frontendPort(c: LbCluster, o: LoadBalancerOptions): number {
   return o.frontendPort ?? (colocated(c) ? 5670 : 5672);
 }
 
-export function priorities(c: ClusterInventory, o: LoadBalancerOptions): Record<string, number> {
+export function priorities(c: LbCluster, o: LoadBalancerOptions): Record<string, number> {
   const names = c.loadBalancers.map((l) => l.name);
   return o.priorities ?? defaultPriorities(names, o.master ?? names[0]);
 }
 
 /** Everything wrong with these options for this cluster, each with the field it is about. */
-export function validateLoadBalancers(c: ClusterInventory, o: LoadBalancerOptions): { field: string; message: string }[] {
+export function validateLoadBalancers(c: LbCluster, o: LoadBalancerOptions): { field: string; message: string }[] {
   const p: { field: string; message: string }[] = [];
   const lbs = c.loadBalancers;
   if (lbs.length < 2) p.push({ field: "loadBalancers", message: `A VIP needs two or more load balancers to move between; this cluster has ${lbs.length}. Give more hosts the load-balancer role.` });
@@ -123,7 +95,7 @@ export function validateLoadBalancers(c: ClusterInventory, o: LoadBalancerOption
   return p;
 }
 
-export function haproxyOptions(c: ClusterInventory, o: LoadBalancerOptions): HaproxyOptions {
+export function haproxyOptions(c: LbCluster, o: LoadBalancerOptions): HaproxyOptions {
   return {
     frontendPort: frontendPort(c, o), balance: o.balance,
     check: checkTimings(o),
@@ -137,7 +109,7 @@ function vrrpOptions(o: LoadBalancerOptions): VrrpOptions {
 }
 
 /** The generated files for each load balancer (pure; golden-file tested). */
-export function loadBalancerFiles(c: ClusterInventory, o: LoadBalancerOptions) {
+export function loadBalancerFiles(c: LbCluster, o: LoadBalancerOptions) {
   const prio = priorities(c, o);
   const hosts: LbHost[] = c.loadBalancers.map((l) => ({ ...l, priority: prio[l.name] }));
   const ho = haproxyOptions(c, o);
@@ -159,7 +131,7 @@ const sh = (script: string, name: string, ...args: string[]) => ["sh", "-c", scr
  * one: during a handover the taker runs at 254 for a moment, so that it
  * takes the VIP over at once instead of after VRRP's skew time.
  */
-export function keepalivedConfStep(c: ClusterInventory, o: LoadBalancerOptions, host: string, key: string, priority?: number): Step {
+export function keepalivedConfStep(c: LbCluster, o: LoadBalancerOptions, host: string, key: string, priority?: number): Step {
   const prio = priorities(c, o);
   const hosts: LbHost[] = c.loadBalancers.map((l) => ({ ...l, priority: prio[l.name] }));
   const self = { ...hosts.find((h) => h.name === host)!, ...(priority ? { priority } : {}) };
@@ -171,7 +143,7 @@ export function keepalivedConfStep(c: ClusterInventory, o: LoadBalancerOptions, 
 }
 
 /** haproxy.cfg on every load balancer, one at a time: used on its own when the nodes change. */
-export function haproxyPhase(c: ClusterInventory, o: LoadBalancerOptions): Phase {
+export function haproxyPhase(c: LbCluster, o: LoadBalancerOptions): Phase {
   const ho = haproxyOptions(c, o);
   const cfg = haproxyConfig(ho, c.nodes, c.name);
   const ports = [ho.frontendPort, ho.stats.port, ho.healthPort, ...(ho.managementPort ? [ho.managementPort] : [])].map(String);
@@ -188,7 +160,7 @@ export function haproxyPhase(c: ClusterInventory, o: LoadBalancerOptions): Phase
   };
 }
 
-export function planLoadBalancerPhases(c: ClusterInventory, o: LoadBalancerOptions): Phase[] {
+export function planLoadBalancerPhases(c: LbCluster, o: LoadBalancerOptions): Phase[] {
   const problems = validateLoadBalancers(c, o);
   if (problems.length) throw new PlanError(problems.map((x) => x.message).join("; "));
   const files = loadBalancerFiles(c, o);
@@ -237,15 +209,10 @@ export const loadBalancersOperation = defineOperation({
   role: "operator",
   params: LoadBalancerOptions,
   secrets: ["statsPassword", "vrrpPassword"],
-  remember: true,
   ui: "wizard",
-  plan: (c, o): Plan => ({ type: "load-balancers", phases: planLoadBalancerPhases(c, o) }),
+  plan: (c, o): Plan => {
+    if (!c.spec) throw new PlanError(`${c.name} is not set up yet: its setup configures the load balancers too (the wizard's load-balancer step)`);
+    return { type: "load-balancers", phases: planLoadBalancerPhases(c, o) };
+  },
+  nextSpec: (c, o) => ({ ...requireSpec(c), loadBalancers: o, members: specMembers(c) }),
 });
-
-
-/** The load-balancer options last used for this cluster (by their own operation, or within setup). */
-export function lbSettings(c: ClusterInventory): LoadBalancerOptions | null {
-  const raw = c.settings["load-balancers"] ?? (c.settings.setup as { loadBalancers?: unknown } | undefined)?.loadBalancers;
-  const parsed = raw ? LoadBalancerOptions.safeParse(raw) : null;
-  return parsed?.success ? parsed.data : null;
-}

@@ -6,10 +6,11 @@ import { z } from "zod";
 import { hostName } from "@/lib/inventory/schemas";
 import { nodeName, rabbitmqctl, rabbitmqQueues, rmqScript } from "@/lib/rabbitmq/cli";
 import { DATA_IMPACT } from "@/lib/rabbitmq/scripts";
-import { CLUSTER_NODE, defineOperation, PlanError, type ClusterInventory } from "../operation";
+import { CLUSTER_NODE, defineOperation, PlanError, type ClusterInventory, requireSpec } from "../operation";
 import type { Phase, Plan, Step } from "../plan";
 import { assertDiscRemains, nodeOf, queueSafetyGates, verifyPhase } from "./cluster-nodes";
-import { haproxyPhase, lbSettings } from "./load-balancers";
+import { haproxyPhase } from "./load-balancers";
+import { specMembers } from "@/lib/inventory/spec";
 import { rotationSteps } from "./rotation";
 
 export const RemoveNodeParams = z.strictObject({
@@ -34,7 +35,7 @@ export function planRemoveNode(c: ClusterInventory, p: z.infer<typeof RemoveNode
   const after = without(c, p.node);
   assertDiscRemains(after.nodes, `Removing ${p.node}, the last disc node,`);
   const peer = after.nodes.find((x) => x.seed)!.name;
-  const lb = lbSettings(c);
+  const lb = c.spec?.loadBalancers;
   const phases: Phase[] = [];
   // Queues first (a gate may wait minutes for mirrors), then clients move away, then the node goes.
   if (p.mode === "graceful") phases.push({ title: "Safe to stop", steps: queueSafetyGates(n.name) });
@@ -83,4 +84,5 @@ export const removeNodeOperation = defineOperation({
   ui: "form",
   plan: (c, p) => planRemoveNode(c, p),
   membership: (_c, p) => [{ op: "remove", host: p.node, role: "rabbitmq" }],
+  nextSpec: (c, p) => ({ ...requireSpec(c), members: specMembers(without(c, p.node)) }),
 });

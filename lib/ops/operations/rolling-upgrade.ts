@@ -15,7 +15,7 @@ import { ERLANG_PACKAGES, nodeName, rabbitmqctl, rmqScript } from "@/lib/rabbitm
 import { CLUSTER_HEALTHY, DRAIN, JOINED, MIRRORS_SYNCED, RUNNING_IN_CLUSTER, START_AND_WAIT } from "@/lib/rabbitmq/scripts";
 import { erlangSupported, missingFlags, rabbitmqRelease, seriesOf, upgradePath, erlangRule } from "@/lib/rabbitmq/versions";
 import { gatherClusterFacts, nodeState, type ClusterFacts } from "../cluster-facts";
-import { defineOperation, PlanError, type ClusterInventory } from "../operation";
+import { defineOperation, PlanError, type ClusterInventory, requireSpec } from "../operation";
 import type { Phase, Plan, Step } from "../plan";
 import { queueSafetyGates, verifyPhase } from "./cluster-nodes";
 import { stopOrder } from "./cluster-power";
@@ -160,4 +160,6 @@ export const rollingUpgradeOperation = defineOperation({
   ui: "upgrade",
   gather: (c, _p, read) => gatherClusterFacts(c, read, { featureFlags: true }),
   plan: planRollingUpgrade,
+  // The versions the nodes now run are what a node added later installs.
+  nextSpec: (c, p) => ({ ...requireSpec(c), rabbitmq: { ...requireSpec(c).rabbitmq, ...(p.erlangVersion ? { erlangVersion: p.erlangVersion } : {}), ...(p.rabbitmqVersion ? { rabbitmqVersion: p.rabbitmqVersion } : {}) } }),
 });

@@ -17,10 +17,10 @@ export const rotateManagementPasswordOperation = defineOperation({
   rotates: ["managementPassword"],
   ui: "form",
   plan(c) {
-    const setup = c.settings.setup as { adminUser?: string; management?: boolean } | undefined;
+    const setup = c.spec?.rabbitmq;
     if (!setup) throw new PlanError(`${c.name} has not been set up by Warren: there is no management user to rotate`);
-    if (setup.management === false) throw new PlanError(`${c.name} was set up without the management plugin: there is no management user`);
-    const user = setup.adminUser ?? "warren-admin";
+    if (!setup.management) throw new PlanError(`${c.name} was set up without the management plugin: there is no management user`);
+    const user = setup.adminUser;
     const seed = c.nodes.find((n) => n.seed) ?? c.nodes[0];
     if (!seed) throw new PlanError(`${c.name} has no RabbitMQ node`);
     return {

@@ -7,13 +7,12 @@ import { AMQP_BACKEND } from "@/lib/haproxy/config";
 import { HAPROXY_SERVER_IN_STATE, HAPROXY_SERVER_STATE } from "@/lib/haproxy/scripts";
 import type { ClusterInventory } from "../operation";
 import type { Step } from "../plan";
-import { lbSettings } from "./load-balancers";
 
 const sh = (script: string, name: string, ...args: string[]) => ["sh", "-c", script, name, ...args];
 
 /** One step per load balancer (none when the cluster has no configured load balancers). */
 export function rotationSteps(c: ClusterInventory, node: string, to: "maint" | "ready"): Step[] {
-  if (!lbSettings(c)) return [];
+  if (!c.spec?.loadBalancers) return [];
   return c.loadBalancers.map((lb): Step => ({
     kind: "command", key: `${to === "maint" ? "out-of-rotation" : "into-rotation"}:${node}@${lb.name}`, host: lb.name,
     title: to === "maint" ? `HAProxy on ${lb.name}: ${node} to maintenance, its sessions closed` : `HAProxy on ${lb.name}: ${node} ready again`,

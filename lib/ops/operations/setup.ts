@@ -11,31 +11,12 @@ import {
 import { judgeSetup, rulesFor } from "@/lib/rabbitmq/series";
 import { offeredVersionsShell } from "@/lib/hosts/scripts";
 import { defineOperation, PlanError, type ClusterInventory, type NodeSpec, type Reader } from "../operation";
-import { LoadBalancerOptions, planLoadBalancerPhases } from "./load-balancers";
+import { planLoadBalancerPhases } from "./load-balancers";
+import { SetupOptions, specFromSetup, specMembers } from "@/lib/inventory/spec";
 import type { ExpectedCluster, Phase, Plan, Step } from "../plan";
 
-const policyName = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "Letters, digits, '.', '_' and '-' only");
-const pattern = z.string().max(200).refine((p) => !p.includes("\0"), "No NUL bytes").default("^");
-
-export const SetupOptions = z.object({
-  clusterName: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9_.@-]*$/, "Letters, digits, '.', '_', '@' and '-' only"),
-  ha: z.discriminatedUnion("mode", [
-    z.object({ mode: z.literal("all"), pattern, policyName: policyName.default("ha-all") }),
-    z.object({ mode: z.literal("exactly"), count: z.number().int().min(1).max(12), pattern, policyName: policyName.default("ha-exactly") }),
-    z.object({ mode: z.literal("quorum") }),
-  ]),
-  manageHostsFile: z.boolean().default(true),
-  rabbitmqVersion: z.string().regex(/^[A-Za-z0-9.+:~-]{1,64}$/).optional(),
-  erlangVersion: z.string().regex(/^[A-Za-z0-9.+:~-]{1,64}$/).optional(),
-  management: z.boolean().default(true),
-  adminUser: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "Letters, digits, '.', '_' and '-' only").default("warren-admin"),
-  removeGuest: z.boolean().default(true),
-  /** Khepri as the metadata store (feature flag khepri_db), where the version has it as an opt-in. Irreversible. */
-  khepri: z.boolean().default(false),
-  /** The wizard's load-balancer step: HAProxy and Keepalived on the cluster's load balancers, after RabbitMQ. */
-  loadBalancers: LoadBalancerOptions.optional(),
-});
-export type SetupOptions = z.infer<typeof SetupOptions>;
+// The options are the RabbitMQ part of the cluster spec (lib/inventory/spec).
+export { SetupOptions } from "@/lib/inventory/spec";
 
 export function policyDefinition(o: SetupOptions): { name: string; pattern: string; definition: string } | null {
   if (o.ha.mode === "all") return { name: o.ha.policyName, pattern: o.ha.pattern, definition: JSON.stringify({ "ha-mode": "all", "ha-sync-mode": "automatic" }) };
@@ -81,7 +62,7 @@ export function validateTopology(nodes: NodeSpec[]): string[] {
  * for a passing reason (a busy node, the seed restarting) must not reset a
  * running member.
  */
-export function planSetup(c: Pick<ClusterInventory, "name" | "nodes" | "loadBalancers" | "settings" | "id">, o: SetupOptions, { runningMembers = [], rabbitmqVersion = null }: { runningMembers?: string[]; rabbitmqVersion?: string | null } = {}): Plan {
+export function planSetup(c: Pick<ClusterInventory, "name" | "nodes" | "loadBalancers" | "id">, o: SetupOptions, { runningMembers = [], rabbitmqVersion = null }: { runningMembers?: string[]; rabbitmqVersion?: string | null } = {}): Plan {
   const nodes = c.nodes;
   const problems = validateTopology(nodes);
   if (problems.length) throw new PlanError(problems.join("; "));
@@ -243,8 +224,8 @@ export const setupOperation = defineOperation({
   role: "operator",
   params: SetupOptions,
   secrets: ["erlangCookie", "managementPassword", "statsPassword", "vrrpPassword"],
-  remember: true,
   ui: "wizard",
   gather: (c, o, read) => gatherSetupFacts(c, o, read),
   plan: (c, o, facts) => planSetup(c, o, { rabbitmqVersion: facts?.rabbitmqVersion ?? null }),
+  nextSpec: (c, o) => specFromSetup(o, specMembers(c), c.spec),
 });

@@ -1,4 +1,6 @@
 import Link from "next/link";
+import { specDrift, specHistory } from "@/lib/inventory/specs";
+import { SpecHistory } from "@/components/clusters/spec-history";
 import { notFound } from "next/navigation";
 import { requirePageUser } from "@/lib/auth/guard";
 import { roleAllows } from "@/lib/auth/roles";
@@ -7,7 +9,7 @@ import { listHosts } from "@/lib/inventory/hosts";
 import { EditMembersForm } from "@/components/clusters/edit-members-form";
 import type { MemberChoice } from "@/components/clusters/member-table";
 import { listDrills, listRuns, operationCatalog } from "@/lib/ops/service";
-import { colocated, lbSettings } from "@/lib/ops/operations/load-balancers";
+import { colocated } from "@/lib/ops/operations/load-balancers";
 import { Badge, Card, scrollable } from "@/components/ui";
 import { DeleteClusterButton } from "@/components/clusters/delete-cluster-button";
 import { SetupWizard } from "@/components/ops/setup-wizard";
@@ -32,7 +34,7 @@ export default async function ClusterPage({ params }: { params: Promise<{ id: st
   const { id } = await params;
   const [c, inv] = await Promise.all([getCluster(id), clusterInventory(id)]);
   if (!c || !inv) notFound();
-  const [runs, drills, secretRows, allHosts, allClusters] = await Promise.all([listRuns({ clusterId: id }, 20), listDrills(id), clusterSecretNames(id), listHosts(), listClusters()]);
+  const [runs, drills, secretRows, allHosts, allClusters, specs, drift] = await Promise.all([listRuns({ clusterId: id }, 20), listDrills(id), clusterSecretNames(id), listHosts(), listClusters(), specHistory(id), specDrift(id)]);
   const lastSetup = runs.find((r) => r.type === "setup");
   const isSetUp = runs.some((r) => r.type === "setup" && r.status === "succeeded");
   const canOperate = roleAllows(me.role, "operator");
@@ -95,7 +97,7 @@ export default async function ClusterPage({ params }: { params: Promise<{ id: st
       ) : <Card title="Set up RabbitMQ on these hosts">{wizard}</Card>)}
       {canOperate && isSetUp && lbs.length > 0 && (
         <Card title="Load balancers and the VIP">
-          <LoadBalancersForm clusterId={c.id} loadBalancers={lbs} colocated={colocated(inv)} saved={lbSettings(inv)} />
+          <LoadBalancersForm clusterId={c.id} loadBalancers={lbs} colocated={colocated(inv)} saved={inv.spec?.loadBalancers ?? null} />
         </Card>
       )}
       {canOperate && isSetUp && forms.length > 0 && (
@@ -105,7 +107,13 @@ export default async function ClusterPage({ params }: { params: Promise<{ id: st
       )}
       {canOperate && isSetUp && (
         <Card title="Upgrades" id="upgrades">
-          <UpgradeCard clusterId={c.id} hasLoadBalancers={!!lbSettings(inv)} />
+          <UpgradeCard clusterId={c.id} hasLoadBalancers={!!inv.spec?.loadBalancers} />
+        </Card>
+      )}
+      {(specs.length > 0 || drift) && (
+        <Card title="Spec: what the hosts were brought to" id="spec">
+          <SpecHistory history={specs.map((v) => ({ version: v.version, createdAt: v.createdAt.toISOString(), createdBy: v.createdBy, runId: v.runId, note: v.note, changes: v.changes }))}
+            drift={drift && { ...drift, at: drift.at.toISOString() }} />
         </Card>
       )}
       {legacy.length > 0 && <Card title="Before RabbitMQ 4.x"><LegacyNotice findings={legacy} /></Card>}
