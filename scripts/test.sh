@@ -42,7 +42,7 @@ fi
 
 phase "fresh lab hosts for the browser tests"
 # The integration suite left RabbitMQ clusters behind; the wizard test starts from clean hosts.
-bash lab/lab.sh down --quiet && bash lab/lab.sh up --hosts 12 --os 8-12:debian13 >>"$R/lab-up.log" 2>&1 || tail -20 "$R/lab-up.log"
+bash lab/lab.sh down --quiet && bash lab/lab.sh up --hosts 15 --os 8-12:debian13 >>"$R/lab-up.log" 2>&1 || tail -20 "$R/lab-up.log"
 
 phase "browser tests (Playwright, Chromium)"
 PW_JSON="$R/playwright.json" npx --no-install playwright test

@@ -8,23 +8,26 @@ import { PlanView } from "./plan-view";
 import { LoadBalancerFields, lbDefaults, lbParams } from "./load-balancer-fields";
 import { usePlan } from "./use-plan";
 import { KHEPRI_CONSEQUENCES, rulesFor, seriesOf } from "@/lib/rabbitmq/series";
+import type { ClusterSpec } from "@/lib/inventory/spec";
 
 type Ha = "all" | "exactly" | "quorum";
 const LEVEL_TONE = { ok: "green", info: "blue", warn: "amber", fail: "red" } as const;
 
 /** Options → pre-flight → plan → confirm → run. Each step can be revisited; nothing changes a host before "Start". */
-export function SetupWizard({ clusterId, defaultName, nodeCount, ramNodes = [], loadBalancers, colocated }: { clusterId: string; defaultName: string; nodeCount: number; ramNodes?: string[]; loadBalancers: string[]; colocated: boolean }) {
+export function SetupWizard({ clusterId, defaultName, nodeCount, ramNodes = [], loadBalancers, colocated, spec }: { clusterId: string; defaultName: string; nodeCount: number; ramNodes?: string[]; loadBalancers: string[]; colocated: boolean; spec?: ClusterSpec | null }) {
+  // Run again, the wizard starts from the cluster's spec: what its hosts were last brought to.
+  const was = spec?.rabbitmq;
   const [preflighting, setPreflighting] = useState(false);
-  const [lb, setLb] = useState(() => lbDefaults(loadBalancers, colocated));
-  const [clusterName, setClusterName] = useState(defaultName);
-  const [chosenHa, setHa] = useState<Ha>("all");
-  const [khepri, setKhepri] = useState(false);
-  const [count, setCount] = useState(Math.min(2, nodeCount));
-  const [manageHostsFile, setManageHostsFile] = useState(true);
-  const [management, setManagement] = useState(true);
-  const [adminUser, setAdminUser] = useState("warren-admin");
-  const [rabbitmqVersion, setRabbitmqVersion] = useState("");
-  const [erlangVersion, setErlangVersion] = useState("");
+  const [lb, setLb] = useState(() => lbDefaults(loadBalancers, colocated, spec?.loadBalancers));
+  const [clusterName, setClusterName] = useState(was?.clusterName ?? defaultName);
+  const [chosenHa, setHa] = useState<Ha>(was?.ha.mode ?? "all");
+  const [khepri, setKhepri] = useState(was?.khepri ?? false);
+  const [count, setCount] = useState(was?.ha.mode === "exactly" ? was.ha.count : Math.min(2, nodeCount));
+  const [manageHostsFile, setManageHostsFile] = useState(was?.manageHostsFile ?? true);
+  const [management, setManagement] = useState(was?.management ?? true);
+  const [adminUser, setAdminUser] = useState(was?.adminUser ?? "warren-admin");
+  const [rabbitmqVersion, setRabbitmqVersion] = useState(was?.rabbitmqVersion ?? "");
+  const [erlangVersion, setErlangVersion] = useState(was?.erlangVersion ?? "");
   // Kept when options change (unlike the report): choosing a version must not hide the list.
   const [versions, setVersions] = useState<PackageVersions | null>(null);
   const [error, setError] = useState<string | null>(null);

@@ -49,7 +49,7 @@ export default async function ClusterPage({ params }: { params: Promise<{ id: st
     rotateWith: OPERATIONS.find((o) => o.rotates?.includes(s.name) && roleAllows(me.role, o.role))?.type,
   }));
   const legacy = isSetUp ? legacyBefore4(inv) : [];
-  const wizard = <SetupWizard clusterId={c.id} defaultName={c.name} nodeCount={inv.nodes.length} ramNodes={inv.nodes.filter((n) => n.type === "ram").map((n) => n.name)} loadBalancers={lbs} colocated={colocated(inv)} />;
+  const wizard = <SetupWizard clusterId={c.id} defaultName={c.name} nodeCount={inv.nodes.length} ramNodes={inv.nodes.filter((n) => n.type === "ram").map((n) => n.name)} loadBalancers={lbs} colocated={colocated(inv)} spec={inv.spec} />;
   return (
     <div className="flex min-w-0 flex-col gap-4">
       <Card title={<span>Cluster <span className="mono">{c.name}</span></span>} actions={canOperate && <DeleteClusterButton id={c.id} name={c.name} />}>
