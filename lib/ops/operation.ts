@@ -74,3 +74,21 @@ export const FREE_HOST = { "x-warren": "free-host" } as const;
 
 /** A parameter naming one of the cluster's RabbitMQ nodes: the UI offers them as choices. */
 export const CLUSTER_NODE = { "x-warren": "cluster-node" } as const;
+
+/**
+ * An option that cannot be undone once the run has used it (enabling feature
+ * flags, Khepri): it is off unless the operator turns it on. A unit test holds
+ * every operation's schema to that.
+ */
+export const IRREVERSIBLE = { "x-irreversible": true } as const;
+
+/**
+ * The value an operation form's field starts with: its schema's default, else
+ * nothing. A choice without a default (which node to remove or restart, which
+ * host to add, which fault to inject) starts empty, so no operation is ever
+ * pointed at a host the operator did not pick; a boolean without one is off.
+ */
+export function initialValue(p: { type?: string; default?: unknown }): unknown {
+  if (p.default !== undefined) return p.default;
+  return p.type === "boolean" ? false : "";
+}

@@ -15,7 +15,7 @@ import { ERLANG_PACKAGES, nodeName, rabbitmqctl, rmqScript } from "@/lib/rabbitm
 import { CLUSTER_HEALTHY, DRAIN, JOINED, MIRRORS_SYNCED, RUNNING_IN_CLUSTER, START_AND_WAIT } from "@/lib/rabbitmq/scripts";
 import { erlangSupported, missingFlags, rabbitmqRelease, seriesOf, upgradePath, erlangRule } from "@/lib/rabbitmq/versions";
 import { gatherClusterFacts, nodeState, type ClusterFacts } from "../cluster-facts";
-import { defineOperation, PlanError, type ClusterInventory } from "../operation";
+import { defineOperation, IRREVERSIBLE, PlanError, type ClusterInventory } from "../operation";
 import type { Phase, Plan, Step } from "../plan";
 import { queueSafetyGates, verifyPhase } from "./cluster-nodes";
 import { stopOrder } from "./cluster-power";
@@ -27,7 +27,8 @@ export const RollingUpgradeParams = z.strictObject({
   erlangVersion: version.optional().meta({ description: "Erlang (erlang-base and every erlang-* package) to this version", "x-warren": "offered-erlang" }),
   rabbitmqVersion: version.optional().meta({ description: "rabbitmq-server to this version", "x-warren": "offered-rabbitmq" }),
   pauseBetweenNodes: z.boolean().default(false).meta({ description: "Pause after each node until an operator presses Continue" }),
-  enableFeatureFlags: z.boolean().default(true).meta({ description: "At the end, enable every stable feature flag (the next upgrade will need them; not reversible)" }),
+  // Off unless asked: once enabled, no node can go back to the version it ran before.
+  enableFeatureFlags: z.boolean().default(false).meta({ ...IRREVERSIBLE, description: "At the end, enable every stable feature flag (the next upgrade will need them; not reversible)" }),
 });
 export type RollingUpgradeParams = z.infer<typeof RollingUpgradeParams>;
 

@@ -10,7 +10,7 @@ import {
 } from "@/lib/rabbitmq/scripts";
 import { judgeSetup, rulesFor } from "@/lib/rabbitmq/series";
 import { offeredVersionsShell } from "@/lib/hosts/scripts";
-import { defineOperation, PlanError, type ClusterInventory, type NodeSpec, type Reader } from "../operation";
+import { defineOperation, IRREVERSIBLE, PlanError, type ClusterInventory, type NodeSpec, type Reader } from "../operation";
 import { LoadBalancerOptions, planLoadBalancerPhases } from "./load-balancers";
 import type { ExpectedCluster, Phase, Plan, Step } from "../plan";
 
@@ -31,7 +31,7 @@ export const SetupOptions = z.object({
   adminUser: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "Letters, digits, '.', '_' and '-' only").default("warren-admin"),
   removeGuest: z.boolean().default(true),
   /** Khepri as the metadata store (feature flag khepri_db), where the version has it as an opt-in. Irreversible. */
-  khepri: z.boolean().default(false),
+  khepri: z.boolean().default(false).meta(IRREVERSIBLE),
   /** The wizard's load-balancer step: HAProxy and Keepalived on the cluster's load balancers, after RabbitMQ. */
   loadBalancers: LoadBalancerOptions.optional(),
 });
