@@ -22,6 +22,8 @@ export interface StepForecast {
   diff?: string;
   /** Why the state is unknown. */
   error?: string;
+  /** A gate that records a run variable: the host that would pass it now (the run asks again). */
+  found?: string;
 }
 
 export interface ForecastSummary { change: number; inPlace: number; destructive: number; checks: number; unknown: number }
@@ -56,6 +58,12 @@ export async function forecastPlan(plan: Plan, executor: Executor, secrets: Part
 
   const ask = async (s: Step): Promise<StepForecast> => {
     if (s.kind === "pause") return { state: "pause" };
+    if (s.kind === "gate" && s.across?.record) {
+      // Read-only, like the gate itself: who would be recorded if the run started now (who holds the VIP).
+      const yes = await Promise.all(s.across.hosts.map(async (h) => !down.has(h) && (await run(h, s.argv).then((r) => r.exitCode === 0, () => false))));
+      const found = s.across.hosts.filter((_, i) => yes[i]);
+      return found.length === 1 ? { state: "wait", found: found[0] } : { state: "wait" };
+    }
     if (s.kind === "gate") return { state: "wait" };
     if (s.kind === "local" || runtime(s)) return { state: "run" };
     if (down.has(s.host)) return { state: "unknown", error: down.get(s.host) };

@@ -61,6 +61,8 @@ export interface OperationDef<S extends z.ZodType = z.ZodType, F = undefined> {
    */
   gather?(cluster: ClusterInventory, params: z.infer<S>, read: Reader): Promise<F>;
   plan(cluster: ClusterInventory, params: z.infer<S>, facts: F): Plan;
+  /** What a run with these parameters does, when the title alone would overstate it ("Rolling upgrade of Erlang"). */
+  runTitle?(params: z.infer<S>): string;
   /** The inventory change the run makes (see MembershipChange). */
   membership?(cluster: ClusterInventory, params: z.infer<S>): MembershipChange[];
 }
