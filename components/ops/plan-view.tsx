@@ -88,7 +88,7 @@ export function PlanView({ preview, onStart, startLabel, busy, blocked }: { prev
       </ol>
 
       <details className="min-w-0">
-        <summary className="cursor-pointer text-sm text-accent">The plan as a bash script (runs the same steps; secrets come from environment variables)</summary>
+        <summary className="cursor-pointer text-sm text-accent">The plan as a shell script (sh or bash; the same commands, one line per step; secrets come from environment variables)</summary>
         <div className="mt-2 flex gap-2">
           <CopyButton text={preview.script} label="Copy script" />
           <DownloadButton text={preview.script} filename={`warren-${preview.type}.sh`} label="Download plan.sh" type="text/x-shellscript" />

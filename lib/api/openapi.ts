@@ -71,7 +71,7 @@ export const openApiDocument = {
     },
     "/clusters/{id}/plan": {
       parameters: idParam,
-      post: { summary: "Preview an operation's plan (operator): phases and steps with exact commands, each marked by what its host shows now (will run, already in place, destructive, with what it would destroy and file diffs), a summary, a runnable bash script and a token for start. Runs nothing that changes a host.",
+      post: { summary: "Preview an operation's plan (operator): phases and steps with exact commands, each marked by what its host shows now (will run, already in place, destructive, with what it would destroy and file diffs), a summary, a runnable POSIX shell script (helpers and the texts it sends defined once, then one line per step) and a token for start. Runs nothing that changes a host.",
         requestBody: operationBody(), responses: { "200": ok("the plan preview"), "400": errorResponse, ...common } },
     },
     "/clusters/{id}/preflight": {
