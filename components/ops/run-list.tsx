@@ -7,8 +7,9 @@ const TONE: Record<string, Tone> = { queued: "slate", running: "blue", paused: "
 
 export interface RunRow { id: string; type: string; params?: string; status: string; createdBy: string; createdAt: Date; cluster: { name: string }; clusterId: string }
 
-export function RunList({ runs, showCluster = true }: { runs: RunRow[]; showCluster?: boolean }) {
-  if (runs.length === 0) return <p className="text-sm text-muted">No runs{showCluster ? " match" : " yet: set the cluster up with the wizard above"}.</p>;
+/** `empty`: what to say when there is no run (none at all, or none matching a filter: the caller knows which). */
+export function RunList({ runs, showCluster = true, empty = "No runs yet." }: { runs: RunRow[]; showCluster?: boolean; empty?: string }) {
+  if (runs.length === 0) return <p className="text-sm text-muted">{empty}</p>;
   return (
     <ul className="flex flex-col gap-1 text-sm" aria-label="Runs">
       {runs.map((r) => (

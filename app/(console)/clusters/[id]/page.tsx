@@ -120,7 +120,7 @@ export default async function ClusterPage({ params }: { params: Promise<{ id: st
       <Card title="Secrets"><ClusterSecrets clusterId={c.id} secrets={secrets} admin={isAdmin} /></Card>
       {lbs.length > 0 && <Card title="Failover drills"><DrillHistory drills={drills} /></Card>}
       <Card title="Operations">
-        <RunList runs={runs} showCluster={false} />
+        <RunList runs={runs} showCluster={false} empty="No runs yet: set the cluster up with the wizard above." />
       </Card>
     </div>
   );
