@@ -142,7 +142,7 @@ export function RunView({ runId, canOperate }: { runId: string; canOperate: bool
       )}
       {perHost.length > 1 && (
         <section aria-label="Time on each host" className="min-w-0">
-          <h2 className="text-sm font-semibold">Time on each host <span className="font-normal text-muted">(its steps; a node&apos;s upgrade counted whole)</span></h2>
+          <h2 className="text-sm font-semibold">Time on each host <span className="font-normal text-muted">(the time its steps took{r.phases.some((p) => p.subject) ? "; a node’s upgrade counted whole, load balancers’ steps included" : ""})</span></h2>
           <ul className="mt-1 flex flex-wrap gap-x-4 gap-y-1 text-sm" aria-label="Time per host">
             {perHost.map((t) => <li key={t.host} data-testid={`host-time-${t.host}`}><span className="font-medium">{t.host}</span> <span className="text-muted">{duration(t.ms)}</span></li>)}
           </ul>

@@ -123,7 +123,7 @@ export function summarize(plan: Plan, f: Record<string, StepForecast>): Forecast
 
 export function summaryLine(s: ForecastSummary): string {
   const parts = [`${s.change} to change`, `${s.inPlace} already in place`, `${s.destructive} destructive`];
-  if (s.checks) parts.push(`${s.checks} check${s.checks === 1 ? "" : "s"} and waits`);
+  if (s.checks) parts.push(`${s.checks} ${s.checks === 1 ? "check or wait" : "checks and waits"}`);
   if (s.unknown) parts.push(`${s.unknown} unknown (host unreachable)`);
   return parts.join(", ");
 }
