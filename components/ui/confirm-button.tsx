@@ -28,7 +28,7 @@ export function ConfirmButton({ question, action, children, label, variant = "se
         start(async () => {
           const r = await action();
           if (!r.ok) setMsg(r.message ?? "Refused");
-          else if (then) { if (r.message) setFlash(r.message); router.push(then); }
+          else if (then) { if (r.message) setFlash(r.message, then); router.push(then); }
           else router.refresh();
         });
       }}>{children}</Button>
