@@ -4,6 +4,7 @@ import { requirePageUser } from "@/lib/auth/guard";
 import { logout } from "@/lib/actions/auth";
 import { MobileNav, SideNav, type NavLink } from "@/components/layout/nav";
 import { ThemeToggle } from "@/components/layout/theme-toggle";
+import { Flash } from "@/components/ui/flash";
 
 export const dynamic = "force-dynamic";
 
@@ -32,7 +33,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
       </header>
       <div className="flex min-h-0 flex-1">
         <SideNav links={links} />
-        <main className="min-w-0 flex-1 px-3 py-4 md:px-6 md:py-6"><div className="mx-auto max-w-6xl">{children}</div></main>
+        <main className="min-w-0 flex-1 px-3 py-4 md:px-6 md:py-6"><div className="mx-auto max-w-6xl"><Flash />{children}</div></main>
       </div>
     </div>
   );

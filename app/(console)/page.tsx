@@ -51,7 +51,7 @@ export default async function Overview() {
         )}
       </Card>
       <Card title="Recent runs" actions={<Link className="text-sm text-accent underline" href="/runs">All runs</Link>}>
-        <RunList runs={runs} />
+        <RunList runs={runs} empty="No runs yet: set a cluster up from its page, and its operations appear here." />
       </Card>
       <Card title="Inventory">
         <p className="text-sm">{hosts} host{hosts === 1 ? "" : "s"} · <Link className="text-accent underline" href="/hosts">manage hosts</Link></p>

@@ -1,6 +1,6 @@
 "use client";
 import { useEffect, useState } from "react";
-import { ArrowDown, Radio, Server, Users } from "lucide-react";
+import { Radio, Server, Users } from "lucide-react";
 import type { ClusterHealth, LbHealth, NodeHealth } from "@/lib/health/derive";
 import { Badge, Notice, cx, type Tone } from "@/components/ui";
 import { useClusterHealth } from "./use-cluster-health";
@@ -19,6 +19,7 @@ function useNow(ms = 1000) {
 
 const secondsAgo = (iso: string | null, now: number) => (iso ? Math.max(0, Math.round((now - Date.parse(iso)) / 1000)) : null);
 const mib = (b: number | null) => (b === null ? "—" : b >= 1 << 30 ? `${(b / (1 << 30)).toFixed(1)} GiB` : `${Math.round(b / (1 << 20))} MiB`);
+const plural = (n: number, one: string, many: string) => `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
 const uptime = (s: number | null) => (s === null ? "—" : s < 3600 ? `${Math.round(s / 60)} min` : s < 86400 ? `${(s / 3600).toFixed(1)} h` : `${(s / 86400).toFixed(1)} d`);
 
 function Meter({ label, used, limit, invert }: { label: string; used: number | null; limit: number | null; invert?: boolean }) {
@@ -107,7 +108,7 @@ export function ClusterLive({ clusterId }: { clusterId: string }) {
     <div className="flex min-w-0 flex-col gap-4" data-testid="cluster-live" data-status={h.status} data-observed-at={h.observedAt}>
       <div className="flex flex-wrap items-center gap-3">
         <span data-testid="health-status"><Badge tone={s.tone}>{s.label}</Badge></span>
-        <span className="text-sm text-muted">{h.nodes.filter((n) => n.running).length} of {h.nodes.length} nodes running{h.totals.messages !== null ? ` · ${h.totals.messages.toLocaleString("en-US")} messages in ${h.totals.queues} queues · ${h.totals.connections} connections` : ""}</span>
+        <span className="text-sm text-muted">{h.nodes.filter((n) => n.running).length} of {h.nodes.length} nodes running{h.totals.messages !== null ? ` · ${plural(h.totals.messages, "message", "messages")} in ${plural(h.totals.queues ?? 0, "queue", "queues")} · ${plural(h.totals.connections ?? 0, "connection", "connections")}` : ""}</span>
         <span className={cx("ml-auto flex items-center gap-1 text-xs", age > 3 ? "font-medium text-amber-800 dark:text-amber-300" : "text-muted")} role="status">
           <Radio aria-hidden className={cx("size-3.5", age <= 3 && "text-green-600")} />{age > 3 ? `not updated for ${age} s — what you see may be old` : "live"}
         </span>
@@ -123,11 +124,8 @@ export function ClusterLive({ clusterId }: { clusterId: string }) {
         </ul>
       )}
       {h.vip && (
-        <div className="flex flex-col items-start gap-1">
-          <div className="flex flex-wrap items-center gap-2 text-sm"><Users aria-hidden className="size-4 text-muted" /> Clients connect to <span className="mono font-semibold">{h.vip.address}</span>
-            <span data-testid="vip-owners" data-owners={h.vip.owners.join(",")}>{h.vip.owners.length === 1 ? <Badge tone="blue">on {h.vip.owners[0]}</Badge> : h.vip.owners.length === 0 ? <Badge tone="red">on no load balancer</Badge> : <Badge tone="red">on {h.vip.owners.join(" and ")} (split brain)</Badge>}</span>
-          </div>
-          <ArrowDown aria-hidden className="ml-1 size-4 text-muted" />
+        <div className="flex flex-wrap items-center gap-2 text-sm" data-testid="vip-line"><Users aria-hidden className="size-4 text-muted" /> Clients connect to <span className="mono font-semibold">{h.vip.address}</span>
+          <span data-testid="vip-owners" data-owners={h.vip.owners.join(",")}>{h.vip.owners.length === 1 ? <Badge tone="blue">on {h.vip.owners[0]}</Badge> : h.vip.owners.length === 0 ? <Badge tone="red">on no load balancer</Badge> : <Badge tone="red">on {h.vip.owners.join(" and ")} (split brain)</Badge>}</span>
         </div>
       )}
       {h.loadBalancers.length > 0 && (

@@ -2,10 +2,10 @@
 import { useState } from "react";
 import { useSearchParams } from "next/navigation";
 import { Select } from "@/components/ui";
-import { OperationForm, type CatalogEntry } from "./operation-form";
+import { OperationForm, type CatalogEntry, type HostChoice } from "./operation-form";
 
 /** The registry's operations for this cluster: pick one, fill its form, review its plan, start it. */
-export function ClusterActions({ clusterId, operations, nodes, freeHosts }: { clusterId: string; operations: CatalogEntry[]; nodes: string[]; freeHosts?: string[] }) {
+export function ClusterActions({ clusterId, operations, nodes, freeHosts }: { clusterId: string; operations: CatalogEntry[]; nodes: HostChoice[]; freeHosts?: HostChoice[] }) {
   // ?action=<type> preselects one (links such as the secrets list's "Rotate…").
   const asked = useSearchParams().get("action");
   const [type, setType] = useState(operations.find((o) => o.type === asked)?.type ?? operations[0]?.type ?? "");

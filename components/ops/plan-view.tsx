@@ -2,6 +2,7 @@
 import { useState } from "react";
 import type { PlanPreview } from "@/lib/ops/service";
 import type { StepForecast } from "@/lib/ops/forecast";
+import { VAR_RE } from "@/lib/ops/plan";
 import { Badge, Button, Notice, Pre, type Tone, scrollable } from "@/components/ui";
 import { CopyButton, DownloadButton } from "@/components/ui/copy";
 
@@ -26,6 +27,13 @@ export function PlanView({ preview, onStart, startLabel, busy, blocked }: { prev
   const [confirmed, setConfirmed] = useState(false);
   const steps = preview.plan.phases.reduce((n, p) => n + p.steps.length, 0);
   const nothingToDo = preview.summary.change === 0 && preview.summary.unknown === 0;
+  // A host known only when the run starts ({var:owner}): what it stands for, and who that is now.
+  const hostOf = (h: string) => {
+    const m = VAR_RE.exec(h);
+    if (!m) return h || "—";
+    const what = preview.plan.vars?.[m[1]] ?? m[1], now = preview.vars?.[m[1]];
+    return now ? `${what} (now ${now})` : what;
+  };
   return (
     <div className="flex min-w-0 flex-col gap-3" data-testid="plan-view">
       <div>
@@ -44,7 +52,7 @@ export function PlanView({ preview, onStart, startLabel, busy, blocked }: { prev
         <Notice tone="red" title="Destructive steps that will run">
           <ul className="list-disc pl-5">
             {preview.destructive.map((d) => (
-              <li key={d.key}><b>{d.host}</b>: {d.title} — {d.why}{d.impact && <div className="text-xs">What it destroys: <span data-testid={`impact-${d.key}`}>{d.impact}</span></div>}</li>
+              <li key={d.key}><b>{hostOf(d.host)}</b>: {d.title} — {d.why}{d.impact && <div className="text-xs">What it destroys: <span data-testid={`impact-${d.key}`}>{d.impact}</span></div>}</li>
             ))}
           </ul>
           <label className="mt-2 flex items-center gap-2"><input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} /> I understand; run these steps</label>
@@ -62,7 +70,7 @@ export function PlanView({ preview, onStart, startLabel, busy, blocked }: { prev
                     const f = preview.forecast[s.key];
                     return (
                       <tr key={s.key} className="border-t border-line align-top" data-testid={`plan-step-${s.key}`} data-forecast={f?.state}>
-                        <td className="w-20 py-1 pr-2">{s.host || "—"}</td>
+                        <td className="w-20 py-1 pr-2">{hostOf(s.host)}</td>
                         <td className="pr-2">
                           {s.title}
                           {f?.diff && <details className="mt-1"><summary className="cursor-pointer text-accent">changes to {s.kind === "file" ? s.path : "the file"}</summary><Pre data-testid={`diff-${s.key}`} className="mt-1 max-h-72">{f.diff}</Pre></details>}
@@ -80,7 +88,7 @@ export function PlanView({ preview, onStart, startLabel, busy, blocked }: { prev
       </ol>
 
       <details className="min-w-0">
-        <summary className="cursor-pointer text-sm text-accent">The plan as a bash script (runs the same steps; secrets come from environment variables)</summary>
+        <summary className="cursor-pointer text-sm text-accent">The plan as a shell script (sh or bash; the same commands, one line per step; secrets come from environment variables)</summary>
         <div className="mt-2 flex gap-2">
           <CopyButton text={preview.script} label="Copy script" />
           <DownloadButton text={preview.script} filename={`warren-${preview.type}.sh`} label="Download plan.sh" type="text/x-shellscript" />

@@ -4,6 +4,8 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { cancel, resume, retry } from "@/lib/actions/operations";
 import type { RunDetail } from "@/lib/ops/service";
+import { showHost, showVars } from "@/lib/ops/plan";
+import { countSteps, countsLine, duration, hostTimes } from "@/lib/ops/run-summary";
 import { Badge, Button, Notice, Pre, type Tone, scrollable } from "@/components/ui";
 import { DownloadButton } from "@/components/ui/copy";
 import { ForecastBadge } from "./plan-view";
@@ -28,10 +30,6 @@ const STOPS = [
 ] as const;
 
 const ms = (a: string | null, b: string | null) => (a ? (b ? Date.parse(b) : Date.now()) - Date.parse(a) : 0);
-export function duration(msv: number): string {
-  const s = Math.round(msv / 1000);
-  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, "0")} s`;
-}
 
 async function getJson<T>(url: string): Promise<T> {
   const r = await fetch(url, { cache: "no-store" });
@@ -85,7 +83,9 @@ export function RunView({ runId, canOperate }: { runId: string; canOperate: bool
   const finishedSteps = r.steps.filter((s) => s.status === "done" || s.status === "skipped").length;
   const total = r.steps.length;
   const elapsed = ms(r.startedAt, r.finishedAt);
-  const changed = r.steps.filter((s) => s.status === "done").length, inPlace = r.steps.filter((s) => s.status === "skipped").length;
+  // Hosts as people read them: a run variable's value (which load balancer held the VIP), not its placeholder.
+  const host = (h: string) => showHost(h, r.vars, r.varLabels);
+  const perHost = hostTimes(r.steps, r.phases, (h) => (h ? host(h) : ""));
   const leftMs = r.status === "running" && finishedSteps > 0 && finishedSteps < total ? (elapsed / finishedSteps) * (total - finishedSteps) : null;
   const logText = lines.map((l) => `${l.at} ${l.hostName ? `[${l.hostName}] ` : ""}${l.text}`).join("\n") + "\n";
 
@@ -126,9 +126,9 @@ export function RunView({ runId, canOperate }: { runId: string; canOperate: bool
       {waiting && <Notice tone="amber" title="Paused: waiting for an operator">{waiting.note ?? waiting.title}{canOperate ? " Press Continue to go on." : ""}</Notice>}
       {r.error && r.status !== "failed" && <p role="alert" className="text-sm text-red-700 dark:text-red-400">{r.error}</p>}
       {failed && (
-        <div data-testid="failed-step"><Notice tone="red" title={`${failed.status === "interrupted" ? "Interrupted" : "Failed"} on ${failed.hostName}: ${failed.title}`}>
+        <div data-testid="failed-step"><Notice tone="red" title={`${failed.status === "interrupted" ? "Interrupted" : "Failed"} on ${host(failed.hostName) || "Warren's machine"}: ${failed.title}`}>
           <div className="flex min-w-0 flex-col gap-1">
-            <p className="mono break-all text-xs">$ {failed.command}</p>
+            <p className="mono break-all text-xs">$ {showVars(failed.command, r.vars, r.varLabels)}</p>
             {failed.exitCode !== null && <p>exit code {failed.exitCode}</p>}
             {failed.note && <p className="break-words">{failed.note}</p>}
             {failed.stderrTail && <Pre className="max-h-48">{failed.stderrTail}</Pre>}
@@ -137,8 +137,16 @@ export function RunView({ runId, canOperate }: { runId: string; canOperate: bool
       )}
       {r.status === "succeeded" && (
         <Notice tone="green" title="Finished">
-          <p data-testid="run-summary">{changed} step{changed === 1 ? "" : "s"} changed something, {inPlace} {inPlace === 1 ? "was" : "were"} already in place; {duration(elapsed)} in all.</p>
+          <p data-testid="run-summary">{countsLine(countSteps(r.steps), elapsed)}</p>
         </Notice>
+      )}
+      {perHost.length > 1 && (
+        <section aria-label="Time on each host" className="min-w-0">
+          <h2 className="text-sm font-semibold">Time on each host <span className="font-normal text-muted">(the time its steps took{r.phases.some((p) => p.subject) ? "; a node’s upgrade counted whole, load balancers’ steps included" : ""})</span></h2>
+          <ul className="mt-1 flex flex-wrap gap-x-4 gap-y-1 text-sm" aria-label="Time per host">
+            {perHost.map((t) => <li key={t.host} data-testid={`host-time-${t.host}`}><span className="font-medium">{t.host}</span> <span className="text-muted">{duration(t.ms)}</span></li>)}
+          </ul>
+        </section>
       )}
 
       <div className="grid min-w-0 gap-4 xl:grid-cols-2">
@@ -153,8 +161,8 @@ export function RunView({ runId, canOperate }: { runId: string; canOperate: bool
                   <table className="w-full text-left text-xs">
                     <tbody>{steps.map((s) => (
                       <tr key={s.idx} className="border-t border-line align-top" data-testid={`step-${s.key}`} data-status={s.status}>
-                        <td className="w-16 py-1 pr-2">{s.hostName || "—"}</td>
-                        <td className="pr-2" title={s.command}>
+                        <td className="w-16 py-1 pr-2">{host(s.hostName) || "—"}</td>
+                        <td className="pr-2" title={showVars(s.command, r.vars, r.varLabels)}>
                           {s.title}{s.destructive && <> <Badge tone="red">destructive</Badge></>}
                           {s.note && s.status !== "failed" && <div className="break-words text-muted" data-testid={`note-${s.key}`}>{s.note}</div>}
                           {s.diff && <details><summary className="cursor-pointer text-accent">diff</summary><Pre className="max-h-72">{s.diff}</Pre></details>}

@@ -41,7 +41,8 @@ export function UpgradeCard({ clusterId, hasLoadBalancers }: { clusterId: string
   const [rabbitmq, setRabbitmq] = useState("");
   const [haproxy, setHaproxy] = useState("");
   const [pause, setPause] = useState(false);
-  const [flags, setFlags] = useState(true);
+  // Irreversible: off unless the operator asks for it (the schema's default too).
+  const [flags, setFlags] = useState(false);
   const params = () => (kind === "rolling-upgrade"
     ? { ...(erlang ? { erlangVersion: erlang } : {}), ...(rabbitmq ? { rabbitmqVersion: rabbitmq } : {}), pauseBetweenNodes: pause, enableFeatureFlags: flags }
     : { haproxyVersion: haproxy });

@@ -2,10 +2,12 @@
 import { useState, useTransition, type ReactNode } from "react";
 import { useRouter } from "next/navigation";
 import { Button } from "./index";
+import { setFlash } from "./flash";
 
 /**
  * A button for a server action that changes something: asks first, runs the
- * action, shows its refusal next to the button, refreshes (or navigates) on success.
+ * action, shows its refusal next to the button, refreshes on success — or
+ * navigates to `then`, where the action's own message confirms what it did.
  */
 export function ConfirmButton({ question, action, children, label, variant = "secondary", then }: {
   question: string;
@@ -26,7 +28,7 @@ export function ConfirmButton({ question, action, children, label, variant = "se
         start(async () => {
           const r = await action();
           if (!r.ok) setMsg(r.message ?? "Refused");
-          else if (then) router.push(then);
+          else if (then) { if (r.message) setFlash(r.message, then); router.push(then); }
           else router.refresh();
         });
       }}>{children}</Button>

@@ -46,7 +46,7 @@ export async function removeHost(id: string): Promise<ActionResult> {
     const h = await deleteHost(IdArg.parse(id), p);
     if (!h) return { ok: false, message: "No such host" };
     revalidatePath("/hosts");
-    return { ok: true, message: `Deleted ${h.name}` };
+    return { ok: true, message: `Deleted ${h.name} from the inventory (the machine itself is untouched)` };
   } catch (e) {
     return toActionError(e);
   }

@@ -72,7 +72,7 @@ export const openApiDocument = {
     },
     "/clusters/{id}/plan": {
       parameters: idParam,
-      post: { summary: "Preview an operation's plan (operator): phases and steps with exact commands, each marked by what its host shows now (will run, already in place, destructive, with what it would destroy and file diffs), a summary, a runnable bash script and a token for start. Runs nothing that changes a host.",
+      post: { summary: "Preview an operation's plan (operator): phases and steps with exact commands, each marked by what its host shows now (will run, already in place, destructive, with what it would destroy and file diffs), a summary, a runnable POSIX shell script (helpers and the texts it sends defined once, then one line per step) and a token for start. Runs nothing that changes a host.",
         requestBody: operationBody(), responses: { "200": ok("the plan preview"), "400": errorResponse, ...common } },
     },
     "/clusters/{id}/preflight": {
@@ -134,7 +134,7 @@ export const openApiDocument = {
       ],
       responses: { "200": ok("{ entries: [{ at, actor, action, targetType, target, detail }] }"), ...common } } },
     "/operations": { get: { summary: "The operations the caller may run, with their parameter schemas (viewer)", responses: { "200": ok("{ operations }"), ...common } } },
-    "/runs/{id}": { parameters: idParam, get: { summary: "A run with its steps (viewer)", responses: { "200": ok("the run"), "404": errorResponse, ...common } } },
+    "/runs/{id}": { parameters: idParam, get: { summary: "A run with its steps (viewer). Each step says whether it changes its host (changes: false for checks, gates and pauses); vars holds what the run recorded for later steps (e.g. owner: the load balancer that held the VIP), varLabels what each stands for; title names what the run does (e.g. Rolling upgrade of Erlang)", responses: { "200": ok("the run"), "404": errorResponse, ...common } } },
     "/runs/{id}/log": {
       parameters: [...idParam, { name: "after", in: "query", required: false, schema: { type: "integer" } }],
       get: { summary: "Log lines after sequence number `after` (viewer)", responses: { "200": ok("{ lines, next }"), ...common } },

@@ -22,6 +22,8 @@ export interface StepForecast {
   diff?: string;
   /** Why the state is unknown. */
   error?: string;
+  /** A gate that records a run variable: the host that would pass it now (the run asks again). */
+  found?: string;
 }
 
 export interface ForecastSummary { change: number; inPlace: number; destructive: number; checks: number; unknown: number }
@@ -56,6 +58,12 @@ export async function forecastPlan(plan: Plan, executor: Executor, secrets: Part
 
   const ask = async (s: Step): Promise<StepForecast> => {
     if (s.kind === "pause") return { state: "pause" };
+    if (s.kind === "gate" && s.across?.record) {
+      // Read-only, like the gate itself: who would be recorded if the run started now (who holds the VIP).
+      const yes = await Promise.all(s.across.hosts.map(async (h) => !down.has(h) && (await run(h, s.argv).then((r) => r.exitCode === 0, () => false))));
+      const found = s.across.hosts.filter((_, i) => yes[i]);
+      return found.length === 1 ? { state: "wait", found: found[0] } : { state: "wait" };
+    }
     if (s.kind === "gate") return { state: "wait" };
     if (s.kind === "local" || runtime(s)) return { state: "run" };
     if (down.has(s.host)) return { state: "unknown", error: down.get(s.host) };
@@ -115,7 +123,7 @@ export function summarize(plan: Plan, f: Record<string, StepForecast>): Forecast
 
 export function summaryLine(s: ForecastSummary): string {
   const parts = [`${s.change} to change`, `${s.inPlace} already in place`, `${s.destructive} destructive`];
-  if (s.checks) parts.push(`${s.checks} check${s.checks === 1 ? "" : "s"} and waits`);
+  if (s.checks) parts.push(`${s.checks} ${s.checks === 1 ? "check or wait" : "checks and waits"}`);
   if (s.unknown) parts.push(`${s.unknown} unknown (host unreachable)`);
   return parts.join(", ");
 }

@@ -72,6 +72,8 @@ export interface OperationDef<S extends z.ZodType = z.ZodType, F = undefined> {
    */
   gather?(cluster: ClusterInventory, params: z.infer<S>, read: Reader): Promise<F>;
   plan(cluster: ClusterInventory, params: z.infer<S>, facts: F): Plan;
+  /** What a run with these parameters does, when the title alone would overstate it ("Rolling upgrade of Erlang"). */
+  runTitle?(params: z.infer<S>): string;
   /** The inventory change the run makes (see MembershipChange). */
   membership?(cluster: ClusterInventory, params: z.infer<S>): MembershipChange[];
 }
@@ -85,3 +87,17 @@ export const FREE_HOST = { "x-warren": "free-host" } as const;
 
 /** A parameter naming one of the cluster's RabbitMQ nodes: the UI offers them as choices. */
 export const CLUSTER_NODE = { "x-warren": "cluster-node" } as const;
+
+/** An option that cannot be undone once applied: off by default everywhere (lib/inventory/spec/options.ts). */
+export { IRREVERSIBLE } from "@/lib/inventory/spec/options";
+
+/**
+ * The value an operation form's field starts with: its schema's default, else
+ * nothing. A choice without a default (which node to remove or restart, which
+ * host to add, which fault to inject) starts empty, so no operation is ever
+ * pointed at a host the operator did not pick; a boolean without one is off.
+ */
+export function initialValue(p: { type?: string; default?: unknown }): unknown {
+  if (p.default !== undefined) return p.default;
+  return p.type === "boolean" ? false : "";
+}

@@ -134,6 +134,12 @@ export interface Phase {
   inOrder?: boolean;
   /** Explicit host order within the phase (default: order of first appearance). */
   order?: string[];
+  /**
+   * The host this phase works on when its steps also run elsewhere (a node's
+   * upgrade takes it out of the load balancers' rotation on them): the phase's
+   * time is that host's time, whichever host each step ran on.
+   */
+  subject?: string;
   steps: Step[];
 }
 
@@ -144,6 +150,8 @@ export interface Plan {
   warnings?: string[];
   /** The cluster spec this plan applies (OperationDef.nextSpec): recorded when the run succeeds. */
   spec?: ClusterSpec;
+  /** Each run variable in words ({ owner: "the VIP holder" }): shown wherever its value is not known yet. */
+  vars?: Record<string, string>;
 }
 
 export const FILE_TOKEN = "{file}";
@@ -163,6 +171,27 @@ export function bindVars<T extends Step>(s: T, vars: Record<string, string>): T 
   if (out.kind === "gate" && out.across?.not) out.across = { ...out.across, not: one(out.across.not) };
   return out;
 }
+/**
+ * A host as people should read it: a run variable's value once the run has
+ * recorded it, else what the variable stands for ("the VIP holder"), never
+ * the placeholder itself.
+ */
+export function showHost(host: string, vars: Record<string, string> = {}, labels: Record<string, string> = {}): string {
+  const m = VAR_RE.exec(host);
+  if (!m) return host;
+  return vars[m[1]] ?? labels[m[1]] ?? m[1];
+}
+
+/** Text mentioning run variables (a step's command line) as people should read it: values where known, else <what they stand for>. */
+export function showVars(text: string, vars: Record<string, string> = {}, labels: Record<string, string> = {}): string {
+  return text.replace(/\{var:([a-z][a-zA-Z0-9]*)\}/g, (_, n: string) => vars[n] ?? `<${labels[n] ?? n}>`);
+}
+
+/** A step changes its host (a command that is not a read-only check, a file, a local power command); gates and pauses only wait. */
+export function changesHost(s: Step): boolean {
+  return s.kind === "file" || s.kind === "local" || (s.kind === "command" && !s.readOnly);
+}
+
 const SECRET_RE = /\{\{secret:([A-Za-z]+)\}\}/g;
 
 /** Secrets a plan needs at run time (their current values). */

@@ -34,3 +34,16 @@ export const OPERATIONS: readonly OperationDef<z.ZodType, any>[] = [
 export function findOperation(type: string): OperationDef<z.ZodType, unknown> | undefined {
   return OPERATIONS.find((o) => o.type === type);
 }
+
+/** A run's title: what this run does, from its parameters where the operation says more than its title. */
+export function runTitle(type: string, params: string | undefined): string {
+  const def = findOperation(type);
+  if (!def) return type;
+  if (!def.runTitle || params === undefined) return def.title;
+  try {
+    const p = def.params.safeParse(JSON.parse(params));
+    return p.success ? def.runTitle(p.data) : def.title;
+  } catch {
+    return def.title;
+  }
+}

@@ -13,8 +13,8 @@ import { commandLine } from "@/lib/ssh/quote";
 import { fileArgv } from "./file-deploy";
 import { forecastPlan, planToken, summarize, summaryLine, type ForecastSummary, type StepForecast } from "./forecast";
 import { PlanError, type Reader } from "./operation";
-import { allSteps, assertWellFormed, secretsRotated, secretsUsed, type Plan, type Step } from "./plan";
-import { findOperation, OPERATIONS } from "./registry";
+import { allSteps, assertWellFormed, changesHost, secretsRotated, secretsUsed, type Plan, type Step } from "./plan";
+import { findOperation, OPERATIONS, runTitle } from "./registry";
 import { planScript } from "./script";
 import { drillResult } from "./operations/failover-drill";
 import { gatherClusterFacts } from "./cluster-facts";
@@ -41,6 +41,8 @@ export interface PlanPreview {
   script: string;
   /** Pass it back to start: a start whose hosts changed since refuses. */
   token: string;
+  /** Run variables as the hosts answer now (e.g. owner: the load balancer holding the VIP); the run records its own. */
+  vars: Record<string, string>;
 }
 
 /** The operations a role may run, with their parameter schemas (for the UI and the API). */
@@ -105,9 +107,16 @@ export async function previewOperation(clusterId: string, type: string, params: 
   const c = await compile(clusterId, type, params, who);
   return {
     type: c.def.type, title: c.def.title, plan: c.plan, forecast: c.forecast, summary: { ...c.summary, line: summaryLine(c.summary) },
-    destructive: c.destructive, token: c.token,
+    destructive: c.destructive, token: c.token, vars: observedVars(c.plan, c.forecast),
     script: planScript(c.plan, { title: `cluster ${c.cluster.name}`, sudoHosts: await sudoHostNames(clusterId) }),
   };
+}
+
+/** What the recording gates would record now (a preview's best knowledge of {var:…} hosts). */
+function observedVars(plan: Plan, forecast: Record<string, StepForecast>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const s of allSteps(plan)) if (s.kind === "gate" && s.across?.record && forecast[s.key]?.found) out[s.across.record] = forecast[s.key].found!;
+  return out;
 }
 
 export interface StartOptions { confirmDestructive?: boolean; planToken?: string }
@@ -208,11 +217,19 @@ const runSelect = {
 } as const;
 
 export async function getRun(runId: string) {
-  const run = await db().run.findUnique({ where: { id: runId }, select: { ...runSelect, plan: true } });
+  const run = await db().run.findUnique({ where: { id: runId }, select: { ...runSelect, plan: true, vars: true } });
   if (!run) return null;
-  const { plan, ...rest } = run;
-  const phases = (JSON.parse(plan) as Plan).phases.map((p) => ({ title: p.title, oneHostAtATime: !!p.oneHostAtATime }));
-  return { ...rest, phases, title: findOperation(run.type)?.title ?? run.type };
+  const { plan: planJson, vars: varsJson, steps, ...rest } = run;
+  const plan = JSON.parse(planJson) as Plan;
+  const phases = plan.phases.map((p) => ({ title: p.title, oneHostAtATime: !!p.oneHostAtATime, subject: p.subject ?? null }));
+  const byKey = new Map(allSteps(plan).map((s) => [s.key, s]));
+  return {
+    ...rest, phases, title: runTitle(run.type, run.params),
+    /** Run variables recorded so far (which load balancer held the VIP), and what each stands for until then. */
+    vars: (varsJson ? JSON.parse(varsJson) : {}) as Record<string, string>, varLabels: plan.vars ?? {},
+    // A step "changes" its host when it is not a check, gate or pause: the summary counts only those as changes.
+    steps: steps.map((s) => ({ ...s, changes: byKey.has(s.key) ? changesHost(byKey.get(s.key)!) : s.kind !== "gate" && s.kind !== "pause" })),
+  };
 }
 export type RunDetail = NonNullable<Awaited<ReturnType<typeof getRun>>>;
 
@@ -228,7 +245,7 @@ export async function listRuns(filter: { clusterId?: string; status?: string[]; 
   return db().run.findMany({
     where: { clusterId: filter.clusterId, type: filter.type, ...(filter.status ? { status: { in: filter.status as never } } : {}) },
     orderBy: { createdAt: "desc" }, take,
-    select: { id: true, clusterId: true, type: true, status: true, createdBy: true, createdAt: true, startedAt: true, finishedAt: true, error: true, cluster: { select: { name: true } } },
+    select: { id: true, clusterId: true, type: true, params: true, status: true, createdBy: true, createdAt: true, startedAt: true, finishedAt: true, error: true, cluster: { select: { name: true } } },
   });
 }
 

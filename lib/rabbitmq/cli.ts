@@ -15,7 +15,9 @@ export const rabbitmqctl = tool("rabbitmqctl");
 // They sit beside the real script: <RABBITMQ_HOME>/sbin/rabbitmq-plugins.
 const PLUGINS_DIR = `"$(dirname "$(dirname "$(readlink -f ${RMQ_BIN}/rabbitmq-plugins)")")/plugins"`;
 const PLUGINS_BODY = `env -C /var/lib/rabbitmq HOME=/var/lib/rabbitmq RABBITMQ_PLUGINS_DIR=${PLUGINS_DIR} ${RMQ_BIN}/rabbitmq-plugins "$@"`;
-export const rabbitmqPlugins = (...args: string[]) => ["runuser", "-u", "rabbitmq", "--", "sh", "-c", `exec ${PLUGINS_BODY}`, "sh", ...args];
+/** rabbitmq-plugins as the wrapper runs it (a script of its own, so a copied plan names it). */
+export const RABBITMQ_PLUGINS = `exec ${PLUGINS_BODY}`;
+export const rabbitmqPlugins = (...args: string[]) => ["runuser", "-u", "rabbitmq", "--", "sh", "-c", RABBITMQ_PLUGINS, "sh", ...args];
 export const rabbitmqDiagnostics = tool("rabbitmq-diagnostics");
 export const rabbitmqUpgrade = tool("rabbitmq-upgrade");
 export const rabbitmqQueues = tool("rabbitmq-queues");

@@ -46,8 +46,21 @@ test("a failover drill from the cluster page measures the move and keeps the res
   test.setTimeout(3 * 60_000);
   await login(page, ADMIN);
   await page.goto(`/clusters/${await clusterId(request)}`);
+  // #23 §3: the plan names the VIP holder (asked of the load balancers as the plan is made), never {var:owner}.
+  const holder = holders();
+  expect(holder).toHaveLength(1);
+  const actions = page.getByRole("region", { name: "Actions" });
+  await actions.getByLabel("Action", { exact: true }).selectOption({ label: "Failover drill" });
+  await page.getByLabel("The fault to inject").selectOption("keepalived-stop");
+  await actions.getByRole("button", { name: "Show the plan" }).click();
+  await expect(actions.getByTestId("plan-step-fault").getByRole("cell").first()).toHaveText(`the VIP holder (now ${holder[0]})`, { timeout: 60_000 });
+  expect(await actions.getByTestId("plan-view").evaluate((el) => (el as HTMLElement).innerText)).not.toContain("{var:");
   await startFromActions(page, "Failover drill", () => page.getByLabel("The fault to inject").selectOption("keepalived-stop"));
   await expect(page.getByTestId("run-status")).toHaveText("succeeded", { timeout: 2 * 60_000 });
+  // The finished run names the holder it recorded, as its log does.
+  await expect(page.getByTestId("step-fault").getByRole("cell").first()).toHaveText(holder[0]);
+  await expect(page.getByTestId("run-log")).toContainText(`[${holder[0]}] Stop Keepalived on the VIP holder`);
+  expect(await page.locator("main").evaluate((el) => (el as HTMLElement).innerText)).not.toContain("{var:");
   await page.getByRole("link", { name: "wizard" }).click();
   const drills = page.getByRole("table", { name: "Failover drills" });
   await expect(drills).toContainText("Stop Keepalived on the VIP holder");

@@ -16,7 +16,7 @@ const UNREACHABLE = "ux-unreachable"; // a cluster of ux-d alone, set up by nobo
 const UTC = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC( \(.+\))?$/;
 
 interface Named { id: string; name: string }
-interface RunStep { key: string; phase: number; status: string }
+interface RunStep { key: string; phase: number; status: string; changes: boolean }
 interface Run { id: string; type: string; status: string; title: string; clusterId: string; startedAt: string | null; finishedAt: string | null; phases: { title: string; oneHostAtATime: boolean }[]; steps: RunStep[] }
 
 async function api<T = Record<string, unknown>>(request: APIRequestContext, method: string, path: string, data?: unknown): Promise<T> {
@@ -66,6 +66,14 @@ function duration(ms: number): string {
 }
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 const acceptDialogs = (page: Page) => page.on("dialog", (d) => void d.accept());
+/** A finished run's counts as its page states them: only steps that change a host are changes (#23 §3). */
+const counts = (r: Run) => ({
+  changed: r.steps.filter((s) => s.status === "done" && s.changes).length, inPlace: r.steps.filter((s) => s.status === "skipped" && s.changes).length,
+  checks: r.steps.filter((s) => (s.status === "done" || s.status === "skipped") && !s.changes).length,
+  finished: r.steps.filter((s) => s.status === "done" || s.status === "skipped").length,
+});
+const summaryCounts = (changed: number, inPlace: number, checks: number) =>
+  `${plural(changed, "step", "steps")} changed something on the hosts, ${inPlace} ${inPlace === 1 ? "was" : "were"} already in place, ${plural(checks, "check or wait", "checks and waits")} passed`;
 
 /**
  * A plan as shown: every phase lists its steps (none is empty), the heading's
@@ -87,7 +95,7 @@ async function expectPlanView(page: Page, plan: Locator) {
   expect(total).toBe(Number(m![1]));
   expect(`${m![1]} ${m![2]} in ${m![3]} ${m![4]}`).toBe(`${plural(total, "step", "steps")} in ${plural(Number(m![3]), "phase", "phases")}`);
 
-  await plan.getByText("The plan as a bash script").click();
+  await plan.getByText("The plan as a shell script").click();
   const script = (await plan.getByTestId("plan-shell").textContent())!;
   expect(script).toContain("phase 1:");
   await plan.getByRole("button", { name: "Copy script" }).click();
@@ -326,10 +334,10 @@ test("#13.5 the run page: x of N steps, phases as headings, elapsed time, a wrap
 
   // Time taken, and the summary at the end.
   const took = duration(Date.parse(run.finishedAt!) - Date.parse(run.startedAt!));
-  const changed = run.steps.filter((s) => s.status === "done").length;
-  const inPlace = run.steps.filter((s) => s.status === "skipped").length;
+  // Only steps that change a host count as changes (#23 §3): checks, gates and waits are counted apart.
+  const { changed, inPlace, checks } = counts(run);
   await expect(page.getByText(took, { exact: true }).first()).toBeVisible();
-  await expect(page.getByTestId("run-summary")).toHaveText(`${plural(changed, "step", "steps")} changed something, ${inPlace} ${inPlace === 1 ? "was" : "were"} already in place; ${took} in all.`);
+  await expect(page.getByTestId("run-summary")).toHaveText(`${summaryCounts(changed, inPlace, checks)}; ${took} in all.`);
 
   // The log: long lines wrap instead of running off to the right, and it downloads whole.
   const log = page.getByTestId("run-log");
@@ -494,17 +502,13 @@ test.describe("#13.8 consistency", () => {
       expect(r.steps.some((s) => s.phase === i), `run ${r.id} (${r.type}), phase ${i + 1}: ${ph.title}`).toBe(true);
 
     // A finished run whose summary says "1" if there is one, else the wizard's setup.
-    const counts = (r: Run) => ({
-      changed: r.steps.filter((s) => s.status === "done").length, inPlace: r.steps.filter((s) => s.status === "skipped").length,
-      finished: r.steps.filter((s) => s.status === "done" || s.status === "skipped").length,
-    });
     const succeeded = runs.filter((r) => r.status === "succeeded");
     const run = succeeded.find((r) => counts(r).changed === 1 || counts(r).inPlace === 1 || r.steps.length === 1) ?? succeeded.find((r) => r.type === "setup")!;
-    const { changed, inPlace, finished } = counts(run);
-    console.log(`counts checked on run ${run.id} (${run.type}): ${changed} changed, ${inPlace} in place, ${run.steps.length} steps`);
+    const { changed, inPlace, checks, finished } = counts(run);
+    console.log(`counts checked on run ${run.id} (${run.type}): ${changed} changed, ${inPlace} in place, ${checks} checks and waits, ${run.steps.length} steps`);
     await login(page, ADMIN);
     await page.goto(`/runs/${run.id}`);
-    await expect(page.getByTestId("run-summary")).toContainText(`${plural(changed, "step", "steps")} changed something, ${inPlace} ${inPlace === 1 ? "was" : "were"} already in place;`);
+    await expect(page.getByTestId("run-summary")).toContainText(`${summaryCounts(changed, inPlace, checks)};`);
     await expect(page.getByTestId("run-progress")).toHaveText(`${finished} of ${plural(run.steps.length, "step", "steps")} finished`);
     const phaseHeadings = await page.getByRole("heading", { level: 2, name: /^Phase \d+:/ }).allInnerTexts();
     expect(phaseHeadings).toHaveLength(run.phases.length);

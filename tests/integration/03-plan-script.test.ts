@@ -7,8 +7,8 @@ import { sshOk, sshRun } from "@/lab/client";
 import { requireLab } from "../support/lab";
 import { startWarren, type WarrenServer } from "../support/warren-server";
 
-// The plan's copyable script, copied from Warren's API and run UNCHANGED by
-// bash against fresh lab hosts, as an operator would: an ssh config that
+// The plan's copyable script (POSIX sh), copied from Warren's API and run
+// UNCHANGED by bash against fresh lab hosts, as an operator would: an ssh config that
 // reaches the hosts by name, secrets in the environment. Then the cluster is
 // checked over SSH, a second run changes nothing, and a hostile policy
 // pattern ran nowhere.

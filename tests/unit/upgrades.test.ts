@@ -44,9 +44,11 @@ describe("version rules", () => {
 
 describe("rolling Erlang upgrade", () => {
   it("per node, ram first and the seed last: gates, out of rotation, drain, stop, upgrade, start, back with mirrors synced, in rotation", () => {
-    const p = planRollingUpgrade(cluster, params({ erlangVersion: NEW_E }), facts());
+    const p = planRollingUpgrade(cluster, params({ erlangVersion: NEW_E, enableFeatureFlags: true }), facts());
     assertWellFormed(p);
     expect(p.phases.map((ph) => ph.title.split(" ")[0])).toEqual(["Back", "node3", "node2", "node1", "Verify:", "Every", "Enable"]);
+    // Enabling the feature flags cannot be undone: only when asked for.
+    expect(planRollingUpgrade(cluster, params({ erlangVersion: NEW_E }), facts()).phases.map((ph) => ph.title.split(" ")[0])).toEqual(["Back", "node3", "node2", "node1", "Verify:", "Every"]);
     // A node's steps span the node, both load balancers and a peer: strictly one after another.
     expect(p.phases.slice(1, 4).every((ph) => ph.inOrder)).toBe(true);
     expect(p.phases[1].steps.map((s) => s.key)).toEqual([

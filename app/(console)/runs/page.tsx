@@ -28,7 +28,7 @@ export default async function RunsPage({ searchParams }: { searchParams: Promise
         </label>
         <Button variant="secondary" type="submit">Filter</Button>
       </form>
-      <RunList runs={runs} />
+      <RunList runs={runs} empty={status || type || cluster ? "No runs match these filters." : "No runs yet: operations started from a cluster's page appear here."} />
     </Card>
   );
 }

@@ -8,6 +8,12 @@ import { z } from "zod";
 import { CHECK_DEFAULTS } from "@/lib/haproxy/checks";
 import { hostName } from "@/lib/inventory/schemas";
 
+/**
+ * Marks an option whose effect cannot be undone once applied (Khepri, feature
+ * flags): such options are off by default, and the forms say so.
+ */
+export const IRREVERSIBLE = { "x-irreversible": true } as const;
+
 const policyName = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "Letters, digits, '.', '_' and '-' only");
 const pattern = z.string().max(200).refine((p) => !p.includes("\0"), "No NUL bytes").default("^");
 const packageVersion = z.string().regex(/^[A-Za-z0-9.+:~-]{1,64}$/);
@@ -30,7 +36,7 @@ export const RabbitmqOptions = z.object({
   adminUser: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "Letters, digits, '.', '_' and '-' only").default("warren-admin"),
   removeGuest: z.boolean().default(true),
   /** Khepri as the metadata store (feature flag khepri_db), where the version has it as an opt-in. Irreversible. */
-  khepri: z.boolean().default(false),
+  khepri: z.boolean().default(false).meta(IRREVERSIBLE),
 });
 export type RabbitmqOptions = z.infer<typeof RabbitmqOptions>;
 

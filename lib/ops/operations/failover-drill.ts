@@ -53,6 +53,8 @@ export function planDrill(c: ClusterInventory, p: z.infer<typeof DrillParams>): 
       argv: ["systemctl", "start", p.fault === "keepalived-stop" ? "keepalived" : "haproxy"] }];
   return {
     type: "failover-drill",
+    // Who holds the VIP is known only when the run starts (the first gate records it).
+    vars: { owner: "the VIP holder" },
     phases: [
       { title: "Before: find the VIP holder", steps: [vipGate("owner", "Exactly one load balancer holds the VIP", { record: "owner" }, 500)] },
       {

@@ -49,6 +49,7 @@ export function planHaproxyUpgrade(c: ClusterInventory, p: z.infer<typeof Haprox
     return {
     title: `${h}: haproxy ${nodeState(f, h)!.installed.haproxy ?? "?"} → ${p.haproxyVersion}`,
     inOrder: true,
+    subject: h,
     steps: [
       { kind: "gate", key: `standby:${h}`, title: `${taker} is ready to take the VIP over (Keepalived BACKUP, HAProxy running)`, host: taker,
         argv: sh(READY_TO_TAKE_OVER, "ready"), waitingFor: "another load balancer ready to take the VIP over", intervalMs: 500, timeoutMs: 60_000 },

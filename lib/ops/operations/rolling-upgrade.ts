@@ -15,7 +15,7 @@ import { ERLANG_PACKAGES, nodeName, rabbitmqctl, rmqScript } from "@/lib/rabbitm
 import { CLUSTER_HEALTHY, DRAIN, JOINED, MIRRORS_SYNCED, RUNNING_IN_CLUSTER, START_AND_WAIT } from "@/lib/rabbitmq/scripts";
 import { erlangSupported, missingFlags, rabbitmqRelease, seriesOf, upgradePath, erlangRule } from "@/lib/rabbitmq/versions";
 import { gatherClusterFacts, nodeState, type ClusterFacts } from "../cluster-facts";
-import { defineOperation, PlanError, type ClusterInventory, requireSpec } from "../operation";
+import { defineOperation, IRREVERSIBLE, PlanError, type ClusterInventory, requireSpec } from "../operation";
 import type { Phase, Plan, Step } from "../plan";
 import { queueSafetyGates, verifyPhase } from "./cluster-nodes";
 import { stopOrder } from "./cluster-power";
@@ -27,7 +27,8 @@ export const RollingUpgradeParams = z.strictObject({
   erlangVersion: version.optional().meta({ description: "Erlang (erlang-base and every erlang-* package) to this version", "x-warren": "offered-erlang" }),
   rabbitmqVersion: version.optional().meta({ description: "rabbitmq-server to this version", "x-warren": "offered-rabbitmq" }),
   pauseBetweenNodes: z.boolean().default(false).meta({ description: "Pause after each node until an operator presses Continue" }),
-  enableFeatureFlags: z.boolean().default(true).meta({ description: "At the end, enable every stable feature flag (the next upgrade will need them; not reversible)" }),
+  // Off unless asked: once enabled, no node can go back to the version it ran before.
+  enableFeatureFlags: z.boolean().default(false).meta({ ...IRREVERSIBLE, description: "At the end, enable every stable feature flag (the next upgrade will need them; not reversible)" }),
 });
 export type RollingUpgradeParams = z.infer<typeof RollingUpgradeParams>;
 
@@ -76,6 +77,11 @@ export function preChecks(c: ClusterInventory, p: RollingUpgradeParams, f: Clust
   return [...new Set(why)];
 }
 
+/** "Erlang", "RabbitMQ" or "Erlang and RabbitMQ": what a run with these parameters upgrades. */
+export function upgraded(p: Pick<RollingUpgradeParams, "erlangVersion" | "rabbitmqVersion">): string {
+  return [p.erlangVersion && "Erlang", p.rabbitmqVersion && "RabbitMQ"].filter(Boolean).join(" and ") || "nothing";
+}
+
 /** What the upgrade moves to, per component, with its pinned packages: computed once per plan. */
 function wanted(p: RollingUpgradeParams) {
   return [
@@ -97,6 +103,9 @@ export function planRollingUpgrade(c: ClusterInventory, p: RollingUpgradeParams,
   const want = wanted(p);
   const work = order.map((n) => ({ n, ...targets(want, nodeState(f, n.name)!.installed) })).filter((w) => w.pkgs.length);
   if (!work.length) throw new PlanError(`every node already runs ${want.map((w) => `${w.name} ${w.version}`).join(" and ")}`);
+  // The run's title names what it upgrades: a component asked for that no node moves to would make it lie.
+  const idle = want.filter((w) => !work.some((x) => x.moves.some((m) => m.startsWith(`${w.name} `))));
+  if (idle.length) throw new PlanError(`every node already runs ${idle.map((w) => `${w.name} ${w.version}`).join(" and ")}: leave ${idle.length === 1 ? "it" : "them"} unchanged`);
   const seed = c.nodes.find((n) => n.seed) ?? c.nodes[0];
   const stamp = [p.rabbitmqVersion, p.erlangVersion].filter(Boolean).join("_").replace(/[^A-Za-z0-9.+_-]/g, "-");
   const phases: Phase[] = [{
@@ -128,7 +137,7 @@ export function planRollingUpgrade(c: ClusterInventory, p: RollingUpgradeParams,
         argv: rmqScript(MIRRORS_SYNCED), intervalMs: 3000, timeoutMs: 30 * 60_000 },
       ...rotationSteps(c, host, "ready"),
     ];
-    phases.push({ title: `${host} (${n.type}${n.seed ? ", seed" : ""}): ${moves.join(", ")}`, inOrder: true, steps });
+    phases.push({ title: `${host} (${n.type}${n.seed ? ", seed" : ""}): ${moves.join(", ")}`, inOrder: true, subject: host, steps });
     // A pause is a phase of its own (the runner stops at a phase that starts with one).
     if (p.pauseBetweenNodes && i < work.length - 1) phases.push({ title: `Pause after ${host}`, steps: [
       { kind: "pause", key: `pause:${host}`, title: `Pause after ${host}`, host, message: `${host} is upgraded and back in rotation: check it (the cluster page, your clients), then press Continue for ${work[i + 1].n.name}` },
@@ -153,6 +162,7 @@ export function planRollingUpgrade(c: ClusterInventory, p: RollingUpgradeParams,
 export const rollingUpgradeOperation = defineOperation({
   type: "rolling-upgrade",
   title: "Rolling upgrade (Erlang, RabbitMQ)",
+  runTitle: (p) => `Rolling upgrade of ${upgraded(p)}`,
   description: "Upgrades Erlang and/or RabbitMQ one node at a time while the cluster serves: pre-checks, definitions backup, then per node queue-safety gates, out of both load balancers, drain, stop, upgrade, start, back in the cluster with mirrors synchronised, back in rotation. Stops at the first failed gate with the other nodes untouched.",
   role: "operator",
   params: RollingUpgradeParams,

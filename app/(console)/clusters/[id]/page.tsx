@@ -27,6 +27,8 @@ import { clusterSecretNames } from "@/lib/inventory/secrets";
 import { SECRETS } from "@/lib/ops/secrets";
 import { OPERATIONS } from "@/lib/ops/registry";
 import { legacyBefore4 } from "@/lib/rabbitmq/legacy";
+import { collector } from "@/lib/health/collector";
+import { hostReach } from "@/lib/inventory/reach";
 import { LegacyNotice } from "@/components/clusters/legacy-notice";
 
 export default async function ClusterPage({ params }: { params: Promise<{ id: string }> }) {
@@ -49,6 +51,12 @@ export default async function ClusterPage({ params }: { params: Promise<{ id: st
     rotateWith: OPERATIONS.find((o) => o.rotates?.includes(s.name) && roleAllows(me.role, o.role))?.type,
   }));
   const legacy = isSetUp ? legacyBefore4(inv) : [];
+  // Each host an action may be pointed at, with how reachable Warren last found it.
+  const live = collector().hostStates();
+  const choice = (name: string) => {
+    const h = allHosts.find((x) => x.name === name);
+    return { name, ...hostReach(live[name], { ok: h?.lastCheckOk ?? null, at: h?.lastCheckAt ?? null }) };
+  };
   const wizard = <SetupWizard clusterId={c.id} defaultName={c.name} nodeCount={inv.nodes.length} ramNodes={inv.nodes.filter((n) => n.type === "ram").map((n) => n.name)} loadBalancers={lbs} colocated={colocated(inv)} spec={inv.spec} />;
   return (
     <div className="flex min-w-0 flex-col gap-4">
@@ -102,7 +110,7 @@ export default async function ClusterPage({ params }: { params: Promise<{ id: st
       )}
       {canOperate && isSetUp && forms.length > 0 && (
         <Card title="Actions" id="actions">
-          <ClusterActions clusterId={c.id} operations={forms as CatalogEntry[]} nodes={inv.nodes.map((n) => n.name)} freeHosts={(inv.freeHosts ?? []).map((h) => h.name)} />
+          <ClusterActions clusterId={c.id} operations={forms as CatalogEntry[]} nodes={inv.nodes.map((n) => choice(n.name))} freeHosts={(inv.freeHosts ?? []).map((h) => choice(h.name))} />
         </Card>
       )}
       {canOperate && isSetUp && (
@@ -120,7 +128,7 @@ export default async function ClusterPage({ params }: { params: Promise<{ id: st
       <Card title="Secrets"><ClusterSecrets clusterId={c.id} secrets={secrets} admin={isAdmin} /></Card>
       {lbs.length > 0 && <Card title="Failover drills"><DrillHistory drills={drills} /></Card>}
       <Card title="Operations">
-        <RunList runs={runs} showCluster={false} />
+        <RunList runs={runs} showCluster={false} empty="No runs yet: set the cluster up with the wizard above." />
       </Card>
     </div>
   );
