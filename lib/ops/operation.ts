@@ -89,7 +89,7 @@ export const FREE_HOST = { "x-warren": "free-host" } as const;
 export const CLUSTER_NODE = { "x-warren": "cluster-node" } as const;
 
 /** An option that cannot be undone once applied: off by default everywhere (lib/inventory/spec/options.ts). */
-export { IRREVERSIBLE } from "@/lib/inventory/spec/options";
+export { IRREVERSIBLE } from "@/lib/inventory/spec/markers";
 
 /**
  * The value an operation form's field starts with: its schema's default, else

@@ -7,12 +7,7 @@ import { isIPv4 } from "node:net";
 import { z } from "zod";
 import { CHECK_DEFAULTS } from "@/lib/haproxy/checks";
 import { hostName } from "@/lib/inventory/schemas";
-
-/**
- * Marks an option whose effect cannot be undone once applied (Khepri, feature
- * flags): such options are off by default, and the forms say so.
- */
-export const IRREVERSIBLE = { "x-irreversible": true } as const;
+import { IRREVERSIBLE } from "./markers";
 
 const policyName = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "Letters, digits, '.', '_' and '-' only");
 const pattern = z.string().max(200).refine((p) => !p.includes("\0"), "No NUL bytes").default("^");
