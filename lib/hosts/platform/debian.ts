@@ -1,6 +1,6 @@
 // The Debian family (12, 13): packages through apt and dpkg, services under
-// systemd. The only module that names apt or dpkg in what Warren sends to
-// hosts (a unit test greps the planners and lib/rabbitmq for them). Every
+// systemd. The only module that runs apt or dpkg on hosts (tests/unit/
+// platform.test.ts greps the planners and lib/rabbitmq for them). Every
 // script here is run through shellcheck by the unit suite.
 import type { OsRelease, PackageWant, Platform, PlatformFamily, ServiceName } from ".";
 import { compareDebianVersions } from "./debian-version";
