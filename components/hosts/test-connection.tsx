@@ -32,6 +32,7 @@ export function TestConnection({ id }: { id: string }) {
           <dt className="text-muted">Reachable</dt><dd><Badge tone="green">yes</Badge> connect {r.connectMs} ms, probe {r.commandMs} ms</dd>
           <dt className="text-muted">Host key</dt><dd className="mono break-all">{r.fingerprint}</dd>
           <dt className="text-muted">OS</dt><dd>{r.facts.os.prettyName ?? "unknown"}</dd>
+          {r.platform && <><dt className="text-muted">Platform</dt><dd><span className="mono">{r.platform.id}</span> {r.platform.label ? <Badge tone="green">supported</Badge> : <Badge tone="red">not supported</Badge>}</dd></>}
           <dt className="text-muted">Hostname</dt><dd className="mono">{r.facts.hostname}</dd>
           <dt className="text-muted">Package manager</dt><dd>{r.facts.packageManager ?? <Badge tone="red">none found</Badge>}</dd>
           <dt className="text-muted">systemd</dt><dd>{r.facts.systemd ? <Badge tone="green">yes</Badge> : <Badge tone="red">no</Badge>}</dd>

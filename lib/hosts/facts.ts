@@ -1,17 +1,21 @@
 // Pre-flight, the pure part: the facts script and what its output means.
+import { detectPlatform, platformById, supportedPlatforms, type Platform } from "./platform";
 import { parseProbe, PROBE_SCRIPT, type ProbeFacts } from "./probe";
-import { offeredVersionsShell } from "./scripts";
 
-/** Read-only. Arguments: the peers' names, then their addresses, as "name=address". */
-export const FACTS_SCRIPT = [
+/**
+ * Read-only, for a host of platform `pf` (what it has installed and is
+ * offered is asked in its own terms). Arguments: the peers' names, then
+ * their addresses, as "name=address".
+ */
+export const factsScript = (pf: Platform) => [
   PROBE_SCRIPT.replace("; echo @@end", ""),
   'echo @@disk; df -Pk /var/lib | tail -1 | awk \'{print $4}\'',
   "echo @@mem; awk '/^MemAvailable:/{print $2}' /proc/meminfo",
   "echo @@clock; date +%s.%N",
   "echo @@mnesia; if [ -d /var/lib/rabbitmq/mnesia ] && [ -n \"$(ls -A /var/lib/rabbitmq/mnesia 2>/dev/null)\" ]; then echo yes; else echo no; fi",
-  "echo @@installed; dpkg-query -W -f='${Status}' rabbitmq-server 2>/dev/null | grep -q 'install ok installed' && echo yes || echo no",
+  `echo @@installed; if [ -n "$(${pf.installedVersionsShell(["rabbitmq-server"])})" ]; then echo yes; else echo no; fi`,
   'echo @@resolve; for p in "$@"; do n=${p%%=*}; a=$(getent hosts "$n" | awk \'{print $1; exit}\'); echo "$n ${a:--}"; done',
-  `echo @@versions; ${offeredVersionsShell(["rabbitmq-server", "erlang-base"])}`,
+  `echo @@versions; ${pf.offeredVersionsShell(["rabbitmq-server", "erlang-base"])}`,
   'echo @@ports; for p in "$@"; do a=${p#*=}; for port in 4369 25672 5672; do if timeout 2 bash -c "</dev/tcp/$a/$port" 2>/dev/null; then r=open; else r=closed; fi; echo "${p%%=*} $port $r"; done; done',
   "echo @@end",
 ].join("; ");
@@ -64,6 +68,23 @@ export function commonVersions(facts: Record<string, NodeFacts | { error: string
 export type Level = "ok" | "warn" | "fail" | "info";
 export interface Finding { host: string; check: string; level: Level; message: string; fix?: string }
 
+/**
+ * Both pre-flights' one verdict on a host's system: a platform Warren has
+ * (lib/hosts/platform), or a failure, since every plan for that host would
+ * be refused too.
+ */
+export function platformFinding(host: string, probe: ProbeFacts): Finding {
+  const id = detectPlatform(probe.os);
+  const p = platformById(id);
+  if (p) return { host, check: "platform", level: "ok", message: `${p.label} (${id})` };
+  const known = supportedPlatforms().map((x) => x.label);
+  return {
+    host, check: "platform", level: "fail",
+    message: `${probe.os.prettyName ?? "its system"} (${id}) is not a system Warren supports: it has no commands to install and upgrade packages there`,
+    fix: `Use a host running ${known.length > 1 ? `${known.slice(0, -1).join(", ")} or ${known.at(-1)}` : known[0]}.`,
+  };
+}
+
 export interface PreflightNode { name: string; address: string; seed: boolean }
 
 export function evaluate(nodes: PreflightNode[], facts: Record<string, NodeFacts | { error: string }>, opts: { manageHostsFile: boolean; now: number }): Finding[] {
@@ -77,9 +98,7 @@ export function evaluate(nodes: PreflightNode[], facts: Record<string, NodeFacts
     f.push({ host: n.name, check: "SSH", level: "ok", message: `connected; ${x.probe.os.prettyName ?? "unknown OS"}` });
     if (x.probe.sudo === "no") f.push({ host: n.name, check: "privileges", level: "fail", message: "the SSH user is not root and has no passwordless sudo", fix: "Log in as root, or allow the user passwordless sudo (NOPASSWD) and tick 'needs sudo'." });
     else f.push({ host: n.name, check: "privileges", level: "ok", message: x.probe.sudo === "root" ? "root" : "passwordless sudo works" });
-    if (x.probe.packageManager === "apt") f.push({ host: n.name, check: "package manager", level: "ok", message: "apt (Debian/Ubuntu)" });
-    else if (x.probe.packageManager === "dnf" || x.probe.packageManager === "yum") f.push({ host: n.name, check: "package manager", level: "warn", message: `${x.probe.packageManager} (RHEL family): install with '${x.probe.packageManager} install -y rabbitmq-server' from a repository that provides it`, fix: "Warren's setup plan installs with apt today; use a Debian or Ubuntu host, or install RabbitMQ first." });
-    else f.push({ host: n.name, check: "package manager", level: "fail", message: "no apt, dnf or yum found", fix: "Use a Debian, Ubuntu or RHEL-family host." });
+    f.push(platformFinding(n.name, x.probe));
     if (!x.probe.systemd) f.push({ host: n.name, check: "systemd", level: "fail", message: "systemd is not running", fix: "Warren manages rabbitmq-server as a systemd service." });
     if (x.probe.hostname && x.probe.hostname !== n.name) f.push({ host: n.name, check: "hostname", level: "fail", message: `its hostname is '${x.probe.hostname}', but the inventory calls it '${n.name}' (the node would be rabbit@${x.probe.hostname})`, fix: `Rename the host (hostnamectl set-hostname ${n.name}) or the inventory entry.` });
     if (x.diskFreeKb !== null) {

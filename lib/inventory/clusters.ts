@@ -134,11 +134,11 @@ export async function clusterInventory(id: string): Promise<ClusterInventory | n
   if (!c) return null;
   const nodes = c.members
     .filter((m) => m.role === "rabbitmq")
-    .map((m) => ({ name: m.host.name, address: m.host.address, type: m.nodeType ?? NodeType.disc, seed: m.isSeed }))
+    .map((m) => ({ name: m.host.name, address: m.host.address, type: m.nodeType ?? NodeType.disc, seed: m.isSeed, platform: m.host.platform }))
     .sort((a, b) => Number(b.seed) - Number(a.seed) || a.name.localeCompare(b.name));
-  const loadBalancers = c.members.filter((m) => m.role === "loadbalancer").map((m) => ({ name: m.host.name, address: m.host.address })).sort((a, b) => a.name.localeCompare(b.name));
+  const loadBalancers = c.members.filter((m) => m.role === "loadbalancer").map((m) => ({ name: m.host.name, address: m.host.address, platform: m.host.platform })).sort((a, b) => a.name.localeCompare(b.name));
   const power = env().WARREN_POWER_COMMAND?.trim().split(/\s+/).filter(Boolean);
-  const freeHosts = (await db().host.findMany({ where: { memberships: { none: {} } }, select: { name: true, address: true }, orderBy: { name: "asc" } }));
+  const freeHosts = (await db().host.findMany({ where: { memberships: { none: {} } }, select: { name: true, address: true, platform: true }, orderBy: { name: "asc" } }));
   const spec = (await currentSpec(id))?.spec ?? null;
   return { id: c.id, name: c.name, nodes, loadBalancers, spec, power: power?.length ? power : null, freeHosts };
 }

@@ -4,6 +4,7 @@ import { secretBox } from "@/lib/crypto/keys";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { SshPool, SshError, isSshError, type HostKeyStore, type SshTarget } from "@/lib/ssh";
 import { PROBE_SCRIPT, parseProbe, type ProbeFacts } from "@/lib/hosts/probe";
+import { detectPlatform, platformById } from "@/lib/hosts/platform";
 import type { HostInput, HostUpdate } from "./schemas";
 import { audit } from "@/lib/audit";
 import type { Principal } from "@/lib/auth/principal";
@@ -14,7 +15,7 @@ import { canonicalAddress } from "@/lib/net/address";
 // Columns that may leave the server. Secrets are never selected for views.
 export const hostPublicSelect = {
   id: true, name: true, address: true, port: true, username: true, authType: true, useSudo: true, trustFirstKey: true, createdAt: true,
-  lastCheckAt: true, lastCheckOk: true, lastCheckMessage: true,
+  lastCheckAt: true, lastCheckOk: true, lastCheckMessage: true, platform: true,
 } as const;
 type HostRow = Prisma.HostGetPayload<{ select: typeof hostPublicSelect }>;
 /** A host as people see it, with the key Warren trusts for its address (KnownHost). */
@@ -139,7 +140,9 @@ export async function updateHost(id: string, input: HostUpdate, who: Principal):
   }
   const changed = Object.entries(data).filter(([, v]) => v !== undefined).map(([k]) => (k === "secretEnc" || k === "passphraseEnc" ? "credentials" : k));
   if (!changed.length) return h;
-  await db().host.update({ where: { id }, data: { ...data, lastCheckAt: null, lastCheckOk: null, lastCheckMessage: null } });
+  // Another address or port may be another machine: its system is not known until probed again.
+  const moved = data.address !== undefined || data.port !== undefined;
+  await db().host.update({ where: { id }, data: { ...data, lastCheckAt: null, lastCheckOk: null, lastCheckMessage: null, ...(moved ? { platform: null } : {}) } });
   // The pooled connection used the old settings.
   sshPool().drop(id);
   await audit(who, "host.update", { type: "host", id, name: input.name ?? h.name }, `changed ${[...new Set(changed)].join(", ")}`);
@@ -291,6 +294,8 @@ export interface ConnectionReport {
   commandMs?: number;
   fingerprint?: string | null;
   facts?: ProbeFacts;
+  /** The system found (lib/hosts/platform), and its name when Warren supports it (null: it does not). */
+  platform?: { id: string; label: string | null };
   error?: ReturnType<SshError["toJSON"]>;
 }
 
@@ -299,7 +304,11 @@ export async function testConnection(id: string, who: Principal): Promise<Connec
   const report = await probeHost(id);
   const message = report.ok ? `connected in ${report.connectMs} ms${report.facts?.os.prettyName ? `; ${report.facts.os.prettyName}` : ""}` : report.error?.message ?? "failed";
   // Kept on the host, so the result outlives a reload and shows in the host list.
-  const h = await db().host.update({ where: { id }, data: { lastCheckAt: new Date(), lastCheckOk: report.ok, lastCheckMessage: message.slice(0, 500) }, select: { name: true } });
+  const h = await db().host.update({
+    where: { id },
+    data: { lastCheckAt: new Date(), lastCheckOk: report.ok, lastCheckMessage: message.slice(0, 500), ...(report.platform ? { platform: report.platform.id } : {}) },
+    select: { name: true },
+  });
   await audit(who, "host.test-connection", { type: "host", id, name: h.name }, report.ok ? "ok" : report.error?.kind);
   return report;
 }
@@ -312,7 +321,9 @@ async function probeHost(id: string): Promise<ConnectionReport> {
       const c = await pool.connect(target);
       const r = await pool.run(target, ["sh", "-c", PROBE_SCRIPT], { timeoutMs: 20_000, sudo: false });
       const after = await getHost(id);
-      return { ok: true, connectMs: c.ms, commandMs: r.durationMs, fingerprint: after?.hostKeyFingerprint, facts: parseProbe(r.stdout) };
+      const facts = parseProbe(r.stdout);
+      const platform = detectPlatform(facts.os);
+      return { ok: true, connectMs: c.ms, commandMs: r.durationMs, fingerprint: after?.hostKeyFingerprint, facts, platform: { id: platform, label: platformById(platform)?.label ?? null } };
     });
   } catch (e) {
     if (isSshError(e)) return { ok: false, error: e.toJSON(), fingerprint: target.pinnedFingerprint };

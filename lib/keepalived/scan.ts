@@ -6,10 +6,14 @@
 // will need. Read-only but for dropping the VIP's cached ARP entry, which the
 // kernel learns again; perl-base is on every Debian system and can open a raw
 // socket, which bash cannot.
-import { offeredVersionsShell } from "@/lib/hosts/scripts";
+import type { Platform } from "@/lib/hosts/platform";
 
-/** Arguments: seconds to listen, the VIP ("-": none chosen yet), then the ports to look at. */
-export const LB_FACTS_SCRIPT = `echo @@interfaces
+/**
+ * For a host of platform `pf` (the HAProxy versions offered are asked in its
+ * terms). Arguments: seconds to listen, the VIP ("-": none chosen yet), then
+ * the ports to look at.
+ */
+export const lbFactsScript = (pf: Platform) => `echo @@interfaces
 ip -o -4 addr show | awk '{print $2, $4}'
 echo @@links
 ip -br link | awk '{print $1, $3}'
@@ -50,7 +54,7 @@ for p in "$@"; do
   echo "$p \${holder:--}"
 done
 echo @@haproxy
-${offeredVersionsShell(["haproxy"])}
+${pf.offeredVersionsShell(["haproxy"])}
 echo @@end
 `;
 

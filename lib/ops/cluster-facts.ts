@@ -4,8 +4,9 @@
 // that answers (cluster_status, feature flags).
 import { parseClusterStatus, type ClusterStatus } from "@/lib/rabbitmq/cluster-status";
 import { rabbitmqctl } from "@/lib/rabbitmq/cli";
-import { NODE_STATE_SCRIPT, parseFeatureFlags, parseNodeState, type NodeState } from "@/lib/rabbitmq/node-state";
+import { nodeStateScript, parseFeatureFlags, parseNodeState, type NodeState } from "@/lib/rabbitmq/node-state";
 import type { ClusterInventory, Reader } from "./operation";
+import { platformForReading } from "./platforms";
 
 export interface ClusterFacts {
   nodes: Record<string, NodeState | { error: string }>;
@@ -23,8 +24,9 @@ export const nodeState = (f: ClusterFacts, host: string): NodeState | null => {
 export async function gatherClusterFacts(c: ClusterInventory, read: Reader, o: { featureFlags?: boolean; hosts?: string[] } = {}): Promise<ClusterFacts> {
   const hosts = o.hosts ?? c.nodes.map((n) => n.name);
   const nodes: ClusterFacts["nodes"] = {};
+  const recorded = new Map([...c.nodes, ...c.loadBalancers].map((m) => [m.name, m.platform]));
   await Promise.all(hosts.map(async (h) => {
-    const r = await read(h, ["sh", "-c", NODE_STATE_SCRIPT]);
+    const r = await read(h, ["sh", "-c", nodeStateScript(platformForReading(recorded.get(h)))]);
     nodes[h] = "error" in r ? { error: r.error } : parseNodeState(r.stdout);
   }));
   let status: ClusterStatus | null = null;

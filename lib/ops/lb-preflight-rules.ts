@@ -1,6 +1,6 @@
 // Load-balancer pre-flight, the pure part: what the facts of each load
 // balancer mean for the chosen options, and what to offer in the wizard.
-import type { Finding } from "@/lib/hosts/facts";
+import { platformFinding, type Finding } from "@/lib/hosts/facts";
 import type { ProbeFacts } from "@/lib/hosts/probe";
 import type { LbFacts } from "@/lib/keepalived/scan";
 
@@ -41,7 +41,7 @@ export function evaluateLb(
     }
     f.push({ host: lb.name, check: "SSH", level: "ok", message: `connected; ${x.probe.os.prettyName ?? "unknown OS"}` });
     if (x.probe.sudo === "no") f.push({ host: lb.name, check: "privileges", level: "fail", message: "the SSH user is not root and has no passwordless sudo", fix: "Log in as root, or allow passwordless sudo." });
-    if (x.probe.packageManager !== "apt") f.push({ host: lb.name, check: "package manager", level: "fail", message: "no apt found: Warren installs HAProxy and Keepalived with apt", fix: "Use a Debian or Ubuntu host." });
+    f.push(platformFinding(lb.name, x.probe));
     if (!x.probe.systemd) f.push({ host: lb.name, check: "systemd", level: "fail", message: "systemd is not running", fix: "Warren manages haproxy and keepalived as systemd services." });
     const ifs = new Map<string, string[]>();
     for (const i of x.lb.interfaces) if (i.name !== "lo") ifs.set(i.name, [...(ifs.get(i.name) ?? []), network(i.address, i.prefix)]);

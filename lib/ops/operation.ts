@@ -9,8 +9,13 @@ import type { SecretName } from "./secrets";
 import type { MemberRole, NodeType } from "@/lib/vocabulary";
 import type { ClusterSpec } from "@/lib/inventory/spec";
 
-export interface NodeSpec { name: string; address: string; type: NodeType; seed: boolean }
-export interface HostSpec { name: string; address: string }
+/**
+ * `platform`: the system the host's last probe found (lib/hosts/platform, e.g.
+ * "debian-12"); null or absent when it was never probed. Planners read it
+ * through planPlatforms (platforms.ts).
+ */
+export interface NodeSpec { name: string; address: string; type: NodeType; seed: boolean; platform?: string | null }
+export interface HostSpec { name: string; address: string; platform?: string | null }
 
 /** What a planner knows of a cluster: its inventory, never its secrets. */
 export interface ClusterInventory {

@@ -4,14 +4,16 @@ import { audit } from "@/lib/audit";
 import type { Principal } from "@/lib/auth/principal";
 import { sshTarget, withFreshConnections } from "@/lib/inventory/hosts";
 import { isSshError } from "@/lib/ssh";
-import { commonVersions, evaluate, FACTS_SCRIPT, parseFacts, type Finding, type NodeFacts, type PackageVersions } from "@/lib/hosts/facts";
+import { commonVersions, evaluate, factsScript, parseFacts, type Finding, type NodeFacts, type PackageVersions } from "@/lib/hosts/facts";
+import { detectPlatform, platformById, type Platform } from "@/lib/hosts/platform";
 import { z } from "zod";
 import { clusterInventory } from "@/lib/inventory/clusters";
-import { PROBE_SCRIPT, parseProbe } from "@/lib/hosts/probe";
-import { LB_FACTS_SCRIPT, parseLbFacts } from "@/lib/keepalived/scan";
+import { PROBE_SCRIPT, parseProbe, type ProbeFacts } from "@/lib/hosts/probe";
+import { lbFactsScript, parseLbFacts } from "@/lib/keepalived/scan";
 import { SetupOptions } from "./operations/setup";
 import { evaluateLb, type LbHostFacts, type LbPreflight } from "./lb-preflight-rules";
 import { OperationError } from "./service";
+import { platformForReading } from "./platforms";
 import { MemberRole } from "@/lib/vocabulary";
 
 export interface PreflightReport { at: string; ok: boolean; findings: Finding[]; versions: PackageVersions }
@@ -21,7 +23,7 @@ export async function runPreflight(clusterId: string, params: unknown, who: Prin
   const options = SetupOptions.parse(params);
   const c = await db().cluster.findUnique({ where: { id: clusterId }, include: { members: { include: { host: true } } } });
   if (!c) throw new OperationError("not-found", "no such cluster");
-  const nodes = c.members.filter((m) => m.role === "rabbitmq").map((m) => ({ id: m.host.id, name: m.host.name, address: m.host.address, seed: m.isSeed }));
+  const nodes = c.members.filter((m) => m.role === "rabbitmq").map((m) => ({ id: m.host.id, name: m.host.name, address: m.host.address, seed: m.isSeed, platform: m.host.platform }));
   const facts: Record<string, NodeFacts | { error: string }> = {};
   // The load balancers' checks too (VIP, router id, ports): a router id another
   // VRRP group already uses leaves the VIP on no host, so it must stop setup here.
@@ -33,8 +35,11 @@ export async function runPreflight(clusterId: string, params: unknown, who: Prin
   await withFreshConnections((pool) => Promise.all(nodes.map(async (n) => {
     try {
       const peers = nodes.filter((p) => p.name !== n.name).map((p) => `${p.name}=${p.address}`);
-      const r = await pool.run(await sshTarget(n.id), ["bash", "-c", FACTS_SCRIPT, "preflight", ...peers], { timeoutMs: 45_000 });
-      facts[n.name] = parseFacts(r.stdout);
+      const target = await sshTarget(n.id);
+      facts[n.name] = await readAsItsPlatform(n, factsScript, async (script) => {
+        const out = parseFacts((await pool.run(target, ["bash", "-c", script, "preflight", ...peers], { timeoutMs: 45_000 })).stdout);
+        return { facts: out, probe: out.probe };
+      });
     } catch (e) {
       facts[n.name] = { error: isSshError(e) ? e.message : `could not read the host's facts (${e instanceof Error ? e.message : String(e)})` };
     }
@@ -54,13 +59,17 @@ export async function runLbPreflight(clusterId: string, params: unknown, who: Pr
   const o = LbPreflightParams.parse(params ?? {});
   const c = await clusterInventory(clusterId);
   if (!c) throw new OperationError("not-found", "no such cluster");
-  const hosts = await db().host.findMany({ where: { name: { in: c.loadBalancers.map((l) => l.name) } }, select: { id: true, name: true } });
+  const hosts = await db().host.findMany({ where: { name: { in: c.loadBalancers.map((l) => l.name) } }, select: { id: true, name: true, platform: true } });
   const ports = [o.frontendPort ?? (c.loadBalancers.some((l) => c.nodes.some((n) => n.name === l.name)) ? 5670 : 5672), o.statsPort ?? 8404];
   const facts: Record<string, LbHostFacts | { error: string }> = {};
   await withFreshConnections((pool) => Promise.all(hosts.map(async (h) => {
     try {
-      const r = await pool.run(await sshTarget(h.id), ["bash", "-c", `${PROBE_SCRIPT.replace("; echo @@end", "")}\n${LB_FACTS_SCRIPT}`, "lb-facts", "3", o.vip ?? "-", ...ports.map(String)], { timeoutMs: 45_000 });
-      facts[h.name] = { probe: parseProbe(r.stdout), lb: parseLbFacts(r.stdout) };
+      const target = await sshTarget(h.id);
+      facts[h.name] = await readAsItsPlatform(h, (pf) => `${PROBE_SCRIPT.replace("; echo @@end", "")}\n${lbFactsScript(pf)}`, async (script) => {
+        const r = await pool.run(target, ["bash", "-c", script, "lb-facts", "3", o.vip ?? "-", ...ports.map(String)], { timeoutMs: 45_000 });
+        const probe = parseProbe(r.stdout);
+        return { facts: { probe, lb: parseLbFacts(r.stdout) }, probe };
+      });
     } catch (e) {
       facts[h.name] = { error: isSshError(e) ? e.message : `could not read the host's facts (${e instanceof Error ? e.message : String(e)})` };
     }
@@ -68,6 +77,27 @@ export async function runLbPreflight(clusterId: string, params: unknown, who: Pr
   const report = evaluateLb(c.loadBalancers, facts, { ...o, ports });
   await audit(who, "operation.lb-preflight", { type: "cluster", id: clusterId, name: c.name }, report.ok ? "passed" : `${report.findings.filter((f) => f.level === "fail").length} failure(s)`);
   return report;
+}
+
+/**
+ * Runs a facts script written for the host's recorded platform (the default
+ * when never probed), and again for the platform the probe part found when
+ * that one's script differs; records the platform found on the host, where
+ * planners read it (the value stays even when Warren does not support it, so
+ * that plans refuse the host as this pre-flight fails it).
+ */
+async function readAsItsPlatform<T>(
+  h: { id: string; platform: string | null },
+  script: (pf: Platform) => string,
+  run: (script: string) => Promise<{ facts: T; probe: ProbeFacts }>,
+): Promise<T> {
+  const assumed = platformForReading(h.platform);
+  let r = await run(script(assumed));
+  const found = detectPlatform(r.probe.os);
+  const actual = platformById(found);
+  if (actual && script(actual) !== script(assumed)) r = await run(script(actual));
+  if (found !== h.platform) await db().host.update({ where: { id: h.id }, data: { platform: found } });
+  return r.facts;
 }
 
 const LbPreflightParams = z.strictObject({

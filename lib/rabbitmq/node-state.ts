@@ -1,13 +1,14 @@
 // What a node's host says about RabbitMQ without booting an Erlang VM:
-// packages installed and offered, and the service's state with when it
-// last stopped. Read-only; parsed by section, tolerant of missing parts.
-import { offeredVersionsShell } from "@/lib/hosts/scripts";
+// packages installed and offered (asked of the host's platform), and the
+// service's state with when it last stopped. Read-only; parsed by section,
+// tolerant of missing parts.
+import type { Platform } from "@/lib/hosts/platform";
 
-/** The script's output: "@@section" lines, then that section's lines. */
-export const NODE_STATE_SCRIPT = [
-  "echo @@installed; dpkg-query -W -f='${Package} ${Version} ${Status}\\n' rabbitmq-server erlang-base haproxy keepalived 2>/dev/null",
-  `echo @@offered; ${offeredVersionsShell(["rabbitmq-server", "erlang-base", "haproxy"])}`,
-  "echo @@service; systemctl show rabbitmq-server --timestamp=unix -p ActiveState -p InactiveEnterTimestamp 2>/dev/null",
+/** The script's output: "@@section" lines, then that section's lines ("name version" for packages). */
+export const nodeStateScript = (pf: Platform) => [
+  `echo @@installed; ${pf.installedVersionsShell(["rabbitmq-server", "erlang-base", "haproxy", "keepalived"])}`,
+  `echo @@offered; ${pf.offeredVersionsShell(["rabbitmq-server", "erlang-base", "haproxy"])}`,
+  `echo @@service; systemctl show ${pf.serviceUnit("rabbitmq")} --timestamp=unix -p ActiveState -p InactiveEnterTimestamp 2>/dev/null`,
   "echo @@end",
 ].join("; ");
 
@@ -32,8 +33,8 @@ export function parseNodeState(out: string): NodeState {
     if (line.startsWith("@@")) { section = line.slice(2); if (section === "end") s.complete = true; continue; }
     if (!line) continue;
     if (section === "installed") {
-      const [name, version, ...status] = line.split(" ");
-      if (name && version && status.join(" ") === "install ok installed") s.installed[name] = version;
+      const [name, version, ...rest] = line.split(" ");
+      if (name && version && !rest.length) s.installed[name] = version;
     } else if (section === "offered") {
       const [name, version] = line.split(" ");
       if (name && version) (s.offered[name] ??= []).includes(version) || s.offered[name].push(version);

@@ -2,7 +2,9 @@
 // defines rabbitmqctl, rabbitmq_plugins, rabbitmq_diagnostics and
 // rabbitmq_upgrade as functions bypassing Debian's re-quoting wrappers.
 // Values arrive as arguments or on stdin, never inside the text. Every script
-// here is run through shellcheck by the unit suite.
+// here is run through shellcheck by the unit suite. Packages are the host's
+// platform's (lib/hosts/platform).
+import type { Platform } from "@/lib/hosts/platform";
 
 /**
  * Writes the cookie read on stdin to $1 (mode 400, owner rabbitmq). A cookie
@@ -209,16 +211,18 @@ printf '%s\\n' "$out" | V="$1" T="$2" awk -F'\\t' '$1 == ENVIRON["V"] && $2 == E
 
 /**
  * Read-only: the rabbitmq-server version this host runs ("installed V") or
- * would install ("offered V", the newest its package source has).
+ * would install ("rabbitmq-server V" lines, newest first), asked of the
+ * host's platform.
  */
-export const RABBITMQ_TARGET = `v=$(dpkg-query -W -f='\${Status} \${Version}' rabbitmq-server 2>/dev/null)
-case "$v" in "install ok installed "*) echo "installed \${v#install ok installed }"; exit 0 ;; esac
+export const rabbitmqTarget = (pf: Platform) => `v=$(${pf.installedVersionsShell(["rabbitmq-server"])})
+if [ -n "$v" ]; then echo "installed \${v#* }"; exit 0; fi
+${pf.offeredVersionsShell(["rabbitmq-server"])}
 `;
 
 export const RABBITMQ_SCRIPTS = {
   COOKIE_WRITE, COOKIE_MATCHES, JOINED, DATA_IMPACT, CLUSTER_NAMED, POLICY_SET, PLUGIN_ENABLED,
   USER_ABSENT, ADMIN_USER, ADMIN_USER_OK, CLUSTER_PORTS, START_AND_WAIT, RUNNING_IN_CLUSTER, DRAIN, CLUSTER_HEALTHY, MIRRORS_SYNCED,
-  FLAGS_ALL_ENABLED, FLAG_ENABLED, VHOST_QUEUE_TYPE, RABBITMQ_TARGET,
+  FLAGS_ALL_ENABLED, FLAG_ENABLED, VHOST_QUEUE_TYPE,
 };
 
 /** Scripts that need bash (run as ["bash", "-c", …]). */

@@ -3,7 +3,7 @@
 // upgrade.md, rolling-upgrade.md, feature-flags/index.md at 0acf2a4). Pure.
 // Where the pages disagree the stricter reading is used (3.10 -> 3.11: all
 // feature flags first; no skipping of release series).
-import { upstreamVersion } from "@/lib/hosts/debian-version";
+import { upstreamVersion } from "@/lib/hosts/platform";
 
 /** Erlang/OTP versions a range of RabbitMQ releases supports (inclusive; a max "26" means any 26.x). */
 export interface ErlangRule { from: string; to: string; min: string; max: string }

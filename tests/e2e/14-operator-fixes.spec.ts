@@ -85,7 +85,7 @@ const inventory: ClusterInventory = {
 };
 // What the recorded setup brought the cluster to (lib/inventory/spec).
 inventory.spec = ClusterSpec.parse({ rabbitmq: { clusterName: "rabbit-fx", ha: { mode: "all" } }, loadBalancers: LB, members: specMembers(inventory) });
-const node = () => parseNodeState(`@@installed\nrabbitmq-server 3.10.8-1.1 install ok installed\nerlang-base ${OLD_E} install ok installed\n@@offered\nerlang-base ${NEW_E}\nerlang-base ${OLD_E}\n@@service\nActiveState=active\n@@end\n`);
+const node = () => parseNodeState(`@@installed\nrabbitmq-server 3.10.8-1.1\nerlang-base ${OLD_E}\n@@offered\nerlang-base ${NEW_E}\nerlang-base ${OLD_E}\n@@service\nActiveState=active\n@@end\n`);
 const facts: ClusterFacts = {
   nodes: { "fx-n1": node(), "fx-n2": node(), "fx-n3": node() }, statusFrom: "fx-n1", featureFlags: { quorum_queue: "enabled" },
   status: parseClusterStatus(JSON.stringify({ cluster_name: "rabbit-fx", disk_nodes: ["rabbit@fx-n1", "rabbit@fx-n2"], ram_nodes: ["rabbit@fx-n3"], running_nodes: ["rabbit@fx-n1", "rabbit@fx-n2", "rabbit@fx-n3"], partitions: {}, alarms: [] })),

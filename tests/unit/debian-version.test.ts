@@ -3,8 +3,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { compareDebianVersions, upstreamVersion } from "@/lib/hosts/debian-version";
-import { PACKAGES_AT_LEAST } from "@/lib/hosts/scripts";
+import { upstreamVersion } from "@/lib/hosts/platform/debian-version";
+import { installedVersionsShell, PACKAGES_AT_LEAST } from "@/lib/hosts/platform/debian";
+import { platformById } from "@/lib/hosts/platform";
+
+// The Debian platform's comparison, as the upgrade planners get it.
+const compareDebianVersions = (a: string, b: string) => platformById("debian-12")!.compareVersions(a, b);
 
 // Pairs checked against dpkg --compare-versions on this (Debian) machine.
 const PAIRS: [string, string][] = [
@@ -23,6 +27,18 @@ describe("Debian version order", () => {
     expect(upstreamVersion("1:25.2.3+dfsg-1+deb12u2")).toBe("25.2.3+dfsg");
     expect(upstreamVersion("3.10.8-1.1")).toBe("3.10.8");
     expect(upstreamVersion("4.0.5")).toBe("4.0.5");
+  });
+});
+
+describe("the installed versions the Debian platform reports", () => {
+  // installedVersionsShell run by sh against a stand-in dpkg-query printing what the real one prints with that format.
+  it("lists installed packages only, as 'name version' (not those removed with their configuration kept)", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "warren-dpkg-"));
+    fs.writeFileSync(path.join(dir, "dpkg-query"), "#!/bin/sh\nprintf '%s\\n' 'rabbitmq-server 3.10.8-1.1 install ok installed' 'erlang-base 1:25.2.3+dfsg-1+deb12u1 install ok installed' 'haproxy 2.6.12-1+deb12u3 deinstall ok config-files'\n", { mode: 0o755 });
+    try {
+      const out = execFileSync("sh", ["-c", installedVersionsShell(["rabbitmq-server", "erlang-base", "haproxy"])], { env: { ...process.env, PATH: `${dir}:/usr/bin:/bin` }, encoding: "utf8" });
+      expect(out).toBe("rabbitmq-server 3.10.8-1.1\nerlang-base 1:25.2.3+dfsg-1+deb12u1\n");
+    } finally { fs.rmSync(dir, { recursive: true }); }
   });
 });
 

@@ -34,7 +34,7 @@ const secret = (n: SecretName, next?: boolean) => ENV[`${next ? "NEW_" : ""}${SE
 
 const OLD_E = "1:25.2.3+dfsg-1+deb12u1", NEW_E = "1:25.2.3+dfsg-1+deb12u2", H_OLD = "2.6.12-1+deb12u3", H_NEW = "2.6.12-1+deb12u4";
 const node = (o: { erl?: string; haproxy?: string } = {}) => parseNodeState(
-  `@@installed\nrabbitmq-server 3.10.8-1.1 install ok installed\nerlang-base ${o.erl ?? OLD_E} install ok installed\n${o.haproxy ? `haproxy ${o.haproxy} install ok installed\n` : ""}@@offered\nerlang-base ${NEW_E}\nerlang-base ${OLD_E}\nhaproxy ${H_NEW}\nhaproxy ${H_OLD}\n@@service\nActiveState=active\n@@end\n`);
+  `@@installed\nrabbitmq-server 3.10.8-1.1\nerlang-base ${o.erl ?? OLD_E}\n${o.haproxy ? `haproxy ${o.haproxy}\n` : ""}@@offered\nerlang-base ${NEW_E}\nerlang-base ${OLD_E}\nhaproxy ${H_NEW}\nhaproxy ${H_OLD}\n@@service\nActiveState=active\n@@end\n`);
 const facts: ClusterFacts = {
   nodes: { node1: node(), node2: node(), node3: node(), node4: node({ haproxy: H_OLD }), node5: node({ haproxy: H_OLD }) }, statusFrom: "node1", featureFlags: { quorum_queue: "enabled" },
   status: parseClusterStatus(JSON.stringify({ cluster_name: "rabbit-prod", disk_nodes: ["rabbit@node1", "rabbit@node2"], ram_nodes: ["rabbit@node3"], running_nodes: ["rabbit@node1", "rabbit@node2", "rabbit@node3"], partitions: {}, alarms: [] })),
@@ -259,7 +259,7 @@ describe("planScript: exactly the runner's commands", () => {
     });
     // As the integration suite expects of a second run on lab hosts (tests/integration/03-plan-script.test.ts).
     expect(outputs[0]).toMatch(/already in place: Stop the RabbitMQ application, Reset the node, Join as a ram node/);
-    expect(outputs[0]).toMatch(/==> node1: apt-get install rabbitmq-server\n {4}already in place\n/);
+    expect(outputs[0]).toMatch(/==> node1: Install rabbitmq-server\n {4}already in place\n/);
     expect(outputs[1]).toMatch(/==> node3: Upgrade packages: Erlang \S+ → \S+\n {4}already in place\n/);
   });
 

@@ -16,7 +16,7 @@ import { labCluster } from "./support-cluster";
 // from plans the real planners make and step rows as the engine writes them.
 const OLD_E = "1:25.2.3+dfsg-1+deb12u1", NEW_E = "1:25.2.3+dfsg-1+deb12u2", R = "3.10.8-1.1", R_NEW = "3.10.25-1";
 const node = (erl = OLD_E, rmq = R) => parseNodeState(
-  `@@installed\nrabbitmq-server ${rmq} install ok installed\nerlang-base ${erl} install ok installed\n@@offered\nerlang-base ${NEW_E}\nerlang-base ${OLD_E}\nrabbitmq-server ${R_NEW}\nrabbitmq-server ${R}\n@@service\nActiveState=active\n@@end\n`);
+  `@@installed\nrabbitmq-server ${rmq}\nerlang-base ${erl}\n@@offered\nerlang-base ${NEW_E}\nerlang-base ${OLD_E}\nrabbitmq-server ${R_NEW}\nrabbitmq-server ${R}\n@@service\nActiveState=active\n@@end\n`);
 const facts = (n = { node1: node(), node2: node(), node3: node() }): ClusterFacts => ({
   nodes: n, statusFrom: "node1", featureFlags: { quorum_queue: "enabled" },
   status: parseClusterStatus(JSON.stringify({ cluster_name: "rabbit-prod", disk_nodes: ["rabbit@node1", "rabbit@node2"], ram_nodes: ["rabbit@node3"], running_nodes: ["rabbit@node1", "rabbit@node2", "rabbit@node3"], partitions: {}, alarms: [] })),

@@ -8,15 +8,15 @@ export const labSpec = (o: { rabbitmq?: Record<string, unknown>; loadBalancers?:
   members: { nodes: [{ name: "node1", type: "disc", seed: true }, { name: "node2", type: "disc", seed: false }, { name: "node3", type: "ram", seed: false }], loadBalancers: ["node4", "node5"] },
 });
 
-/** The lab's reference cluster as the planners see it: node1 disc (seed), node2 disc, node3 ram, node4 and node5 load balancers with the VIP. */
+/** The lab's reference cluster as the planners see it: node1 disc (seed), node2 disc, node3 ram, node4 and node5 load balancers with the VIP, all probed as Debian 12. */
 export const labCluster = (o: Partial<ClusterInventory> = {}): ClusterInventory => ({
   id: "c", name: "prod",
   nodes: [
-    { name: "node1", address: "10.213.77.11", type: "disc", seed: true },
-    { name: "node2", address: "10.213.77.12", type: "disc", seed: false },
-    { name: "node3", address: "10.213.77.13", type: "ram", seed: false },
+    { name: "node1", address: "10.213.77.11", type: "disc", seed: true, platform: "debian-12" },
+    { name: "node2", address: "10.213.77.12", type: "disc", seed: false, platform: "debian-12" },
+    { name: "node3", address: "10.213.77.13", type: "ram", seed: false, platform: "debian-12" },
   ],
-  loadBalancers: [{ name: "node4", address: "10.213.77.14" }, { name: "node5", address: "10.213.77.15" }],
+  loadBalancers: [{ name: "node4", address: "10.213.77.14", platform: "debian-12" }, { name: "node5", address: "10.213.77.15", platform: "debian-12" }],
   spec: labSpec(),
   ...o,
 });

@@ -12,7 +12,7 @@ const OLD_E = "1:25.2.3+dfsg-1+deb12u1", NEW_E = "1:25.2.3+dfsg-1+deb12u2", R = 
 const H_OLD = "2.6.12-1+deb12u3", H_NEW = "2.6.12-1+deb12u4";
 const cluster = labCluster();
 const node = (erl = OLD_E, active = "active", offered = [NEW_E, OLD_E]) => parseNodeState(
-  `@@installed\nrabbitmq-server ${R} install ok installed\nerlang-base ${erl} install ok installed\n@@offered\n${offered.map((v) => `erlang-base ${v}`).join("\n")}\nrabbitmq-server ${R}\n@@service\nActiveState=${active}\n@@end\n`);
+  `@@installed\nrabbitmq-server ${R}\nerlang-base ${erl}\n@@offered\n${offered.map((v) => `erlang-base ${v}`).join("\n")}\nrabbitmq-server ${R}\n@@service\nActiveState=${active}\n@@end\n`);
 const status = (over: Record<string, unknown> = {}) => parseClusterStatus(JSON.stringify({
   cluster_name: "rabbit-prod", disk_nodes: ["rabbit@node1", "rabbit@node2"], ram_nodes: ["rabbit@node3"],
   running_nodes: ["rabbit@node1", "rabbit@node2", "rabbit@node3"], partitions: {}, alarms: [], ...over,
@@ -83,14 +83,14 @@ describe("rolling Erlang upgrade", () => {
     expect(() => planRollingUpgrade(cluster, params({ erlangVersion: NEW_E }), facts({ node1: node(NEW_E), node2: node(NEW_E), node3: node(NEW_E) }))).toThrow(/every node already runs Erlang/);
   });
   it("a plan to 4.0 from 3.10 is refused naming the hops", () => {
-    const n = () => parseNodeState(`@@installed\nrabbitmq-server ${R} install ok installed\nerlang-base ${OLD_E} install ok installed\n@@offered\nrabbitmq-server 4.0.5-6+deb13u2\n@@service\nActiveState=active\n@@end\n`);
+    const n = () => parseNodeState(`@@installed\nrabbitmq-server ${R}\nerlang-base ${OLD_E}\n@@offered\nrabbitmq-server 4.0.5-6+deb13u2\n@@service\nActiveState=active\n@@end\n`);
     expect(preChecks(cluster, params({ rabbitmqVersion: "4.0.5-6+deb13u2" }), facts({ node1: n(), node2: n(), node3: n() })).join("\n"))
       .toMatch(/goes through 3\.11, 3\.12, 3\.13 first \(3\.12 needs 3\.11\.18 or later\)/);
   });
 });
 
 describe("rolling HAProxy upgrade", () => {
-  const lb = (v = H_OLD) => parseNodeState(`@@installed\nhaproxy ${v} install ok installed\n@@offered\nhaproxy ${H_NEW}\nhaproxy ${H_OLD}\n@@service\n@@end\n`);
+  const lb = (v = H_OLD) => parseNodeState(`@@installed\nhaproxy ${v}\n@@offered\nhaproxy ${H_NEW}\nhaproxy ${H_OLD}\n@@service\n@@end\n`);
   const f = (a = lb(), b = lb()): ClusterFacts => ({ nodes: { node4: a, node5: b }, status: null, statusFrom: null, featureFlags: null });
   it("the VIP's holder last, handing the VIP over first; exactly one holder checked after each", () => {
     const p = planHaproxyUpgrade(cluster, { haproxyVersion: H_NEW }, f(), "node4");

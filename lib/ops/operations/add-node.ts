@@ -36,7 +36,7 @@ export function planAddNode(c: ClusterInventory, p: z.infer<typeof AddNodeParams
   if (!c.spec) throw new PlanError(`${c.name} has not been set up by Warren: run the setup first`);
   const v = currentVersions(c, f);
   if (!v.rabbitmq) throw new PlanError(`no node of ${c.name} answered with its RabbitMQ version: the new node must install the same, so the cluster must be reachable`);
-  const after: ClusterInventory = { ...c, nodes: [...c.nodes, { name: host.name, address: host.address, type: p.type, seed: false }] };
+  const after: ClusterInventory = { ...c, nodes: [...c.nodes, { name: host.name, address: host.address, type: p.type, seed: false, platform: host.platform }] };
   const st = f.status;
   if (!st) throw new PlanError(`no node of ${c.name} answered cluster_status: the cluster must be running to take a new node`);
   const down = c.nodes.map((n) => nodeName(n.name)).filter((n) => !st.runningNodes.includes(n));

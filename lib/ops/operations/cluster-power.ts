@@ -7,7 +7,7 @@ import { z } from "zod";
 import { hostName } from "@/lib/inventory/schemas";
 import { nodeName, rabbitmqctl, rmqScript } from "@/lib/rabbitmq/cli";
 import { RUNNING_IN_CLUSTER, START_AND_WAIT } from "@/lib/rabbitmq/scripts";
-import { serviceRunning } from "@/lib/hosts/packages";
+import { serviceRunning } from "@/lib/hosts/systemd";
 import { gatherClusterFacts, nodeState, type ClusterFacts } from "../cluster-facts";
 import { CLUSTER_NODE, defineOperation, PlanError, type ClusterInventory, type NodeSpec } from "../operation";
 import type { Phase, Plan, Step } from "../plan";

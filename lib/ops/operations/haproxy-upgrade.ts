@@ -3,18 +3,17 @@
 // stopped there, the other takes it), is upgraded while it serves no client,
 // then rejoins as a backup. The VIP stays on exactly one host throughout.
 import { z } from "zod";
-import { aptInstall, packagesInstalled, pin } from "@/lib/hosts/packages";
-import { compareDebianVersions } from "@/lib/hosts/debian-version";
 import { AMQP_BACKEND } from "@/lib/haproxy/config";
 import { HAPROXY_SAVE_STATE, HAPROXY_VERIFY } from "@/lib/haproxy/scripts";
 import { HOLDS_ADDRESS, KEEPALIVED_VERIFY, READY_TO_TAKE_OVER, VIP_AWAY } from "@/lib/keepalived/scripts";
 import { gatherClusterFacts, nodeState, type ClusterFacts } from "../cluster-facts";
 import { defineOperation, PlanError, type ClusterInventory, type Reader, requireSpec } from "../operation";
+import { planPlatforms } from "../platforms";
 import type { Phase, Plan, Step } from "../plan";
 import { haproxyOptions, keepalivedConfStep } from "./load-balancers";
 
 export const HaproxyUpgradeParams = z.strictObject({
-  haproxyVersion: z.string().regex(/^[A-Za-z0-9.+:~-]{1,64}$/, "A Debian package version, e.g. 2.6.12-1+deb12u4").meta({ description: "HAProxy to this version", "x-warren": "offered-haproxy" }),
+  haproxyVersion: z.string().regex(/^[A-Za-z0-9.+:~-]{1,64}$/, "A package version, e.g. 2.6.12-1+deb12u4").meta({ description: "HAProxy to this version", "x-warren": "offered-haproxy" }),
 });
 
 const sh = (script: string, name: string, ...args: string[]) => ["sh", "-c", script, name, ...args];
@@ -23,6 +22,7 @@ export function planHaproxyUpgrade(c: ClusterInventory, p: z.infer<typeof Haprox
   const o = c.spec?.loadBalancers;
   if (!o) throw new PlanError("The load balancers are not configured yet: deploy them first");
   if (c.loadBalancers.length < 2) throw new PlanError("A rolling upgrade needs two or more load balancers (the VIP moves to another while one is upgraded)");
+  const platforms = planPlatforms(c.loadBalancers);
   const why: string[] = [];
   const work: string[] = [];
   for (const lb of c.loadBalancers) {
@@ -30,7 +30,7 @@ export function planHaproxyUpgrade(c: ClusterInventory, p: z.infer<typeof Haprox
     if (!s) { why.push(`${lb.name} cannot be reached`); continue; }
     const cur = s.installed.haproxy;
     if (!(s.offered.haproxy ?? []).includes(p.haproxyVersion)) why.push(`${lb.name}'s package source does not offer haproxy ${p.haproxyVersion}${s.offered.haproxy?.length ? ` (it offers ${s.offered.haproxy.join(", ")})` : ""}`);
-    if (cur && compareDebianVersions(p.haproxyVersion, cur) < 0) why.push(`${lb.name} runs haproxy ${cur}, newer than ${p.haproxyVersion}: no downgrades here`);
+    if (cur && platforms.of(lb.name).compareVersions(p.haproxyVersion, cur) < 0) why.push(`${lb.name} runs haproxy ${cur}, newer than ${p.haproxyVersion}: no downgrades here`);
     if (cur !== p.haproxyVersion) work.push(lb.name);
   }
   if (!vipHolder) why.push(`no load balancer holds the VIP ${o.vip} now: fix that before upgrading`);
@@ -41,6 +41,7 @@ export function planHaproxyUpgrade(c: ClusterInventory, p: z.infer<typeof Haprox
   const lbs = c.loadBalancers.map((l) => l.name);
   const ho = haproxyOptions(c, o);
   const ports = [ho.frontendPort, ho.stats.port, ho.healthPort, ...(ho.managementPort ? [ho.managementPort] : [])].map(String);
+  const want = { name: "haproxy", version: p.haproxyVersion };
   const phases: Phase[] = ordered.map((h): Phase => {
     const taker = lbs.find((x) => x !== h)!;
     // Only where the VIP moves: the taker at priority 254 for the handover (VRRP's skew after a
@@ -61,10 +62,10 @@ export function planHaproxyUpgrade(c: ClusterInventory, p: z.infer<typeof Haprox
         argv: sh(HOLDS_ADDRESS, "holds", o.vip), waitingFor: `the VIP on another load balancer than ${h}`, intervalMs: 200, timeoutMs: 30_000,
         across: { hosts: lbs, expect: "exactly-one", what: `the VIP ${o.vip}`, not: h } },
       { kind: "command", key: `save-state:${h}`, title: "Save the servers' runtime states (the restarts below load them)", host: h, argv: sh(HAPROXY_SAVE_STATE, "save") },
-      { kind: "command", key: `upgrade:${h}`, title: `apt-get install haproxy=${p.haproxyVersion}`, host: h, argv: aptInstall([pin("haproxy", p.haproxyVersion)]),
-        check: packagesInstalled([pin("haproxy", p.haproxyVersion)]), timeoutMs: 10 * 60_000 },
+      { kind: "command", key: `upgrade:${h}`, title: `Install haproxy ${p.haproxyVersion}`, host: h, argv: platforms.of(h).install([want]),
+        check: platforms.of(h).installedExactly([want]), timeoutMs: 10 * 60_000 },
       { kind: "command", key: `restart:${h}`, title: "Restart HAProxy on the new version, configuration checked first", host: h,
-        argv: sh(`haproxy -c -q -f /etc/haproxy/haproxy.cfg || exit 1\n${HAPROXY_SAVE_STATE}systemctl restart haproxy`, "restart") },
+        argv: sh(`haproxy -c -q -f "$1" || exit 1\n${HAPROXY_SAVE_STATE}systemctl restart haproxy`, "restart", platforms.of(h).paths.haproxyConfig) },
       { kind: "command", key: `serving:${h}`, title: "HAProxy serves every backend server again", host: h, readOnly: true,
         argv: sh(HAPROXY_VERIFY, "verify", AMQP_BACKEND, ...ports, "--", ...c.nodes.map((n) => n.name)) },
       { kind: "command", key: `keepalived:${h}`, title: "Keepalived runs again (as a backup: the VIP stays where it is)", host: h,
@@ -76,7 +77,7 @@ export function planHaproxyUpgrade(c: ClusterInventory, p: z.infer<typeof Haprox
     ],
   };
   });
-  return { type: "haproxy-upgrade", phases };
+  return { type: "haproxy-upgrade", phases, ...(platforms.warnings.length ? { warnings: platforms.warnings } : {}) };
 }
 
 /** Which load balancer holds the VIP now (read-only, at planning time; the run checks again). */

@@ -3,14 +3,15 @@
 // rules, and the plan that deploys them through file steps (validate on the
 // host, atomic swap, reload, verify, roll back).
 import { isIPv4 } from "node:net";
+import type { PackageWant } from "@/lib/hosts/platform";
 import { LoadBalancerOptions, specMembers } from "@/lib/inventory/spec";
-import { aptInstall, packagesAtLeast, pin } from "@/lib/hosts/packages";
 import { checkTimings, markedDownWithinMs } from "@/lib/haproxy/checks";
 import { AMQP_BACKEND, haproxyConfig, HEALTH_URI, RESTART_DROPIN, RESTART_POLICY, type HaproxyOptions } from "@/lib/haproxy/config";
 import { HAPROXY_APPLY, HAPROXY_VALIDATE, HAPROXY_VERIFY } from "@/lib/haproxy/scripts";
 import { CHECK_SCRIPT, checkScript, defaultPriorities, keepalivedConfig, NOTIFY, NOTIFY_SCRIPT, type LbHost, type VrrpOptions } from "@/lib/keepalived/config";
 import { HOLDS_ADDRESS, KEEPALIVED_APPLY, KEEPALIVED_VERIFY } from "@/lib/keepalived/scripts";
 import { defineOperation, PlanError, type ClusterInventory, requireSpec } from "../operation";
+import { planPlatforms } from "../platforms";
 import type { Phase, Plan, Step } from "../plan";
 
 /** What the load balancers' planning needs of a cluster. */
@@ -137,7 +138,7 @@ export function keepalivedConfStep(c: LbCluster, o: LoadBalancerOptions, host: s
   const self = { ...hosts.find((h) => h.name === host)!, ...(priority ? { priority } : {}) };
   return {
     kind: "file", key, title: `keepalived.conf (VRRP ${o.vrrpVersion}, router id ${o.routerId}, priority ${self.priority}${priority ? " for the handover" : ""})`, host,
-    path: "/etc/keepalived/keepalived.conf", content: keepalivedConfig(vrrpOptions(o), self, hosts, c.name), mode: "0640", owner: "root:root",
+    path: planPlatforms(c.loadBalancers).of(host).paths.keepalivedConfig, content: keepalivedConfig(vrrpOptions(o), self, hosts, c.name), mode: "0640", owner: "root:root",
     validate: ["keepalived", "-t", "-f", "{file}"], then: sh(KEEPALIVED_APPLY, "apply"), verify: sh(KEEPALIVED_VERIFY, "verify"),
   };
 }
@@ -147,12 +148,13 @@ export function haproxyPhase(c: LbCluster, o: LoadBalancerOptions): Phase {
   const ho = haproxyOptions(c, o);
   const cfg = haproxyConfig(ho, c.nodes, c.name);
   const ports = [ho.frontendPort, ho.stats.port, ho.healthPort, ...(ho.managementPort ? [ho.managementPort] : [])].map(String);
+  const platforms = planPlatforms(c.loadBalancers);
   return {
     title: "HAProxy configuration, one load balancer at a time",
     oneHostAtATime: true,
     steps: c.loadBalancers.map((lb): Step => ({
       kind: "file", key: `haproxy-cfg:${lb.name}`, title: `haproxy.cfg with ${c.nodes.map((n) => n.name).join(", ")}`, host: lb.name,
-      path: "/etc/haproxy/haproxy.cfg", content: cfg, mode: "0640", owner: "root:haproxy",
+      path: platforms.of(lb.name).paths.haproxyConfig, content: cfg, mode: "0640", owner: "root:haproxy",
       validate: sh(HAPROXY_VALIDATE, "validate", "{file}", ...ports),
       then: sh(HAPROXY_APPLY, "apply"),
       verify: sh(HAPROXY_VERIFY, "verify", AMQP_BACKEND, ...ports, "--", ...c.nodes.map((n) => n.name)),
@@ -164,14 +166,15 @@ export function planLoadBalancerPhases(c: LbCluster, o: LoadBalancerOptions): Ph
   const problems = validateLoadBalancers(c, o);
   if (problems.length) throw new PlanError(problems.map((x) => x.message).join("; "));
   const files = loadBalancerFiles(c, o);
-  const pkgs = [pin("haproxy", o.haproxyVersion), "keepalived", "socat"];
+  const pkgs: PackageWant[] = [{ name: "haproxy", version: o.haproxyVersion }, { name: "keepalived" }, { name: "socat" }];
   const lbs = c.loadBalancers.map((l) => l.name);
+  const platforms = planPlatforms(c.loadBalancers);
   return [
     {
       title: "Install HAProxy and Keepalived",
       steps: lbs.flatMap((h): Step[] => [
-        { kind: "command", key: `lb-install:${h}`, title: `apt-get install ${pkgs.join(" ")}`, host: h,
-          argv: aptInstall(pkgs), check: packagesAtLeast(pkgs), timeoutMs: 15 * 60_000 },
+        { kind: "command", key: `lb-install:${h}`, title: `Install ${pkgs.map((p) => p.version ? `${p.name} ${p.version}` : p.name).join(", ")}`, host: h,
+          argv: platforms.of(h).install(pkgs), check: platforms.of(h).installedAtLeast(pkgs), timeoutMs: 15 * 60_000 },
         { kind: "file", key: `haproxy-restart:${h}`, title: "HAProxy restarts after a crash only once the VIP has moved (systemd RestartSec)", host: h,
           path: RESTART_DROPIN, content: RESTART_POLICY, mode: "0644", owner: "root:root", then: ["systemctl", "daemon-reload"] },
       ]),
@@ -212,7 +215,9 @@ export const loadBalancersOperation = defineOperation({
   ui: "wizard",
   plan: (c, o): Plan => {
     if (!c.spec) throw new PlanError(`${c.name} is not set up yet: its setup configures the load balancers too (the wizard's load-balancer step)`);
-    return { type: "load-balancers", phases: planLoadBalancerPhases(c, o) };
+    const phases = planLoadBalancerPhases(c, o);
+    const { warnings } = planPlatforms(c.loadBalancers);
+    return { type: "load-balancers", phases, ...(warnings.length ? { warnings } : {}) };
   },
   nextSpec: (c, o) => ({ ...requireSpec(c), loadBalancers: o, members: specMembers(c) }),
 });

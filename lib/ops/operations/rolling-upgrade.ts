@@ -9,19 +9,19 @@
 // back in rotation → (optional pause). Definitions are backed up first;
 // stable feature flags are enabled at the end if chosen.
 import { z } from "zod";
-import { aptInstallStopped, packagesInstalled, pin } from "@/lib/hosts/packages";
-import { compareDebianVersions } from "@/lib/hosts/debian-version";
+import type { PackageWant } from "@/lib/hosts/platform";
 import { ERLANG_PACKAGES, nodeName, rabbitmqctl, rmqScript } from "@/lib/rabbitmq/cli";
 import { CLUSTER_HEALTHY, DRAIN, JOINED, MIRRORS_SYNCED, RUNNING_IN_CLUSTER, START_AND_WAIT } from "@/lib/rabbitmq/scripts";
 import { erlangSupported, missingFlags, rabbitmqRelease, seriesOf, upgradePath, erlangRule } from "@/lib/rabbitmq/versions";
 import { gatherClusterFacts, nodeState, type ClusterFacts } from "../cluster-facts";
 import { defineOperation, IRREVERSIBLE, PlanError, type ClusterInventory, requireSpec } from "../operation";
+import { planPlatforms } from "../platforms";
 import type { Phase, Plan, Step } from "../plan";
 import { queueSafetyGates, verifyPhase } from "./cluster-nodes";
 import { stopOrder } from "./cluster-power";
 import { rotationSteps } from "./rotation";
 
-const version = z.string().regex(/^[A-Za-z0-9.+:~-]{1,64}$/, "A Debian package version, e.g. 1:25.2.3+dfsg-1+deb12u2");
+const version = z.string().regex(/^[A-Za-z0-9.+:~-]{1,64}$/, "A package version, e.g. 1:25.2.3+dfsg-1+deb12u2");
 
 export const RollingUpgradeParams = z.strictObject({
   erlangVersion: version.optional().meta({ description: "Erlang (erlang-base and every erlang-* package) to this version", "x-warren": "offered-erlang" }),
@@ -36,6 +36,7 @@ export type RollingUpgradeParams = z.infer<typeof RollingUpgradeParams>;
 export function preChecks(c: ClusterInventory, p: RollingUpgradeParams, f: ClusterFacts): string[] {
   const why: string[] = [];
   if (!p.erlangVersion && !p.rabbitmqVersion) return ["choose an Erlang version, a RabbitMQ version, or both"];
+  const platforms = planPlatforms(c.nodes);
   if (c.nodes.length < 2) why.push(`${c.name} has one node: a rolling upgrade needs another node to serve while each one is down (upgrade it in a maintenance window instead)`);
   for (const n of c.nodes) {
     const s = f.nodes[n.name];
@@ -45,7 +46,7 @@ export function preChecks(c: ClusterInventory, p: RollingUpgradeParams, f: Clust
     if (p.erlangVersion && !(s.offered["erlang-base"] ?? []).includes(p.erlangVersion)) why.push(`${n.name}'s package source does not offer erlang-base ${p.erlangVersion}${s.offered["erlang-base"]?.length ? ` (it offers ${s.offered["erlang-base"].join(", ")})` : ""}`);
     if (p.rabbitmqVersion && !(s.offered["rabbitmq-server"] ?? []).includes(p.rabbitmqVersion)) why.push(`${n.name}'s package source does not offer rabbitmq-server ${p.rabbitmqVersion}${s.offered["rabbitmq-server"]?.length ? ` (it offers ${s.offered["rabbitmq-server"].join(", ")})` : ""}`);
     const curE = s.installed["erlang-base"], curR = s.installed["rabbitmq-server"];
-    if (p.erlangVersion && curE && compareDebianVersions(p.erlangVersion, curE) < 0) why.push(`${n.name} runs Erlang ${curE}, newer than ${p.erlangVersion}: no downgrades`);
+    if (p.erlangVersion && curE && platforms.of(n.name).compareVersions(p.erlangVersion, curE) < 0) why.push(`${n.name} runs Erlang ${curE}, newer than ${p.erlangVersion}: no downgrades`);
     if (p.rabbitmqVersion && curR) {
       const path = upgradePath(curR, p.rabbitmqVersion);
       if (!path.ok) why.push(`${n.name}: ${path.reason}`);
@@ -85,8 +86,8 @@ export function upgraded(p: Pick<RollingUpgradeParams, "erlangVersion" | "rabbit
 /** What the upgrade moves to, per component, with its pinned packages: computed once per plan. */
 function wanted(p: RollingUpgradeParams) {
   return [
-    ...(p.erlangVersion ? [{ name: "Erlang", probe: "erlang-base", version: p.erlangVersion, pins: ERLANG_PACKAGES.map((x) => pin(x, p.erlangVersion!)) }] : []),
-    ...(p.rabbitmqVersion ? [{ name: "RabbitMQ", probe: "rabbitmq-server", version: p.rabbitmqVersion, pins: [pin("rabbitmq-server", p.rabbitmqVersion)] }] : []),
+    ...(p.erlangVersion ? [{ name: "Erlang", probe: "erlang-base", version: p.erlangVersion, pins: ERLANG_PACKAGES.map((x): PackageWant => ({ name: x, version: p.erlangVersion })) }] : []),
+    ...(p.rabbitmqVersion ? [{ name: "RabbitMQ", probe: "rabbitmq-server", version: p.rabbitmqVersion, pins: [{ name: "rabbitmq-server", version: p.rabbitmqVersion }] }] : []),
   ];
 }
 
@@ -99,6 +100,7 @@ function targets(want: ReturnType<typeof wanted>, installed: Record<string, stri
 export function planRollingUpgrade(c: ClusterInventory, p: RollingUpgradeParams, f: ClusterFacts): Plan {
   const why = preChecks(c, p, f);
   if (why.length) throw new PlanError(`The rolling upgrade cannot start:\n- ${why.join("\n- ")}`);
+  const platforms = planPlatforms(c.nodes);
   const order = stopOrder(c.nodes);
   const want = wanted(p);
   const work = order.map((n) => ({ n, ...targets(want, nodeState(f, n.name)!.installed) })).filter((w) => w.pkgs.length);
@@ -122,10 +124,10 @@ export function planRollingUpgrade(c: ClusterInventory, p: RollingUpgradeParams,
       ...queueSafetyGates(host),
       ...rotationSteps(c, host, "maint"),
       { kind: "command", key: `drain:${host}`, title: "Maintenance mode: close client connections, move quorum queue leaders away", host, argv: rmqScript(DRAIN), timeoutMs: 5 * 60_000 },
-      { kind: "command", key: `stop:${host}`, title: "Stop rabbitmq-server", host, argv: ["systemctl", "stop", "rabbitmq-server"], timeoutMs: 5 * 60_000,
+      { kind: "command", key: `stop:${host}`, title: "Stop rabbitmq-server", host, argv: ["systemctl", "stop", platforms.of(host).serviceUnit("rabbitmq")], timeoutMs: 5 * 60_000,
         destructive: `${host} is out of the cluster while its packages are upgraded; the other nodes serve` },
-      { kind: "command", key: `upgrade:${host}`, title: `Upgrade packages: ${moves.join(", ")}`, host, argv: aptInstallStopped("rabbitmq-server", pkgs),
-        check: packagesInstalled(pkgs), timeoutMs: 15 * 60_000 },
+      { kind: "command", key: `upgrade:${host}`, title: `Upgrade packages: ${moves.join(", ")}`, host, argv: platforms.of(host).install(pkgs, { stopFirst: "rabbitmq" }),
+        check: platforms.of(host).installedExactly(pkgs), timeoutMs: 15 * 60_000 },
       { kind: "command", key: `start:${host}`, title: "Start rabbitmq-server and wait for it to boot", host, argv: rmqScript(START_AND_WAIT), timeoutMs: 6 * 60_000 },
       ...(other ? [{ kind: "gate" as const, key: `rejoined:${host}`, title: `Back in the cluster as a ${n.type} node, in every running list`, host: other.name, waitingFor: `${nodeName(host)} to run in the cluster`,
         argv: rmqScript(JOINED, nodeName(other.name), n.type === "disc" ? "disk" : "ram", nodeName(host)), intervalMs: 2000, timeoutMs: 300_000 }] : []),
@@ -148,7 +150,7 @@ export function planRollingUpgrade(c: ClusterInventory, p: RollingUpgradeParams,
     title: "Every node runs the new versions",
     steps: c.nodes.map((n): Step => ({
       kind: "command", key: `versions:${n.name}`, title: want.map((w) => `${w.probe} ${w.version}`).join(", "), host: n.name,
-      argv: packagesInstalled(want.map((w) => pin(w.probe, w.version))), readOnly: true,
+      argv: platforms.of(n.name).installedExactly(want.map((w) => ({ name: w.probe, version: w.version }))), readOnly: true,
     })),
   });
   if (p.enableFeatureFlags) phases.push({
@@ -156,7 +158,7 @@ export function planRollingUpgrade(c: ClusterInventory, p: RollingUpgradeParams,
     steps: [{ kind: "command", key: "feature-flags", title: "rabbitmqctl enable_feature_flag all", host: seed.name, argv: rabbitmqctl("enable_feature_flag", "all"),
       destructive: "feature flags cannot be disabled again: after this, no node may go back to the previous version" }],
   });
-  return { type: "rolling-upgrade", phases };
+  return { type: "rolling-upgrade", phases, ...(platforms.warnings.length ? { warnings: platforms.warnings } : {}) };
 }
 
 export const rollingUpgradeOperation = defineOperation({

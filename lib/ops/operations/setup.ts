@@ -2,15 +2,16 @@
 // and the operator's options to a plan. No I/O here.
 import { z } from "zod";
 import { hostsBlock, hostsBlockPresent, writeHostsBlock } from "@/lib/hosts/hosts-file";
-import { aptInstall, packagesAtLeast, pin, serviceRunning } from "@/lib/hosts/packages";
+import type { PackageWant } from "@/lib/hosts/platform";
+import { serviceRunning } from "@/lib/hosts/systemd";
 import { COOKIE_PATH, ERLANG_PACKAGES, nodeName, rabbitmqctl, rabbitmqPlugins, rmqScript, WARREN_CONF, WARREN_CONF_CONTENT } from "@/lib/rabbitmq/cli";
 import {
   ADMIN_USER, ADMIN_USER_OK, CLUSTER_NAMED, CLUSTER_PORTS, COOKIE_MATCHES, COOKIE_WRITE, DATA_IMPACT, FLAG_ENABLED, FLAGS_ALL_ENABLED, JOINED,
-  PLUGIN_ENABLED, POLICY_SET, RABBITMQ_TARGET, START_AND_WAIT, USER_ABSENT, VHOST_QUEUE_TYPE,
+  PLUGIN_ENABLED, POLICY_SET, rabbitmqTarget, START_AND_WAIT, USER_ABSENT, VHOST_QUEUE_TYPE,
 } from "@/lib/rabbitmq/scripts";
 import { judgeSetup, rulesFor } from "@/lib/rabbitmq/series";
-import { offeredVersionsShell } from "@/lib/hosts/scripts";
 import { defineOperation, PlanError, type ClusterInventory, type NodeSpec, type Reader } from "../operation";
+import { planPlatforms, platformForReading } from "../platforms";
 import { planLoadBalancerPhases } from "./load-balancers";
 import { SetupOptions, specFromSetup, specMembers } from "@/lib/inventory/spec";
 import type { ExpectedCluster, Phase, Plan, Step } from "../plan";
@@ -33,11 +34,11 @@ export async function gatherSetupFacts(c: Pick<ClusterInventory, "nodes">, o: Pi
   if (o.rabbitmqVersion) return { rabbitmqVersion: o.rabbitmqVersion };
   const seed = c.nodes.find((n) => n.seed) ?? c.nodes[0];
   if (!seed) return { rabbitmqVersion: null };
-  const r = await read(seed.name, ["sh", "-c", `${RABBITMQ_TARGET}${offeredVersionsShell(["rabbitmq-server"])}`]);
+  const r = await read(seed.name, ["sh", "-c", rabbitmqTarget(platformForReading(seed.platform))]);
   return { rabbitmqVersion: "error" in r ? null : parseSetupTarget(r.stdout) };
 }
 
-/** "installed V" wins; otherwise the first "rabbitmq-server V" line (madison lists newest first). */
+/** "installed V" wins; otherwise the first "rabbitmq-server V" line (offered versions come newest first). */
 export function parseSetupTarget(out: string): string | null {
   const lines = out.split("\n").map((l) => l.trim().split(/\s+/));
   const installed = lines.find((l) => l[0] === "installed" && l[1]);
@@ -72,6 +73,8 @@ export function planSetup(c: Pick<ClusterInventory, "name" | "nodes" | "loadBala
   if (judged.refusals.length) throw new PlanError(judged.refusals.join("; "));
   if (o.khepri && !rules) throw new PlanError("Khepri needs a known RabbitMQ version: pin one, or let Warren reach the seed to read it");
   const seed = nodes.find((n) => n.seed)!;
+  // Every host's own package commands; hosts never probed get the default platform, and the plan says so.
+  const platforms = planPlatforms([...nodes, ...c.loadBalancers]);
   const running = new Set(runningMembers);
   const fresh = nodes.filter((n) => !running.has(n.name));
   const phases: Phase[] = [];
@@ -106,14 +109,15 @@ export function planSetup(c: Pick<ClusterInventory, "name" | "nodes" | "loadBala
     }]),
   });
 
-  const pkgs = [pin("rabbitmq-server", o.rabbitmqVersion), ...(o.erlangVersion ? ERLANG_PACKAGES.map((p) => pin(p, o.erlangVersion)) : [])];
+  const rabbitmq: PackageWant = { name: "rabbitmq-server", version: o.rabbitmqVersion };
+  const pkgs: PackageWant[] = [rabbitmq, ...(o.erlangVersion ? ERLANG_PACKAGES.map((name) => ({ name, version: o.erlangVersion })) : [])];
   phases.push({
     title: "Install RabbitMQ",
     steps: eachFresh((n) => [
       {
-        kind: "command", key: `install:${n.name}`, title: `apt-get install ${o.erlangVersion ? "rabbitmq-server with pinned Erlang" : pkgs[0]}`, host: n.name,
-        argv: aptInstall(pkgs),
-        check: packagesAtLeast([pin("rabbitmq-server", o.rabbitmqVersion), ...(o.erlangVersion ? [pin("erlang-base", o.erlangVersion)] : [])]),
+        kind: "command", key: `install:${n.name}`, title: `Install rabbitmq-server${o.rabbitmqVersion ? ` ${o.rabbitmqVersion}` : ""}${o.erlangVersion ? ` with Erlang ${o.erlangVersion}` : ""}`, host: n.name,
+        argv: platforms.of(n.name).install(pkgs),
+        check: platforms.of(n.name).installedAtLeast([rabbitmq, ...(o.erlangVersion ? [{ name: "erlang-base", version: o.erlangVersion }] : [])]),
         timeoutMs: 15 * 60_000,
       },
       {
@@ -122,7 +126,7 @@ export function planSetup(c: Pick<ClusterInventory, "name" | "nodes" | "loadBala
       },
       {
         kind: "command", key: `start:${n.name}`, title: "Service enabled and running", host: n.name,
-        argv: rmqScript(START_AND_WAIT), check: serviceRunning("rabbitmq-server"), timeoutMs: 5 * 60_000,
+        argv: rmqScript(START_AND_WAIT), check: serviceRunning(platforms.of(n.name).serviceUnit("rabbitmq")), timeoutMs: 5 * 60_000,
       },
     ]),
   });
@@ -214,7 +218,8 @@ export function planSetup(c: Pick<ClusterInventory, "name" | "nodes" | "loadBala
   else if (c.loadBalancers.length)
     // Chosen as load balancers but not configured yet: say so rather than ignore them.
     throw new PlanError(`${c.loadBalancers.map((l) => l.name).join(", ")} ${c.loadBalancers.length === 1 ? "has" : "have"} the load-balancer role: configure the load balancers (VIP, interface, router id) in the wizard, or remove the role`);
-  return { type: "setup", phases, ...(judged.warnings.length ? { warnings: judged.warnings } : {}) };
+  const warnings = [...judged.warnings, ...platforms.warnings];
+  return { type: "setup", phases, ...(warnings.length ? { warnings } : {}) };
 }
 
 export const setupOperation = defineOperation({

@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import { requirePageUser } from "@/lib/auth/guard";
 import { roleAllows } from "@/lib/auth/roles";
 import { listHostsWithRoles } from "@/lib/inventory/hosts";
+import { platformById } from "@/lib/hosts/platform";
 import { Badge, Card, Notice } from "@/components/ui";
 import { Time } from "@/components/ui/time";
 import { TestConnection } from "@/components/hosts/test-connection";
@@ -31,6 +32,8 @@ export default async function HostPage({ params }: { params: Promise<{ id: strin
           ))}</dd>
           <dt className="text-muted">Host key</dt><dd className="mono break-all">{h.hostKeyFingerprint ?? (h.trustFirstKey ? "not yet seen: pinned on first connection" : "not yet confirmed: you compare the first key")}</dd>
           {h.hostKeyPinnedAt && <><dt className="text-muted">Pinned</dt><dd><Time date={h.hostKeyPinnedAt} /></dd></>}
+          <dt className="text-muted">Platform</dt>
+          <dd data-testid="host-platform">{h.platform ? <><span className="mono">{h.platform}</span>{platformById(h.platform) ? null : <> <Badge tone="red">not supported</Badge></>}</> : <span className="text-muted">not probed yet</span>}</dd>
           <dt className="text-muted">Last test</dt>
           <dd data-testid="last-check">{h.lastCheckAt ? <><Badge tone={h.lastCheckOk ? "green" : "red"}>{h.lastCheckOk ? "reachable" : "failed"}</Badge> <Time date={h.lastCheckAt} /><div className="break-words text-xs text-muted">{h.lastCheckMessage}</div></> : <span className="text-muted">never</span>}</dd>
         </dl>
