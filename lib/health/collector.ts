@@ -13,7 +13,7 @@ import { env } from "@/lib/env";
 import { logError } from "@/lib/log";
 import { briefMessage, isSshError } from "@/lib/ssh/errors";
 import { parseNodes, parseOverview, parseQueueSync, type NodeStats, type Overview, type QueueSync } from "@/lib/rabbitmq/management";
-import type { ClusterInventory } from "@/lib/ops/operation";
+import type { ClusterInventory } from "@/lib/inventory/cluster-inventory";
 import { API_EVERY_MS, apiAnswering, deriveHealth, STALE_MS, type ClusterHealth, type NodeInputs } from "./derive";
 import { getVia } from "./http";
 import { sampleOf } from "./history";
