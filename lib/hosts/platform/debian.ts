@@ -2,7 +2,7 @@
 // systemd. The only module that runs apt or dpkg on hosts (tests/unit/
 // platform.test.ts greps the planners and lib/rabbitmq for them). Every
 // script here is run through shellcheck by the unit suite.
-import type { OsRelease, PackageWant, Platform, PlatformFamily, ServiceName } from ".";
+import type { OsRelease, PackageWant, Platform, PlatformFamily, ServiceName } from "./types";
 import { compareDebianVersions } from "./debian-version";
 
 /**
