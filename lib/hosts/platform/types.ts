@@ -1,5 +1,6 @@
 // The platform's vocabulary, apart from index.ts so that the families and the
 // registry, which index.ts re-exports, import no module that imports them.
+import type { Script } from "@/lib/shell";
 
 /** The services Warren manages, by what they are rather than by their unit's name. */
 export type ServiceName = "rabbitmq" | "haproxy" | "keepalived";
@@ -31,14 +32,13 @@ export interface Platform {
   /** A check: exit 0 when every package is installed, at exactly its version. */
   installedExactly(wants: PackageWant[]): string[];
   /**
-   * Read-only shell printing "name version" for every version the package
-   * source offers, newest first. Shell text rather than an argument vector:
-   * it is one section of a larger read-only script (pre-flight, node state)
-   * that runs as one command. `names` are Warren's constants, never input.
+   * A read-only script printing "name version" for every version the package
+   * source offers of the packages named in its arguments, newest first. The
+   * fact scripts (pre-flight, node state) take it as an argument and run it.
    */
-  offeredVersionsShell(names: string[]): string;
-  /** Read-only shell printing "name version" for each of these packages that is installed. */
-  installedVersionsShell(names: string[]): string;
+  offeredVersions: Script<"sh">;
+  /** A read-only script printing "name version" for each package named in its arguments that is installed. */
+  installedVersions: Script<"sh">;
   /** <0 when package version a is older than b, 0 when equal, >0 when newer, as the package manager orders them. */
   compareVersions(a: string, b: string): number;
   /** The service manager's unit for a service. */
