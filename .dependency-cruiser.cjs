@@ -98,6 +98,9 @@ module.exports = {
     // Prisma's generated client is recorded as a dependency, not walked into.
     doNotFollow: { path: ["node_modules", "^lib/generated/"] },
     tsPreCompilationDeps: true,
+    // Paths as imported: a copy of the tree with node_modules linked in (the
+    // planted-violation test) sees node_modules/… like the repository does.
+    preserveSymlinks: true,
     tsConfig: { fileName: "tsconfig.json" },
     enhancedResolveOptions: {
       exportsFields: ["exports"],
