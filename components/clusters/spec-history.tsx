@@ -47,12 +47,15 @@ export function SpecHistory({ history, drift }: { history: SpecVersionView[]; dr
           {history.map((v, i) => (
             <li key={v.version} className="rounded-md border border-line p-2" data-testid={`spec-version-${v.version}`}>
               <details open={i === 0 || undefined}>
+                {/* Plain text only: a link inside a summary would be a control inside a control. */}
                 <summary className="cursor-pointer text-sm">
                   <span className="font-semibold">Version {v.version}</span>{i === 0 && <> <Badge tone="green">current</Badge></>} · <Time date={v.createdAt} /> · {v.createdBy}
-                  {v.runId ? <> · <Link className="text-accent underline" href={`/runs/${v.runId}`}>{v.note ?? "run"}</Link></> : v.note ? <> · <span className="text-muted">{v.note}</span></> : null}
                   <span className="text-muted"> · {v.changes.length} change{v.changes.length === 1 ? "" : "s"}</span>
                 </summary>
-                <div className="mt-2"><Changes changes={v.changes} label={`Changes in version ${v.version}`} /></div>
+                <div className="mt-2 flex flex-col gap-1">
+                  {v.runId ? <p className="text-xs">Applied by the <Link className="text-accent underline" href={`/runs/${v.runId}`}>{v.note ?? "run"} run</Link>.</p> : v.note ? <p className="text-xs text-muted">{v.note}</p> : null}
+                  <Changes changes={v.changes} label={`Changes in version ${v.version}`} />
+                </div>
               </details>
             </li>
           ))}
