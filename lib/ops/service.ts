@@ -15,7 +15,7 @@ import { forecastPlan, planToken, summarize, summaryLine, type ForecastSummary, 
 import { PlanError, type Reader } from "./operation";
 import { allSteps, assertWellFormed, changesHost, secretsRotated, secretsUsed, type Plan, type Step } from "./plan";
 import { findOperation, OPERATIONS, runTitle } from "./registry";
-import { planScript } from "./script";
+import { definitionsCommand, planScript } from "./script";
 import { drillResult } from "./operations/failover-drill";
 import { gatherClusterFacts } from "./cluster-facts";
 import { runner, type CancelMode } from "./runner";
@@ -56,11 +56,12 @@ export function operationCatalog(role?: Principal["role"]) {
 /** How a step is shown to people: its command line (secrets never included). */
 export function displayCommand(s: Step): string {
   switch (s.kind) {
-    case "command": return commandLine(s.argv);
+    case "command": return `${commandLine(s.argv)}${s.stdin && "definitions" in s.stdin ? ` < backup ${s.stdin.definitions.backup}${s.stdin.definitions.prepare.target ? ` as prepared for RabbitMQ ${s.stdin.definitions.prepare.target}` : ""}` : ""}`;
     case "file": return `install ${s.path} (mode ${s.mode}${s.owner ? `, owner ${s.owner}` : ""})${s.validate ? `; validate: ${commandLine(fileArgv.validate(s)!)}` : ""}${s.then ? `; then: ${commandLine(s.then)}` : ""}`;
     case "gate": return `until ${commandLine(s.argv)}${s.across ? ` on exactly one of ${s.across.hosts.join(", ")}` : ""}; wait (up to ${Math.round(s.timeoutMs / 1000)} s)`;
     case "local": return `on Warren's machine: ${commandLine(s.argv)}`;
     case "pause": return "wait for an operator's Continue";
+    case "definitions": return definitionsCommand(s);
   }
 }
 
