@@ -18,6 +18,7 @@ import { findOperation, OPERATIONS, runTitle } from "./registry";
 import { definitionsCommand, planScript } from "./script";
 import { drillResult } from "./operations/failover-drill";
 import { gatherClusterFacts } from "./cluster-facts";
+import { gatherDefinitions } from "@/lib/backups/service";
 import { runner, type CancelMode } from "./runner";
 import { sshExecutor } from "./engine/ssh-executor";
 import { ACTIVE_RUN, RETRYABLE_RUN, UNFINISHED_STEP } from "./engine/types";
@@ -83,7 +84,7 @@ async function compile(clusterId: string, type: string, raw: unknown, who: Princ
   if (!cluster) throw new OperationError("not-found", "no such cluster");
   let plan: Plan;
   try {
-    const facts = def.gather ? await def.gather(cluster, params, readOnly) : undefined;
+    const facts = def.gather ? await def.gather(cluster, params, readOnly, gatherDefinitions) : undefined;
     plan = def.plan(cluster, params, facts);
     if (def.nextSpec) plan = { ...plan, spec: def.nextSpec(cluster, params, facts) };
   } catch (e) {

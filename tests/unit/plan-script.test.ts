@@ -11,6 +11,8 @@ import { rotateManagementPasswordOperation } from "@/lib/ops/operations/rotate-m
 import { comment, planScript, remoteLine } from "@/lib/ops/script";
 import { fileArgv } from "@/lib/ops/file-deploy";
 import { deleteArgv, exportDefinitions } from "@/lib/backups/commands";
+import { parseDefinitions } from "@/lib/backups/definitions";
+import { planRestore, RestoreParams } from "@/lib/ops/operations/restore";
 import { bindVars, fillSecrets, workOfPhase, type Plan, type Step } from "@/lib/ops/plan";
 import { SECRETS, type SecretName } from "@/lib/ops/secrets";
 import { commandLine } from "@/lib/ssh/quote";
@@ -59,6 +61,11 @@ const PLANS: Record<string, Plan> = {
   "drill (keepalived)": planDrill(lab, { fault: "keepalived-stop" }),
   "drill (power)": planDrill({ ...lab, power: ["sh", POWER] }, { fault: "power-off" }),
   rotate: rotateManagementPasswordOperation.plan(lab, {}, undefined),
+  // A restore deleting extras: a backup into a local file, rabbitmqctl deletions, the import reading a file on stdin.
+  restore: planRestore(lab, RestoreParams.parse({ backupId: "bk1", deleteExtra: true }), {
+    backup: { id: "bk1", clusterId: "c", clusterName: "prod", createdAt: new Date(0), rabbitmqVersion: "3.10.8", doc: parseDefinitions(fs.readFileSync("tests/fixtures/definitions/rabbitmq-3.10-rabbitmqctl.json", "utf8")) },
+    live: { doc: parseDefinitions(fs.readFileSync("tests/fixtures/definitions/rabbitmq-4.0-rabbitmqctl.json", "utf8")), node: "node1", via: "management API" },
+  }),
 };
 const SUDO = ["node2", "node5"];
 
