@@ -85,6 +85,15 @@ describe("the restore's plan", () => {
     expect(keys(planRestore(four(), RestoreParams.parse({ backupId: "bk1", deleteExtra: true }), facts(CLI_310, CLI_310, "c4")))).not.toContain("delete");
   });
 
+  it("imports on the node that gave the live definitions", () => {
+    const f = facts();
+    f.live.node = "node2";
+    const p = planRestore(four(), RestoreParams.parse({ backupId: "bk1" }), f);
+    expect(["import", "rebalance", "verify"].map((k) => allSteps(p).find((s) => s.key === k)!.host)).toEqual(["node2", "node2", "node2"]);
+    f.live.node = "elsewhere";
+    expect(allSteps(planRestore(four(), RestoreParams.parse({ backupId: "bk1" }), f)).find((s) => s.key === "import")!.host).toBe("node1");
+  });
+
   it("onto its own cluster: nothing translated; a one-node cluster has no leaders to spread; a cluster not set up is refused", () => {
     const own = labCluster({ id: "c3" });
     const p = planRestore(own, RestoreParams.parse({ backupId: "bk1" }), facts(CLI_310, CLI_310, "c3"));

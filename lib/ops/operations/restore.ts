@@ -46,8 +46,10 @@ export function planRestore(c: ClusterInventory, p: RestoreParams, f: RestoreFac
   const prepare: PrepareOptions = { ...base, target: versionOf(f.live.doc) };
   const { doc, findings } = prepareForImport(f.backup.doc, prepare);
   const classes = classify(f.live.doc, doc, options);
-  const seed = (c.nodes.find((n) => n.seed) ?? c.nodes[0]).name;
+  // The node that gave the live definitions answers: it imports (the seed when that one is not a member).
+  const seed = c.nodes.some((n) => n.name === f.live.node) ? f.live.node : (c.nodes.find((n) => n.seed) ?? c.nodes[0]).name;
   const ref = { backup: f.backup.id, prepare };
+  const hosts = [seed, ...readOrder(c).filter((h) => h !== seed)];
   const n = totalOf(countsOf(doc));
   const phases: Phase[] = [backupPhase(c, `before restoring backup ${f.backup.id} of ${f.backup.clusterName}`)];
   if (p.deleteExtra && classes.delete.length) {
@@ -56,7 +58,7 @@ export function planRestore(c: ClusterInventory, p: RestoreParams, f: RestoreFac
       title: "Delete what the backup does not have, and the queues and exchanges to declare again",
       steps: [{
         kind: "definitions", key: "delete", title: `Delete ${classes.delete.length} object${classes.delete.length === 1 ? "" : "s"} (each listed in the plan and the log)`,
-        host: seed, hosts: readOrder(c), action: { do: "delete", objects: classes.delete },
+        host: seed, hosts, action: { do: "delete", objects: classes.delete },
         destructive: `deletes ${classes.delete.length} object${classes.delete.length === 1 ? "" : "s"} the backup does not have or has otherwise${lost ? `, ${lost} of them queue${lost === 1 ? "" : "s"} whose messages are lost` : ""}`,
       }],
     });
@@ -74,7 +76,7 @@ export function planRestore(c: ClusterInventory, p: RestoreParams, f: RestoreFac
   });
   phases.push({
     title: "Verify: the live definitions are the backup's, but for what the plan keeps",
-    steps: [{ kind: "definitions", key: "verify", title: "Compare the live definitions with the backup", host: seed, hosts: readOrder(c), action: { do: "verify", against: ref, options } }],
+    steps: [{ kind: "definitions", key: "verify", title: "Compare the live definitions with the backup", host: seed, hosts, action: { do: "verify", against: ref, options } }],
   });
   const warnings: string[] = [];
   if (f.backup.clusterId !== c.id) warnings.push(`The backup is of another cluster, ${f.backup.clusterName}: its users, virtual hosts, queues and policies come to ${c.name}.`);
