@@ -1,6 +1,8 @@
 import "server-only";
 import { db } from "@/lib/db";
-import type { Principal } from "@/lib/auth/principal";
+
+/** Who acted: a principal, or a name like "system". Structural: lib/auth audits, so the log needs nothing of it. */
+export type Actor = { username: string } | string;
 
 const cut = (v: string | undefined, max: number) => (v === undefined || v.length <= max ? v : `${v.slice(0, max - 1)}…`);
 
@@ -9,7 +11,7 @@ const cut = (v: string | undefined, max: number) => (v === undefined || v.length
  * is bounded here, whatever the caller passes: values can come from requests.
  */
 export async function audit(
-  who: Principal | string,
+  who: Actor,
   action: string,
   target?: { type: string; id?: string; name?: string },
   detail?: string,

@@ -19,6 +19,20 @@ mig_rc=$?
 echo "$mig" | tail -2
 node -e "const ok=$mig_rc===0;require('fs').writeFileSync('$R/migrations.json',JSON.stringify({testResults:[{name:'migrations',status:ok?'passed':'failed',assertionResults:[{fullName:'migrate deploy + diff: the schema matches the migrations',status:ok?'passed':'failed'}]}]}))"
 
+phase "architecture: the import rules (npm run lint)"
+# One result per rule of .dependency-cruiser.cjs; every rule fails when the tool itself could not run.
+npm run --silent lint >"$R/lint.txt" 2>&1
+LINT_RC=$? node -e '
+const fs = require("fs");
+const out = fs.readFileSync(process.argv[1], "utf8");
+const rules = require("./.dependency-cruiser.cjs").forbidden.map((r) => r.name);
+const broken = new Set([...out.matchAll(/^\s*error ([\w-]+):/gm)].map((m) => m[1]));
+const ran = process.env.LINT_RC === "0" || broken.size > 0;
+const a = rules.map((r) => ({ fullName: `npm run lint: ${r}`, status: ran && !broken.has(r) ? "passed" : "failed" }));
+fs.writeFileSync(process.argv[2], JSON.stringify({ testResults: [{ name: "lint", status: a.every((x) => x.status === "passed") ? "passed" : "failed", assertionResults: a }] }));
+' "$R/lint.txt" "$R/lint.json"
+tail -15 "$R/lint.txt"
+
 phase "unit tests"
 npx --no-install vitest run tests/unit --reporter=default --reporter=json --outputFile="$R/unit.json"
 
@@ -53,4 +67,4 @@ trap - EXIT
 bash lab/lab.sh down --quiet
 
 phase "summary"
-npx --no-install tsx scripts/summarize.ts "$R/migrations.json" "$R/unit.json" "$R/newcomer.json" "$R/integration.json" "$R/playwright.json" "$R/teardown.json"
+npx --no-install tsx scripts/summarize.ts "$R/migrations.json" "$R/lint.json" "$R/unit.json" "$R/newcomer.json" "$R/integration.json" "$R/playwright.json" "$R/teardown.json"

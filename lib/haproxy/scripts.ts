@@ -1,5 +1,6 @@
 // Shell that manages HAProxy on a load balancer. Values arrive as arguments,
 // never inside the text; shellcheck-clean (unit suite).
+import { shScript } from "@/lib/shell";
 import { ADMIN_SOCKET, STATE_FILE } from "./config";
 
 /**
@@ -8,7 +9,7 @@ import { ADMIN_SOCKET, STATE_FILE } from "./config";
  * never binds, so a port taken by another program would only fail at the
  * reload — silently, the old workers serving on). $1 the file, then the ports.
  */
-export const HAPROXY_VALIDATE = `f=$1
+export const HAPROXY_VALIDATE = shScript("HAPROXY_VALIDATE", `f=$1
 shift
 haproxy -c -f "$f" || exit 1
 bad=0
@@ -20,9 +21,8 @@ for p in "$@"; do
   fi
 done
 exit "$bad"
-`;
+`);
 
-/** Applies the installed file: keeps runtime server states across the reload, reloads (or starts) HAProxy. */
 /** The servers' runtime states (maint, drain, weights) saved where the next start loads them from. */
 const SAVE_STATE = `if [ -S ${ADMIN_SOCKET} ]; then
     if echo "show servers state" | socat -t 2 stdio unix-connect:${ADMIN_SOCKET} > ${STATE_FILE}.tmp; then
@@ -37,12 +37,25 @@ const SAVE_STATE = `if [ -S ${ADMIN_SOCKET} ]; then
  * needs a restart; apt's own restarts it too): without it, the start would
  * load whatever states the last reload left in the file.
  */
-export const HAPROXY_SAVE_STATE = `if systemctl is-active --quiet haproxy; then
+export const HAPROXY_SAVE_STATE = shScript("HAPROXY_SAVE_STATE", `if systemctl is-active --quiet haproxy; then
   ${SAVE_STATE}
 fi
-`;
+`);
 
-export const HAPROXY_APPLY = `set -e
+/** Restarts HAProxy (on a new binary) once its configuration ($1) passes the check, its servers' runtime states saved first. */
+export const HAPROXY_RESTART = shScript("HAPROXY_RESTART", `haproxy -c -q -f "$1" || exit 1
+if systemctl is-active --quiet haproxy; then
+  ${SAVE_STATE}
+fi
+systemctl restart haproxy
+`);
+
+/** Kills HAProxy's master like a crash would (SIGKILL): the failover drill's fault. */
+export const HAPROXY_KILL = shScript("HAPROXY_KILL", `kill -KILL "$(cat /run/haproxy.pid)"
+`);
+
+/** Applies the installed file: keeps runtime server states across the reload, reloads (or starts) HAProxy. */
+export const HAPROXY_APPLY = shScript("HAPROXY_APPLY", `set -e
 systemctl enable --quiet haproxy
 if systemctl is-active --quiet haproxy; then
   ${SAVE_STATE}
@@ -50,7 +63,7 @@ if systemctl is-active --quiet haproxy; then
 else
   systemctl restart haproxy
 fi
-`;
+`);
 
 /**
  * HAProxy serves the new configuration: it holds every listening port and
@@ -58,7 +71,7 @@ fi
  * workers fail to start leaves the old ones serving, so this is what tells.
  * $1 backend, then ports, "--", then servers.
  */
-export const HAPROXY_VERIFY = `backend=$1
+export const HAPROXY_VERIFY = shScript("HAPROXY_VERIFY", `backend=$1
 shift
 ports=""
 while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do ports="$ports $1"; shift; done
@@ -80,11 +93,11 @@ done
 echo "HAProxy is not serving the new configuration (ports:$ports; servers: $*). Its log:" >&2
 journalctl -u haproxy -n 15 --no-pager -o cat >&2
 exit 1
-`;
+`);
 
 /** One runtime API command on the admin socket (HAProxy 3.0 runs only the first line of a piped batch). */
-export const HAPROXY_RUNTIME = `printf '%s\\n' "$1" | socat -t 5 stdio unix-connect:${ADMIN_SOCKET}
-`;
+export const HAPROXY_RUNTIME = shScript("HAPROXY_RUNTIME", `printf '%s\\n' "$1" | socat -t 5 stdio unix-connect:${ADMIN_SOCKET}
+`);
 
 /**
  * A server in or out of rotation: $1 backend, $2 server, $3 maint | drain |
@@ -92,15 +105,15 @@ export const HAPROXY_RUNTIME = `printf '%s\\n' "$1" | socat -t 5 stdio unix-conn
  * the other servers at once rather than when the node stops). Any answer
  * from HAProxy to "set server" is an error message.
  */
-export const HAPROXY_SERVER_STATE = `out=$(printf 'set server %s/%s state %s\n' "$1" "$2" "$3" | socat -t 5 stdio unix-connect:${ADMIN_SOCKET}) || exit 1
+export const HAPROXY_SERVER_STATE = shScript("HAPROXY_SERVER_STATE", `out=$(printf 'set server %s/%s state %s\n' "$1" "$2" "$3" | socat -t 5 stdio unix-connect:${ADMIN_SOCKET}) || exit 1
 if [ -n "$(printf '%s' "$out" | tr -d '[:space:]')" ]; then echo "HAProxy: $out" >&2; exit 1; fi
 if [ "$3" = maint ]; then
   printf 'shutdown sessions server %s/%s\n' "$1" "$2" | socat -t 5 stdio unix-connect:${ADMIN_SOCKET} >/dev/null
 fi
-`;
+`);
 
 /** Exit 0 when server $2 of backend $1 is already in state $3 (maint, drain, or ready: neither). */
-export const HAPROXY_SERVER_IN_STATE = `st=$(echo "show stat" | socat -t 5 stdio unix-connect:${ADMIN_SOCKET} | awk -F, -v b="$1" -v s="$2" '$1 == b && $2 == s { print $18 }')
+export const HAPROXY_SERVER_IN_STATE = shScript("HAPROXY_SERVER_IN_STATE", `st=$(echo "show stat" | socat -t 5 stdio unix-connect:${ADMIN_SOCKET} | awk -F, -v b="$1" -v s="$2" '$1 == b && $2 == s { print $18 }')
 [ -n "$st" ] || exit 1
 case "$3" in
   maint) case "$st" in MAINT*) exit 0 ;; esac ;;
@@ -108,6 +121,4 @@ case "$3" in
   ready) case "$st" in MAINT*|DRAIN*) ;; *) exit 0 ;; esac ;;
 esac
 exit 1
-`;
-
-export const HAPROXY_SCRIPTS = { HAPROXY_VALIDATE, HAPROXY_SAVE_STATE, HAPROXY_APPLY, HAPROXY_VERIFY, HAPROXY_RUNTIME, HAPROXY_SERVER_STATE, HAPROXY_SERVER_IN_STATE };
+`);

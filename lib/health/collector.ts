@@ -13,7 +13,8 @@ import { env } from "@/lib/env";
 import { logError } from "@/lib/log";
 import { briefMessage, isSshError } from "@/lib/ssh/errors";
 import { parseNodes, parseOverview, parseQueueSync, type NodeStats, type Overview, type QueueSync } from "@/lib/rabbitmq/management";
-import type { ClusterInventory } from "@/lib/ops/operation";
+import type { ClusterInventory } from "@/lib/inventory/cluster-inventory";
+import { bash } from "@/lib/shell";
 import { API_EVERY_MS, apiAnswering, deriveHealth, STALE_MS, type ClusterHealth, type NodeInputs } from "./derive";
 import { getVia } from "./http";
 import { sampleOf } from "./history";
@@ -45,7 +46,7 @@ class HostWatch {
       const parser = new WatchParser(this.units, this.state);
       const startedAt = Date.now();
       try {
-        await sshPool().run(await sshTargetByName(this.host), ["bash", "-c", WATCH_SCRIPT, "watch", this.lb ? "lb" : "-", ...this.units], {
+        await sshPool().run(await sshTargetByName(this.host), bash(WATCH_SCRIPT, "watch", this.lb ? "lb" : "-", ...this.units), {
           timeoutMs: 6 * 3600_000, signal: this.abort.signal, discardOutput: true, allowFailure: true,
           onOutput: (stream, text) => { if (stream === "stdout") parser.push(text); },
         });

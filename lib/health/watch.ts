@@ -9,9 +9,10 @@
 // and every 10 s, and `ip monitor` waiting on a netlink socket instead of
 // polling. (systemctl every 2 s cost each host more than all the rest.)
 import { parseStatCsv, type StatRow } from "@/lib/haproxy/stats";
+import { bashScript } from "@/lib/shell";
 
 /** Arguments: "lb" or "-" (dump HAProxy's statistics), then the units to watch. */
-export const WATCH_SCRIPT = `lb=$1
+export const WATCH_SCRIPT = bashScript("WATCH_SCRIPT", `lb=$1
 shift
 units="$*"
 read -r -a names <<<"$units"
@@ -145,7 +146,7 @@ while :; do
     while read -r -t 0.05 -u 9 _; do :; done
   fi
 done
-`;
+`);
 
 export interface WatchState {
   /** When the host last spoke (ms since epoch, Warren's clock). */

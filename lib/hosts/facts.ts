@@ -1,24 +1,31 @@
 // Pre-flight, the pure part: the facts script and what its output means.
+import { bash, bashScript } from "@/lib/shell";
 import { detectPlatform, platformById, supportedPlatforms, type Platform } from "./platform";
 import { parseProbe, PROBE_SCRIPT, type ProbeFacts } from "./probe";
 
 /**
- * Read-only, for a host of platform `pf` (what it has installed and is
- * offered is asked in its own terms). Arguments: the peers' names, then
- * their addresses, as "name=address".
+ * Read-only. Arguments: PROBE_SCRIPT, then the host's platform's
+ * installedVersions and offeredVersions scripts (it runs all three: what the
+ * host has installed and is offered is asked in its own terms), then the
+ * peers' names and addresses, as "name=address".
  */
-export const factsScript = (pf: Platform) => [
-  PROBE_SCRIPT.replace("; echo @@end", ""),
+export const FACTS_SCRIPT = bashScript("FACTS_SCRIPT", [
+  "probe=$1; installed=$2; offered=$3; shift 3",
+  'sh -c "$probe" probe --more',
   'echo @@disk; df -Pk /var/lib | tail -1 | awk \'{print $4}\'',
   "echo @@mem; awk '/^MemAvailable:/{print $2}' /proc/meminfo",
   "echo @@clock; date +%s.%N",
   "echo @@mnesia; if [ -d /var/lib/rabbitmq/mnesia ] && [ -n \"$(ls -A /var/lib/rabbitmq/mnesia 2>/dev/null)\" ]; then echo yes; else echo no; fi",
-  `echo @@installed; if [ -n "$(${pf.installedVersionsShell(["rabbitmq-server"])})" ]; then echo yes; else echo no; fi`,
+  'echo @@installed; if [ -n "$(sh -c "$installed" installed rabbitmq-server)" ]; then echo yes; else echo no; fi',
   'echo @@resolve; for p in "$@"; do n=${p%%=*}; a=$(getent hosts "$n" | awk \'{print $1; exit}\'); echo "$n ${a:--}"; done',
-  `echo @@versions; ${pf.offeredVersionsShell(["rabbitmq-server", "erlang-base"])}`,
+  'echo @@versions; sh -c "$offered" offered rabbitmq-server erlang-base',
   'echo @@ports; for p in "$@"; do a=${p#*=}; for port in 4369 25672 5672; do if timeout 2 bash -c "</dev/tcp/$a/$port" 2>/dev/null; then r=open; else r=closed; fi; echo "${p%%=*} $port $r"; done; done',
   "echo @@end",
-].join("; ");
+].join("; "));
+
+/** The pre-flight's facts command for a host of platform `pf`; `peers` as "name=address". */
+export const factsArgv = (pf: Platform, peers: string[]): string[] =>
+  bash(FACTS_SCRIPT, "preflight", PROBE_SCRIPT, pf.installedVersions, pf.offeredVersions, ...peers);
 
 export interface NodeFacts {
   probe: ProbeFacts;

@@ -1,6 +1,7 @@
 // A block of /etc/hosts that Warren owns, so that every node resolves every
 // peer by the name its RabbitMQ node carries.
 import { createHash } from "node:crypto";
+import { sh } from "@/lib/shell";
 import { HOSTS_BLOCK_WRITE } from "./scripts";
 
 export interface NamedAddress { name: string; address: string }
@@ -12,7 +13,7 @@ export function hostsBlock(hosts: NamedAddress[]): string {
 }
 
 /** Reads the block on stdin. */
-export const writeHostsBlock = (): string[] => ["sh", "-c", HOSTS_BLOCK_WRITE];
+export const writeHostsBlock = (): string[] => sh(HOSTS_BLOCK_WRITE, "hosts-block");
 
 /** In place when /etc/hosts carries this exact block's tag line. */
 export const hostsBlockPresent = (block: string): string[] => ["grep", "-qxF", block.split("\n")[0], "/etc/hosts"];

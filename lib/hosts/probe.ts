@@ -1,14 +1,20 @@
 // "Test connection": one fixed, read-only script and a pure parser for its output.
+import { shScript } from "@/lib/shell";
 
-export const PROBE_SCRIPT = [
+/**
+ * Sections, then "@@end" (the parser's proof that the output is whole) —
+ * unless $1 is "--more": the pre-flight scripts run it first, as one of their
+ * arguments, and end the output themselves.
+ */
+export const PROBE_SCRIPT = shScript("PROBE_SCRIPT", [
   "echo @@os; cat /etc/os-release 2>/dev/null",
   "echo @@pm; for p in apt-get dnf yum zypper; do command -v $p; done",
   "echo @@systemd; if [ -d /run/systemd/system ]; then echo yes; else echo no; fi",
   "echo @@uid; id -u",
   'echo @@sudo; if [ "$(id -u)" = 0 ]; then echo root; elif sudo -n true 2>/dev/null; then echo yes; else echo no; fi',
   "echo @@hostname; hostname",
-  "echo @@end",
-].join("; ");
+  '[ "$1" = --more ] || echo @@end',
+].join("; "));
 
 export interface ProbeFacts {
   os: { id: string | null; versionId: string | null; prettyName: string | null };

@@ -5,6 +5,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { SshPool, SshError, isSshError, type HostKeyStore, type SshTarget } from "@/lib/ssh";
 import { PROBE_SCRIPT, parseProbe, type ProbeFacts } from "@/lib/hosts/probe";
 import { detectPlatform, platformById } from "@/lib/hosts/platform";
+import { sh } from "@/lib/shell";
 import type { HostInput, HostUpdate } from "./schemas";
 import { audit } from "@/lib/audit";
 import type { Principal } from "@/lib/auth/principal";
@@ -319,7 +320,7 @@ async function probeHost(id: string): Promise<ConnectionReport> {
     // A fresh connection: measures connecting, and sees the key the host presents now.
     return await withFreshConnections(async (pool) => {
       const c = await pool.connect(target);
-      const r = await pool.run(target, ["sh", "-c", PROBE_SCRIPT], { timeoutMs: 20_000, sudo: false });
+      const r = await pool.run(target, sh(PROBE_SCRIPT, "probe"), { timeoutMs: 20_000, sudo: false });
       const after = await getHost(id);
       const facts = parseProbe(r.stdout);
       const platform = detectPlatform(facts.os);

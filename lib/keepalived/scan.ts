@@ -6,14 +6,20 @@
 // will need. Read-only but for dropping the VIP's cached ARP entry, which the
 // kernel learns again; perl-base is on every Debian system and can open a raw
 // socket, which bash cannot.
+import { bash, bashScript } from "@/lib/shell";
 import type { Platform } from "@/lib/hosts/platform";
+import { PROBE_SCRIPT } from "@/lib/hosts/probe";
 
 /**
- * For a host of platform `pf` (the HAProxy versions offered are asked in its
- * terms). Arguments: seconds to listen, the VIP ("-": none chosen yet), then
- * the ports to look at.
+ * Arguments: PROBE_SCRIPT and the host's platform's offeredVersions script
+ * (it runs both: the HAProxy versions offered are asked in the host's own
+ * terms), seconds to listen, the VIP ("-": none chosen yet), then the ports
+ * to look at.
  */
-export const lbFactsScript = (pf: Platform) => `echo @@interfaces
+export const LB_FACTS_SCRIPT = bashScript("LB_FACTS_SCRIPT", `sh -c "$1" probe --more
+offered=$2
+shift 2
+echo @@interfaces
 ip -o -4 addr show | awk '{print $2, $4}'
 echo @@links
 ip -br link | awk '{print $1, $3}'
@@ -35,6 +41,7 @@ else
 fi
 echo @@vrrp
 for a in $(ip -o -4 addr show scope global | awk '{split($4, x, "/"); print x[1]}'); do
+  # shellcheck disable=SC2016 # the $ are Perl's
   timeout $((secs + 2)) perl -MSocket -e '
     socket(my $s, PF_INET, SOCK_RAW, 112) or die "raw socket: $!\\n";
     setsockopt($s, 0, 35, pack("a4a4", inet_aton("224.0.0.18"), inet_aton($ARGV[0])));
@@ -54,9 +61,13 @@ for p in "$@"; do
   echo "$p \${holder:--}"
 done
 echo @@haproxy
-${pf.offeredVersionsShell(["haproxy"])}
+sh -c "$offered" offered haproxy
 echo @@end
-`;
+`);
+
+/** The load-balancer pre-flight's command for a host of platform `pf`: listening `secs` seconds, for `vip` ("-": none), on `ports`. */
+export const lbFactsArgv = (pf: Platform, secs: number, vip: string, ports: number[]): string[] =>
+  bash(LB_FACTS_SCRIPT, "lb-facts", PROBE_SCRIPT, pf.offeredVersions, String(secs), vip, ...ports.map(String));
 
 /** Who answers for the VIP as seen from a load balancer. */
 export type VipHolder =

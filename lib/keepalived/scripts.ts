@@ -1,14 +1,16 @@
 // Shell that manages Keepalived on a load balancer; shellcheck-clean (unit suite).
+import { shScript } from "@/lib/shell";
 import { STATE_FILE } from "./config";
 
 /** Starts Keepalived (Debian skips it until a config exists) or reloads it: a reload keeps the VIP where it is. */
-export const KEEPALIVED_APPLY = `set -e
+export const KEEPALIVED_APPLY = shScript("KEEPALIVED_APPLY", `set -e
 systemctl enable --quiet keepalived
 systemctl reload-or-restart keepalived
-`;
+`);
 
-/** Keepalived runs and has reported a VRRP state. */
-export const KEEPALIVED_VERIFY = `i=0
+/** Keepalived runs and has reported a VRRP state; with $1 = --start, started first (if it is not running). */
+export const KEEPALIVED_VERIFY = shScript("KEEPALIVED_VERIFY", `if [ "$1" = --start ]; then systemctl start keepalived || exit 1; fi
+i=0
 while [ "$i" -lt 20 ]; do
   if systemctl is-active --quiet keepalived && [ -s ${STATE_FILE} ]; then
     echo "keepalived: $(cut -d' ' -f1 ${STATE_FILE})"
@@ -20,12 +22,16 @@ done
 echo "keepalived did not report a VRRP state. Its log:" >&2
 journalctl -u keepalived -n 15 --no-pager -o cat >&2
 exit 1
-`;
+`);
 
 /** Exit 0 when this host carries the address $1 (the VIP); prints the host's name then. */
-export const HOLDS_ADDRESS = `if ip -o -4 addr show | grep -qF " inet $1/"; then hostname; exit 0; fi
+export const HOLDS_ADDRESS = shScript("HOLDS_ADDRESS", `if ip -o -4 addr show | grep -qF " inet $1/"; then hostname; exit 0; fi
 exit 1
-`;
+`);
+
+/** Exit 0 when this host does not carry the address $1 (the VIP). */
+export const LACKS_ADDRESS = shScript("LACKS_ADDRESS", `! ip -o -4 addr show | grep -qF " inet $1/"
+`);
 
 /**
  * Exit 0 when this host could take the VIP over at once: Keepalived reports
@@ -33,21 +39,21 @@ exit 1
  * and HAProxy runs. Handing the VIP to a host that is not would leave it
  * on no host at all.
  */
-export const READY_TO_TAKE_OVER = `systemctl is-active --quiet keepalived || { echo "keepalived is not running"; exit 1; }
+export const READY_TO_TAKE_OVER = shScript("READY_TO_TAKE_OVER", `systemctl is-active --quiet keepalived || { echo "keepalived is not running"; exit 1; }
 read -r state _ at < ${STATE_FILE} 2>/dev/null || { echo "keepalived has reported no state yet"; exit 1; }
 # The state file outlives Keepalived: it counts only if written since Keepalived last started.
 since=$(systemctl show keepalived --timestamp=unix -p ActiveEnterTimestamp --value | tr -d @)
 if [ -z "$at" ] || [ -z "$since" ] || [ "$at" -lt "$since" ]; then echo "keepalived has reported no state since it started"; exit 1; fi
 [ "$state" = BACKUP ] || [ "$state" = MASTER ] || { echo "keepalived is $state"; exit 1; }
 systemctl is-active --quiet haproxy || { echo "haproxy is not running"; exit 1; }
-`;
+`);
 
 /**
  * Hands the VIP ($1) away: stops Keepalived here, then waits until another
  * load balancer answers on $1:$2 (HAProxy's frontend). If none does within
  * 10 s, Keepalived starts here again, so the VIP is never left on no host.
  */
-export const VIP_AWAY = `systemctl stop keepalived || exit 1
+export const VIP_AWAY = shScript("VIP_AWAY", `systemctl stop keepalived || exit 1
 i=0
 while [ "$i" -lt 50 ]; do
   # shellcheck disable=SC2016
@@ -58,6 +64,4 @@ done
 systemctl start keepalived
 echo "no other load balancer took $1 over within 10 s: Keepalived started again here, so the VIP stays" >&2
 exit 1
-`;
-
-export const KEEPALIVED_SCRIPTS = { KEEPALIVED_APPLY, KEEPALIVED_VERIFY, HOLDS_ADDRESS, READY_TO_TAKE_OVER, VIP_AWAY };
+`);

@@ -4,7 +4,7 @@
 // that answers (cluster_status, feature flags).
 import { parseClusterStatus, type ClusterStatus } from "@/lib/rabbitmq/cluster-status";
 import { rabbitmqctl } from "@/lib/rabbitmq/cli";
-import { nodeStateScript, parseFeatureFlags, parseNodeState, type NodeState } from "@/lib/rabbitmq/node-state";
+import { nodeStateArgv, parseFeatureFlags, parseNodeState, type NodeState } from "@/lib/rabbitmq/node-state";
 import type { ClusterInventory, Reader } from "./operation";
 import { platformForReading } from "./platforms";
 
@@ -26,7 +26,7 @@ export async function gatherClusterFacts(c: ClusterInventory, read: Reader, o: {
   const nodes: ClusterFacts["nodes"] = {};
   const recorded = new Map([...c.nodes, ...c.loadBalancers].map((m) => [m.name, m.platform]));
   await Promise.all(hosts.map(async (h) => {
-    const r = await read(h, ["sh", "-c", nodeStateScript(platformForReading(recorded.get(h)))]);
+    const r = await read(h, nodeStateArgv(platformForReading(recorded.get(h))));
     nodes[h] = "error" in r ? { error: r.error } : parseNodeState(r.stdout);
   }));
   let status: ClusterStatus | null = null;

@@ -8,28 +8,9 @@ import type { Plan } from "./plan";
 import type { SecretName } from "./secrets";
 import type { MemberRole, NodeType } from "@/lib/vocabulary";
 import type { ClusterSpec } from "@/lib/inventory/spec";
+import type { ClusterInventory } from "@/lib/inventory/cluster-inventory";
 
-/**
- * `platform`: the system the host's last probe found (lib/hosts/platform, e.g.
- * "debian-12"); null or absent when it was never probed. Planners read it
- * through planPlatforms (platforms.ts).
- */
-export interface NodeSpec { name: string; address: string; type: NodeType; seed: boolean; platform?: string | null }
-export interface HostSpec { name: string; address: string; platform?: string | null }
-
-/** What a planner knows of a cluster: its inventory, never its secrets. */
-export interface ClusterInventory {
-  id: string;
-  name: string;
-  nodes: NodeSpec[];
-  loadBalancers: HostSpec[];
-  /** What the hosts were last brought to (lib/inventory/spec); null before the first successful setup. */
-  spec: ClusterSpec | null;
-  /** What this Warren can do beyond SSH: a power command for hosts (WARREN_POWER_COMMAND). */
-  power?: string[] | null;
-  /** Hosts of the inventory in no cluster: what an "add node" may choose from. */
-  freeHosts?: HostSpec[];
-}
+export type { ClusterInventory, HostSpec, NodeSpec } from "@/lib/inventory/cluster-inventory";
 
 /** A read-only command on a host, for gathering facts before planning: its result, or why it could not run. */
 export type Reader = (host: string, argv: string[]) => Promise<{ exitCode: number; stdout: string; stderr: string } | { error: string }>;

@@ -84,7 +84,7 @@ export interface FileStep extends StepCommon {
   content: string;
   mode: string;
   owner?: string;
-  /** Validates the candidate; the token {file} stands for its path. */
+  /** Validates the candidate; an argument that is exactly {file} stands for its path. */
   validate?: string[];
   then?: string[];
   verify?: string[];

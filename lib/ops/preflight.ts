@@ -4,12 +4,12 @@ import { audit } from "@/lib/audit";
 import type { Principal } from "@/lib/auth/principal";
 import { sshTarget, withFreshConnections } from "@/lib/inventory/hosts";
 import { isSshError } from "@/lib/ssh";
-import { commonVersions, evaluate, factsScript, parseFacts, type Finding, type NodeFacts, type PackageVersions } from "@/lib/hosts/facts";
+import { commonVersions, evaluate, factsArgv, parseFacts, type Finding, type NodeFacts, type PackageVersions } from "@/lib/hosts/facts";
 import { detectPlatform, platformById, type Platform } from "@/lib/hosts/platform";
 import { z } from "zod";
 import { clusterInventory } from "@/lib/inventory/clusters";
-import { PROBE_SCRIPT, parseProbe, type ProbeFacts } from "@/lib/hosts/probe";
-import { lbFactsScript, parseLbFacts } from "@/lib/keepalived/scan";
+import { parseProbe, type ProbeFacts } from "@/lib/hosts/probe";
+import { lbFactsArgv, parseLbFacts } from "@/lib/keepalived/scan";
 import { SetupOptions } from "./operations/setup";
 import { evaluateLb, type LbHostFacts, type LbPreflight } from "./lb-preflight-rules";
 import { OperationError } from "./service";
@@ -36,8 +36,8 @@ export async function runPreflight(clusterId: string, params: unknown, who: Prin
     try {
       const peers = nodes.filter((p) => p.name !== n.name).map((p) => `${p.name}=${p.address}`);
       const target = await sshTarget(n.id);
-      facts[n.name] = await readAsItsPlatform(n, factsScript, async (script) => {
-        const out = parseFacts((await pool.run(target, ["bash", "-c", script, "preflight", ...peers], { timeoutMs: 45_000 })).stdout);
+      facts[n.name] = await readAsItsPlatform(n, (pf) => factsArgv(pf, peers), async (argv) => {
+        const out = parseFacts((await pool.run(target, argv, { timeoutMs: 45_000 })).stdout);
         return { facts: out, probe: out.probe };
       });
     } catch (e) {
@@ -65,8 +65,8 @@ export async function runLbPreflight(clusterId: string, params: unknown, who: Pr
   await withFreshConnections((pool) => Promise.all(hosts.map(async (h) => {
     try {
       const target = await sshTarget(h.id);
-      facts[h.name] = await readAsItsPlatform(h, (pf) => `${PROBE_SCRIPT.replace("; echo @@end", "")}\n${lbFactsScript(pf)}`, async (script) => {
-        const r = await pool.run(target, ["bash", "-c", script, "lb-facts", "3", o.vip ?? "-", ...ports.map(String)], { timeoutMs: 45_000 });
+      facts[h.name] = await readAsItsPlatform(h, (pf) => lbFactsArgv(pf, 3, o.vip ?? "-", ports), async (argv) => {
+        const r = await pool.run(target, argv, { timeoutMs: 45_000 });
         const probe = parseProbe(r.stdout);
         return { facts: { probe, lb: parseLbFacts(r.stdout) }, probe };
       });
@@ -80,22 +80,22 @@ export async function runLbPreflight(clusterId: string, params: unknown, who: Pr
 }
 
 /**
- * Runs a facts script written for the host's recorded platform (the default
- * when never probed), and again for the platform the probe part found when
- * that one's script differs; records the platform found on the host, where
+ * Runs a facts command for the host's recorded platform (the default when
+ * never probed), and again for the platform the probe part found when that
+ * one's command differs; records the platform found on the host, where
  * planners read it (the value stays even when Warren does not support it, so
  * that plans refuse the host as this pre-flight fails it).
  */
 async function readAsItsPlatform<T>(
   h: { id: string; platform: string | null },
-  script: (pf: Platform) => string,
-  run: (script: string) => Promise<{ facts: T; probe: ProbeFacts }>,
+  argv: (pf: Platform) => string[],
+  run: (argv: string[]) => Promise<{ facts: T; probe: ProbeFacts }>,
 ): Promise<T> {
   const assumed = platformForReading(h.platform);
-  let r = await run(script(assumed));
+  let r = await run(argv(assumed));
   const found = detectPlatform(r.probe.os);
   const actual = platformById(found);
-  if (actual && script(actual) !== script(assumed)) r = await run(script(actual));
+  if (actual && argv(actual).join("\0") !== argv(assumed).join("\0")) r = await run(argv(actual));
   if (found !== h.platform) await db().host.update({ where: { id: h.id }, data: { platform: found } });
   return r.facts;
 }

@@ -11,14 +11,10 @@
 // the plan appears in the script outside single quotes or a quoted
 // here-document, comments included.
 import { commandLine, quoteArg } from "@/lib/ssh/quote";
-import { HOST_SCRIPTS } from "@/lib/hosts/scripts";
-import { HAPROXY_SCRIPTS } from "@/lib/haproxy/scripts";
-import { KEEPALIVED_SCRIPTS } from "@/lib/keepalived/scripts";
-import { cliPrelude, RABBITMQ_PLUGINS } from "@/lib/rabbitmq/cli";
-import { RABBITMQ_BASH_SCRIPTS, RABBITMQ_SCRIPTS } from "@/lib/rabbitmq/scripts";
+import { scriptName } from "@/lib/shell";
 import { deleteArgv, exportDefinitions } from "@/lib/backups/commands";
 import { KIND_LABELS } from "@/lib/backups/definitions";
-import { FILE_SCRIPTS, fileArgv } from "./file-deploy";
+import { FILE_IN_PLACE, FILE_ROLLBACK, FILE_SWAP, FILE_UPLOAD, fileArgv } from "./file-deploy";
 import { allSteps, secretsRotated, secretsUsed, splitSecrets, VAR_RE, workOfPhase, type CommandStep, type DefinitionsRef, type DefinitionsStep, type FileStep, type Plan, type Step } from "./plan";
 import { SECRETS, type SecretName } from "./secrets";
 
@@ -157,13 +153,6 @@ const NEEDS: Partial<Record<Helper, Helper[]>> = {
 };
 const HELPER_ORDER: Helper[] = ["say", "fail", "q", "on", "onSudo", "run", "inPlace", "install", "waitFor", "waitForOne", "pause"];
 
-// Names for the scripts Warren sends, where it knows them.
-const KNOWN_SCRIPTS = new Map<string, string>();
-for (const [name, text] of Object.entries({ ...HOST_SCRIPTS, ...FILE_SCRIPTS, ...HAPROXY_SCRIPTS, ...KEEPALIVED_SCRIPTS, ...RABBITMQ_BASH_SCRIPTS, ...RABBITMQ_SCRIPTS, RABBITMQ_PLUGINS })) {
-  KNOWN_SCRIPTS.set(text, name);
-  KNOWN_SCRIPTS.set(cliPrelude(text) + text, name);
-}
-
 /** An argument long enough, or multi-line, to be defined once at the top instead of written in its step's line. */
 const isLong = (a: string) => a.includes("\n") || a.length > 60;
 
@@ -190,7 +179,7 @@ class Definitions {
   ref(text: string, wanted: string | string[], why: string): string {
     let n = this.byText.get(text);
     if (!n) {
-      const known = KNOWN_SCRIPTS.get(text);
+      const known = scriptName(text);
       n = this.name(known ? [known] : typeof wanted === "string" ? [wanted] : wanted);
       this.byText.set(text, n);
       this.lines.push("", `# ${comment(`${n}: ${why}`)}`, ...hereDoc(n, text));
@@ -288,7 +277,7 @@ function stepLines(ctx: Ctx, s: Step, withCheck: boolean, indent: string): strin
     }
     case "file":
       ctx.use("install");
-      for (const n of ["FILE_IN_PLACE", "FILE_UPLOAD", "FILE_SWAP", "FILE_ROLLBACK"] as const) ctx.defs.ref(FILE_SCRIPTS[n], n, "how the install helper puts a file in place");
+      for (const [n, t] of Object.entries({ FILE_IN_PLACE, FILE_UPLOAD, FILE_SWAP, FILE_ROLLBACK })) ctx.defs.ref(t, n, "how the install helper puts a file in place");
       body = [`install ${h} ${contentWord(ctx, s)} ${quoteArg(s.path)} ${quoteArg(s.mode)} ${quoteArg(s.owner ?? "")} ${lineOf(ctx, s, fileArgv.validate(s))} ${lineOf(ctx, s, s.then)} ${lineOf(ctx, s, s.verify)}`];
       break;
     case "gate": {

@@ -3,14 +3,22 @@
 // service's state with when it last stopped. Read-only; parsed by section,
 // tolerant of missing parts.
 import type { Platform } from "@/lib/hosts/platform";
+import { sh, shScript } from "@/lib/shell";
 
-/** The script's output: "@@section" lines, then that section's lines ("name version" for packages). */
-export const nodeStateScript = (pf: Platform) => [
-  `echo @@installed; ${pf.installedVersionsShell(["rabbitmq-server", "erlang-base", "haproxy", "keepalived"])}`,
-  `echo @@offered; ${pf.offeredVersionsShell(["rabbitmq-server", "erlang-base", "haproxy"])}`,
-  `echo @@service; systemctl show ${pf.serviceUnit("rabbitmq")} --timestamp=unix -p ActiveState -p InactiveEnterTimestamp 2>/dev/null`,
+/**
+ * The script's output: "@@section" lines, then that section's lines ("name
+ * version" for packages). Arguments: the host's platform's installedVersions
+ * and offeredVersions scripts, which it runs, and the unit of rabbitmq-server.
+ */
+export const NODE_STATE_SCRIPT = shScript("NODE_STATE_SCRIPT", [
+  'echo @@installed; sh -c "$1" installed rabbitmq-server erlang-base haproxy keepalived',
+  'echo @@offered; sh -c "$2" offered rabbitmq-server erlang-base haproxy',
+  'echo @@service; systemctl show "$3" --timestamp=unix -p ActiveState -p InactiveEnterTimestamp 2>/dev/null',
   "echo @@end",
-].join("; ");
+].join("; "));
+
+/** The node-state command for a host of platform `pf`. */
+export const nodeStateArgv = (pf: Platform): string[] => sh(NODE_STATE_SCRIPT, "node-state", pf.installedVersions, pf.offeredVersions, pf.serviceUnit("rabbitmq"));
 
 export interface NodeState {
   /** Installed packages by name, with their version. */

@@ -29,6 +29,15 @@ interface ExitStatus { code: number | null; signal?: string }
 
 const noopStore: HostKeyStore = { pin: async () => {} };
 
+/**
+ * upload()'s remote half: stdin to $1 through a temporary file, mode $2, owner
+ * $3. lib/ssh imports nothing of Warren, so this one script is not made with
+ * lib/shell; the unit suite shellchecks it by name all the same.
+ */
+export const UPLOAD_SCRIPT =
+  'set -e; t=$(mktemp "$1.XXXXXX"); trap \'rm -f "$t"\' EXIT; cat > "$t"; chmod "$2" "$t"; ' +
+  'if [ -n "$3" ]; then chown "$3" "$t"; fi; mv -f "$t" "$1"; trap - EXIT';
+
 export class SshPool {
   private readonly conns = new Map<string, Promise<PooledConnection>>();
 
@@ -202,10 +211,7 @@ export class SshPool {
   ): Promise<void> {
     const mode = o.mode ?? "0644";
     if (!/^0?[0-7]{3}$/.test(mode)) throw new Error(`bad file mode ${mode}`);
-    const script =
-      'set -e; t=$(mktemp "$1.XXXXXX"); trap \'rm -f "$t"\' EXIT; cat > "$t"; chmod "$2" "$t"; ' +
-      'if [ -n "$3" ]; then chown "$3" "$t"; fi; mv -f "$t" "$1"; trap - EXIT';
-    await this.run(target, ["sh", "-c", script, "sh", remotePath, mode, o.owner ?? ""], {
+    await this.run(target, ["sh", "-c", UPLOAD_SCRIPT, "sh", remotePath, mode, o.owner ?? ""], {
       stdin: content, secrets: o.secrets, timeoutMs: o.timeoutMs ?? 60_000, signal: o.signal,
     });
   }

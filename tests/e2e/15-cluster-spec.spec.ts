@@ -78,9 +78,9 @@ test("the VIP changed on the load-balancer card: the spec's next version, and he
   // The card starts from the spec: the VIP and router id the hosts have now.
   await expect(card.getByLabel("Virtual IP (VIP)")).toHaveValue(VIPS[0]);
   await card.getByLabel("Virtual IP (VIP)").fill(VIPS[1]);
-  await page.getByRole("button", { name: "Show the load-balancer plan" }).click();
-  await expect(page.getByTestId("plan-view")).toBeVisible({ timeout: 60_000 });
-  await page.getByRole("button", { name: "Deploy the load balancers" }).click();
+  await card.getByRole("button", { name: "Show the load-balancer plan" }).click();
+  await expect(card.getByTestId("plan-view")).toBeVisible({ timeout: 60_000 });
+  await card.getByRole("button", { name: "Deploy the load balancers" }).click();
   await expect(page).toHaveURL(/\/runs\//, { timeout: 60_000 });
   await expect(page.getByTestId("run-status")).toHaveText("succeeded", { timeout: 3 * 60_000 });
   expect((await spec(request)).current).toMatchObject({ version: 2, spec: { loadBalancers: { vip: VIPS[1] } } });
@@ -91,16 +91,18 @@ test("setup run again from the page with another VIP: version 3, and everything 
   test.setTimeout(8 * 60_000);
   await login(page, ADMIN);
   await page.goto(`/clusters/${id}`);
-  await page.getByText("Run setup again (re-checks every step; changes only what is not in place)").click();
+  // The wizard, in the Setup card (the load-balancer card has a VIP field of its own).
+  const wizard = page.getByRole("region", { name: "Setup" });
+  await wizard.getByText("Run setup again (re-checks every step; changes only what is not in place)").click();
   // The wizard starts from the spec too: its name, queue type, VIP and router id.
-  await expect(page.getByLabel("RabbitMQ cluster name")).toHaveValue("rabbit-specs");
-  await expect(page.getByLabel("Virtual IP (VIP)")).toHaveValue(VIPS[1]);
-  await page.getByLabel("Virtual IP (VIP)").fill(VIPS[2]);
-  await page.getByRole("button", { name: "3. Show the plan" }).click();
-  await expect(page.getByTestId("plan-view")).toBeVisible({ timeout: 90_000 });
-  const confirm = page.getByLabel("I understand; run these steps");
+  await expect(wizard.getByLabel("RabbitMQ cluster name")).toHaveValue("rabbit-specs");
+  await expect(wizard.getByLabel("Virtual IP (VIP)")).toHaveValue(VIPS[1]);
+  await wizard.getByLabel("Virtual IP (VIP)").fill(VIPS[2]);
+  await wizard.getByRole("button", { name: "3. Show the plan" }).click();
+  await expect(wizard.getByTestId("plan-view")).toBeVisible({ timeout: 90_000 });
+  const confirm = wizard.getByLabel("I understand; run these steps");
   if (await confirm.count()) await confirm.check();
-  await page.getByRole("button", { name: "4. Start setup" }).click();
+  await wizard.getByRole("button", { name: "4. Start setup" }).click();
   await expect(page).toHaveURL(/\/runs\//, { timeout: 60_000 });
   await expect(page.getByTestId("run-status")).toHaveText("succeeded", { timeout: 5 * 60_000 });
   expect((await spec(request)).current).toMatchObject({ version: 3, spec: { loadBalancers: { vip: VIPS[2] } } });

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { upstreamVersion } from "@/lib/hosts/platform/debian-version";
-import { installedVersionsShell, PACKAGES_AT_LEAST } from "@/lib/hosts/platform/debian";
+import { INSTALLED_VERSIONS, PACKAGES_AT_LEAST } from "@/lib/hosts/platform/debian";
 import { platformById } from "@/lib/hosts/platform";
 
 // The Debian platform's comparison, as the upgrade planners get it.
@@ -31,12 +31,12 @@ describe("Debian version order", () => {
 });
 
 describe("the installed versions the Debian platform reports", () => {
-  // installedVersionsShell run by sh against a stand-in dpkg-query printing what the real one prints with that format.
+  // INSTALLED_VERSIONS run by sh against a stand-in dpkg-query printing what the real one prints with that format.
   it("lists installed packages only, as 'name version' (not those removed with their configuration kept)", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "warren-dpkg-"));
     fs.writeFileSync(path.join(dir, "dpkg-query"), "#!/bin/sh\nprintf '%s\\n' 'rabbitmq-server 3.10.8-1.1 install ok installed' 'erlang-base 1:25.2.3+dfsg-1+deb12u1 install ok installed' 'haproxy 2.6.12-1+deb12u3 deinstall ok config-files'\n", { mode: 0o755 });
     try {
-      const out = execFileSync("sh", ["-c", installedVersionsShell(["rabbitmq-server", "erlang-base", "haproxy"])], { env: { ...process.env, PATH: `${dir}:/usr/bin:/bin` }, encoding: "utf8" });
+      const out = execFileSync("sh", ["-c", INSTALLED_VERSIONS, "installed", "rabbitmq-server", "erlang-base", "haproxy"], { env: { ...process.env, PATH: `${dir}:/usr/bin:/bin` }, encoding: "utf8" });
       expect(out).toBe("rabbitmq-server 3.10.8-1.1\nerlang-base 1:25.2.3+dfsg-1+deb12u1\n");
     } finally { fs.rmSync(dir, { recursive: true }); }
   });

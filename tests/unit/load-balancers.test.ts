@@ -1,9 +1,13 @@
+import { execFile } from "node:child_process";
 import fs from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { LoadBalancerOptions, loadBalancerFiles, planLoadBalancerPhases, validateLoadBalancers } from "@/lib/ops/operations/load-balancers";
 import type { ClusterInventory } from "@/lib/ops/operation";
 import { assertWellFormed, type Plan } from "@/lib/ops/plan";
+import { HEALTH_URI } from "@/lib/haproxy/config";
+import { CHECK_SCRIPT } from "@/lib/keepalived/config";
 
 // The seeds' two reference topologies: separate load balancers (seed 001:
 // 3 nodes + 2 HAProxy/Keepalived hosts) and co-located ones (seed 004:
@@ -66,11 +70,28 @@ describe("what the plan deploys (golden files)", () => {
     }
   });
 
-  it("the check script tests HAProxy's health endpoint and its AMQP listener, not just a process", () => {
-    const check = loadBalancerFiles(separate, opts())[0].check;
-    expect(check).toContain("/dev/tcp/127.0.0.1/8405");
-    expect(check).toContain('ss -Hltn "sport = :5672"');
-    expect(check).not.toMatch(/pidof|killall|\$\{ps/);
+  it("the check script tests HAProxy's health endpoint and its AMQP listener, not just a process", async () => {
+    const [f] = loadBalancerFiles(separate, opts());
+    expect(f.keepalived).toContain(`script "${CHECK_SCRIPT} serving 8405 ${HEALTH_URI} 5672"`);
+    expect(f.check).not.toMatch(/pidof|killall|\$\{ps/);
+    // Run for real by bash, with the arguments Keepalived passes: a health endpoint that answers 200, then 503.
+    let status = "200 OK";
+    const health = net.createServer((c) => c.on("error", () => {}).once("data", () => c.end(`HTTP/1.0 ${status}\r\n\r\n`)));
+    const frontend = net.createServer((c) => c.on("error", () => {}).end());
+    const port = (s: net.Server) => new Promise<number>((r) => s.listen(0, "127.0.0.1", () => r((s.address() as net.AddressInfo).port)));
+    const [hp, fp] = [await port(health), await port(frontend)];
+    const check = (...args: string[]) => new Promise<number>((r) => execFile("bash", ["-c", f.check, "check", ...args], (e) => r(e ? Number(e.code) : 0)));
+    try {
+      expect(await check("serving", String(hp), HEALTH_URI, String(fp))).toBe(0);
+      status = "503 Service Unavailable";
+      expect(await check("serving", String(hp), HEALTH_URI, String(fp))).toBe(1);
+      status = "200 OK";
+      frontend.close();
+      expect(await check("serving", String(hp), HEALTH_URI, String(fp))).toBe(1);
+    } finally {
+      health.close();
+      frontend.close();
+    }
   });
 });
 

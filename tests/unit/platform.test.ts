@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { detectPlatform, platformById, registerFamily, type PackageWant, type PlatformFamily } from "@/lib/hosts/platform";
-import { evaluate, factsScript, parseFacts, type NodeFacts } from "@/lib/hosts/facts";
+import { evaluate, factsArgv, parseFacts, type NodeFacts } from "@/lib/hosts/facts";
 import { parseProbe, PROBE_SCRIPT } from "@/lib/hosts/probe";
 import { evaluateLb } from "@/lib/ops/lb-preflight-rules";
 import { allSteps, assertWellFormed, type Plan, type Step } from "@/lib/ops/plan";
@@ -21,9 +21,10 @@ import { loadBalancersOperation } from "@/lib/ops/operations/load-balancers";
 import { planHaproxyUpgrade } from "@/lib/ops/operations/haproxy-upgrade";
 import { planRollingUpgrade, RollingUpgradeParams } from "@/lib/ops/operations/rolling-upgrade";
 import { parseClusterStatus } from "@/lib/rabbitmq/cluster-status";
-import { nodeStateScript, parseNodeState } from "@/lib/rabbitmq/node-state";
-import { rabbitmqTarget } from "@/lib/rabbitmq/scripts";
-import { lbFactsScript } from "@/lib/keepalived/scan";
+import { nodeStateArgv, parseNodeState } from "@/lib/rabbitmq/node-state";
+import { rabbitmqTargetArgv } from "@/lib/rabbitmq/scripts";
+import { lbFactsArgv } from "@/lib/keepalived/scan";
+import { shScript } from "@/lib/shell";
 import { labCluster, labSpec } from "./support-cluster";
 
 /** Debian's package tools, as words (a host's shell would run them by these names). */
@@ -31,6 +32,8 @@ const DEBIAN_TOOLS = /\b(apt|apt-get|apt-cache|apt-mark|aptitude|dpkg|dpkg-query
 
 // The stand-in family: a package manager called tpkg, versions that are plain numbers.
 const compared: [string, string][] = [];
+const TPKG_OFFERED = shScript("TPKG_OFFERED", 'tpkg offered "$@"\n');
+const TPKG_INSTALLED = shScript("TPKG_INSTALLED", 'tpkg installed "$@"\n');
 const spec = (w: PackageWant) => (w.version ? `${w.name}@${w.version}` : w.name);
 const testos: PlatformFamily = {
   family: "testos",
@@ -41,8 +44,8 @@ const testos: PlatformFamily = {
     install: (wants, o = {}) => ["tpkg", "add", ...(o.stopFirst ? ["--stop", `test-${o.stopFirst}.service`] : []), ...wants.map(spec)],
     installedAtLeast: (wants) => ["tpkg", "has", "--at-least", ...wants.map(spec)],
     installedExactly: (wants) => ["tpkg", "has", "--exactly", ...wants.map(spec)],
-    offeredVersionsShell: (names) => `tpkg offered ${names.join(" ")}`,
-    installedVersionsShell: (names) => `tpkg installed ${names.join(" ")}`,
+    offeredVersions: TPKG_OFFERED,
+    installedVersions: TPKG_INSTALLED,
     // Its version comparison: numbers, newest largest.
     compareVersions: (a, b) => { compared.push([a, b]); return Number(a) - Number(b); },
     serviceUnit: (s) => `test-${s}.service`,
@@ -130,11 +133,11 @@ describe("a second family: one module and its version comparison", () => {
 
   it("reads a host's facts in its own terms", () => {
     const pf = platformById("testos-1")!;
-    // The probe at the head of the facts script looks for package managers by name (command -v apt-get dnf…) to report them; it runs none.
-    const facts = factsScript(pf).replace(PROBE_SCRIPT.replace("; echo @@end", ""), "");
-    for (const script of [facts, nodeStateScript(pf), lbFactsScript(pf), rabbitmqTarget(pf)]) {
-      expect(script).not.toMatch(DEBIAN_TOOLS);
-      expect(script).toMatch(/tpkg (offered|installed)/);
+    // The probe, which the pre-flights run first, looks for package managers by name (command -v apt-get dnf…) to report them; it runs none.
+    for (const argv of [factsArgv(pf, ["node2=10.213.77.12"]), nodeStateArgv(pf), lbFactsArgv(pf, 3, "-", [5672]), rabbitmqTargetArgv(pf)]) {
+      const sent = argv.filter((a) => a !== PROBE_SCRIPT).join("\n");
+      expect(sent).not.toMatch(DEBIAN_TOOLS);
+      expect(sent).toMatch(/tpkg (offered|installed)/);
     }
   });
 });
@@ -185,7 +188,8 @@ describe("the Debian platform's node-state script", () => {
     tool("apt-get", "exit 0");
     tool("systemctl", "printf '%s\\n' ActiveState=active 'InactiveEnterTimestamp=@1795330000'");
     try {
-      const out = execFileSync("sh", ["-c", nodeStateScript(platformById("debian-12")!)], { env: { ...process.env, PATH: `${dir}:/usr/bin:/bin` }, encoding: "utf8" });
+      const [cmd, ...args] = nodeStateArgv(platformById("debian-12")!);
+      const out = execFileSync(cmd, args, { env: { ...process.env, PATH: `${dir}:/usr/bin:/bin` }, encoding: "utf8" });
       expect(parseNodeState(out)).toEqual({
         installed: { "rabbitmq-server": "3.10.8-1.1", "erlang-base": "1:25.2.3+dfsg-1+deb12u1" },
         offered: { "erlang-base": ["1:25.2.3+dfsg-1+deb12u2", "1:25.2.3+dfsg-1+deb12u1"], "rabbitmq-server": ["3.10.8-1.1"] },

@@ -5,15 +5,16 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CLUSTER_HEALTHY, JOINED, RUNNING_IN_CLUSTER } from "@/lib/rabbitmq/scripts";
 
-// The gates' shell, run for real by sh against a stand-in rabbitmqctl that
-// prints `cluster_status --formatter json` as captured on lab node1 (3.10.8,
+// The gates' shell, as sent, run for real by sh. Their rabbitmqctl function
+// runs the real tool through runuser: a stand-in runuser prints
+// `cluster_status --formatter json` as captured on lab node1 (3.10.8,
 // node1+node2 disc, node3 ram), unchanged or with an alarm or a partition.
 const captured = fs.readFileSync(path.join(__dirname, "../fixtures/cluster-status-3.10-disc2-ram1.json"), "utf8");
 
 function gate(script: string, status: string, ...args: string[]): { code: number; out: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "warren-gate-"));
   fs.writeFileSync(path.join(dir, "status.json"), status);
-  fs.writeFileSync(path.join(dir, "rabbitmqctl"), `#!/bin/sh\ncat "${dir}/status.json"\n`, { mode: 0o755 });
+  fs.writeFileSync(path.join(dir, "runuser"), `#!/bin/sh\ncase "$*" in *"/rabbitmqctl -q cluster_status --formatter json") cat "${dir}/status.json" ;; *) exit 99 ;; esac\n`, { mode: 0o755 });
   try {
     return { code: 0, out: execFileSync("sh", ["-c", script, "gate", ...args], { env: { ...process.env, PATH: `${dir}:/usr/bin:/bin` }, encoding: "utf8" }) };
   } catch (e) {

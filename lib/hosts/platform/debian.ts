@@ -2,7 +2,8 @@
 // systemd. The only module that runs apt or dpkg on hosts (tests/unit/
 // platform.test.ts greps the planners and lib/rabbitmq for them). Every
 // script here is run through shellcheck by the unit suite.
-import type { OsRelease, PackageWant, Platform, PlatformFamily, ServiceName } from ".";
+import { sh, shScript } from "@/lib/shell";
+import type { OsRelease, PackageWant, Platform, PlatformFamily, ServiceName } from "./types";
 import { compareDebianVersions } from "./debian-version";
 
 /**
@@ -10,8 +11,15 @@ import { compareDebianVersions } from "./debian-version";
  * install interrupted earlier (Warren killed, a run aborted) leaves dpkg
  * refusing every apt-get until repaired. Both wait up to 5 min for a dpkg lock
  * held by someone else (unattended-upgrades, an install a crash left running).
+ * "--stop UNIT" first stops a unit (it stays stopped), for upgrades whose
+ * service must not run during the install: a retry after the host rebooted
+ * mid-run finds the service started again by boot, and must not upgrade under it.
  */
-export const APT_INSTALL = `set -e
+export const APT_INSTALL = shScript("APT_INSTALL", `set -e
+if [ "$1" = --stop ]; then
+  systemctl stop "$2"
+  shift 2
+fi
 export DEBIAN_FRONTEND=noninteractive
 i=0
 until dpkg --configure -a; do
@@ -22,44 +30,41 @@ until dpkg --configure -a; do
 done
 apt-get -o DPkg::Lock::Timeout=300 update -q
 apt-get -o DPkg::Lock::Timeout=300 install -y -q -o Dpkg::Options::=--force-confold "$@"
-`;
+`);
 
 /**
- * Stops a unit, then installs like APT_INSTALL. For upgrades whose service
- * must not run during the install: a retry after the host rebooted mid-run
- * finds the service started again by boot, and must not upgrade under it.
+ * What the package source offers for the packages named in the arguments, as
+ * "package version" lines, newest first (apt-cache madison order); nothing
+ * without apt. A host that never ran apt-get update, or whose lists are older
+ * than six hours, is asked for fresh lists in a temporary directory: the
+ * system's apt state stays as it was, and an upgrade is not refused for a
+ * version the source offers but stale lists do not show.
  */
-export const STOP_THEN_APT_INSTALL = `systemctl stop "$1" || exit 1
-shift
-${APT_INSTALL}`;
+export const OFFERED_VERSIONS = shScript("OFFERED_VERSIONS", `command -v apt-cache >/dev/null || exit 0
+o=
+d=
+if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*_Packages' -mmin -360 2>/dev/null | head -1)" ]; then
+  d=$(mktemp -d)
+  mkdir -p "$d/lists/partial" "$d/cache/archives/partial"
+  o="-o Dir::State::Lists=$d/lists -o Dir::Cache=$d/cache"
+  # shellcheck disable=SC2086 # $o: no options, or two -o options, split on purpose
+  timeout 30 apt-get $o -qq update >/dev/null 2>&1
+fi
+# shellcheck disable=SC2086 # the same
+apt-cache $o madison "$@" 2>/dev/null | awk -F'|' '{gsub(/ /, "", $1); gsub(/ /, "", $2); print $1, $2}'
+if [ -n "$d" ]; then rm -rf "$d"; fi
+`);
 
 /**
- * What the package source offers for the packages named (constants of
- * Warren's, never user input), as "package version" lines, newest first
- * (apt-cache madison order). A host that never ran apt-get update, or whose
- * lists are older than six hours, is asked for fresh lists in a temporary
- * directory: the system's apt state stays as it was, and an upgrade is not
- * refused for a version the source offers but stale lists do not show.
- */
-export const offeredVersionsShell = (packages: string[]) =>
-  // On its own line, so the rest of a one-line script it is part of still runs.
-  "# shellcheck disable=SC2086 # $o: no options, or two -o options, split on purpose\n" +
-  "if command -v apt-cache >/dev/null; then o=; d=; " +
-  "if [ -z \"$(find /var/lib/apt/lists -maxdepth 1 -name '*_Packages' -mmin -360 2>/dev/null | head -1)\" ]; then d=$(mktemp -d); mkdir -p \"$d/lists/partial\" \"$d/cache/archives/partial\"; " +
-  "o=\"-o Dir::State::Lists=$d/lists -o Dir::Cache=$d/cache\"; timeout 30 apt-get $o -qq update >/dev/null 2>&1; fi; " +
-  `apt-cache $o madison ${packages.join(" ")} 2>/dev/null | awk -F'|' '{gsub(/ /, "", $1); gsub(/ /, "", $2); print $1, $2}'; ` +
-  "if [ -n \"$d\" ]; then rm -rf \"$d\"; fi; fi";
-
-/**
- * "name version" for each of the packages (constants of Warren's) that is
+ * "name version" for each of the packages named in the arguments that is
  * installed: dpkg also lists packages removed with their configuration kept
  * ("deinstall ok config-files"), which are not.
  */
-export const installedVersionsShell = (packages: string[]) =>
-  `dpkg-query -W -f='\${Package} \${Version} \${Status}\\n' ${packages.join(" ")} 2>/dev/null | awk '$3 == "install" && $4 == "ok" && $5 == "installed" { print $1, $2 }'`;
+export const INSTALLED_VERSIONS = shScript("INSTALLED_VERSIONS", `dpkg-query -W -f='\${Package} \${Version} \${Status}\\n' "$@" 2>/dev/null | awk '$3 == "install" && $4 == "ok" && $5 == "installed" { print $1, $2 }'
+`);
 
 /** Exit 0 when every "name" is installed and every "name=version" is installed at that version. */
-export const PACKAGES_INSTALLED = `for spec in "$@"; do
+export const PACKAGES_INSTALLED = shScript("PACKAGES_INSTALLED", `for spec in "$@"; do
   name=\${spec%%=*}
   # shellcheck disable=SC2016
   s=$(dpkg-query -W -f='\${Status} \${Version}' "$name" 2>/dev/null) || exit 1
@@ -67,14 +72,14 @@ export const PACKAGES_INSTALLED = `for spec in "$@"; do
   if [ "$name" != "$spec" ] && [ "\${s#install ok installed }" != "\${spec#*=}" ]; then exit 1; fi
 done
 exit 0
-`;
+`);
 
 /**
  * Like PACKAGES_INSTALLED, but "name=version" also holds at a newer version:
  * an install step re-run after a rolling upgrade must not try to downgrade
  * (apt refuses, and it would undo the upgrade).
  */
-export const PACKAGES_AT_LEAST = `for spec in "$@"; do
+export const PACKAGES_AT_LEAST = shScript("PACKAGES_AT_LEAST", `for spec in "$@"; do
   name=\${spec%%=*}
   # shellcheck disable=SC2016
   s=$(dpkg-query -W -f='\${Status} \${Version}' "$name" 2>/dev/null) || exit 1
@@ -82,9 +87,7 @@ export const PACKAGES_AT_LEAST = `for spec in "$@"; do
   if [ "$name" != "$spec" ] && ! dpkg --compare-versions "\${s#install ok installed }" ge "\${spec#*=}"; then exit 1; fi
 done
 exit 0
-`;
-
-export const DEBIAN_SCRIPTS = { APT_INSTALL, STOP_THEN_APT_INSTALL, PACKAGES_INSTALLED, PACKAGES_AT_LEAST };
+`);
 
 const UNITS: Record<ServiceName, string> = { rabbitmq: "rabbitmq-server", haproxy: "haproxy", keepalived: "keepalived" };
 const PATHS: Platform["paths"] = { haproxyConfig: "/etc/haproxy/haproxy.cfg", keepalivedConfig: "/etc/keepalived/keepalived.conf" };
@@ -97,12 +100,10 @@ const IDS = ["debian-12", "debian-13"] as const;
 function debianPlatform(id: (typeof IDS)[number]): Platform {
   return {
     id, family: "debian", label: `Debian ${id.slice("debian-".length)}`,
-    install: (wants, o = {}) => o.stopFirst
-      ? ["sh", "-c", STOP_THEN_APT_INSTALL, "apt-install", UNITS[o.stopFirst], ...wants.map(spec)]
-      : ["sh", "-c", APT_INSTALL, "apt-install", ...wants.map(spec)],
-    installedAtLeast: (wants) => ["sh", "-c", PACKAGES_AT_LEAST, "at-least", ...wants.map(spec)],
-    installedExactly: (wants) => ["sh", "-c", PACKAGES_INSTALLED, "installed", ...wants.map(spec)],
-    offeredVersionsShell, installedVersionsShell,
+    install: (wants, o = {}) => sh(APT_INSTALL, "apt-install", ...(o.stopFirst ? ["--stop", UNITS[o.stopFirst]] : []), ...wants.map(spec)),
+    installedAtLeast: (wants) => sh(PACKAGES_AT_LEAST, "at-least", ...wants.map(spec)),
+    installedExactly: (wants) => sh(PACKAGES_INSTALLED, "installed", ...wants.map(spec)),
+    offeredVersions: OFFERED_VERSIONS, installedVersions: INSTALLED_VERSIONS,
     compareVersions: compareDebianVersions,
     serviceUnit: (s) => UNITS[s],
     paths: PATHS,

@@ -1,6 +1,6 @@
 // Which family handles which system. A new family is its module, its version
 // comparison, and one entry in BUILT_IN.
-import type { OsRelease, Platform, PlatformFamily } from ".";
+import type { OsRelease, Platform, PlatformFamily } from "./types";
 import { debian } from "./debian";
 
 const BUILT_IN = [debian] as const;

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { hostName } from "@/lib/inventory/schemas";
 import { nodeName, rabbitmqctl, rmqScript } from "@/lib/rabbitmq/cli";
-import { RUNNING_IN_CLUSTER, START_AND_WAIT } from "@/lib/rabbitmq/scripts";
+import { RABBITMQ_STOPPED, RUNNING_IN_CLUSTER, START_AND_WAIT } from "@/lib/rabbitmq/scripts";
 import { serviceRunning } from "@/lib/hosts/systemd";
 import { gatherClusterFacts, nodeState, type ClusterFacts } from "../cluster-facts";
 import { CLUSTER_NODE, defineOperation, PlanError, type ClusterInventory, type NodeSpec } from "../operation";
@@ -37,7 +37,7 @@ export function planClusterStop(c: ClusterInventory): Plan {
         steps: order.map((n, i): Step => ({
           kind: "command", key: `stop:${n.name}`, title: `Stop rabbitmq-server${i === order.length - 1 ? " (last: it starts first)" : ""}`, host: n.name,
           argv: ["systemctl", "stop", "rabbitmq-server"], timeoutMs: 5 * 60_000,
-          check: ["sh", "-c", "! systemctl is-active --quiet rabbitmq-server"],
+          check: rmqScript(RABBITMQ_STOPPED),
           destructive: i === 0 ? `the whole cluster stops: clients cannot connect until "Start the cluster" (${c.nodes.length} node${c.nodes.length === 1 ? "" : "s"})` : undefined,
         })),
       },

@@ -4,8 +4,10 @@
 // connect through it, then restore the original state. The run's step
 // timestamps are the measurements; drillResult() reads them back.
 import { z } from "zod";
+import { HAPROXY_KILL } from "@/lib/haproxy/scripts";
 import { HOLDS_ADDRESS } from "@/lib/keepalived/scripts";
 import { AMQP_GREETING } from "@/lib/rabbitmq/scripts";
+import { bash, sh } from "@/lib/shell";
 import { defineOperation, PlanError, type ClusterInventory } from "../operation";
 import type { Plan, Step } from "../plan";
 import { frontendPort } from "./load-balancers";
@@ -22,7 +24,6 @@ export const DrillParams = z.strictObject({
 });
 
 const OWNER = "{var:owner}";
-const sh = (script: string, name: string, ...args: string[]) => ["sh", "-c", script, name, ...args];
 
 export function planDrill(c: ClusterInventory, p: z.infer<typeof DrillParams>): Plan {
   const o = c.spec?.loadBalancers;
@@ -42,7 +43,7 @@ export function planDrill(c: ClusterInventory, p: z.infer<typeof DrillParams>): 
     ? { kind: "local", key: "fault", title: FAULTS[p.fault], host: "", argv: [...c.power!, "stop", OWNER], timeoutMs: 120_000,
       destructive: "powers off the load balancer holding the VIP: its clients' connections break and reconnect through the other" }
     : { kind: "command", key: "fault", title: FAULTS[p.fault], host: OWNER,
-      argv: p.fault === "keepalived-stop" ? ["systemctl", "stop", "keepalived"] : ["sh", "-c", 'kill -KILL "$(cat /run/haproxy.pid)"'],
+      argv: p.fault === "keepalived-stop" ? ["systemctl", "stop", "keepalived"] : sh(HAPROXY_KILL, "kill-haproxy"),
       destructive: "breaks the connections of the clients using the VIP; they reconnect through the other load balancer" };
   const restore: Step[] = p.fault === "power-off"
     ? [
@@ -65,7 +66,7 @@ export function planDrill(c: ClusterInventory, p: z.infer<typeof DrillParams>): 
           fault,
           vipGate("vip-moved", "The VIP is on another load balancer", { not: OWNER }, 100, prober),
           { kind: "gate", key: "amqp", title: `A client connects through ${o.vip}:${frontendPort(c, o)}`, host: prober, waitingFor: "an AMQP connection through the VIP",
-            argv: ["timeout", "2", "bash", "-c", AMQP_GREETING, "amqp", o.vip, String(frontendPort(c, o))], intervalMs: 100, timeoutMs: 60_000 },
+            argv: ["timeout", "2", ...bash(AMQP_GREETING, "amqp", o.vip, String(frontendPort(c, o)))], intervalMs: 100, timeoutMs: 60_000 },
         ],
       },
       { title: "Restore", oneHostAtATime: true, order: ["", OWNER], steps: restore },

@@ -4,8 +4,9 @@
 // then rejoins as a backup. The VIP stays on exactly one host throughout.
 import { z } from "zod";
 import { AMQP_BACKEND } from "@/lib/haproxy/config";
-import { HAPROXY_SAVE_STATE, HAPROXY_VERIFY } from "@/lib/haproxy/scripts";
-import { HOLDS_ADDRESS, KEEPALIVED_VERIFY, READY_TO_TAKE_OVER, VIP_AWAY } from "@/lib/keepalived/scripts";
+import { HAPROXY_RESTART, HAPROXY_SAVE_STATE, HAPROXY_VERIFY } from "@/lib/haproxy/scripts";
+import { HOLDS_ADDRESS, KEEPALIVED_VERIFY, LACKS_ADDRESS, READY_TO_TAKE_OVER, VIP_AWAY } from "@/lib/keepalived/scripts";
+import { sh } from "@/lib/shell";
 import { gatherClusterFacts, nodeState, type ClusterFacts } from "../cluster-facts";
 import { defineOperation, PlanError, type ClusterInventory, type Reader, requireSpec } from "../operation";
 import { planPlatforms } from "../platforms";
@@ -15,8 +16,6 @@ import { haproxyOptions, keepalivedConfStep } from "./load-balancers";
 export const HaproxyUpgradeParams = z.strictObject({
   haproxyVersion: z.string().regex(/^[A-Za-z0-9.+:~-]{1,64}$/, "A package version, e.g. 2.6.12-1+deb12u4").meta({ description: "HAProxy to this version", "x-warren": "offered-haproxy" }),
 });
-
-const sh = (script: string, name: string, ...args: string[]) => ["sh", "-c", script, name, ...args];
 
 export function planHaproxyUpgrade(c: ClusterInventory, p: z.infer<typeof HaproxyUpgradeParams>, f: ClusterFacts, vipHolder: string | null): Plan {
   const o = c.spec?.loadBalancers;
@@ -56,7 +55,7 @@ export function planHaproxyUpgrade(c: ClusterInventory, p: z.infer<typeof Haprox
         argv: sh(READY_TO_TAKE_OVER, "ready"), waitingFor: "another load balancer ready to take the VIP over", intervalMs: 500, timeoutMs: 60_000 },
       ...(handover ? [keepalivedConfStep(c, o, taker, `takeover-priority:${taker}`, 254)] : []),
       { kind: "command", key: `vip-away:${h}`, title: "If it holds the VIP: stop Keepalived here so the other load balancer takes it", host: h,
-        argv: sh(VIP_AWAY, "vip-away", o.vip, String(ho.frontendPort)), check: ["sh", "-c", '! ip -o -4 addr show | grep -qF " inet $1/"', "not-holder", o.vip],
+        argv: sh(VIP_AWAY, "vip-away", o.vip, String(ho.frontendPort)), check: sh(LACKS_ADDRESS, "not-holder", o.vip),
         destructive: "moves the VIP to another load balancer: clients connected through this one reconnect (once)" },
       { kind: "gate", key: `vip-moved:${h}`, title: "Exactly one other load balancer holds the VIP", host: lbs.find((x) => x !== h)!,
         argv: sh(HOLDS_ADDRESS, "holds", o.vip), waitingFor: `the VIP on another load balancer than ${h}`, intervalMs: 200, timeoutMs: 30_000,
@@ -65,11 +64,11 @@ export function planHaproxyUpgrade(c: ClusterInventory, p: z.infer<typeof Haprox
       { kind: "command", key: `upgrade:${h}`, title: `Install haproxy ${p.haproxyVersion}`, host: h, argv: platforms.of(h).install([want]),
         check: platforms.of(h).installedExactly([want]), timeoutMs: 10 * 60_000 },
       { kind: "command", key: `restart:${h}`, title: "Restart HAProxy on the new version, configuration checked first", host: h,
-        argv: sh(`haproxy -c -q -f "$1" || exit 1\n${HAPROXY_SAVE_STATE}systemctl restart haproxy`, "restart", platforms.of(h).paths.haproxyConfig) },
+        argv: sh(HAPROXY_RESTART, "restart", platforms.of(h).paths.haproxyConfig) },
       { kind: "command", key: `serving:${h}`, title: "HAProxy serves every backend server again", host: h, readOnly: true,
         argv: sh(HAPROXY_VERIFY, "verify", AMQP_BACKEND, ...ports, "--", ...c.nodes.map((n) => n.name)) },
       { kind: "command", key: `keepalived:${h}`, title: "Keepalived runs again (as a backup: the VIP stays where it is)", host: h,
-        argv: sh(`systemctl start keepalived || exit 1\n${KEEPALIVED_VERIFY}`, "keepalived"), check: ["systemctl", "is-active", "--quiet", "keepalived"] },
+        argv: sh(KEEPALIVED_VERIFY, "keepalived", "--start"), check: ["systemctl", "is-active", "--quiet", "keepalived"] },
       ...(handover ? [keepalivedConfStep(c, o, taker, `own-priority:${taker}`)] : []),
       { kind: "gate", key: `one-holder:${h}`, title: "Exactly one load balancer holds the VIP", host: h,
         argv: sh(HOLDS_ADDRESS, "holds", o.vip), waitingFor: "exactly one holder of the VIP", intervalMs: 500, timeoutMs: 30_000,

@@ -8,8 +8,9 @@ import { LoadBalancerOptions, specMembers } from "@/lib/inventory/spec";
 import { checkTimings, markedDownWithinMs } from "@/lib/haproxy/checks";
 import { AMQP_BACKEND, haproxyConfig, HEALTH_URI, RESTART_DROPIN, RESTART_POLICY, type HaproxyOptions } from "@/lib/haproxy/config";
 import { HAPROXY_APPLY, HAPROXY_VALIDATE, HAPROXY_VERIFY } from "@/lib/haproxy/scripts";
-import { CHECK_SCRIPT, checkScript, defaultPriorities, keepalivedConfig, NOTIFY, NOTIFY_SCRIPT, type LbHost, type VrrpOptions } from "@/lib/keepalived/config";
+import { CHECK_HAPROXY, CHECK_SCRIPT, defaultPriorities, keepalivedConfig, NOTIFY, NOTIFY_SCRIPT, type LbHost, type VrrpOptions } from "@/lib/keepalived/config";
 import { HOLDS_ADDRESS, KEEPALIVED_APPLY, KEEPALIVED_VERIFY } from "@/lib/keepalived/scripts";
+import { sh } from "@/lib/shell";
 import { defineOperation, PlanError, type ClusterInventory, requireSpec } from "../operation";
 import { planPlatforms } from "../platforms";
 import type { Phase, Plan, Step } from "../plan";
@@ -105,26 +106,26 @@ export function haproxyOptions(c: LbCluster, o: LoadBalancerOptions): HaproxyOpt
   };
 }
 
-function vrrpOptions(o: LoadBalancerOptions): VrrpOptions {
-  return { vip: o.vip, prefix: o.prefix, interface: o.interface, routerId: o.routerId, version: o.vrrpVersion, advertInt: o.advertInt, unicast: o.unicast, preemption: o.preemption, preemptDelay: o.preemptDelay };
+function vrrpOptions(c: LbCluster, o: LoadBalancerOptions): VrrpOptions {
+  return {
+    vip: o.vip, prefix: o.prefix, interface: o.interface, routerId: o.routerId, version: o.vrrpVersion, advertInt: o.advertInt, unicast: o.unicast, preemption: o.preemption, preemptDelay: o.preemptDelay,
+    haproxy: { healthPort: HEALTH_PORT, healthUri: HEALTH_URI, frontendPort: frontendPort(c, o) },
+  };
 }
 
 /** The generated files for each load balancer (pure; golden-file tested). */
 export function loadBalancerFiles(c: LbCluster, o: LoadBalancerOptions) {
   const prio = priorities(c, o);
   const hosts: LbHost[] = c.loadBalancers.map((l) => ({ ...l, priority: prio[l.name] }));
-  const ho = haproxyOptions(c, o);
-  const haproxy = haproxyConfig(ho, c.nodes, c.name);
+  const haproxy = haproxyConfig(haproxyOptions(c, o), c.nodes, c.name);
   return hosts.map((h) => ({
     host: h.name,
     haproxy,
-    check: checkScript(ho.healthPort, HEALTH_URI, ho.frontendPort),
+    check: CHECK_HAPROXY,
     notify: NOTIFY,
-    keepalived: keepalivedConfig(vrrpOptions(o), h, hosts, c.name),
+    keepalived: keepalivedConfig(vrrpOptions(c, o), h, hosts, c.name),
   }));
 }
-
-const sh = (script: string, name: string, ...args: string[]) => ["sh", "-c", script, name, ...args];
 
 /**
  * keepalived.conf for one load balancer, validated on the host and applied
@@ -138,7 +139,7 @@ export function keepalivedConfStep(c: LbCluster, o: LoadBalancerOptions, host: s
   const self = { ...hosts.find((h) => h.name === host)!, ...(priority ? { priority } : {}) };
   return {
     kind: "file", key, title: `keepalived.conf (VRRP ${o.vrrpVersion}, router id ${o.routerId}, priority ${self.priority}${priority ? " for the handover" : ""})`, host,
-    path: planPlatforms(c.loadBalancers).of(host).paths.keepalivedConfig, content: keepalivedConfig(vrrpOptions(o), self, hosts, c.name), mode: "0640", owner: "root:root",
+    path: planPlatforms(c.loadBalancers).of(host).paths.keepalivedConfig, content: keepalivedConfig(vrrpOptions(c, o), self, hosts, c.name), mode: "0640", owner: "root:root",
     validate: ["keepalived", "-t", "-f", "{file}"], then: sh(KEEPALIVED_APPLY, "apply"), verify: sh(KEEPALIVED_VERIFY, "verify"),
   };
 }

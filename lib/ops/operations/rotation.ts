@@ -5,10 +5,9 @@
 // it is back and healthy, the server is made ready again.
 import { AMQP_BACKEND } from "@/lib/haproxy/config";
 import { HAPROXY_SERVER_IN_STATE, HAPROXY_SERVER_STATE } from "@/lib/haproxy/scripts";
+import { sh } from "@/lib/shell";
 import type { ClusterInventory } from "../operation";
 import type { Step } from "../plan";
-
-const sh = (script: string, name: string, ...args: string[]) => ["sh", "-c", script, name, ...args];
 
 /** One step per load balancer (none when the cluster has no configured load balancers). */
 export function rotationSteps(c: ClusterInventory, node: string, to: "maint" | "ready"): Step[] {

@@ -7,9 +7,10 @@ import { serviceRunning } from "@/lib/hosts/systemd";
 import { COOKIE_PATH, ERLANG_PACKAGES, nodeName, rabbitmqctl, rabbitmqPlugins, rmqScript, WARREN_CONF, WARREN_CONF_CONTENT } from "@/lib/rabbitmq/cli";
 import {
   ADMIN_USER, ADMIN_USER_OK, CLUSTER_NAMED, CLUSTER_PORTS, COOKIE_MATCHES, COOKIE_WRITE, DATA_IMPACT, FLAG_ENABLED, FLAGS_ALL_ENABLED, JOINED,
-  PLUGIN_ENABLED, POLICY_SET, rabbitmqTarget, START_AND_WAIT, USER_ABSENT, VHOST_QUEUE_TYPE,
+  PLUGIN_ENABLED, POLICY_SET, rabbitmqTargetArgv, START_AND_WAIT, USER_ABSENT, VHOST_QUEUE_TYPE,
 } from "@/lib/rabbitmq/scripts";
 import { judgeSetup, rulesFor } from "@/lib/rabbitmq/series";
+import { bash } from "@/lib/shell";
 import { defineOperation, PlanError, type ClusterInventory, type NodeSpec, type Reader } from "../operation";
 import { planPlatforms, platformForReading } from "../platforms";
 import { planLoadBalancerPhases } from "./load-balancers";
@@ -34,7 +35,7 @@ export async function gatherSetupFacts(c: Pick<ClusterInventory, "nodes">, o: Pi
   if (o.rabbitmqVersion) return { rabbitmqVersion: o.rabbitmqVersion };
   const seed = c.nodes.find((n) => n.seed) ?? c.nodes[0];
   if (!seed) return { rabbitmqVersion: null };
-  const r = await read(seed.name, ["sh", "-c", rabbitmqTarget(platformForReading(seed.platform))]);
+  const r = await read(seed.name, rabbitmqTargetArgv(platformForReading(seed.platform)));
   return { rabbitmqVersion: "error" in r ? null : parseSetupTarget(r.stdout) };
 }
 
@@ -135,7 +136,7 @@ export function planSetup(c: Pick<ClusterInventory, "name" | "nodes" | "loadBala
     title: "Network: clustering ports reachable between nodes",
     steps: each((n) => [{
       kind: "command", key: `ports:${n.name}`, title: "Reach every peer by name on 4369 (epmd), 25672 (Erlang distribution), 5672 (AMQP)", host: n.name,
-      argv: ["bash", "-c", CLUSTER_PORTS, "ports", ...nodes.filter((p) => p.name !== n.name).map((p) => p.name)], readOnly: true,
+      argv: bash(CLUSTER_PORTS, "ports", ...nodes.filter((p) => p.name !== n.name).map((p) => p.name)), readOnly: true,
     }]),
   });
 
