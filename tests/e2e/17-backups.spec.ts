@@ -207,7 +207,7 @@ test("#26 the diff page: between two backups, per kind and object by object, fie
   await expect(v.getByTestId("diff-total")).toHaveText("1 added, 1 removed, 2 changed.");
   await expect(v.getByLabel("To").locator("option[value=live]")).toHaveCount(0);
   await v.goto(`/clusters/${clusterId}/backups/diff?from=${oldest.id}&to=live`);
-  await expect(v.getByRole("alert")).toHaveText("Comparing with the live cluster (Warren reads it over SSH) needs the operator role; you have viewer");
+  await expect(v.getByRole("main").getByRole("alert")).toHaveText("Comparing with the live cluster (Warren reads it over SSH) needs the operator role; you have viewer");
   await ctx.close();
 });
 
