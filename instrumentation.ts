@@ -22,4 +22,7 @@ export async function register() {
   // The live view watches every cluster from start-up, so the first page load has data.
   const { collector } = await import("@/lib/health/collector");
   await collector().start();
+  // Scheduled definitions backups and their retention (lib/backups).
+  const { backupScheduler } = await import("@/lib/backups/scheduler");
+  backupScheduler().start();
 }

@@ -11,6 +11,7 @@ import { OperationError } from "@/lib/ops/service";
 import { RequestError } from "@/lib/api/request";
 import { isTooManyAttempts } from "@/lib/auth/throttle";
 import { isBusy } from "@/lib/auth/fair-queue";
+import { BackupError } from "@/lib/backups/service";
 
 export interface PublicError {
   status: number;
@@ -43,6 +44,7 @@ export function publicError(e: unknown): PublicError {
     const status = { "not-found": 404, busy: 409, confirm: 409, invalid: 400, state: 409, stale: 409, forbidden: 403 }[e.code];
     return { status, code: e.code, message: e.message, details: e.details };
   }
+  if (e instanceof BackupError) return { status: { "not-found": 404, invalid: 400, failed: 502, forbidden: 403 }[e.code], code: e.code, message: e.message };
   if (isSshError(e)) return { status: 502, code: `ssh-${e.kind}`, message: e.message };
   const ref = logError("request failed", e);
   return { status: 500, code: "internal", message: `Something went wrong on the server (reference ${ref})` };

@@ -6,6 +6,8 @@ import { collector } from "@/lib/health/collector";
 import { listRuns } from "@/lib/ops/service";
 import { Badge, Card, type Tone } from "@/components/ui";
 import { RunList } from "@/components/ops/run-list";
+import { backupStatuses } from "@/lib/backups/service";
+import { Time } from "@/components/ui/time";
 
 const STATE: Record<string, { tone: Tone; label: string }> = {
   ok: { tone: "green", label: "healthy" }, warning: { tone: "amber", label: "warning" }, critical: { tone: "red", label: "critical" }, unknown: { tone: "slate", label: "no data" },
@@ -17,6 +19,7 @@ export default async function Overview() {
   const [hosts, clusters, runs] = await Promise.all([countHosts(), listClusters(), listRuns({}, 5)]);
   const c = collector();
   const states = c.statuses();
+  const backups = await backupStatuses(clusters.map((x) => x.id));
   if (hosts === 0) {
     return (
       <Card title="Welcome to Warren">
@@ -44,6 +47,7 @@ export default async function Overview() {
                   <Link className="font-medium text-accent underline" href={`/clusters/${cl.id}`}>{cl.name}</Link>
                   <Badge tone={st.tone}>{st.label}</Badge>
                   {h && <span className="text-muted">{h.nodes.filter((n) => n.running).length}/{h.nodes.length} nodes running{h.alarms.length ? `; ${h.alarms[0].message}${h.alarms.length > 1 ? ` (+${h.alarms.length - 1} more)` : ""}` : ""}</span>}
+                  <BackupLine b={backups[cl.id]} clusterId={cl.id} />
                 </li>
               );
             })}
@@ -57,5 +61,20 @@ export default async function Overview() {
         <p className="text-sm">{hosts} host{hosts === 1 ? "" : "s"} · <Link className="text-accent underline" href="/hosts">manage hosts</Link></p>
       </Card>
     </div>
+  );
+}
+
+/** A cluster's backups on the overview: how old the latest is, and a failure no backup has followed. */
+function BackupLine({ b, clusterId }: { b?: Awaited<ReturnType<typeof backupStatuses>>[string]; clusterId: string }) {
+  if (!b || (!b.latest && !b.lastFailure)) return null;
+  return (
+    <span className="flex basis-full flex-wrap items-baseline gap-x-2 text-xs" data-testid={`overview-backup-${clusterId}`}>
+      <span className="text-muted">Backup: {b.latest ? <Time date={b.latest.createdAt} /> : "none yet"}</span>
+      {b.lastFailure?.since && (
+        <Link className="break-words text-red-700 underline dark:text-red-400" href={`/clusters/${clusterId}#backups`} title={b.lastFailure.message}>
+          <Badge tone="red">backup failed</Badge> {b.lastFailure.message.length > 120 ? `${b.lastFailure.message.slice(0, 119)}…` : b.lastFailure.message}
+        </Link>
+      )}
+    </span>
   );
 }

@@ -5,6 +5,7 @@ import type { StepForecast } from "@/lib/ops/forecast";
 import { VAR_RE } from "@/lib/ops/plan";
 import { Badge, Button, Notice, Pre, type Tone, scrollable } from "@/components/ui";
 import { CopyButton, DownloadButton } from "@/components/ui/copy";
+import { RestoreSummaryView } from "@/components/backups/restore-summary";
 
 const FORECAST: Record<StepForecast["state"], { label: string; tone: Tone }> = {
   run: { label: "will run", tone: "blue" },
@@ -41,6 +42,8 @@ export function PlanView({ preview, onStart, startLabel, busy, blocked }: { prev
         <p data-testid="plan-summary" className="text-sm">{preview.summary.line}</p>
         {nothingToDo && <p className="text-sm text-muted">Everything is already in place: starting only re-checks it.</p>}
       </div>
+
+      {preview.plan.restore && <RestoreSummaryView r={preview.plan.restore} />}
 
       {preview.plan.warnings?.length ? (
         <Notice tone="amber" title="Before you start">

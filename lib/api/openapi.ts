@@ -3,6 +3,7 @@ import { ClusterSpec } from "@/lib/inventory/spec";
 import { ClusterInput, ClusterMemberInput, HostInput, HostUpdate, TokenInput, UserInput } from "@/lib/inventory/schemas";
 import { ClusterHealthSchema, HistorySchema, TimelineSchema } from "@/lib/health/schema";
 import { OPERATIONS } from "@/lib/ops/registry";
+import { ScheduleInput } from "@/lib/backups/retention";
 
 // Request bodies are generated from the same zod schemas that validate them.
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any" });
@@ -33,7 +34,7 @@ export const openApiDocument = {
     version: "1",
     description:
       "Authenticate with 'Authorization: Bearer <token>' (tokens are created by admins), HTTP Basic credentials, or a session cookie. " +
-      "Roles: viewer (read), operator (change inventory, run operations), admin (users, tokens, host-key acceptance). Secrets are write-only.",
+      "Roles: viewer (read), operator (change inventory, run operations), admin (users, tokens, host-key acceptance, backup downloads). Secrets are write-only.",
   },
   servers: [{ url: "/api/v1" }],
   security: [{ bearer: [] }, { basic: [] }],
@@ -116,6 +117,46 @@ export const openApiDocument = {
       summary: "The alarm timeline (viewer): each alarm with when it was raised and cleared", responses: { "200": okRef("{ events }", "AlarmTimeline"), "404": errorResponse, ...common } } },
     "/clusters/{id}/health/history": { parameters: [...idParam, { name: "hours", in: "query", required: false, schema: { type: "number", minimum: 0.1, maximum: 168, default: 1 } }], get: {
       summary: "History samples (viewer): 10-s samples up to an hour, 1-min beyond, kept for WARREN_HISTORY_HOURS (24 by default)", responses: { "200": okRef("{ res, samples }", "HealthHistory"), "404": errorResponse, ...common } } },
+    "/clusters/{id}/backups": {
+      parameters: idParam,
+      get: { summary: "The cluster's definitions backups, newest first (viewer): counts per kind, sizes, RabbitMQ version, who took each and why — never a document; the schedule, the next backup due and the last failure",
+        responses: { "200": okRef("{ backups: [Backup], schedule, status: { latest, count, nextAt, lastFailure } }", "BackupList"), "404": errorResponse, ...common } },
+      post: { summary: "Back up now (operator): the definitions are read from the first node that answers (the management API through Warren's SSH connection, else rabbitmqctl export_definitions -) and stored gzipped and sealed; retention runs after",
+        responses: { "201": okRef("{ backup }", "BackupCreated"), "404": errorResponse, "502": errorResponse, ...common } },
+    },
+    "/clusters/{id}/backups/upload": {
+      parameters: [...idParam, { name: "reason", in: "query", required: false, schema: { type: "string", maxLength: 200 } }],
+      post: { summary: "Keep an external definitions file as a backup of the cluster (operator): a whole cluster's export as application/json, or gzipped as application/gzip (at most 1 MiB as sent, 64 MiB inflated)",
+        requestBody: { required: true, content: { "application/json": { schema: { type: "object", description: "a RabbitMQ definitions document" } }, "application/gzip": { schema: { type: "string", format: "binary" } } } },
+        responses: { "201": okRef("{ backup }", "BackupCreated"), "400": errorResponse, "413": errorResponse, "415": errorResponse, ...common } },
+    },
+    "/clusters/{id}/backups/schedule": {
+      parameters: idParam,
+      get: { summary: "The backup schedule and retention (viewer), the next backup due and the last failure", responses: { "200": ok("{ schedule, status, updatedBy }"), "404": errorResponse, ...common } },
+      put: { summary: "Change the backup schedule and retention (operator); retention applies at once: a backup is kept while it is among the newest keepCount or younger than keepDays (null: no such limit); the newest and those a restore may still need are always kept",
+        requestBody: body("BackupSchedule"), responses: { "200": ok("{ schedule, status, updatedBy }"), "400": errorResponse, ...common } },
+    },
+    "/clusters/{id}/backups/diff": {
+      parameters: [...idParam,
+        { name: "from", in: "query", required: true, schema: { type: "string" }, description: "a backup's id (of any cluster)" },
+        { name: "to", in: "query", required: true, schema: { type: "string" }, description: "a backup's id, or live: this cluster's definitions now (read over SSH: operator)" },
+        { name: "prepared", in: "query", required: false, schema: { enum: ["1"] }, description: "with to=live: compare the backup as a restore onto this cluster imports it (translated for its version; Warren's own user and the cluster's name left out)" }],
+      get: { summary: "What differs from one backup to another or to the live cluster (viewer; live: operator): added, removed and changed users, vhosts, permissions, policies, parameters, queues (type, arguments), exchanges and bindings, field by field; hashes hidden, credentials masked",
+        responses: { "200": okRef("{ from, to, diff: { added, removed, changed }, counts, total, findings }", "BackupDiff"), "400": errorResponse, "404": errorResponse, "502": errorResponse, ...common } },
+    },
+    "/clusters/{id}/backups/restore-plan": {
+      parameters: idParam,
+      post: { summary: "The plan of restoring a backup of this or another cluster onto this one (operator), like POST /plan with type restore: against the live definitions, what the import creates, changes and leaves as it is, what is extra (kept, or deleted with deleteExtra: destructive), what the target's version no longer supports and what the restore does instead (plan.restore). Start it with POST /operations {type: restore}",
+        requestBody: body("Params_restore"), responses: { "200": ok("the plan preview, with plan.restore"), "400": errorResponse, ...common } },
+    },
+    "/clusters/{id}/backups/{backupId}": {
+      parameters: [...idParam, { name: "backupId", in: "path", required: true, schema: { type: "string" } }],
+      get: { summary: "One backup (viewer): counts per kind, sizes, version, SHA-256 of the document, who and why; never the document", responses: { "200": okRef("{ backup }", "BackupCreated"), "404": errorResponse, ...common } },
+    },
+    "/clusters/{id}/backups/{backupId}/download": {
+      parameters: [...idParam, { name: "backupId", in: "path", required: true, schema: { type: "string" } }],
+      get: { summary: "The definitions document exactly as RabbitMQ wrote it (admin: it holds password hashes); every download is written to the audit log", responses: { "200": { description: "the definitions JSON, as an attachment", content: { "application/json": {} } }, "404": errorResponse, ...common } },
+    },
     "/users": {
       get: { summary: "List users (admin)", responses: { "200": ok("{ users }, without password hashes"), ...common } },
       post: { summary: "Create a user (admin)", requestBody: body("UserInput"), responses: { "201": ok("{ user }"), "400": errorResponse, "409": errorResponse, ...common } },
@@ -177,6 +218,31 @@ export const openApiDocument = {
         properties: { version: { type: "integer" }, spec: { $ref: "#/components/schemas/ClusterSpec" }, createdAt: { type: "string" }, createdBy: { type: "string" }, runId: { type: ["string", "null"] }, note: { type: ["string", "null"] }, changes: { type: "array", items: { $ref: "#/components/schemas/SpecChange" } } },
       },
       SpecChange: { type: "object", properties: { path: { type: "string", description: "e.g. loadBalancers.vip" }, before: {}, after: {} } },
+      BackupSchedule: schema(ScheduleInput),
+      Backup: {
+        type: "object",
+        properties: {
+          id: { type: "string" }, clusterId: { type: "string" }, clusterName: { type: "string" }, createdAt: { type: "string" },
+          createdBy: { type: "string", description: "schedule, run <id>, a username, or upload by <username>" }, reason: { type: ["string", "null"] },
+          source: { enum: ["management-api", "rabbitmqctl", "upload"] }, node: { type: ["string", "null"] }, rabbitmqVersion: { type: ["string", "null"] },
+          sizeBytes: { type: "integer", description: "at rest: gzipped and sealed" }, plainBytes: { type: "integer" }, sha256: { type: "string", description: "of the plain JSON" },
+          counts: { type: "object", additionalProperties: { type: "integer" }, description: "objects per kind: users, vhosts, permissions, topic_permissions, policies, operator_policies, parameters, global_parameters, exchanges, queues, bindings" },
+        },
+      },
+      BackupCreated: { type: "object", properties: { backup: { $ref: "#/components/schemas/Backup" } } },
+      BackupList: { type: "object", properties: { backups: { type: "array", items: { $ref: "#/components/schemas/Backup" } }, schedule: { $ref: "#/components/schemas/BackupSchedule" }, status: { type: "object" } } },
+      ObjectRef: { type: "object", properties: { kind: { type: "string" }, key: { type: "string", description: "canonical key within its kind (JSON of its identity)" }, parts: { type: "array", items: { type: "string" } }, label: { type: "string" } } },
+      BackupDiff: {
+        type: "object",
+        properties: {
+          from: { type: "object" }, to: { type: "object" }, counts: { type: "object" }, total: { type: "object" }, findings: { type: "array", items: { type: "object" } },
+          diff: { type: "object", properties: {
+            added: { type: "array", items: { $ref: "#/components/schemas/ObjectRef" }, description: "in to, not in from" },
+            removed: { type: "array", items: { $ref: "#/components/schemas/ObjectRef" }, description: "in from, not in to" },
+            changed: { type: "array", items: { allOf: [{ $ref: "#/components/schemas/ObjectRef" }, { type: "object", properties: { fields: { type: "array", items: { type: "object", properties: { field: { type: "string" }, before: {}, after: {} } } } } }] } },
+          } },
+        },
+      },
       ...Object.fromEntries(OPERATIONS.map((o) => [`Params_${o.type.replace(/[^A-Za-z0-9]/g, "_")}`, schema(o.params)])),
       Error: {
         type: "object",

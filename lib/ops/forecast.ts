@@ -31,7 +31,7 @@ export interface ForecastSummary { change: number; inPlace: number; destructive:
 const TIMEOUT_MS = 45_000;
 
 function stdinOf(s: Step, secrets: Partial<Record<SecretName, string>>): string | undefined {
-  if (s.kind !== "command" || !s.stdin) return undefined;
+  if (s.kind !== "command" || !s.stdin || "definitions" in s.stdin) return undefined;
   return "text" in s.stdin ? s.stdin.text : secrets[s.stdin.secret];
 }
 
@@ -48,8 +48,8 @@ export async function forecastPlan(plan: Plan, executor: Executor, secrets: Part
   const steps = allSteps(plan);
 
   // An unreachable host makes every one of its steps "unknown" at once, instead of one timeout per check.
-  // Steps on Warren itself, or on a host only known at run time ({var:…}), cannot be asked beforehand.
-  const runtime = (s: Step) => s.kind === "local" || VAR_RE.test(s.host);
+  // Steps on Warren itself (a power command, definitions work), or on a host only known at run time ({var:…}), cannot be asked beforehand.
+  const runtime = (s: Step) => s.kind === "local" || s.kind === "definitions" || VAR_RE.test(s.host);
   const hosts = [...new Set(steps.filter((s) => !runtime(s)).map((s) => s.host).filter(Boolean))];
   const down = new Map<string, string>();
   await Promise.all(hosts.map(async (h) => {
@@ -65,6 +65,7 @@ export async function forecastPlan(plan: Plan, executor: Executor, secrets: Part
       return found.length === 1 ? { state: "wait", found: found[0] } : { state: "wait" };
     }
     if (s.kind === "gate") return { state: "wait" };
+    if (s.kind === "definitions") return { state: s.action.do === "verify" ? "check" : "run" };
     if (s.kind === "local" || runtime(s)) return { state: "run" };
     if (down.has(s.host)) return { state: "unknown", error: down.get(s.host) };
     try {

@@ -25,6 +25,20 @@ export type MembershipChange =
   | { op: "remove"; host: string; role: MemberRole }
   | { op: "type"; host: string; nodeType: NodeType };
 
+/** A stored definitions backup as a planner reads it (lib/backups): its document and where it came from. */
+export interface StoredBackup { id: string; clusterId: string; clusterName: string; createdAt: Date; rabbitmqVersion: string | null; text: string }
+
+/**
+ * What a gather may read besides host commands: stored backups (of any
+ * cluster) and a cluster's live definitions, read as a backup reads them
+ * (management API through the SSH connection, else rabbitmqctl); nothing is
+ * stored. live() throws, saying why, when no node answers.
+ */
+export interface GatherContext {
+  backup(id: string): Promise<StoredBackup | null>;
+  liveDefinitions(c: ClusterInventory): Promise<{ text: string; node: string; via: string }>;
+}
+
 /** A planner's refusal: the operation cannot be planned for this cluster with these parameters. */
 export class PlanError extends Error {}
 
@@ -49,14 +63,14 @@ export interface OperationDef<S extends z.ZodType = z.ZodType, F = undefined> {
    * becomes the cluster's spec when the run succeeds — never before.
    */
   nextSpec?(cluster: ClusterInventory, params: z.infer<S>, facts: F): ClusterSpec;
-  /** "wizard": a page of its own (setup); "form": the generic form from the parameter schema. */
-  ui: "wizard" | "form" | "upgrade";
+  /** "wizard": a page of its own (setup); "form": the generic form from the parameter schema; "upgrade", "backups": the cluster page's cards of those names. */
+  ui: "wizard" | "form" | "upgrade" | "backups";
   /**
    * Facts the planner needs from the hosts (versions installed and offered,
    * which node stopped last…), read before planning. Read-only; the parsing
    * is pure and lives beside the planner.
    */
-  gather?(cluster: ClusterInventory, params: z.infer<S>, read: Reader): Promise<F>;
+  gather?(cluster: ClusterInventory, params: z.infer<S>, read: Reader, more: GatherContext): Promise<F>;
   plan(cluster: ClusterInventory, params: z.infer<S>, facts: F): Plan;
   /** What a run with these parameters does, when the title alone would overstate it ("Rolling upgrade of Erlang"). */
   runTitle?(params: z.infer<S>): string;

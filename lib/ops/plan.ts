@@ -4,13 +4,23 @@
 // so the same plan can be previewed, printed as a script and executed.
 import type { SecretName } from "./secrets";
 import type { ClusterSpec } from "@/lib/inventory/spec";
+import type { ObjectRef } from "@/lib/backups/definitions";
+import type { PrepareOptions } from "@/lib/backups/translate";
+import type { RestoreOptions, RestoreSummary } from "@/lib/backups/restore";
 
 /**
- * What a step reads on standard input, never from argv: a sealed secret, or
- * text. `next`: the new value of a secret this run rotates (it replaces the
- * current one only when the run succeeds).
+ * A stored definitions backup as a step sends it: read from Warren's database
+ * when the step runs and prepared for the cluster (lib/backups/translate.ts),
+ * so neither the plan nor the run's rows ever hold the document.
  */
-export type StepInput = { secret: SecretName; next?: true } | { text: string };
+export interface DefinitionsRef { backup: string; prepare: PrepareOptions }
+
+/**
+ * What a step reads on standard input, never from argv: a sealed secret,
+ * text, or a stored definitions backup. `next`: the new value of a secret
+ * this run rotates (it replaces the current one only when the run succeeds).
+ */
+export type StepInput = { secret: SecretName; next?: true } | { text: string } | { definitions: DefinitionsRef };
 
 /** A verification of a command's output done in Warren (pure, see verifiers.ts). */
 export type Verify = { kind: "cluster-status"; expect: ExpectedCluster };
@@ -113,13 +123,34 @@ export interface LocalStep extends StepCommon {
   argv: string[];
 }
 
+/**
+ * Work Warren itself does on the cluster's definitions (lib/backups), through
+ * the SSH connection of the first of `hosts` that answers (`host` is the
+ * first): read them and store a backup in Warren's database (recording its
+ * id as a run variable), delete objects one by one, or compare the live
+ * definitions with a backup. Nothing is written to a file on a host.
+ */
+export interface DefinitionsStep extends StepCommon {
+  kind: "definitions";
+  hosts: string[];
+  action:
+    | {
+      do: "backup"; reason: string;
+      /** A cluster that does not answer (stopped, as force-boot finds it) is no failure: the newest stored backup is named instead. */
+      ifRunning?: boolean;
+      record?: string;
+    }
+    | { do: "delete"; objects: ObjectRef[] }
+    | { do: "verify"; against: DefinitionsRef; options: RestoreOptions };
+}
+
 /** The run waits here for an operator's Continue. */
 export interface PauseStep extends StepCommon {
   kind: "pause";
   message: string;
 }
 
-export type Step = CommandStep | FileStep | GateStep | LocalStep | PauseStep;
+export type Step = CommandStep | FileStep | GateStep | LocalStep | PauseStep | DefinitionsStep;
 export type StepKind = Step["kind"];
 
 export interface Phase {
@@ -152,6 +183,8 @@ export interface Plan {
   spec?: ClusterSpec;
   /** Each run variable in words ({ owner: "the VIP holder" }): shown wherever its value is not known yet. */
   vars?: Record<string, string>;
+  /** A restore's account of what it will create, change and delete against the live definitions, and what it translates (lib/backups/restore.ts). */
+  restore?: RestoreSummary;
 }
 
 export const FILE_TOKEN = "{file}";
@@ -187,9 +220,9 @@ export function showVars(text: string, vars: Record<string, string> = {}, labels
   return text.replace(/\{var:([a-z][a-zA-Z0-9]*)\}/g, (_, n: string) => vars[n] ?? `<${labels[n] ?? n}>`);
 }
 
-/** A step changes its host (a command that is not a read-only check, a file, a local power command); gates and pauses only wait. */
+/** A step changes its host (a command that is not a read-only check, a file, a local power command, definitions deleted); gates and pauses only wait, backups and verifications only read. */
 export function changesHost(s: Step): boolean {
-  return s.kind === "file" || s.kind === "local" || (s.kind === "command" && !s.readOnly);
+  return s.kind === "file" || s.kind === "local" || (s.kind === "command" && !s.readOnly) || (s.kind === "definitions" && s.action.do === "delete");
 }
 
 const SECRET_RE = /\{\{secret:([A-Za-z]+)\}\}/g;

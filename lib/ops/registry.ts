@@ -10,6 +10,7 @@ import { haproxyUpgradeOperation } from "./operations/haproxy-upgrade";
 import { loadBalancersOperation } from "./operations/load-balancers";
 import { removeNodeOperation } from "./operations/remove-node";
 import { restartNodeOperation } from "./operations/restart-node";
+import { restoreOperation } from "./operations/restore";
 import { rollingUpgradeOperation } from "./operations/rolling-upgrade";
 import { rotateManagementPasswordOperation } from "./operations/rotate-management-password";
 import { setupOperation } from "./operations/setup";
@@ -29,6 +30,7 @@ export const OPERATIONS: readonly OperationDef<z.ZodType, any>[] = [
   haproxyUpgradeOperation,
   failoverDrillOperation,
   rotateManagementPasswordOperation,
+  restoreOperation,
 ];
 
 export function findOperation(type: string): OperationDef<z.ZodType, unknown> | undefined {

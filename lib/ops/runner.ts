@@ -7,11 +7,12 @@ import { prismaRunStore } from "./engine/prisma-store";
 import { Runner } from "./engine/scheduler";
 import { sshExecutor } from "./engine/ssh-executor";
 import { localExecutor } from "./engine/local-executor";
+import { definitionsWork } from "@/lib/backups/work";
 
 export type { CancelMode } from "./engine/scheduler";
 
 const g = globalThis as unknown as { warrenRunner?: Runner };
 export function runner(): Runner {
-  g.warrenRunner ??= new Runner({ store: prismaRunStore, executor: sshExecutor, local: localExecutor, report: logError });
+  g.warrenRunner ??= new Runner({ store: prismaRunStore, executor: sshExecutor, local: localExecutor, definitions: definitionsWork, report: logError });
   return g.warrenRunner;
 }

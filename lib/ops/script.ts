@@ -12,8 +12,10 @@
 // here-document, comments included.
 import { commandLine, quoteArg } from "@/lib/ssh/quote";
 import { scriptName } from "@/lib/shell";
+import { deleteArgv, exportDefinitions } from "@/lib/backups/commands";
+import { KIND_LABELS } from "@/lib/backups/definitions";
 import { FILE_IN_PLACE, FILE_ROLLBACK, FILE_SWAP, FILE_UPLOAD, fileArgv } from "./file-deploy";
-import { allSteps, secretsRotated, secretsUsed, splitSecrets, VAR_RE, workOfPhase, type CommandStep, type FileStep, type Plan, type Step } from "./plan";
+import { allSteps, secretsRotated, secretsUsed, splitSecrets, VAR_RE, workOfPhase, type CommandStep, type DefinitionsRef, type DefinitionsStep, type FileStep, type Plan, type Step } from "./plan";
 import { SECRETS, type SecretName } from "./secrets";
 
 /** Text safe in a # comment: one line, control characters escaped. */
@@ -200,7 +202,7 @@ function hereDoc(name: string, text: string): string[] {
   return [`${name}="$(cat <<'${delim}'`, body, delim, `)${"$NL".repeat(newlines)}"`];
 }
 
-interface Ctx { defs: Definitions; use: (h: Helper) => void }
+interface Ctx { defs: Definitions; use: (h: Helper) => void; type: string; documents: Map<string, string> }
 
 /** A host as a shell word: a name, or a run variable recorded earlier in the script ({var:owner} → "$owner"). */
 const hostWord = (host: string) => { const m = VAR_RE.exec(host); return m ? `"$${m[1]}"` : quoteArg(host); };
@@ -226,10 +228,18 @@ function words(ctx: Ctx, s: Step, argv: string[]): string {
   }).join(" ");
 }
 
+/** The variable holding a definitions document the operator supplies as a file (one per backup the plan imports). */
+function documentVar(ctx: Ctx, ref: DefinitionsRef): string {
+  const id = JSON.stringify(ref);
+  if (!ctx.documents.has(id)) ctx.documents.set(id, ctx.documents.size ? `DEFINITIONS_${ctx.documents.size + 1}` : "DEFINITIONS");
+  return ctx.documents.get(id)!;
+}
+
 /** "-i TEXT " for a step that reads its standard input, else "". */
 function stdinOpt(ctx: Ctx, s: CommandStep): string {
   if (!s.stdin) return "";
   if ("secret" in s.stdin) return `-i "$${envVar(s.stdin.secret, s.stdin.next)}" `;
+  if ("definitions" in s.stdin) return `-i "$${documentVar(ctx, s.stdin.definitions)}" `;
   const t = s.stdin.text;
   return `-i ${isLong(t) ? ctx.defs.ref(t, `${s.key.split(":")[0]}_text`, `what "${s.title}" reads on its standard input`) : quoteArg(t)} `;
 }
@@ -284,11 +294,55 @@ function stepLines(ctx: Ctx, s: Step, withCheck: boolean, indent: string): strin
     case "local":
       body = [words(ctx, s, s.argv)];
       break;
+    case "definitions":
+      body = definitionsLines(ctx, s);
+      break;
     case "pause":
       ctx.use("pause");
       return [`${indent}pause ${quoteArg(s.message)}`];
   }
   return [...head, ...body].map((l) => indent + l);
+}
+
+/** What Warren does itself with definitions, in words (the run's command column). */
+export function definitionsCommand(s: DefinitionsStep): string {
+  const from = `${s.hosts[0]}${s.hosts.length > 1 ? ` (else ${s.hosts.slice(1).join(", ")})` : ""}`;
+  const a = s.action;
+  switch (a.do) {
+    case "backup": return `Warren reads the definitions from ${from} (the management API, else ${commandLine(exportDefinitions())}) and stores them, compressed and sealed`;
+    case "delete": return `Warren deletes ${a.objects.length} object${a.objects.length === 1 ? "" : "s"} through ${from} (the management API, else rabbitmqctl): ${a.objects.slice(0, 5).map((r) => `${KIND_LABELS[r.kind].one} ${r.label}`).join("; ")}${a.objects.length > 5 ? `; and ${a.objects.length - 5} more` : ""}`;
+    case "verify": return `Warren reads the live definitions from ${from} and compares them with backup ${a.against.backup}`;
+  }
+}
+
+/**
+ * A definitions step as the script can do it: a backup is the same export
+ * into a local file only the operator can read; a deletion is rabbitmqctl's
+ * command where it has one (exchanges and bindings are named in comments:
+ * Warren deletes those through the management API); a verification is a
+ * comment — Warren compares, a script cannot.
+ */
+function definitionsLines(ctx: Ctx, s: DefinitionsStep): string[] {
+  const a = s.action;
+  const h = hostWord(s.host);
+  switch (a.do) {
+    case "backup": {
+      ctx.use("run");
+      const file = quoteArg(`definitions-before-${ctx.type}.json`);
+      const line = `( umask 077 && run ${h} ${words(ctx, s, exportDefinitions())} > ${file} )`;
+      return [`# ${comment(`Warren stores the backup in its database; here it goes to a file only you can read${a.ifRunning ? " (a stopped cluster has nothing to export)" : ""}`)}`,
+        a.ifRunning ? `${line} || echo ${quoteArg("    no node answers: nothing to back up now")}` : line];
+    }
+    case "delete":
+      return a.objects.flatMap((r) => {
+        const argv = deleteArgv(r);
+        if (!argv) return [`# ${comment(`Warren deletes ${KIND_LABELS[r.kind].one} ${r.label} through the management API (rabbitmqctl cannot)`)}`];
+        ctx.use("run");
+        return [`run ${h} ${words(ctx, s, argv)} || echo ${quoteArg(`    ${KIND_LABELS[r.kind].one} ${r.label}: not there (or not deleted)`)}`];
+      });
+    case "verify":
+      return [`# ${comment(`Warren reads the live definitions here and compares them with backup ${a.against.backup} (as it was imported); the run fails if anything differs that the plan did not say it would keep`)}`];
+  }
 }
 
 export function planScript(plan: Plan, o: { title: string; sudoHosts?: string[] }): string {
@@ -297,8 +351,8 @@ export function planScript(plan: Plan, o: { title: string; sudoHosts?: string[] 
   const secrets = secretsUsed(plan), rotated = secretsRotated(plan);
   const used = new Set<Helper>(["say"]);
   const use = (h: Helper) => { for (const x of [h, ...(NEEDS[h] ?? [])]) used.add(x === "on" && sudo.length ? "onSudo" : x); };
-  const reserved = ["NL", "SUDO_HOSTS", "PATH", "HOME", "IFS", "found", ...Object.values(SECRETS).flatMap((d) => [d.envVar, `NEW_${d.envVar}`])];
-  const ctx: Ctx = { defs: new Definitions(reserved), use };
+  const reserved = ["NL", "SUDO_HOSTS", "PATH", "HOME", "IFS", "found", "DEFINITIONS", "DEFINITIONS_FILE", ...Object.values(SECRETS).flatMap((d) => [d.envVar, `NEW_${d.envVar}`])];
+  const ctx: Ctx = { defs: new Definitions(reserved), use, type: plan.type, documents: new Map() };
 
   const steps: string[] = [];
   plan.phases.forEach((ph, i) => {
@@ -333,6 +387,14 @@ export function planScript(plan: Plan, o: { title: string; sudoHosts?: string[] 
     out.push("", "# Secrets come from the environment and reach the hosts on stdin, never in arguments.");
     for (const n of secrets) out.push(`: "\${${SECRETS[n].envVar}:?set ${SECRETS[n].envVar} to the ${SECRETS[n].label} of the cluster}"`);
     for (const n of rotated) out.push(`: "\${${envVar(n, true)}:?set ${envVar(n, true)} to the new ${SECRETS[n].label}}"`);
+  }
+  if (ctx.documents.size) {
+    out.push("", "# The definitions to import come from files (they hold password hashes) and reach the host on stdin.");
+    for (const [id, v] of ctx.documents) {
+      const ref = JSON.parse(id) as DefinitionsRef;
+      out.push(`# ${comment(`${v}_FILE: backup ${ref.backup} as Warren imports it${ref.prepare.target ? ` onto RabbitMQ ${ref.prepare.target}` : ""} (the plan lists what it translates and leaves out)`)}`);
+      out.push(`: "\${${v}_FILE:?set ${v}_FILE to the definitions file to import}"`, `${v}=$(cat "$${v}_FILE")`);
+    }
   }
   out.push("", "# ---- Helpers " + "-".repeat(66));
   if (sudo.length) out.push("# Hosts reached as a user with passwordless sudo.", `SUDO_HOSTS=${quoteArg(` ${sudo.join(" ")} `)}`);

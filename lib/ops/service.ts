@@ -15,9 +15,10 @@ import { forecastPlan, planToken, summarize, summaryLine, type ForecastSummary, 
 import { PlanError, type Reader } from "./operation";
 import { allSteps, assertWellFormed, changesHost, secretsRotated, secretsUsed, type Plan, type Step } from "./plan";
 import { findOperation, OPERATIONS, runTitle } from "./registry";
-import { planScript } from "./script";
+import { definitionsCommand, planScript } from "./script";
 import { drillResult } from "./operations/failover-drill";
 import { gatherClusterFacts } from "./cluster-facts";
+import { gatherDefinitions } from "@/lib/backups/service";
 import { runner, type CancelMode } from "./runner";
 import { sshExecutor } from "./engine/ssh-executor";
 import { ACTIVE_RUN, RETRYABLE_RUN, UNFINISHED_STEP } from "./engine/types";
@@ -56,11 +57,12 @@ export function operationCatalog(role?: Principal["role"]) {
 /** How a step is shown to people: its command line (secrets never included). */
 export function displayCommand(s: Step): string {
   switch (s.kind) {
-    case "command": return commandLine(s.argv);
+    case "command": return `${commandLine(s.argv)}${s.stdin && "definitions" in s.stdin ? ` < backup ${s.stdin.definitions.backup}${s.stdin.definitions.prepare.target ? ` as prepared for RabbitMQ ${s.stdin.definitions.prepare.target}` : ""}` : ""}`;
     case "file": return `install ${s.path} (mode ${s.mode}${s.owner ? `, owner ${s.owner}` : ""})${s.validate ? `; validate: ${commandLine(fileArgv.validate(s)!)}` : ""}${s.then ? `; then: ${commandLine(s.then)}` : ""}`;
     case "gate": return `until ${commandLine(s.argv)}${s.across ? ` on exactly one of ${s.across.hosts.join(", ")}` : ""}; wait (up to ${Math.round(s.timeoutMs / 1000)} s)`;
     case "local": return `on Warren's machine: ${commandLine(s.argv)}`;
     case "pause": return "wait for an operator's Continue";
+    case "definitions": return definitionsCommand(s);
   }
 }
 
@@ -82,7 +84,7 @@ async function compile(clusterId: string, type: string, raw: unknown, who: Princ
   if (!cluster) throw new OperationError("not-found", "no such cluster");
   let plan: Plan;
   try {
-    const facts = def.gather ? await def.gather(cluster, params, readOnly) : undefined;
+    const facts = def.gather ? await def.gather(cluster, params, readOnly, gatherDefinitions) : undefined;
     plan = def.plan(cluster, params, facts);
     if (def.nextSpec) plan = { ...plan, spec: def.nextSpec(cluster, params, facts) };
   } catch (e) {

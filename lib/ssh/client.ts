@@ -1,6 +1,7 @@
 // The only module that imports ssh2. A pool keeps one persistent connection
 // per host, reconnects with backoff, caps concurrent channels, pins host keys
 // on first use and refuses a changed key.
+import { StringDecoder } from "node:string_decoder";
 import { randomBytes } from "node:crypto";
 import { Client, type ClientChannel, type ConnectConfig } from "ssh2";
 import { SshError } from "./errors";
@@ -86,13 +87,15 @@ export class SshPool {
         };
         o.signal?.addEventListener("abort", onAbort, { once: true });
 
+        // A multi-byte character split between two chunks stays whole (a definitions export holds any UTF-8 name).
+        const outText = new StringDecoder("utf8"), errText = new StringDecoder("utf8");
         stream.on("data", (d: Buffer) => {
-          const t = d.toString("utf8");
+          const t = outText.write(d);
           if (!o.discardOutput && stdout.length < OUTPUT_CAP) stdout += t;
           o.onOutput?.("stdout", mask(t));
         });
         stream.stderr.on("data", (d: Buffer) => {
-          const t = d.toString("utf8");
+          const t = errText.write(d);
           if (stderr.length < OUTPUT_CAP) stderr += t;
           else stderr = stderr.slice(-STDERR_TAIL) + t;
           o.onOutput?.("stderr", mask(t));

@@ -27,9 +27,11 @@ function discover(dir = path.resolve("app"), prefix = ""): Route[] {
 }
 
 const PUBLIC_PAGES = new Set(["/login", "/setup"]);
-const ADMIN_ONLY_READS = new Set(["/api/v1/tokens", "/api/v1/users", "/api/v1/audit"]);
+const ADMIN_ONLY_READS = new Set(["/api/v1/tokens", "/api/v1/users", "/api/v1/audit", "/api/v1/clusters/[id]/backups/[backupId]/download"]);
 // Reads that make Warren open SSH connections: operator, as the actions that do the same (issue #22).
 const OPERATOR_READS = new Set(["/api/v1/clusters/[id]/versions"]);
+// Reads a viewer may make that answer otherwise without more: a backup that does not exist, a diff without its from and to.
+const VIEWER_READ_STATUS: Record<string, number> = { "/api/v1/clusters/[id]/backups/[backupId]": 404, "/api/v1/clusters/[id]/backups/diff": 400 };
 
 /**
  * Every server action and the role it needs. A test below fails when the
@@ -41,7 +43,7 @@ const ACTION_ROLES: Record<string, "public" | "viewer" | "operator" | "admin"> =
   addHost: "operator", removeHost: "operator", testHostConnection: "operator", acceptNewHostKey: "operator", editHost: "operator",
   addCluster: "operator", removeCluster: "operator", editMembers: "operator",
   previewPlan: "operator", startPlan: "operator", preflight: "operator", lbPreflight: "operator", versionsOf: "operator",
-  retry: "operator", resume: "operator", cancel: "operator",
+  retry: "operator", resume: "operator", cancel: "operator", backupNow: "operator", saveBackupSchedule: "operator",
   addUser: "admin", removeUser: "admin", setUserRole: "admin", addToken: "admin", revokeToken: "admin", forgetToken: "admin", revealSecret: "admin",
 };
 /** Arguments of the right shape for each action (what its form or button sends), so only the role decides. */
@@ -54,10 +56,11 @@ function actionArgs(name: string, ids: Record<string, string>): { json?: unknown
   };
   if (name === "editHost") return { form: forms.editHost, bound: [ids.hostId] };
   if (name === "editMembers") return { form: forms.editMembers, bound: [ids.clusterId] };
+  if (name === "saveBackupSchedule") return { form: { enabled: "on", everyHours: "1", keepCount: "1", keepDays: "" }, bound: [ids.clusterId] };
   if (forms[name]) return { form: forms[name] };
   const json: Record<string, unknown[]> = {
     removeHost: [ids.hostId], testHostConnection: [ids.hostId], acceptNewHostKey: [ids.hostId, `SHA256:${"A".repeat(43)}`],
-    removeCluster: [ids.clusterId], previewPlan: [ids.clusterId, "setup", {}], startPlan: [ids.clusterId, "setup", {}, true, "x"],
+    removeCluster: [ids.clusterId], backupNow: [ids.clusterId], previewPlan: [ids.clusterId, "setup", {}], startPlan: [ids.clusterId, "setup", {}, true, "x"],
     preflight: [ids.clusterId, {}], lbPreflight: [ids.clusterId, {}], versionsOf: [ids.clusterId],
     retry: ["no-such-run"], resume: ["no-such-run"], cancel: ["no-such-run", "now"],
     removeUser: [ids.viewerId], setUserRole: [ids.viewerId, "admin"], revokeToken: [ids.tokenId], forgetToken: [ids.tokenId], revealSecret: [ids.clusterId, "managementPassword"],
@@ -88,7 +91,7 @@ test.beforeAll(async ({ request }) => {
 });
 
 const fill = (p: string) =>
-  p.replace("/hosts/[id]", `/hosts/${ids.hostId}`).replace("/clusters/[id]", `/clusters/${ids.clusterId}`).replace("/tokens/[id]", `/tokens/${ids.tokenId}`).replace("/runs/[id]", "/runs/no-such-run").replace("/secrets/[name]", "/secrets/managementPassword");
+  p.replace("/hosts/[id]", `/hosts/${ids.hostId}`).replace("/clusters/[id]", `/clusters/${ids.clusterId}`).replace("/tokens/[id]", `/tokens/${ids.tokenId}`).replace("/runs/[id]", "/runs/no-such-run").replace("/secrets/[name]", "/secrets/managementPassword").replace("/backups/[backupId]", "/backups/no-such-backup");
 
 test("the crawl found the app's routes", () => {
   const paths = routes.map((r) => r.path);
@@ -149,7 +152,7 @@ test("with a viewer token every write is 403 and nothing changes", async ({ requ
         expect(res.status(), where).toBe(403);
         expect((await res.json()).error, where).toBe("forbidden");
       } else {
-        expect(res.status(), where).toBe(ADMIN_ONLY_READS.has(r.path) || OPERATOR_READS.has(r.path) ? 403 : r.path.includes("/runs/") ? 404 : 200);
+        expect(res.status(), where).toBe(ADMIN_ONLY_READS.has(r.path) || OPERATOR_READS.has(r.path) ? 403 : r.path.includes("/runs/") ? 404 : VIEWER_READ_STATUS[r.path] ?? 200);
       }
     }
   }

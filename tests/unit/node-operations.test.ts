@@ -61,11 +61,11 @@ describe("add a node", () => {
 });
 
 describe("remove a node", () => {
-  it("graceful: out of rotation, HAProxy without it, safe to stop, stop_app + reset (destructive) + disable, verify the rest", () => {
+  it("graceful: definitions backed up, out of rotation, HAProxy without it, safe to stop, stop_app + reset (destructive) + disable, verify the rest", () => {
     const p = planRemoveNode(cluster(), { node: "node3", mode: "graceful" });
     assertWellFormed(p);
     expect(keys(p)).toEqual([
-      "quorum-safe:node3", "mirror-safe:node3", "out-of-rotation:node3@node4", "out-of-rotation:node3@node5", "haproxy-cfg:node4", "haproxy-cfg:node5",
+      "backup", "quorum-safe:node3", "mirror-safe:node3", "out-of-rotation:node3@node4", "out-of-rotation:node3@node5", "haproxy-cfg:node4", "haproxy-cfg:node5",
       "stop_app:node3", "reset:node3", "disable:node3", "shrink:node3", "verify:node1", "verify:node2",
     ]);
     expect(allSteps(p).find((s) => s.key === "shrink:node3")).toMatchObject({ host: "node1", argv: expect.arrayContaining(["/usr/lib/rabbitmq/bin/rabbitmq-queues", "shrink", "rabbit@node3"]) });
@@ -85,10 +85,10 @@ describe("remove a node", () => {
 });
 
 describe("change a node's type", () => {
-  it("a unit stop_app / change_cluster_node_type / start_app between rotation and safety steps", () => {
+  it("a unit stop_app / change_cluster_node_type / start_app between rotation and safety steps, after a backup", () => {
     const p = planChangeNodeType(cluster(), { node: "node3", type: "disc" });
     assertWellFormed(p);
-    expect(keys(p)).toEqual(["quorum-safe:node3", "mirror-safe:node3", "out-of-rotation:node3@node4", "out-of-rotation:node3@node5",
+    expect(keys(p)).toEqual(["backup", "quorum-safe:node3", "mirror-safe:node3", "out-of-rotation:node3@node4", "out-of-rotation:node3@node5",
       "stop_app:node3", "change:node3", "start_app:node3", "running:node3", "verify:node1", "verify:node2", "verify:node3", "into-rotation:node3@node4", "into-rotation:node3@node5"]);
   });
   it("never leaves no disc node, keeps the seed disc, and says so", () => {
@@ -99,10 +99,11 @@ describe("change a node's type", () => {
 });
 
 describe("the whole cluster down and up", () => {
-  it("stops ram nodes first and the seed last, one at a time", () => {
+  it("backs up, then stops ram nodes first and the seed last, one at a time", () => {
     expect(stopOrder(cluster().nodes).map((n) => n.name)).toEqual(["node3", "node2", "node1"]);
     const p = planClusterStop(cluster());
-    expect(p.phases[1]).toMatchObject({ oneHostAtATime: true, order: ["node3", "node2", "node1"] });
+    expect(p.phases[0].steps.map((s) => s.key)).toEqual(["backup"]);
+    expect(p.phases[2]).toMatchObject({ oneHostAtATime: true, order: ["node3", "node2", "node1"] });
   });
   it("starts first the node that stopped last, then the others", () => {
     const f = facts({ node1: state({ active: "inactive", stoppedAt: 100 }), node2: state({ active: "inactive", stoppedAt: 300 }), node3: state({ active: "inactive", stoppedAt: 50 }) });
@@ -115,7 +116,8 @@ describe("the whole cluster down and up", () => {
     const f = facts({ node1: state({ active: "inactive", stoppedAt: 100 }), node2: { error: "unreachable" }, node3: state({ active: "inactive" }) });
     expect(() => planClusterStart(cluster(), f)).toThrow(/node2 cannot be reached.*Force-boot a node/);
     const p = planForceBoot(cluster(), { node: "node1" });
-    expect(allSteps(p)[0]).toMatchObject({ key: "force_boot:node1", destructive: expect.stringMatching(/changes made on the lost node/) });
+    // A backup first when a node still answers (restore-operation.test.ts), then the force_boot.
+    expect(allSteps(p)[1]).toMatchObject({ key: "force_boot:node1", destructive: expect.stringMatching(/changes made on the lost node/) });
     expect(() => planForceBoot(cluster(), { node: "node3" })).toThrow(/ram node/);
   });
 });

@@ -38,7 +38,7 @@ describe("operation forms start safe", () => {
 
   it("irreversible options are off by default, in every operation; options that say so are marked", () => {
     const marked = schemas.flatMap(([type, props]) => props.filter(([, p]) => p["x-irreversible"]).map(([k, p]) => [`${type}.${k}`, p] as const));
-    expect(marked.map(([k]) => k).sort()).toEqual(["rolling-upgrade.enableFeatureFlags", "setup.khepri"]);
+    expect(marked.map(([k]) => k).sort()).toEqual(["restore.deleteExtra", "rolling-upgrade.enableFeatureFlags", "setup.khepri"]);
     for (const [k, p] of marked) expect(initialValue(p), k).toBe(false);
     // An option whose own words call it irreversible must carry the mark (and so the rule above).
     for (const [type, props] of schemas)

@@ -10,6 +10,9 @@ import { planDrill } from "@/lib/ops/operations/failover-drill";
 import { rotateManagementPasswordOperation } from "@/lib/ops/operations/rotate-management-password";
 import { comment, planScript, remoteLine } from "@/lib/ops/script";
 import { fileArgv } from "@/lib/ops/file-deploy";
+import { deleteArgv, exportDefinitions } from "@/lib/backups/commands";
+import { parseDefinitions } from "@/lib/backups/definitions";
+import { planRestore, RestoreParams } from "@/lib/ops/operations/restore";
 import { bindVars, fillSecrets, workOfPhase, type Plan, type Step } from "@/lib/ops/plan";
 import { SECRETS, type SecretName } from "@/lib/ops/secrets";
 import { commandLine } from "@/lib/ssh/quote";
@@ -29,7 +32,11 @@ import { labCluster } from "./support-cluster";
 // standard input, in the same order, for the real planners' plans.
 const MARK = path.join(os.tmpdir(), `warren-script-pwned-${process.pid}`);
 const hostile = `x'; touch ${MARK} #\n$(touch ${MARK})\`touch ${MARK}\` "; touch ${MARK}; echo "`;
-const ENV: Record<string, string> = { ERLANG_COOKIE: "cookie-1", MANAGEMENT_PASSWORD: "mgmt-2", STATS_PASSWORD: "stats-3", VRRP_PASSWORD: "vrrp-4", NEW_MANAGEMENT_PASSWORD: "new-mgmt-5" };
+// A restore's definitions come from a file the operator names (DEFINITIONS_FILE); the script sends it on stdin.
+const DOCUMENT = `{"users":[{"name":"it's","password_hash":"h$(touch ${MARK})"}],"vhosts":[{"name":"/"}]}`;
+const DOCUMENT_FILE = path.join(os.tmpdir(), `warren-script-definitions-${process.pid}.json`);
+fs.writeFileSync(DOCUMENT_FILE, `${DOCUMENT}\n`, { mode: 0o600 });
+const ENV: Record<string, string> = { ERLANG_COOKIE: "cookie-1", MANAGEMENT_PASSWORD: "mgmt-2", STATS_PASSWORD: "stats-3", VRRP_PASSWORD: "vrrp-4", NEW_MANAGEMENT_PASSWORD: "new-mgmt-5", DEFINITIONS_FILE: DOCUMENT_FILE };
 const secret = (n: SecretName, next?: boolean) => ENV[`${next ? "NEW_" : ""}${SECRETS[n].envVar}`];
 
 const OLD_E = "1:25.2.3+dfsg-1+deb12u1", NEW_E = "1:25.2.3+dfsg-1+deb12u2", H_OLD = "2.6.12-1+deb12u3", H_NEW = "2.6.12-1+deb12u4";
@@ -54,6 +61,11 @@ const PLANS: Record<string, Plan> = {
   "drill (keepalived)": planDrill(lab, { fault: "keepalived-stop" }),
   "drill (power)": planDrill({ ...lab, power: ["sh", POWER] }, { fault: "power-off" }),
   rotate: rotateManagementPasswordOperation.plan(lab, {}, undefined),
+  // A restore deleting extras: a backup into a local file, rabbitmqctl deletions, the import reading a file on stdin.
+  restore: planRestore(lab, RestoreParams.parse({ backupId: "bk1", deleteExtra: true }), {
+    backup: { id: "bk1", clusterId: "c", clusterName: "prod", createdAt: new Date(0), rabbitmqVersion: "3.10.8", doc: parseDefinitions(fs.readFileSync("tests/fixtures/definitions/rabbitmq-3.10-rabbitmqctl.json", "utf8")) },
+    live: { doc: parseDefinitions(fs.readFileSync("tests/fixtures/definitions/rabbitmq-4.0-rabbitmqctl.json", "utf8")), node: "node1", via: "management API" },
+  }),
 };
 const SUDO = ["node2", "node5"];
 
@@ -75,7 +87,7 @@ function simulate(plan: Plan, checksPass = false): { calls: Call[]; answers: num
     answers.push(answer);
     return answer === 0;
   };
-  const input = (s: Step) => (s.kind === "command" && s.stdin ? ("text" in s.stdin ? s.stdin.text : secret(s.stdin.secret, s.stdin.next)) : "");
+  const input = (s: Step) => (s.kind === "command" && s.stdin ? ("text" in s.stdin ? s.stdin.text : "definitions" in s.stdin ? DOCUMENT : secret(s.stdin.secret, s.stdin.next)) : "");
   const step = (raw: Step, withCheck: boolean) => {
     const s = bindVars(raw, vars);
     switch (s.kind) {
@@ -100,6 +112,11 @@ function simulate(plan: Plan, checksPass = false): { calls: Call[]; answers: num
           for (const h of s.across.hosts) call(h, s.argv, h === yes ? 0 : 1);
           if (s.across.record) vars[s.across.record] = yes;
         }
+        return;
+      case "definitions":
+        // The script's equivalent of Warren's own work: the same export into a local file; deletions rabbitmqctl has a command for.
+        if (s.action.do === "backup") call(s.host, exportDefinitions(), 0);
+        if (s.action.do === "delete") for (const r of s.action.objects) { const argv = deleteArgv(r); if (argv) call(s.host, argv, 0); }
         return;
       case "local":
       case "pause":
@@ -134,14 +151,15 @@ function runScript(script: string, shell: "sh" | "bash", answers: number[]) {
   fs.writeFileSync(path.join(d, "plan.sh"), script);
   // sleep is a no-op: a gate polled again must not slow the test.
   fs.writeFileSync(path.join(d, "sleep"), "#!/bin/sh\nexit 0\n", { mode: 0o755 });
-  const r = spawnSync(shell, [path.join(d, "plan.sh")], { stdio: ["ignore", "pipe", "pipe"], env: { ...ENV, NODE_ENV: "test", PATH: `${d}:/usr/bin:/bin` }, encoding: "utf8", timeout: 60_000 });
+  // In its own directory: a plan's backup goes to a file where the script runs.
+  const r = spawnSync(shell, [path.join(d, "plan.sh")], { cwd: d, stdio: ["ignore", "pipe", "pipe"], env: { ...ENV, NODE_ENV: "test", PATH: `${d}:/usr/bin:/bin` }, encoding: "utf8", timeout: 60_000 });
   const n = Number(fs.readFileSync(path.join(d, "n"), "utf8"));
   const calls: Call[] = Array.from({ length: n }, (_, i) => ({
     host: fs.readFileSync(path.join(d, "calls", `${i + 1}.host`), "utf8"),
     line: fs.readFileSync(path.join(d, "calls", `${i + 1}.line`), "utf8"),
     stdin: fs.readFileSync(path.join(d, "calls", `${i + 1}.stdin`), "utf8"),
   }));
-  return { ...r, calls };
+  return { ...r, calls, dir: d };
 }
 
 const scriptOf = (plan: Plan) => planScript(plan, { title: "cluster prod", sudoHosts: SUDO });
@@ -244,6 +262,8 @@ describe("planScript: exactly the runner's commands", () => {
         expect(r.status, shell).toBe(0);
         expect(r.calls, shell).toEqual(want.calls);
         expect(r.stdout).toContain(`plan ${plan.type} finished`);
+        // A backup step's export lands in a file only the operator can read.
+        if (plan.phases[0].steps[0]?.kind === "definitions") expect(fs.statSync(path.join(r.dir, `definitions-before-${plan.type}.json`)).mode & 0o777).toBe(0o600);
       }
       expect(fs.existsSync(MARK)).toBe(false);
     });

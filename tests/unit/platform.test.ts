@@ -61,7 +61,7 @@ const on = (c: ClusterInventory, platform: string | null): ClusterInventory => (
 /** Every argument vector and script a plan would send to a host. */
 function sent(p: Plan): { key: string; argv: string[] }[] {
   return allSteps(p).flatMap((s: Step) => {
-    const vs = s.kind === "command" ? [s.argv, s.check, s.impact?.argv] : s.kind === "file" ? [s.validate, s.then, s.verify] : s.kind === "pause" ? [] : [s.argv];
+    const vs = s.kind === "command" ? [s.argv, s.check, s.impact?.argv] : s.kind === "file" ? [s.validate, s.then, s.verify] : s.kind === "pause" || s.kind === "definitions" ? [] : [s.argv];
     return vs.filter((v): v is string[] => !!v).map((argv) => ({ key: s.key, argv }));
   });
 }

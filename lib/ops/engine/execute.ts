@@ -6,7 +6,7 @@ import { isSshError } from "@/lib/ssh/errors";
 import { hostOrder, secretsRotated, secretsUsed, workOfPhase, type Step, type Work } from "../plan";
 import { RunLog } from "./log";
 import { runStep, type StepContext, type StepResult } from "./steps";
-import { FINISHED_STEP, type ClaimedRun, type Executor, type RunStatus, type RunStore, type StepStatus } from "./types";
+import { FINISHED_STEP, type ClaimedRun, type DefinitionsWork, type Executor, type RunStatus, type RunStore, type StepStatus } from "./types";
 
 export interface RunControl {
   /** Kills the commands in progress. */
@@ -20,6 +20,8 @@ export interface EngineDeps {
   executor: Executor;
   /** Runs local steps on Warren's own machine (the host argument is ignored). */
   local?: Executor;
+  /** Backs up, sends, deletes and verifies definitions (definitions steps, and stdin read from a backup). */
+  definitions?: DefinitionsWork;
   /** Records an unexpected error; returns a reference to show instead of its message. */
   report?: (what: string, e: unknown) => string;
 }
@@ -46,7 +48,7 @@ export async function executeRun(deps: EngineDeps, runId: string, control: RunCo
     const rotated = secretsRotated(run.plan);
     const nextSecrets = rotated.length ? await store.nextSecrets(run.clusterId, runId, rotated) : {};
     const ctx: StepContext = {
-      runId, store, executor, local: deps.local, log, secrets, nextSecrets, signal: control.abort.signal, vars: run.vars,
+      runId, clusterId: run.clusterId, store, executor, local: deps.local, definitions: deps.definitions, log, secrets, nextSecrets, signal: control.abort.signal, vars: run.vars,
       mask: [...Object.values(secrets), ...Object.values(nextSecrets)].filter((v): v is string => !!v),
       stopAsked: () => control.stopAfterStep,
       startedBefore: (key) => run.startedBefore.has(key),

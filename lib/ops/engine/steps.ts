@@ -2,17 +2,19 @@
 // state written to the store as it changes.
 import { briefMessage, isSshError } from "@/lib/ssh/errors";
 import { candidatePath, fileArgv } from "../file-deploy";
-import { bindVars, fillSecrets, type CommandStep, type FileStep, type GateStep, type LocalStep, type Step, type StepInput } from "../plan";
+import { bindVars, fillSecrets, type CommandStep, type DefinitionsStep, type FileStep, type GateStep, type LocalStep, type Step, type StepInput } from "../plan";
 import type { SecretName } from "../secrets";
 import { verifyOutput } from "../verifiers";
 import type { RunLog } from "./log";
-import type { ExecOptions, ExecResult, Executor, RunStore, StepStatus } from "./types";
+import type { DefinitionsWork, ExecOptions, ExecResult, Executor, RunStore, StepStatus } from "./types";
 
 export interface StepContext {
   runId: string;
+  clusterId: string;
   store: RunStore;
   executor: Executor;
   local?: Executor;
+  definitions?: DefinitionsWork;
   log: RunLog;
   vars: Record<string, string>;
   secrets: Partial<Record<SecretName, string>>;
@@ -40,16 +42,22 @@ class StepFailure extends Error {
   }
 }
 
-function input(ctx: StepContext, i: StepInput | undefined): string | undefined {
-  if (!i) return undefined;
-  if ("text" in i) return i.text;
+/** A step's standard input, and what to mask in its output besides the run's secrets. */
+async function input(ctx: StepContext, i: StepInput | undefined): Promise<{ stdin?: string; mask?: string[] }> {
+  if (!i) return {};
+  if ("text" in i) return { stdin: i.text };
+  if ("definitions" in i) {
+    if (!ctx.definitions) throw new StepFailure("this Warren keeps no definitions backups");
+    const d = await ctx.definitions.document(i.definitions);
+    return { stdin: d.text, mask: d.mask };
+  }
   const v = i.next ? ctx.nextSecrets[i.secret] : ctx.secrets[i.secret];
   if (v === undefined) throw new StepFailure(i.next ? `no new ${i.secret} was prepared for this run` : `the cluster has no ${i.secret} yet`);
-  return v;
+  return { stdin: v };
 }
 
 function exec(ctx: StepContext, host: string, argv: string[], o: Partial<ExecOptions> = {}): Promise<ExecResult> {
-  return ctx.executor.run(host, argv, { timeoutMs: DEFAULT_TIMEOUT_MS, signal: ctx.signal, secrets: ctx.mask, ...o });
+  return ctx.executor.run(host, argv, { timeoutMs: DEFAULT_TIMEOUT_MS, signal: ctx.signal, ...o, secrets: [...ctx.mask, ...(o.secrets ?? [])] });
 }
 
 /** A check only reads: when the session drops without an exit status, asking again is safe. */
@@ -73,13 +81,13 @@ async function skipped(ctx: StepContext, s: Step, unitHead: boolean): Promise<St
 }
 
 async function runCommand(ctx: StepContext, s: CommandStep, askCheck: boolean, unitHead: boolean): Promise<StepResult> {
-  const stdin = input(ctx, s.stdin);
+  const { stdin, mask } = await input(ctx, s.stdin);
   const useCheck = !!s.check && askCheck && s.checkAtRun !== false;
   if (useCheck && (await ask(ctx, s.host, s.check!, stdin))) return skipped(ctx, s, unitHead);
   ctx.log.info(s.host, s.title);
   let r: ExecResult;
   try {
-    r = await exec(ctx, s.host, s.argv, { stdin, timeoutMs: s.timeoutMs ?? DEFAULT_TIMEOUT_MS, onOutput: streamTo(ctx, s.host) });
+    r = await exec(ctx, s.host, s.argv, { stdin, secrets: mask, timeoutMs: s.timeoutMs ?? DEFAULT_TIMEOUT_MS, onOutput: streamTo(ctx, s.host) });
   } catch (e) {
     // The session ended without telling how the command ended: ask the host whether its effect is there.
     if (isSshError(e) && e.kind === "protocol" && s.check && (await ask(ctx, s.host, s.check, stdin))) {
@@ -226,6 +234,46 @@ async function runLocal(ctx: StepContext, s: LocalStep): Promise<StepResult> {
   return { status: "done" };
 }
 
+async function runDefinitions(ctx: StepContext, s: DefinitionsStep): Promise<StepResult> {
+  const work = ctx.definitions;
+  if (!work) throw new StepFailure("this Warren keeps no definitions backups");
+  const a = s.action;
+  ctx.log.info(s.host, s.title);
+  let note: string;
+  switch (a.do) {
+    case "backup": {
+      try {
+        const r = await work.backup({ clusterId: ctx.clusterId, runId: ctx.runId, hosts: s.hosts, reason: a.reason, signal: ctx.signal });
+        if (a.record) {
+          ctx.vars[a.record] = r.id;
+          await ctx.store.setVar(ctx.runId, a.record, r.id);
+        }
+        note = r.line;
+      } catch (e) {
+        if (ctx.signal.aborted) throw e;
+        const why = isSshError(e) ? briefMessage(e) : e instanceof Error ? e.message : String(e);
+        // A cluster that is down (force-boot finds it so) has nothing to read: the run goes on, naming what there is.
+        if (!a.ifRunning) throw new StepFailure(`could not back up the definitions, so nothing was changed: ${why}. Retry once a node answers`);
+        note = `nothing to back up now (${why}); ${(await work.latest(ctx.clusterId)) ?? "no backup of this cluster is stored yet"}`;
+      }
+      break;
+    }
+    case "delete":
+      await work.remove({ clusterId: ctx.clusterId, hosts: s.hosts, objects: a.objects, signal: ctx.signal, say: (line) => ctx.log.info(s.host, line) });
+      note = `${a.objects.length} deleted (or already gone)`;
+      break;
+    case "verify": {
+      const r = await work.verify({ clusterId: ctx.clusterId, hosts: s.hosts, action: a, signal: ctx.signal });
+      if (r.problems) throw new StepFailure(`the live definitions differ from the backup after the restore: ${r.problems}`);
+      note = r.line;
+      break;
+    }
+  }
+  ctx.log.info(s.host, note);
+  await ctx.store.stepFinished(ctx.runId, s.key, { status: "done", note: note.slice(0, 2000) });
+  return { status: "done" };
+}
+
 /** Runs one step: its check first (when asked to), then its work. */
 export async function runStep(ctx: StepContext, step: Step, o: { askCheck: boolean; unitHead?: boolean; inUnit?: boolean }): Promise<StepResult> {
   await ctx.store.stepStarted(ctx.runId, step.key);
@@ -237,6 +285,7 @@ export async function runStep(ctx: StepContext, step: Step, o: { askCheck: boole
       case "file": return await runFile(ctx, s, o.askCheck);
       case "gate": return await runGate(ctx, s, !!o.inUnit);
       case "local": return await runLocal(ctx, s);
+      case "definitions": return await runDefinitions(ctx, s);
       case "pause": throw new StepFailure("a pause runs as a phase of its own");
     }
   } catch (e) {

@@ -3,7 +3,7 @@
 // host. The runner is written against these interfaces only, so its
 // scheduling is unit-tested with an in-memory store and an in-process
 // executor, and integration-tested with Prisma and SSH on lab hosts.
-import type { Plan } from "../plan";
+import type { DefinitionsRef, DefinitionsStep, Plan } from "../plan";
 import type { SecretName } from "../secrets";
 import type { LogStream } from "@/lib/vocabulary";
 
@@ -99,4 +99,23 @@ export interface ExecOptions {
  */
 export interface Executor {
   run(host: string, argv: string[], o: ExecOptions): Promise<ExecResult>;
+}
+
+/**
+ * Warren's own work on a cluster's definitions (lib/backups/work.ts): backups
+ * stored in its database, documents sent to a host on stdin, objects
+ * deleted, live definitions compared with a backup. The runner is given one;
+ * unit tests give it a fake.
+ */
+export interface DefinitionsWork {
+  /** Reads the definitions from the first of `hosts` that answers and stores them as a backup of the cluster. */
+  backup(o: { clusterId: string; runId: string; hosts: string[]; reason: string; signal: AbortSignal }): Promise<{ id: string; line: string }>;
+  /** The newest stored backup of the cluster, in words (for a backup step that found the cluster stopped). */
+  latest(clusterId: string): Promise<string | null>;
+  /** The document a step sends on stdin: the stored backup as prepared for the cluster, and the values to mask wherever output is reported (its password hashes). */
+  document(ref: DefinitionsRef): Promise<{ text: string; mask: string[] }>;
+  /** Deletes the objects one by one (those already gone count as deleted), saying each. */
+  remove(o: { clusterId: string; hosts: string[]; objects: Extract<DefinitionsStep["action"], { do: "delete" }>["objects"]; signal: AbortSignal; say: (line: string) => void }): Promise<void>;
+  /** What still differs between the live definitions and the backup after a restore (empty: nothing). */
+  verify(o: { clusterId: string; hosts: string[]; action: Extract<DefinitionsStep["action"], { do: "verify" }>; signal: AbortSignal }): Promise<{ problems: string | null; line: string }>;
 }

@@ -1,4 +1,4 @@
-// Change a node between disc and ram: out of rotation, safe to stop,
+// Change a node between disc and ram: definitions backed up, out of rotation, safe to stop,
 // stop_app / change_cluster_node_type / start_app as one unit, verify, back
 // in rotation. Never leaves the cluster without a disc node; the seed stays disc.
 import { z } from "zod";
@@ -10,6 +10,7 @@ import type { Phase, Plan } from "../plan";
 import { assertDiscRemains, nodeOf, queueSafetyGates, verifyPhase } from "./cluster-nodes";
 import { rotationSteps } from "./rotation";
 import { specMembers } from "@/lib/inventory/spec";
+import { backupPhase } from "@/lib/backups/steps";
 
 export const ChangeNodeTypeParams = z.strictObject({
   node: hostName.meta({ ...CLUSTER_NODE, description: "The node to change" }),
@@ -25,7 +26,7 @@ export function planChangeNodeType(c: ClusterInventory, p: z.infer<typeof Change
   const other = c.nodes.find((x) => x.name !== n.name && x.type === "disc")?.name ?? c.nodes.find((x) => x.name !== n.name)?.name;
   if (!other) throw new PlanError("a single-node cluster cannot change its node's type (there is no cluster to change it in)");
   const group = `type:${n.name}`;
-  const phases: Phase[] = [];
+  const phases: Phase[] = [backupPhase(c, `before making ${n.name} a ${p.type} node`)];
   phases.push({ title: "Safe to stop", steps: queueSafetyGates(n.name) });
   const out = rotationSteps(c, n.name, "maint");
   if (out.length) phases.push({ title: "Out of the load balancers' rotation", steps: out });
@@ -50,7 +51,7 @@ export function planChangeNodeType(c: ClusterInventory, p: z.infer<typeof Change
 export const changeNodeTypeOperation = defineOperation({
   type: "change-node-type",
   title: "Change a node's type (disc/ram)",
-  description: "Takes the node out of rotation, waits until no queue depends on it alone, changes it between disc and ram (stop_app, change_cluster_node_type, start_app), verifies every node's view, and puts it back. Never leaves the cluster without a disc node.",
+  description: "Backs up the definitions, takes the node out of rotation, waits until no queue depends on it alone, changes it between disc and ram (stop_app, change_cluster_node_type, start_app), verifies every node's view, and puts it back. Never leaves the cluster without a disc node.",
   role: "operator",
   params: ChangeNodeTypeParams,
   secrets: [],

@@ -13,6 +13,7 @@ import { CLUSTER_NODE, defineOperation, PlanError, type ClusterInventory, type N
 import type { Phase, Plan, Step } from "../plan";
 import { verifyPhase } from "./cluster-nodes";
 import { rotationSteps } from "./rotation";
+import { backupPhase } from "@/lib/backups/steps";
 
 /** Ram nodes, then disc nodes, the seed last: the last to stop is a disc node Warren will start first. */
 export function stopOrder(nodes: NodeSpec[]): NodeSpec[] {
@@ -27,6 +28,7 @@ export function planClusterStop(c: ClusterInventory): Plan {
   return {
     type: "cluster-stop",
     phases: [
+      backupPhase(c, "before stopping the whole cluster"),
       ...(out.length ? [{ title: "Every node out of the load balancers' rotation", steps: out }] : []),
       {
         title: `Stop the nodes one at a time: ${order.map((n) => n.name).join(", ")} (the last one starts first)`,
@@ -89,21 +91,25 @@ export function planForceBoot(c: ClusterInventory, p: z.infer<typeof ForceBootPa
   if (n.type !== "disc") throw new PlanError(`${p.node} is a ram node: it has no metadata on disk to boot from; force-boot a disc node`);
   return {
     type: "force-boot",
-    phases: [{
-      title: `Boot ${nodeName(n.name)} without waiting for the node that stopped last`,
-      steps: [
-        { kind: "command", key: `force_boot:${n.name}`, title: "rabbitmqctl force_boot (the node is stopped)", host: n.name, argv: rabbitmqctl("force_boot"),
-          destructive: `${n.name} boots from its own copy of the cluster's metadata: changes made on the lost node after ${n.name} stopped (users, queues, policies declared then) are gone, and the lost node, if it ever comes back, must be reset before it rejoins` },
-        { kind: "command", key: `start:${n.name}`, title: "Start rabbitmq-server and wait for it to boot", host: n.name, argv: rmqScript(START_AND_WAIT), timeoutMs: 6 * 60_000 },
-      ],
-    }],
+    phases: [
+      // The cluster is down when force-boot is needed: a backup is taken only if some node still answers.
+      backupPhase(c, `before force-booting ${n.name}`, { avoid: [n.name], ifRunning: true }),
+      {
+        title: `Boot ${nodeName(n.name)} without waiting for the node that stopped last`,
+        steps: [
+          { kind: "command", key: `force_boot:${n.name}`, title: "rabbitmqctl force_boot (the node is stopped)", host: n.name, argv: rabbitmqctl("force_boot"),
+            destructive: `${n.name} boots from its own copy of the cluster's metadata: changes made on the lost node after ${n.name} stopped (users, queues, policies declared then) are gone, and the lost node, if it ever comes back, must be reset before it rejoins` },
+          { kind: "command", key: `start:${n.name}`, title: "Start rabbitmq-server and wait for it to boot", host: n.name, argv: rmqScript(START_AND_WAIT), timeoutMs: 6 * 60_000 },
+        ],
+      },
+    ],
   };
 }
 
 export const clusterStopOperation = defineOperation({
   type: "cluster-stop",
   title: "Stop the whole cluster",
-  description: "Takes every node out of the load balancers' rotation and stops them one at a time, ram nodes first and the seed last, so the node that stops last (a disc node) is known and starts first.",
+  description: "Backs up the definitions, takes every node out of the load balancers' rotation and stops them one at a time, ram nodes first and the seed last, so the node that stops last (a disc node) is known and starts first.",
   role: "operator", params: z.strictObject({}), secrets: [], ui: "form",
   plan: (c) => planClusterStop(c),
 });
@@ -120,7 +126,7 @@ export const clusterStartOperation = defineOperation({
 export const forceBootOperation = defineOperation({
   type: "force-boot",
   title: "Force-boot a node (the last node to stop is lost)",
-  description: "rabbitmqctl force_boot on a stopped disc node, then starts it: for when the node that stopped last cannot come back. Changes made on the lost node after this one stopped are lost.",
+  description: "Backs up the definitions if a node still answers, then rabbitmqctl force_boot on a stopped disc node and starts it: for when the node that stopped last cannot come back. Changes made on the lost node after this one stopped are lost.",
   role: "operator", params: ForceBootParams, secrets: [], ui: "form",
   plan: (c, p) => planForceBoot(c, p),
 });

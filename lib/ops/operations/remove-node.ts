@@ -1,4 +1,4 @@
-// Remove a node: out of both load balancers first, then out of the cluster —
+// Remove a node: the definitions backed up first, then out of both load balancers, then out of the cluster —
 // gracefully (stop_app and reset on the node itself, which tells its peers)
 // when it answers, or forced (forget_cluster_node from a running peer) when
 // it is gone for good — and finally every remaining node is checked.
@@ -12,6 +12,7 @@ import { assertDiscRemains, nodeOf, queueSafetyGates, verifyPhase } from "./clus
 import { haproxyPhase } from "./load-balancers";
 import { specMembers } from "@/lib/inventory/spec";
 import { rotationSteps } from "./rotation";
+import { backupPhase } from "@/lib/backups/steps";
 
 export const RemoveNodeParams = z.strictObject({
   node: hostName.meta({ ...CLUSTER_NODE, description: "The node to remove" }),
@@ -36,7 +37,8 @@ export function planRemoveNode(c: ClusterInventory, p: z.infer<typeof RemoveNode
   assertDiscRemains(after.nodes, `Removing ${p.node}, the last disc node,`);
   const peer = after.nodes.find((x) => x.seed)!.name;
   const lb = c.spec?.loadBalancers;
-  const phases: Phase[] = [];
+  // Definitions first, from a node that stays (a forced removal's node is gone), before anything changes.
+  const phases: Phase[] = [backupPhase(c, `before removing ${n.name} (${p.mode})`, { avoid: [n.name] })];
   // Queues first (a gate may wait minutes for mirrors), then clients move away, then the node goes.
   if (p.mode === "graceful") phases.push({ title: "Safe to stop", steps: queueSafetyGates(n.name) });
   const out = rotationSteps(c, n.name, "maint");
@@ -77,7 +79,7 @@ export function planRemoveNode(c: ClusterInventory, p: z.infer<typeof RemoveNode
 export const removeNodeOperation = defineOperation({
   type: "remove-node",
   title: "Remove a node",
-  description: "Takes the node out of both load balancers, then out of the cluster: gracefully (stop_app, reset, service disabled) when it answers, or forced (forget_cluster_node from a peer) when it is gone. Refuses to remove the last disc node. Every remaining node is checked afterwards.",
+  description: "Backs up the definitions, takes the node out of both load balancers, then out of the cluster: gracefully (stop_app, reset, service disabled) when it answers, or forced (forget_cluster_node from a peer) when it is gone. Refuses to remove the last disc node. Every remaining node is checked afterwards.",
   role: "operator",
   params: RemoveNodeParams,
   secrets: ["statsPassword"],

@@ -20,6 +20,7 @@ import type { Phase, Plan, Step } from "../plan";
 import { queueSafetyGates, verifyPhase } from "./cluster-nodes";
 import { stopOrder } from "./cluster-power";
 import { rotationSteps } from "./rotation";
+import { backupPhase } from "@/lib/backups/steps";
 
 const version = z.string().regex(/^[A-Za-z0-9.+:~-]{1,64}$/, "A package version, e.g. 1:25.2.3+dfsg-1+deb12u2");
 
@@ -109,14 +110,8 @@ export function planRollingUpgrade(c: ClusterInventory, p: RollingUpgradeParams,
   const idle = want.filter((w) => !work.some((x) => x.moves.some((m) => m.startsWith(`${w.name} `))));
   if (idle.length) throw new PlanError(`every node already runs ${idle.map((w) => `${w.name} ${w.version}`).join(" and ")}: leave ${idle.length === 1 ? "it" : "them"} unchanged`);
   const seed = c.nodes.find((n) => n.seed) ?? c.nodes[0];
-  const stamp = [p.rabbitmqVersion, p.erlangVersion].filter(Boolean).join("_").replace(/[^A-Za-z0-9.+_-]/g, "-");
-  const phases: Phase[] = [{
-    title: "Back up the definitions (users, vhosts, queues, policies)",
-    steps: [{
-      kind: "command", key: "backup", title: `export_definitions to /var/lib/rabbitmq/definitions-before-${stamp}.json`, host: seed.name,
-      argv: rabbitmqctl("export_definitions", `/var/lib/rabbitmq/definitions-before-${stamp}.json`), readOnly: true,
-    }],
-  }];
+  // Into Warren's database, not a file on the seed (the document holds password hashes).
+  const phases: Phase[] = [backupPhase(c, `before the rolling upgrade of ${upgraded(p)} (${want.map((w) => `${w.name} ${w.version}`).join(", ")})`)];
   work.forEach(({ n, pkgs, moves }, i) => {
     const host = n.name;
     const other = c.nodes.find((x) => x.name !== host && x.type === "disc") ?? c.nodes.find((x) => x.name !== host);

@@ -30,13 +30,16 @@ import { legacyBefore4 } from "@/lib/rabbitmq/legacy";
 import { collector } from "@/lib/health/collector";
 import { hostReach } from "@/lib/inventory/reach";
 import { LegacyNotice } from "@/components/clusters/legacy-notice";
+import { BackupsCard, type BackupRow } from "@/components/backups/backups-card";
+import { allBackups, backupStatuses } from "@/lib/backups/service";
+import type { BackupMeta } from "@/lib/backups/store";
 
 export default async function ClusterPage({ params }: { params: Promise<{ id: string }> }) {
   const me = await requirePageUser();
   const { id } = await params;
   const [c, inv] = await Promise.all([getCluster(id), clusterInventory(id)]);
   if (!c || !inv) notFound();
-  const [runs, drills, secretRows, allHosts, allClusters, specs, drift] = await Promise.all([listRuns({ clusterId: id }, 20), listDrills(id), clusterSecretNames(id), listHosts(), listClusters(), specHistory(id), specDrift(id)]);
+  const [runs, drills, secretRows, allHosts, allClusters, specs, drift, backups, backupStatus] = await Promise.all([listRuns({ clusterId: id }, 20), listDrills(id), clusterSecretNames(id), listHosts(), listClusters(), specHistory(id), specDrift(id), allBackups(), backupStatuses([id])]);
   const lastSetup = runs.find((r) => r.type === "setup");
   const isSetUp = runs.some((r) => r.type === "setup" && r.status === "succeeded");
   const canOperate = roleAllows(me.role, "operator");
@@ -57,6 +60,10 @@ export default async function ClusterPage({ params }: { params: Promise<{ id: st
     const h = allHosts.find((x) => x.name === name);
     return { name, ...hostReach(live[name], { ok: h?.lastCheckOk ?? null, at: h?.lastCheckAt ?? null }) };
   };
+  // Backups hold no secret in these rows (counts, names of who and why); the documents stay on the server.
+  const row = (b: BackupMeta): BackupRow => ({ ...b, createdAt: b.createdAt.toISOString() });
+  const st = backupStatus[id];
+  const ownBackups = backups.filter((b) => b.clusterId === id).map(row);
   const wizard = <SetupWizard clusterId={c.id} defaultName={c.name} nodeCount={inv.nodes.length} ramNodes={inv.nodes.filter((n) => n.type === "ram").map((n) => n.name)} loadBalancers={lbs} colocated={colocated(inv)} spec={inv.spec} />;
   return (
     <div className="flex min-w-0 flex-col gap-4">
@@ -116,6 +123,13 @@ export default async function ClusterPage({ params }: { params: Promise<{ id: st
       {canOperate && isSetUp && (
         <Card title="Upgrades" id="upgrades">
           <UpgradeCard clusterId={c.id} hasLoadBalancers={!!inv.spec?.loadBalancers} />
+        </Card>
+      )}
+      {c.members.length > 0 && (isSetUp || ownBackups.length > 0) && (
+        <Card title="Backups" id="backups">
+          <BackupsCard clusterId={c.id} backups={ownBackups} others={backups.filter((b) => b.clusterId !== id).map(row)} canOperate={canOperate} isAdmin={isAdmin} setUp={!!inv.spec}
+            status={{ latestAt: st.latest?.createdAt.toISOString() ?? null, nextAt: inv.spec ? st.nextAt?.toISOString() ?? null : null, count: st.count, schedule: st.schedule,
+              lastFailure: st.lastFailure && { ...st.lastFailure, at: st.lastFailure.at.toISOString() } }} />
         </Card>
       )}
       {(specs.length > 0 || drift) && (

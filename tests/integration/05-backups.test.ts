@@ -1,0 +1,262 @@
+import fs from "node:fs";
+import { gzipSync } from "node:zlib";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sshOk } from "@/lab/client";
+import { requireLab } from "../support/lab";
+import { startWarren, type WarrenServer } from "../support/warren-server";
+import { psPoller } from "../support/ps-poller";
+
+// Definitions backups, diff and restore (issue #26) on lab hosts, through a
+// real Warren's API, checked on the hosts themselves (lab/client.ts, the
+// system ssh client) and through RabbitMQ's own management API:
+//   bk12  node10 (seed), node11, node12: Debian 12, RabbitMQ 3.10.8, a
+//         mirrored-queue policy (ha-all), on the older Erlang;
+//   bk13  node13 (seed), node14, node15: Debian 13, RabbitMQ 4.0.5, quorum queues.
+// No other suite uses these hosts. The integration lab must have them:
+// `npm run lab -- up --hosts 15 --os 13-15:debian13` (scripts/test.sh boots
+// 9 Debian 12 hosts for the other files; it must boot these six too).
+const lab = requireLab();
+const D12 = ["node10", "node11", "node12"], D13 = ["node13", "node14", "node15"];
+const OLD_E = "1:25.2.3+dfsg-1+deb12u1", NEW_E = "1:25.2.3+dfsg-1+deb12u4";
+const key = fs.readFileSync(lab.privateKeyPath, "utf8");
+const addr = (n: string) => lab.hosts.find((h) => h.name === n)!.address;
+const SHOP_PASSWORD = "shop-app-pw-7d1f0c";
+const VIEWER = { username: "bk-viewer", password: "bk-viewer-password" };
+let warren: WarrenServer;
+
+type Run = { status: string; error: string | null; steps: { key: string; status: string; note: string | null; hostName: string }[] };
+interface Backup { id: string; createdBy: string; source: string; rabbitmqVersion: string | null; counts: Record<string, number> }
+interface Summary { create: { total: number; byKind: Record<string, number> }; extra: { total: number }; findings: { id: string; items: { label: string }[]; more: number }[] }
+
+async function waitFor(runId: string, timeoutMs = 15 * 60_000): Promise<Run> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const r = (await warren.api<{ run: Run }>("GET", `/runs/${runId}`)).body.run;
+    if (!["queued", "running"].includes(r.status)) return r;
+    if (Date.now() > until) throw new Error(`run ${runId} still ${r.status}`);
+    await new Promise((res) => setTimeout(res, 1000));
+  }
+}
+
+/** Plans (as an operator would look at it first) and starts an operation with the plan's token; the plan and the finished run. */
+async function operate(clusterId: string, type: string, params: unknown): Promise<{ plan: { restore?: Summary }; run: Run; runId: string }> {
+  const plan = await warren.api<{ plan: { restore?: Summary }; token: string }>("POST", `/clusters/${clusterId}/plan`, { type, params });
+  expect(plan.status, JSON.stringify(plan.body)).toBe(200);
+  const start = await warren.api<{ runId: string }>("POST", `/clusters/${clusterId}/operations`, { type, params, confirmDestructive: true, planToken: plan.body.token });
+  expect(start.status, JSON.stringify(start.body)).toBe(202);
+  return { plan: plan.body.plan, run: await waitFor(start.body.runId), runId: start.body.runId };
+}
+
+async function setUp(name: string, nodes: string[], params: Record<string, unknown>): Promise<string> {
+  const ids: string[] = [];
+  for (const n of nodes) {
+    const r = await warren.api<{ host: { id: string } }>("POST", "/hosts", { name: n, address: addr(n), authType: "key", privateKey: key });
+    expect(r.status).toBe(201);
+    ids.push(r.body.host.id);
+  }
+  const c = await warren.api<{ cluster: { id: string } }>("POST", "/clusters", { name, members: ids.map((hostId, i) => ({ hostId, role: "rabbitmq", nodeType: "disc", isSeed: i === 0 })) });
+  expect(c.status).toBe(201);
+  return c.body.cluster.id;
+}
+
+const reveal = async (clusterId: string) => (await warren.api<{ value: string }>("POST", `/clusters/${clusterId}/secrets/managementPassword/reveal`)).body.value;
+
+/** RabbitMQ's own management API on a node, straight from the test machine (not through Warren). */
+async function rmq(host: string, password: string, method: string, path: string, body?: unknown) {
+  const r = await fetch(`http://${addr(host)}:15672${path}`, {
+    method, headers: { Authorization: `Basic ${Buffer.from(`warren-admin:${password}`).toString("base64")}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await r.text();
+  if (r.status >= 300) throw new Error(`${method} ${path} on ${host}: HTTP ${r.status} ${text.slice(0, 300)}`);
+  return text ? JSON.parse(text) : null;
+}
+
+/** The definitions as the host itself exports them (the system ssh client, rabbitmqctl on the node). */
+const exported = async (host: string) => JSON.parse(await sshOk(lab, host, "rabbitmqctl export_definitions - 2>/dev/null", 120_000)) as { users: { name: string; password_hash: string }[]; queues: { vhost: string; name: string; type: string; arguments: Record<string, unknown> }[]; policies: { name: string; definition: Record<string, unknown> }[] };
+
+/** Files on the host holding `needle`, outside RabbitMQ's own database (mnesia keeps the hashes, in binary). */
+const filesHolding = async (host: string, needle: string) =>
+  (await sshOk(lab, host, `grep -rlF -- '${needle}' /tmp /var/tmp /root /home /var/log /etc /var/lib/rabbitmq --exclude-dir=mnesia --exclude-dir=khepri 2>/dev/null || true`)).trim();
+
+const SHOP = (n: number) => `orders.${String(n).padStart(3, "0")}`;
+/** Realistic definitions for bk12: vhost shop (130 queues: 110 classic, mirrored by ha-all; 20 quorum; exchanges; bindings), vhost billing. */
+function shopDefinitions() {
+  const queues = [
+    ...Array.from({ length: 110 }, (_, i) => ({ vhost: "shop", name: SHOP(i), durable: true, auto_delete: false, arguments: i % 10 === 0 ? { "x-max-priority": 5 } : {} })),
+    ...Array.from({ length: 20 }, (_, i) => ({ vhost: "shop", name: `payments.${i}`, durable: true, auto_delete: false, arguments: { "x-queue-type": "quorum" } })),
+    { vhost: "shop", name: "tmp.events", durable: false, auto_delete: true, arguments: {} },
+    ...Array.from({ length: 5 }, (_, i) => ({ vhost: "billing", name: `invoices.${i}`, durable: true, auto_delete: false, arguments: { "x-queue-type": "quorum" } })),
+  ];
+  const exchanges = [{ vhost: "shop", name: "orders", type: "topic", durable: true, auto_delete: false, internal: false, arguments: {} }, { vhost: "billing", name: "invoices", type: "direct", durable: true, auto_delete: false, internal: false, arguments: {} }];
+  const bindings = [
+    ...Array.from({ length: 110 }, (_, i) => ({ vhost: "shop", source: "orders", destination: SHOP(i), destination_type: "queue", routing_key: `order.${i}`, arguments: {} })),
+    ...Array.from({ length: 5 }, (_, i) => ({ vhost: "billing", source: "invoices", destination: `invoices.${i}`, destination_type: "queue", routing_key: `i${i}`, arguments: {} })),
+  ];
+  return {
+    vhosts: [{ name: "shop" }, { name: "billing" }],
+    permissions: ["shop", "billing"].flatMap((v) => [{ user: "warren-admin", vhost: v, configure: ".*", write: ".*", read: ".*" }, { user: "shop-app", vhost: v, configure: "", write: ".*", read: ".*" }]),
+    policies: [{ vhost: "shop", name: "shop-ttl", pattern: "^payments\\.", "apply-to": "queues", priority: 1, definition: { "message-ttl": 600000 } }],
+    queues, exchanges, bindings,
+  };
+}
+
+let bk12 = "", bk13 = "";
+let pw12 = "", pw13 = "";
+let shopHash = "", adminHash = "";
+let before: Backup;
+
+beforeAll(async () => {
+  for (const [n, os] of [...D12.map((x) => [x, "debian12"]), ...D13.map((x) => [x, "debian13"])]) {
+    const h = lab.hosts.find((x) => x.name === n);
+    if (!h || (h.os ?? "debian12") !== os) throw new Error(`05-backups needs ${n} on ${os} in the lab: npm run lab -- up --hosts 15 --os 13-15:debian13`);
+  }
+  warren = await startWarren(3405);
+}, 120_000);
+afterAll(async () => { await warren?.stop(); });
+
+describe("backups on a 3.10 cluster and a 4.0 cluster", () => {
+  it("sets up bk12 (RabbitMQ 3.10, mirrored ha-all, the older Erlang) and bk13 (RabbitMQ 4.0, quorum queues), in parallel", async () => {
+    bk12 = await setUp("bk12", D12, {});
+    bk13 = await setUp("bk13", D13, {});
+    const [a, b] = await Promise.all([
+      operate(bk12, "setup", { clusterName: "rabbit-bk12", ha: { mode: "all" }, erlangVersion: OLD_E }),
+      operate(bk13, "setup", { clusterName: "rabbit-bk13", ha: { mode: "quorum" } }),
+    ]);
+    expect(a.run.status, a.run.error ?? "").toBe("succeeded");
+    expect(b.run.status, b.run.error ?? "").toBe("succeeded");
+    expect((await sshOk(lab, "node10", "dpkg-query -W -f='${Version}' rabbitmq-server"))).toMatch(/^3\.10\./);
+    expect((await sshOk(lab, "node13", "dpkg-query -W -f='${Version}' rabbitmq-server"))).toMatch(/^4\.0\./);
+    pw12 = await reveal(bk12);
+    pw13 = await reveal(bk13);
+  }, 20 * 60_000);
+
+  it("fills bk12 through RabbitMQ's own API: two vhosts, 136 queues, exchanges, bindings, a user with a password", async () => {
+    await rmq("node10", pw12, "PUT", "/api/users/shop-app", { password: SHOP_PASSWORD, tags: "" });
+    await rmq("node10", pw12, "POST", "/api/definitions", shopDefinitions());
+    const d = await exported("node11");
+    expect(d.queues.filter((q) => q.vhost === "shop")).toHaveLength(131);
+    shopHash = d.users.find((u) => u.name === "shop-app")!.password_hash;
+    adminHash = d.users.find((u) => u.name === "warren-admin")!.password_hash;
+    expect(shopHash.length).toBeGreaterThan(20);
+    // ha-all mirrors the classic queues: the 3.x legacy this backup carries to 4.0.
+    expect(JSON.stringify(d.policies)).toContain('"ha-mode":"all"');
+  }, 5 * 60_000);
+
+  it("Back up now: read through the management API; no password or hash in any process's arguments on any node; no file holds the document", async () => {
+    const ps = psPoller(lab, D12, [pw12, SHOP_PASSWORD, shopHash, adminHash]);
+    const pause = () => new Promise((res) => setTimeout(res, 1500));
+    let r: { status: number; body: { backup: Backup } };
+    try {
+      await pause(); // the pollers' ssh sessions are up before Warren starts
+      r = await warren.api<{ backup: Backup }>("POST", `/clusters/${bk12}/backups`);
+      await pause();
+    } finally {
+      ps.stop();
+    }
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    before = r.body.backup;
+    expect(before).toMatchObject({ createdBy: "admin", source: "management-api", rabbitmqVersion: "3.10.8" });
+    expect(before.counts).toMatchObject({ vhosts: 3, queues: 136, exchanges: 2, bindings: 115, policies: 2, users: 2 });
+    expect(ps.samples()).toBeGreaterThan(20);
+    expect(ps.hits).toEqual([]);
+    for (const n of D12) for (const s of [shopHash, adminHash]) expect(await filesHolding(n, s), n).toBe("");
+    // The list never carries the document.
+    const list = JSON.stringify((await warren.api("GET", `/clusters/${bk12}/backups`)).body);
+    for (const s of [shopHash, adminHash]) expect(list).not.toContain(s);
+  }, 3 * 60_000);
+
+  it("an upgrade run's first step is a backup, taken by the run, before anything changed", async () => {
+    const { run, runId } = await operate(bk12, "rolling-upgrade", { erlangVersion: NEW_E });
+    expect(run.status, run.error ?? "").toBe("succeeded");
+    expect(run.steps[0]).toMatchObject({ key: "backup", status: "done" });
+    expect(run.steps[0].note).toMatch(/^backup \S+: .*136 queues.*read from node10 \(management API\)/);
+    const backups = (await warren.api<{ backups: Backup[] }>("GET", `/clusters/${bk12}/backups`)).body.backups;
+    expect(backups[0]).toMatchObject({ createdBy: `run ${runId}`, counts: before.counts });
+  }, 25 * 60_000);
+
+  it("a vhost and 100 queues deleted by hand come back from the backup taken before: the plan said so, and the diff with the live cluster is empty", async () => {
+    await sshOk(lab, "node11", "rabbitmqctl delete_vhost billing");
+    for (let i = 0; i < 100; i++) await rmq("node12", pw12, "DELETE", `/api/queues/shop/${encodeURIComponent(SHOP(i))}`);
+    expect((await exported("node10")).queues.filter((q) => q.vhost === "shop")).toHaveLength(31);
+    const ps = psPoller(lab, D12, [pw12, SHOP_PASSWORD, shopHash, adminHash]);
+    let result: Awaited<ReturnType<typeof operate>>;
+    try {
+      result = await operate(bk12, "restore", { backupId: before.id });
+    } finally {
+      ps.stop();
+    }
+    const { plan, run } = result;
+    // billing (the vhost, 5 queues, an exchange, 5 bindings, 2 permissions) and 100 queues with their 100 bindings.
+    expect(plan.restore!.create.total).toBe(214);
+    expect(plan.restore!.create.byKind).toMatchObject({ vhosts: 1, queues: 105, bindings: 105, exchanges: 1, permissions: 2 });
+    expect(plan.restore!.extra.total).toBe(0);
+    expect(run.status, run.error ?? "").toBe("succeeded");
+    expect(run.steps.map((s) => s.key)).toEqual(["backup", "import", "rebalance", "verify"]);
+    expect(ps.hits).toEqual([]);
+    const diff = await warren.api<{ total: { added: number; removed: number; changed: number } }>("GET", `/clusters/${bk12}/backups/diff?from=${before.id}&to=live&prepared=1`);
+    expect(diff.body.total).toEqual({ added: 0, removed: 0, changed: 0 });
+    // Checked on the host: every queue back, the vhost back.
+    const d = await exported("node12");
+    expect(d.queues.filter((q) => q.vhost === "shop")).toHaveLength(131);
+    expect(d.queues.filter((q) => q.vhost === "billing")).toHaveLength(5);
+    for (const n of D12) expect(await filesHolding(n, shopHash), n).toBe("");
+  }, 15 * 60_000);
+
+  it("the Debian 12 backup onto the Debian 13 cluster: the plan says beforehand that the mirrored queues become quorum queues, and they are", async () => {
+    const ps = psPoller(lab, D13, [pw13, pw12, SHOP_PASSWORD, shopHash]);
+    let result: Awaited<ReturnType<typeof operate>>;
+    try {
+      result = await operate(bk13, "restore", { backupId: before.id });
+    } finally {
+      ps.stop();
+    }
+    const { plan, run } = result;
+    const finding = (id: string) => plan.restore!.findings.find((f) => f.id === id);
+    expect(finding("mirrored-to-quorum")!.items.map((i) => i.label)).toContain(`${SHOP(0)} on shop`);
+    // The plan lists the first 100 of each finding and counts the rest.
+    expect(finding("mirrored-to-quorum")!.items.length + finding("mirrored-to-quorum")!.more).toBe(110);
+    expect(finding("quorum-arguments")!.items).toHaveLength(11); // x-max-priority on every tenth
+    expect(finding("mirrored-not-quorum")!.items.map((i) => i.label)).toEqual(["tmp.events on shop"]);
+    expect(finding("ha-policy-dropped")!.items.map((i) => i.label)).toEqual(["ha-all on /"]);
+    expect(finding("admin-user")!.items.map((i) => i.label)).toEqual(["warren-admin"]);
+    expect(run.status, run.error ?? "").toBe("succeeded");
+    expect(ps.hits).toEqual([]);
+    // On the host: the mirrored queues are quorum queues, no ha-* anywhere, Warren still logs in with its own password.
+    const d = await exported("node14");
+    const shop = d.queues.filter((q) => q.vhost === "shop");
+    expect(shop.filter((q) => q.name.startsWith("orders.")).every((q) => q.type === "quorum")).toBe(true);
+    expect(shop.find((q) => q.name === "tmp.events")!.type).toBe("classic");
+    expect(JSON.stringify(d.policies)).not.toContain("ha-");
+    expect((await rmq("node15", pw13, "GET", "/api/whoami")).name).toBe("warren-admin");
+    const diff = await warren.api<{ total: { added: number; removed: number; changed: number } }>("GET", `/clusters/${bk13}/backups/diff?from=${before.id}&to=live&prepared=1`);
+    expect(diff.body.total).toEqual({ added: 0, removed: 0, changed: 0 });
+    // Quorum leaders spread over the three nodes, not all on the importing one.
+    const leaders = (await rmq("node13", pw13, "GET", "/api/queues?columns=name,type,leader,node")) as { type: string; leader?: string; node?: string }[];
+    const qq = leaders.filter((q) => q.type === "quorum");
+    const per = new Map<string, number>();
+    for (const q of qq) per.set(q.leader ?? q.node ?? "?", (per.get(q.leader ?? q.node ?? "?") ?? 0) + 1);
+    expect(Math.max(...per.values()) / qq.length).toBeLessThanOrEqual(0.5);
+  }, 15 * 60_000);
+
+  it("a viewer can list and diff but not download; an admin's download is the document as RabbitMQ wrote it, and is audited; it uploads back as a backup", async () => {
+    expect((await warren.api("POST", "/users", { ...VIEWER, role: "viewer" })).status).toBe(201);
+    const as = (u: typeof VIEWER, p: string) => fetch(`${warren.url}/api/v1${p}`, { headers: { Authorization: `Basic ${Buffer.from(`${u.username}:${u.password}`).toString("base64")}` } });
+    expect((await as(VIEWER, `/clusters/${bk12}/backups`)).status).toBe(200);
+    const denied = await as(VIEWER, `/clusters/${bk12}/backups/${before.id}/download`);
+    expect(denied.status).toBe(403);
+    expect(await denied.text()).not.toContain(shopHash);
+    const r = await fetch(`${warren.url}/api/v1/clusters/${bk12}/backups/${before.id}/download`, { headers: { Authorization: `Basic ${Buffer.from("admin:integration-admin-pw").toString("base64")}` } });
+    expect(r.status).toBe(200);
+    const text = await r.text();
+    expect(JSON.parse(text).users.find((u: { name: string }) => u.name === "shop-app").password_hash).toBe(shopHash);
+    const audit = (await warren.api<{ entries: { actor: string; action: string; detail: string }[] }>("GET", "/audit?action=backup.download")).body.entries;
+    expect(audit[0]).toMatchObject({ actor: "admin", action: "backup.download" });
+    expect(audit[0].detail).toContain(before.id);
+    const up = await fetch(`${warren.url}/api/v1/clusters/${bk12}/backups/upload?reason=round%20trip`, { method: "POST", body: new Uint8Array(gzipSync(Buffer.from(text))), headers: { Authorization: `Basic ${Buffer.from("admin:integration-admin-pw").toString("base64")}`, "content-type": "application/gzip" } });
+    expect(up.status).toBe(201);
+    const uploaded = (await up.json()).backup as Backup;
+    const same = await warren.api<{ total: { added: number; removed: number; changed: number } }>("GET", `/clusters/${bk12}/backups/diff?from=${before.id}&to=${uploaded.id}`);
+    expect(same.body.total).toEqual({ added: 0, removed: 0, changed: 0 });
+  }, 3 * 60_000);
+});
