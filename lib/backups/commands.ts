@@ -2,15 +2,31 @@
 // (lib/rabbitmq/cli.ts: the real tools, without Debian's re-quoting wrapper).
 // Read off rabbitmq-server's CLI at v3.10.8 and v4.0.5:
 //  - export_definitions "-" writes the document to stdout (a path writes a file);
-//  - import_definitions with no argument reads stdin ("-" is taken for a file
-//    name there and refused: "File - does not exist"), and is synchronous;
+//  - import_definitions with a path reads that file and imports synchronously
+//    (an RPC to the node; 4.0's "asynchronous" banner notwithstanding). With
+//    no argument it reads stdin on 3.x, but on 4.0 (OTP 27) it never sees the
+//    end of its input and hangs; "-" is refused as a file name on both, and
+//    /dev/stdin is read as empty on 3.x (OTP 25 reads a pipe by its size). So
+//    the document arrives on stdin and becomes a file only for the import:
+//    mode 600, the rabbitmq user's, removed however the import ends
+//    (IMPORT_DEFINITIONS). It is never an argument;
 //  - rabbitmq-queues rebalance takes all | quorum (| classic on 3.x, | stream on 4.x).
 // No document, password or hash is ever an argument.
-import { rabbitmqctl, rabbitmqQueues } from "@/lib/rabbitmq/cli";
+import { RMQ_BIN, rabbitmqctl, rabbitmqQueues } from "@/lib/rabbitmq/cli";
+import { sh, shScript } from "@/lib/shell";
 import type { ObjectRef } from "./definitions";
 
 export const exportDefinitions = () => rabbitmqctl("export_definitions", "-");
-export const importDefinitions = () => rabbitmqctl("import_definitions");
+/** The document on stdin into a 600 file of the rabbitmq user's, imported from there, removed on any exit. */
+export const IMPORT_DEFINITIONS = shScript("IMPORT_DEFINITIONS", `umask 077
+f=$(mktemp /var/lib/rabbitmq/warren-import.XXXXXXXX) || exit 1
+trap 'rm -f "$f"' EXIT
+trap 'exit 143' TERM INT HUP
+cat >"$f" || exit 1
+chown rabbitmq:rabbitmq "$f" || exit 1
+runuser -u rabbitmq -- env -C /var/lib/rabbitmq HOME=/var/lib/rabbitmq ${RMQ_BIN}/rabbitmqctl import_definitions "$f"
+`);
+export const importDefinitions = () => sh(IMPORT_DEFINITIONS, "import-definitions");
 export const rebalanceQuorumLeaders = () => rabbitmqQueues("rebalance", "quorum");
 
 /** rabbitmqctl's command deleting the object; null for exchanges and bindings, which it cannot delete (the management API can). */
