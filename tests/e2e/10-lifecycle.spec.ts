@@ -116,6 +116,8 @@ test("a rolling Erlang upgrade under load: node2 loses power mid-upgrade, the ru
     // no feature flags: not asked for), and shows each node's time.
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Rolling upgrade of Erlang — wizard");
     const finished = await runJson(request, runId);
+    // #26: the first step is a backup of the definitions, taken by the run before anything changed.
+    expect(finished.steps[0]).toMatchObject({ key: "backup", status: "done" });
     expect(finished.steps.filter((s) => s.changes).length).toBe(3 * 8);
     const changed = finished.steps.filter((s) => s.changes && s.status === "done").length;
     await expect(page.getByTestId("run-summary")).toHaveText(new RegExp(`^${changed} steps changed something on the hosts, ${24 - changed} (was|were) already in place, \\d+ checks and waits passed; .+ in all\\.$`));

@@ -12,12 +12,14 @@ import { psPoller } from "../support/ps-poller";
 //   bk12  node10 (seed), node11, node12: Debian 12, RabbitMQ 3.10.8, a
 //         mirrored-queue policy (ha-all), on the older Erlang;
 //   bk13  node13 (seed), node14, node15: Debian 13, RabbitMQ 4.0.5, quorum queues.
+// That an upgrade run's first step is a backup is checked on the wizard's
+// cluster by e2e 10 (its rolling Erlang upgrade), not by another upgrade here.
 // No other suite uses these hosts. The integration lab must have them:
 // `npm run lab -- up --hosts 15 --os 13-15:debian13` (scripts/test.sh boots
 // 9 Debian 12 hosts for the other files; it must boot these six too).
 const lab = requireLab();
 const D12 = ["node10", "node11", "node12"], D13 = ["node13", "node14", "node15"];
-const OLD_E = "1:25.2.3+dfsg-1+deb12u1", NEW_E = "1:25.2.3+dfsg-1+deb12u4";
+const OLD_E = "1:25.2.3+dfsg-1+deb12u1";
 const key = fs.readFileSync(lab.privateKeyPath, "utf8");
 const addr = (n: string) => lab.hosts.find((h) => h.name === n)!.address;
 const SHOP_PASSWORD = "shop-app-pw-7d1f0c";
@@ -79,8 +81,18 @@ const exported = async (host: string) => JSON.parse(await sshOk(lab, host, "rabb
 const filesHolding = async (host: string, needle: string) =>
   (await sshOk(lab, host, `grep -rlF -- '${needle}' /tmp /var/tmp /root /home /var/log /etc /var/lib/rabbitmq --exclude-dir=mnesia --exclude-dir=khepri 2>/dev/null || true`)).trim();
 
+/** The document rabbitmqctl imports from exists only during the import: mode 600, the rabbitmq user's; nothing left after. */
+async function importFileWasPrivate(seen: Map<string, string>, hosts: string[]) {
+  console.log(`import files seen while restoring: ${JSON.stringify(Object.fromEntries(seen))}`);
+  for (const [file, modeOwner] of seen) expect(modeOwner, file).toBe("600 rabbitmq");
+  for (const n of hosts) expect(await sshOk(lab, n, "ls /var/lib/rabbitmq | grep -c '^warren-import' || true"), n).toBe("0\n");
+}
+
 const SHOP = (n: number) => `orders.${String(n).padStart(3, "0")}`;
-/** Realistic definitions for bk12: vhost shop (130 queues: 110 classic, mirrored by ha-all; 20 quorum; exchanges; bindings), vhost billing. */
+/**
+ * Realistic definitions for bk12: vhost shop (131 queues: 110 classic and one transient, mirrored by the
+ * vhost's own ha policy — Warren's ha-all is on "/" only; 20 quorum; exchanges; bindings), vhost billing.
+ */
 function shopDefinitions() {
   const queues = [
     ...Array.from({ length: 110 }, (_, i) => ({ vhost: "shop", name: SHOP(i), durable: true, auto_delete: false, arguments: i % 10 === 0 ? { "x-max-priority": 5 } : {} })),
@@ -96,7 +108,10 @@ function shopDefinitions() {
   return {
     vhosts: [{ name: "shop" }, { name: "billing" }],
     permissions: ["shop", "billing"].flatMap((v) => [{ user: "warren-admin", vhost: v, configure: ".*", write: ".*", read: ".*" }, { user: "shop-app", vhost: v, configure: "", write: ".*", read: ".*" }]),
-    policies: [{ vhost: "shop", name: "shop-ttl", pattern: "^payments\\.", "apply-to": "queues", priority: 1, definition: { "message-ttl": 600000 } }],
+    policies: [
+      { vhost: "shop", name: "shop-ttl", pattern: "^payments\\.", "apply-to": "queues", priority: 1, definition: { "message-ttl": 600000 } },
+      { vhost: "shop", name: "shop-mirrored", pattern: "^(orders|tmp)\\.", "apply-to": "queues", priority: 0, definition: { "ha-mode": "all", "ha-sync-mode": "automatic" } },
+    ],
     queues, exchanges, bindings,
   };
 }
@@ -139,8 +154,8 @@ describe("backups on a 3.10 cluster and a 4.0 cluster", () => {
     shopHash = d.users.find((u) => u.name === "shop-app")!.password_hash;
     adminHash = d.users.find((u) => u.name === "warren-admin")!.password_hash;
     expect(shopHash.length).toBeGreaterThan(20);
-    // ha-all mirrors the classic queues: the 3.x legacy this backup carries to 4.0.
-    expect(JSON.stringify(d.policies)).toContain('"ha-mode":"all"');
+    // shop-mirrored mirrors the classic queues: the 3.x legacy this backup carries to 4.0.
+    expect(d.policies.find((p) => p.name === "shop-mirrored")?.definition).toMatchObject({ "ha-mode": "all" });
   }, 5 * 60_000);
 
   it("Back up now: read through the management API; no password or hash in any process's arguments on any node; no file holds the document", async () => {
@@ -157,7 +172,7 @@ describe("backups on a 3.10 cluster and a 4.0 cluster", () => {
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     before = r.body.backup;
     expect(before).toMatchObject({ createdBy: "admin", source: "management-api", rabbitmqVersion: "3.10.8" });
-    expect(before.counts).toMatchObject({ vhosts: 3, queues: 136, exchanges: 2, bindings: 115, policies: 2, users: 2 });
+    expect(before.counts).toMatchObject({ vhosts: 3, queues: 136, exchanges: 2, bindings: 115, policies: 3, users: 2 });
     expect(ps.samples()).toBeGreaterThan(20);
     expect(ps.hits).toEqual([]);
     for (const n of D12) for (const s of [shopHash, adminHash]) expect(await filesHolding(n, s), n).toBe("");
@@ -165,15 +180,6 @@ describe("backups on a 3.10 cluster and a 4.0 cluster", () => {
     const list = JSON.stringify((await warren.api("GET", `/clusters/${bk12}/backups`)).body);
     for (const s of [shopHash, adminHash]) expect(list).not.toContain(s);
   }, 3 * 60_000);
-
-  it("an upgrade run's first step is a backup, taken by the run, before anything changed", async () => {
-    const { run, runId } = await operate(bk12, "rolling-upgrade", { erlangVersion: NEW_E });
-    expect(run.status, run.error ?? "").toBe("succeeded");
-    expect(run.steps[0]).toMatchObject({ key: "backup", status: "done" });
-    expect(run.steps[0].note).toMatch(/^backup \S+: .*136 queues.*read from node10 \(management API\)/);
-    const backups = (await warren.api<{ backups: Backup[] }>("GET", `/clusters/${bk12}/backups`)).body.backups;
-    expect(backups[0]).toMatchObject({ createdBy: `run ${runId}`, counts: before.counts });
-  }, 25 * 60_000);
 
   it("a vhost and 100 queues deleted by hand come back from the backup taken before: the plan said so, and the diff with the live cluster is empty", async () => {
     await sshOk(lab, "node11", "rabbitmqctl delete_vhost billing");
@@ -194,6 +200,7 @@ describe("backups on a 3.10 cluster and a 4.0 cluster", () => {
     expect(run.status, run.error ?? "").toBe("succeeded");
     expect(run.steps.map((s) => s.key)).toEqual(["backup", "import", "rebalance", "verify"]);
     expect(ps.hits).toEqual([]);
+    await importFileWasPrivate(ps.files, D12);
     const diff = await warren.api<{ total: { added: number; removed: number; changed: number } }>("GET", `/clusters/${bk12}/backups/diff?from=${before.id}&to=live&prepared=1`);
     expect(diff.body.total).toEqual({ added: 0, removed: 0, changed: 0 });
     // Checked on the host: every queue back, the vhost back.
@@ -218,10 +225,11 @@ describe("backups on a 3.10 cluster and a 4.0 cluster", () => {
     expect(finding("mirrored-to-quorum")!.items.length + finding("mirrored-to-quorum")!.more).toBe(110);
     expect(finding("quorum-arguments")!.items).toHaveLength(11); // x-max-priority on every tenth
     expect(finding("mirrored-not-quorum")!.items.map((i) => i.label)).toEqual(["tmp.events on shop"]);
-    expect(finding("ha-policy-dropped")!.items.map((i) => i.label)).toEqual(["ha-all on /"]);
+    expect(finding("ha-policy-dropped")!.items.map((i) => i.label).sort()).toEqual(["ha-all on /", "shop-mirrored on shop"]);
     expect(finding("admin-user")!.items.map((i) => i.label)).toEqual(["warren-admin"]);
     expect(run.status, run.error ?? "").toBe("succeeded");
     expect(ps.hits).toEqual([]);
+    await importFileWasPrivate(ps.files, D13);
     // On the host: the mirrored queues are quorum queues, no ha-* anywhere, Warren still logs in with its own password.
     const d = await exported("node14");
     const shop = d.queues.filter((q) => q.vhost === "shop");
@@ -230,7 +238,9 @@ describe("backups on a 3.10 cluster and a 4.0 cluster", () => {
     expect(JSON.stringify(d.policies)).not.toContain("ha-");
     expect((await rmq("node15", pw13, "GET", "/api/whoami")).name).toBe("warren-admin");
     const diff = await warren.api<{ total: { added: number; removed: number; changed: number } }>("GET", `/clusters/${bk13}/backups/diff?from=${before.id}&to=live&prepared=1`);
-    expect(diff.body.total).toEqual({ added: 0, removed: 0, changed: 0 });
+    // What bk13 had of its own and the backup has not (the plan counted it as kept: no deleteExtra) is all that differs.
+    console.log(`bk13 after the restore, against the backup: ${JSON.stringify(diff.body).slice(0, 1500)}`);
+    expect(diff.body.total).toEqual({ added: plan.restore!.extra.total, removed: 0, changed: 0 });
     // Quorum leaders spread over the three nodes, not all on the importing one.
     const leaders = (await rmq("node13", pw13, "GET", "/api/queues?columns=name,type,leader,node")) as { type: string; leader?: string; node?: string }[];
     const qq = leaders.filter((q) => q.type === "quorum");

@@ -92,7 +92,9 @@ describe("fault injection, checked from another host", () => {
 
   it("up on a running lab changes nothing", async () => {
     const before = JSON.parse(labCommand("status", "--json"));
-    const out = labCommand("up", "--hosts", String(names.length));
+    // The same shape it was booted with, each host's OS included (`up` refuses to change it).
+    const os = before.hosts.flatMap((h: { os: string }, i: number) => ["--os", `${i + 1}:${h.os}`]);
+    const out = labCommand("up", "--hosts", String(names.length), ...os);
     expect(JSON.parse(out).hosts.map((h: { address: string }) => h.address)).toEqual(lab.hosts.map((h) => h.address));
     expect(JSON.parse(labCommand("status", "--json")).hosts.map((h: { state: string }) => h.state)).toEqual(before.hosts.map((h: { state: string }) => h.state));
   });
