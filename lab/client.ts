@@ -45,6 +45,24 @@ export async function sshOk(lab: Lab, host: string, commandLine: string, timeout
   return r.stdout;
 }
 
+/**
+ * Which of `hosts` carry `address` now, read from the machine in one process,
+ * namespace after namespace (about a millisecond apart): near enough to one
+ * instant that a handover's sub-millisecond gap is seldom caught, which two
+ * SSH round trips tens of milliseconds apart often do. (lab.sh names each
+ * host's network namespace wrn-<host>.)
+ */
+export function holdersNow(hosts: string[], address: string): Promise<string[]> {
+  const script = hosts.map((h) => `ip -n wrn-${h} -o -4 addr show; echo @@`).join("; ");
+  return new Promise((resolve, reject) => {
+    execFile("sh", ["-c", script], { encoding: "utf8", timeout: 5000 }, (err, stdout) => {
+      if (err) return reject(err);
+      const parts = stdout.split("@@\n");
+      resolve(hosts.filter((_, i) => (parts[i] ?? "").includes(` inet ${address}/`)));
+    });
+  });
+}
+
 /** Runs a lab command (up, down, cut, heal, kill, …) and returns its stdout. */
 export function labCommand(...args: string[]): string {
   const r = spawnSync("bash", [LAB_SCRIPT, ...args], { encoding: "utf8", timeout: 10 * 60_000 });

@@ -5,8 +5,8 @@
 // has that the target's version no longer supports and what the restore does
 // instead; deleting what the backup has not is opt-in and destructive. The
 // run: back up the cluster as it is, delete (if chosen), import with
-// `rabbitmqctl import_definitions` reading the document on stdin (never an
-// argument, never a file on a host), spread quorum queue leaders over the
+// `rabbitmqctl import_definitions` (the document on stdin into a 600 file
+// only for the import: lib/backups/commands.ts; never an argument), spread quorum queue leaders over the
 // nodes (an import puts them all on the importing node), and compare the
 // live definitions with the backup again: nothing may be left but what the
 // operator chose to keep.
@@ -66,7 +66,7 @@ export function planRestore(c: ClusterInventory, p: RestoreParams, f: RestoreFac
   phases.push({
     title: `Import backup ${f.backup.id} (${n} object${n === 1 ? "" : "s"})`,
     steps: [{
-      kind: "command", key: "import", title: "rabbitmqctl import_definitions, the document on its standard input", host: seed,
+      kind: "command", key: "import", title: "rabbitmqctl import_definitions, the document sent on stdin into a private file, removed afterwards", host: seed,
       argv: importDefinitions(), stdin: { definitions: ref }, timeoutMs: 30 * 60_000,
     }],
   });
