@@ -166,7 +166,7 @@ function RestorePanel({ clusterId, own, others, initial }: { clusterId: string; 
   const [deleteExtra, setDeleteExtra] = useState(false);
   const [missing, setMissing] = useState(false);
   const plan = usePlan(clusterId, "restore", () => ({ backupId, deleteExtra }));
-  const label = (b: BackupRow) => `${b.createdAt.replace("T", " ").slice(0, 16)} UTC — ${b.createdBy}, ${total(b.counts)} objects${b.rabbitmqVersion ? `, RabbitMQ ${b.rabbitmqVersion}` : ""}`;
+  const label = (b: BackupRow) => `${b.createdAt.replace("T", " ").slice(0, 19)} UTC — ${b.createdBy}, ${total(b.counts)} objects${b.rabbitmqVersion ? `, RabbitMQ ${b.rabbitmqVersion}` : ""}`;
   const byCluster = others.reduce<Record<string, BackupRow[]>>((m, b) => ({ ...m, [b.clusterName]: [...(m[b.clusterName] ?? []), b] }), {});
   return (
     <section id="restore-panel" aria-label="Restore a backup" className="flex min-w-0 flex-col gap-3 border-t border-line pt-3">

@@ -34,7 +34,7 @@ export default async function BackupDiffPage({ params, searchParams }: { params:
       error = publicError(e).message;
     }
   }
-  const choices = backups.map((b) => ({ id: b.id, label: `${b.createdAt.toISOString().replace("T", " ").slice(0, 16)} UTC — ${b.createdBy}`, cluster: b.clusterName, own: b.clusterId === id }));
+  const choices = backups.map((b) => ({ id: b.id, label: `${b.createdAt.toISOString().replace("T", " ").slice(0, 19)} UTC — ${b.createdBy}`, cluster: b.clusterName, own: b.clusterId === id }));
   return (
     <div className="flex min-w-0 flex-col gap-4">
       <Card title={<span>Definitions diff — cluster <span className="mono">{c.name}</span></span>} actions={<Link className="text-sm text-accent underline" href={`/clusters/${id}#backups`}>Back to the cluster</Link>}>
