@@ -12,19 +12,19 @@
 //    (IMPORT_DEFINITIONS). It is never an argument;
 //  - rabbitmq-queues rebalance takes all | quorum (| classic on 3.x, | stream on 4.x).
 // No document, password or hash is ever an argument.
-import { RMQ_BIN, rabbitmqctl, rabbitmqQueues } from "@/lib/rabbitmq/cli";
+import { RABBITMQCTL_FUNCTION, rabbitmqctl, rabbitmqQueues } from "@/lib/rabbitmq/cli";
 import { sh, shScript } from "@/lib/shell";
 import type { ObjectRef } from "./definitions";
 
 export const exportDefinitions = () => rabbitmqctl("export_definitions", "-");
 /** The document on stdin into a 600 file of the rabbitmq user's, imported from there, removed on any exit. */
-export const IMPORT_DEFINITIONS = shScript("IMPORT_DEFINITIONS", `umask 077
+export const IMPORT_DEFINITIONS = shScript("IMPORT_DEFINITIONS", `${RABBITMQCTL_FUNCTION}umask 077
 f=$(mktemp /var/lib/rabbitmq/warren-import.XXXXXXXX) || exit 1
 trap 'rm -f "$f"' EXIT
 trap 'exit 143' TERM INT HUP
 cat >"$f" || exit 1
 chown rabbitmq:rabbitmq "$f" || exit 1
-runuser -u rabbitmq -- env -C /var/lib/rabbitmq HOME=/var/lib/rabbitmq ${RMQ_BIN}/rabbitmqctl import_definitions "$f"
+rabbitmqctl import_definitions "$f"
 `);
 export const importDefinitions = () => sh(IMPORT_DEFINITIONS, "import-definitions");
 export const rebalanceQuorumLeaders = () => rabbitmqQueues("rebalance", "quorum");

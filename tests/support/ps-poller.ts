@@ -21,7 +21,10 @@ export function psPoller(lab: Lab, hosts: string[], secrets: string[], watchFile
       tail = lines.pop() ?? "";
       for (const l of lines) {
         if (l === "@@sample") samples++;
-        else if (l.startsWith("@@file ")) files.set(`${n}:${l.split(" ")[3]}`, l.split(" ").slice(1, 3).join(" "));
+        else if (l.startsWith("@@file ")) {
+          const [, mode, owner, file] = l.split(" ");
+          files.set(`${n}:${file}`, `${mode} ${owner}`);
+        }
         else if (secrets.some((x) => l.includes(x))) hits.push(`${n}: ${l}`);
       }
     });

@@ -6,8 +6,9 @@
 // instead; deleting what the backup has not is opt-in and destructive. The
 // run: back up the cluster as it is, delete (if chosen), import with
 // `rabbitmqctl import_definitions` (the document on stdin into a 600 file
-// only for the import: lib/backups/commands.ts; never an argument), spread quorum queue leaders over the
-// nodes (an import puts them all on the importing node), and compare the
+// only for the import: lib/backups/commands.ts; never an argument), spread
+// quorum queue leaders over the nodes (an import puts them all on the
+// importing node), and compare the
 // live definitions with the backup again: nothing may be left but what the
 // operator chose to keep.
 import { z } from "zod";
