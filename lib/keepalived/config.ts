@@ -31,7 +31,16 @@ export const NOTIFY_SCRIPT = "/etc/keepalived/warren-notify.sh";
 export const STATE_FILE = "/run/keepalived/warren-state";
 const PID_FILE = "/run/keepalived/warren-haproxy-pid";
 export const INSTANCE = "VI_WARREN";
-export const CHECK = { interval: 1, timeout: 1, fall: 2, rise: 2 } as const;
+/**
+ * Keepalived counts a check that outlives its timeout as failed, and the
+ * restart check fails on one (fall 1): with a 1 s timeout a single slow run
+ * on a busy host (a package upgrade next door) put a healthy holder into
+ * FAULT and left the VIP on no host for over a second. The scripts bound
+ * their own waits (a read of 1 s), so the timeout only stops a stuck script:
+ * 3 s lets a slow run answer without delaying a real failure, which the
+ * script reports as soon as it sees it.
+ */
+export const CHECK = { interval: 1, timeout: 3, fall: 2, rise: 2 } as const;
 
 /**
  * How much a failed HAProxy check lowers a load balancer's priority. With
