@@ -49,6 +49,30 @@ systemctl is-active --quiet haproxy || { echo "haproxy is not running"; exit 1; 
 `);
 
 /**
+ * Exit 0 once Keepalived runs with priority $1 (the one keepalived.conf now
+ * gives this host). A reload is asynchronous — systemctl returns when the
+ * HUP is sent — and while Keepalived's VRRP process reloads it reads no
+ * adverts: a priority-0 advert from a stopping holder in that window is
+ * lost, and the VIP waits on no host for the master-down timer. Keepalived
+ * writes its state to /tmp/keepalived.data on SIGUSR1, from the same loop
+ * that reopens its sockets after a reload, so the new priority there means
+ * the reload is over.
+ */
+export const RUNS_AT_PRIORITY = shScript("RUNS_AT_PRIORITY", `pid=$(cat /run/keepalived.pid 2>/dev/null)
+if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then echo "keepalived is not running"; exit 1; fi
+rm -f /tmp/keepalived.data
+kill -USR1 "$pid" || exit 1
+i=0
+while [ "$i" -lt 20 ]; do
+  if grep -q "Effective priority = $1\$" /tmp/keepalived.data 2>/dev/null; then echo "keepalived runs at priority $1"; exit 0; fi
+  i=$((i + 1))
+  sleep 0.05
+done
+echo "keepalived does not run at priority $1 yet"
+exit 1
+`);
+
+/**
  * Hands the VIP ($1) away: stops Keepalived here, then waits until another
  * load balancer answers on $1:$2 (HAProxy's frontend). If none does within
  * 10 s, Keepalived starts here again, so the VIP is never left on no host.

@@ -96,11 +96,13 @@ describe("rolling HAProxy upgrade", () => {
     const p = planHaproxyUpgrade(cluster, { haproxyVersion: H_NEW }, f(), "node4");
     assertWellFormed(p);
     expect(p.phases.map((ph) => ph.title.split(":")[0])).toEqual(["node5", "node4"]);
-    expect(p.phases[1].steps.map((s) => s.key)).toEqual(["standby:node4", "takeover-priority:node5", "vip-away:node4", "vip-moved:node4", "save-state:node4", "upgrade:node4", "restart:node4", "serving:node4", "keepalived:node4", "own-priority:node5", "one-holder:node4"]);
+    expect(p.phases[1].steps.map((s) => s.key)).toEqual(["standby:node4", "takeover-priority:node5", "takeover-live:node5", "vip-away:node4", "vip-moved:node4", "save-state:node4", "upgrade:node4", "restart:node4", "serving:node4", "keepalived:node4", "own-priority:node5", "one-holder:node4"]);
     // The taker runs at 254 only for the handover (its skew after the holder's priority-0 advert: under 1 ms), then at its own priority again.
     const conf = (key: string) => (allSteps(p).find((s) => s.key === key) as { content: string }).content;
     expect(conf("takeover-priority:node5")).toMatch(/^\s+priority 254$/m);
     expect(conf("own-priority:node5")).not.toMatch(/priority 254/);
+    // The holder stops only once the taker's reload is over (a reloading Keepalived reads no adverts).
+    expect(allSteps(p).find((s) => s.key === "takeover-live:node5")).toMatchObject({ kind: "gate", host: "node5", argv: ["sh", "-c", expect.any(String), "priority", "254"] });
     // The load balancer that does not hold the VIP is upgraded without any handover.
     expect(p.phases[0].steps.map((s) => s.key)).not.toContain("takeover-priority:node4");
     expect(p.phases.every((ph) => ph.inOrder)).toBe(true);

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { AMQP_BACKEND } from "@/lib/haproxy/config";
 import { HAPROXY_RESTART, HAPROXY_SAVE_STATE, HAPROXY_VERIFY } from "@/lib/haproxy/scripts";
-import { HOLDS_ADDRESS, KEEPALIVED_VERIFY, LACKS_ADDRESS, READY_TO_TAKE_OVER, VIP_AWAY } from "@/lib/keepalived/scripts";
+import { HOLDS_ADDRESS, KEEPALIVED_VERIFY, LACKS_ADDRESS, READY_TO_TAKE_OVER, RUNS_AT_PRIORITY, VIP_AWAY } from "@/lib/keepalived/scripts";
 import { sh } from "@/lib/shell";
 import { gatherClusterFacts, nodeState, type ClusterFacts } from "../cluster-facts";
 import { defineOperation, PlanError, type ClusterInventory, type Reader, requireSpec } from "../operation";
@@ -16,6 +16,9 @@ import { haproxyOptions, keepalivedConfStep } from "./load-balancers";
 export const HaproxyUpgradeParams = z.strictObject({
   haproxyVersion: z.string().regex(/^[A-Za-z0-9.+:~-]{1,64}$/, "A package version, e.g. 2.6.12-1+deb12u4").meta({ description: "HAProxy to this version", "x-warren": "offered-haproxy" }),
 });
+
+/** The taker's priority for the handover: above any holder's, so its skew after a priority-0 advert is under 1% of advert_int. */
+const TAKEOVER_PRIORITY = 254;
 
 export function planHaproxyUpgrade(c: ClusterInventory, p: z.infer<typeof HaproxyUpgradeParams>, f: ClusterFacts, vipHolder: string | null): Plan {
   const o = c.spec?.loadBalancers;
@@ -53,7 +56,11 @@ export function planHaproxyUpgrade(c: ClusterInventory, p: z.infer<typeof Haprox
     steps: [
       { kind: "gate", key: `standby:${h}`, title: `${taker} is ready to take the VIP over (Keepalived BACKUP, HAProxy running)`, host: taker,
         argv: sh(READY_TO_TAKE_OVER, "ready"), waitingFor: "another load balancer ready to take the VIP over", intervalMs: 500, timeoutMs: 60_000 },
-      ...(handover ? [keepalivedConfStep(c, o, taker, `takeover-priority:${taker}`, 254)] : []),
+      ...(handover ? [
+        keepalivedConfStep(c, o, taker, `takeover-priority:${taker}`, TAKEOVER_PRIORITY),
+        { kind: "gate", key: `takeover-live:${taker}`, title: `${taker}'s Keepalived runs at priority ${TAKEOVER_PRIORITY} (its reload is over: it hears the holder's last advert)`, host: taker,
+          argv: sh(RUNS_AT_PRIORITY, "priority", String(TAKEOVER_PRIORITY)), waitingFor: "the reload with the handover priority to finish", intervalMs: 200, timeoutMs: 30_000 } satisfies Step,
+      ] : []),
       { kind: "command", key: `vip-away:${h}`, title: "If it holds the VIP: stop Keepalived here so the other load balancer takes it", host: h,
         argv: sh(VIP_AWAY, "vip-away", o.vip, String(ho.frontendPort)), check: sh(LACKS_ADDRESS, "not-holder", o.vip),
         destructive: "moves the VIP to another load balancer: clients connected through this one reconnect (once)" },
