@@ -39,7 +39,9 @@ export function activeHolds(run: RunView | null, now: number, graceMs = HOLD_GRA
   const live = run.status === "running" || run.status === "paused" || run.status === "succeeded";
   if (!live) return [];
   const byKey = new Map(run.steps.map((s) => [s.key, s]));
-  const out: Hold[] = [];
+  // The phase in progress first: its label is the one people should read.
+  const current: Hold[] = [];
+  const lingering: Hold[] = [];
   for (const phase of run.plan.phases) {
     const decl = phase.expectedOutage;
     if (!decl?.length) continue;
@@ -55,10 +57,10 @@ export function activeHolds(run: RunView | null, now: number, graceMs = HOLD_GRA
       if (!active) continue;
       const host = bind(d.host, run.vars);
       if (host === null) continue;
-      out.push({ host, kinds: d.kinds, runId: run.id, label: `${run.title}: ${phase.title}` });
+      (inPhase ? current : lingering).push({ host, kinds: d.kinds, runId: run.id, label: `${run.title}: ${phase.title}` });
     }
   }
-  return out;
+  return [...current, ...lingering];
 }
 
 /** A declared host with its run variable filled in; null while the run has not recorded it yet. */
