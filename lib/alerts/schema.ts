@@ -144,3 +144,17 @@ export const RuleSchema = z.object({
   threshold: z.number().nullable(), thresholdLabel: z.string().nullable(), overridden: z.array(z.string()).describe("which parts this cluster overrides"),
   defaults: z.object({ severity: z.string(), forSeconds: z.number(), threshold: z.number().nullable() }),
 });
+
+/** What a webhook receives (the POST body; see lib/alerts/render.ts Payload). */
+export const WebhookPayloadSchema = z.strictObject({
+  id: z.string().describe("the notification id, the same on every attempt and in X-Warren-Delivery: drop a repeat by it"),
+  transition: z.enum(["firing", "update", "repeat", "resolved", "test"]),
+  severity: z.enum(ALERT_SEVERITIES),
+  cluster: z.string().describe("the cluster's name"),
+  clusterId: z.string().nullable(),
+  incident: z.strictObject({ id: z.string().nullable(), kind: z.union([z.enum(ALERT_KINDS), z.literal("test")]), title: z.string(), status: z.string(), openedAt: at, resolvedAt: at.nullable() }),
+  summary: z.string(),
+  members: z.array(z.strictObject({ id: z.string(), label: z.string(), subject: z.string(), message: z.string(), since: at, held: z.string().nullable(), silenced: z.string().nullable() })),
+  url: z.string().describe("the cluster's page in Warren (WARREN_PUBLIC_URL)"),
+  at,
+}).describe("Headers: X-Warren-Delivery (the id), X-Warren-Event (the transition), X-Warren-Signature: sha256=<hex HMAC-SHA256 of the raw body with the channel's signing key>");

@@ -108,3 +108,20 @@ describe("the alert forms' schemas", () => {
     expect(RulesInput.safeParse({ rules: [{ kind: "no-such-kind" }] }).success).toBe(false);
   });
 });
+
+describe("the alert API in the OpenAPI document", () => {
+  it("describes every alert route and /metrics; the published webhook payload is exactly what is sent", async () => {
+    const { openApiDocument } = await import("@/lib/api/openapi");
+    const { WebhookPayloadSchema } = await import("@/lib/alerts/schema");
+    const paths = openApiDocument.paths as Record<string, Record<string, unknown>>;
+    for (const p of ["/alerts", "/alerts/{id}", "/alerts/silences", "/alerts/silences/{id}", "/alerts/channels", "/alerts/channels/{id}", "/alerts/channels/{id}/test", "/alerts/routes", "/alerts/routes/{id}", "/alerts/deliveries", "/clusters/{id}/alert-rules", "/metrics"])
+      expect(paths[p], p).toBeTruthy();
+    expect(paths["/metrics"].servers).toEqual([{ url: "/" }]);
+    const schemas = openApiDocument.components.schemas as Record<string, { properties?: Record<string, unknown>; oneOf?: unknown[] }>;
+    expect(Object.keys(schemas.WebhookPayload.properties!)).toEqual(["id", "transition", "severity", "cluster", "clusterId", "incident", "summary", "members", "url", "at"]);
+    expect(JSON.stringify(schemas.ChannelInput)).toContain("signingKey");
+    expect(JSON.stringify(schemas.Channel)).not.toMatch(/signingKey|password|"url"/);
+    expect(WebhookPayloadSchema.parse(payload())).toEqual(payload());
+    expect(WebhookPayloadSchema.parse(payload("resolved", T0 + 1))).toEqual(payload("resolved", T0 + 1));
+  });
+});
