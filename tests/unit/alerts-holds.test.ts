@@ -20,7 +20,7 @@ import { planRestart } from "./support-restart";
 const T0 = 1_800_000_000_000;
 const c = labCluster({ freeHosts: [{ name: "node6", address: "10.213.77.16" }] });
 const OLD_E = "1:25.2.3+dfsg-1+deb12u1", NEW_E = "1:25.2.3+dfsg-1+deb12u2", R = "3.10.8-1.1", H_OLD = "2.6.12-1+deb12u3", H_NEW = "2.6.12-1+deb12u4";
-const node = (erl = OLD_E) => parseNodeState(`@@installed\nrabbitmq-server ${R} install ok installed\nerlang-base ${erl} install ok installed\nhaproxy ${H_OLD} install ok installed\n@@offered\nerlang-base ${NEW_E}\nerlang-base ${OLD_E}\nrabbitmq-server ${R}\nhaproxy ${H_NEW}\nhaproxy ${H_OLD}\n@@service\nActiveState=active\n@@end\n`);
+const node = (erl = OLD_E) => parseNodeState(`@@installed\nrabbitmq-server ${R}\nerlang-base ${erl}\nhaproxy ${H_OLD}\n@@offered\nerlang-base ${NEW_E}\nerlang-base ${OLD_E}\nrabbitmq-server ${R}\nhaproxy ${H_NEW}\nhaproxy ${H_OLD}\n@@service\nActiveState=active\n@@end\n`);
 const status = parseClusterStatus(JSON.stringify({ cluster_name: "rabbit-prod", disk_nodes: ["rabbit@node1", "rabbit@node2"], ram_nodes: ["rabbit@node3"], running_nodes: ["rabbit@node1", "rabbit@node2", "rabbit@node3"], partitions: {}, alarms: [] }));
 const facts: ClusterFacts = { nodes: { node1: node(), node2: node(), node3: node(), node4: node(), node5: node() }, status, statusFrom: "node1", featureFlags: { quorum_queue: "enabled" } };
 
@@ -64,7 +64,7 @@ describe("what each planner declares", () => {
     const stop = planClusterStop(c);
     expect(stop.phases.every((ph) => ph.expectedOutage?.every((d) => d.untilNextRun))).toBe(true);
     expect(hostsOf(stop)).toEqual(["cluster", "node1", "node2", "node3"]);
-    const down = (n: string) => parseNodeState(`@@installed\nrabbitmq-server ${R} install ok installed\n@@offered\n@@service\nActiveState=inactive\nInactiveEnterTimestamp=@${n === "node1" ? 1795330009 : 1795330000}\n@@end\n`);
+    const down = (n: string) => parseNodeState(`@@installed\nrabbitmq-server ${R}\n@@offered\n@@service\nActiveState=inactive\nInactiveEnterTimestamp=@${n === "node1" ? 1795330009 : 1795330000}\n@@end\n`);
     const start = planClusterStart(c, { ...facts, nodes: { node1: down("node1"), node2: down("node2"), node3: down("node3") }, status: null });
     expect(start.phases.every((ph) => hostsOf({ ...start, phases: [ph] }).join() === "cluster,node1,node2,node3")).toBe(true);
     expect(hostsOf(planForceBoot(c, { node: "node2" }))).toEqual(["cluster", "node2"]);
