@@ -45,8 +45,8 @@ const VERB: Record<PayloadTransition, string> = { firing: "FIRING", update: "UPD
 
 /** One line: what happened, where. */
 export function headline(p: Payload): string {
-  const what = p.transition === "test" ? "a test notification from Warren" : p.incident.title;
-  return `[${VERB[p.transition]}${p.transition === "resolved" || p.transition === "test" ? "" : ` ${p.severity}`}] ${p.cluster}: ${what}`;
+  if (p.transition === "test") return "[TEST] a test notification from Warren";
+  return `[${VERB[p.transition]}${p.transition === "resolved" ? "" : ` ${p.severity}`}] ${p.cluster}: ${p.incident.title}`;
 }
 
 function memberLines(p: Payload): string[] {
@@ -81,13 +81,13 @@ export function emailMessage(p: Payload): { subject: string; text: string } {
     "",
     ...(p.members.length ? ["Members:", ...memberLines(p), ""] : []),
     ...(p.transition === "test" ? [] : [`Incident ${p.incident.id}, open since ${p.incident.openedAt}${p.incident.resolvedAt ? `, resolved ${p.incident.resolvedAt}` : ""}.`]),
-    `Cluster page: ${p.url}`,
+    `${p.transition === "test" ? "Warren" : "Cluster page"}: ${p.url}`,
     "",
     `Sent by Warren at ${p.at}; delivery ${p.id}.`,
   ];
-  const what = p.transition === "test" ? "a test notification" : p.incident.title;
-  const sev = p.transition === "resolved" || p.transition === "test" ? "" : ` ${p.severity}`;
-  return { subject: `[Warren] ${VERB[p.transition]}${sev}: ${p.cluster} — ${what}`.slice(0, 250), text: lines.join("\n") };
+  const sev = p.transition === "resolved" ? "" : ` ${p.severity}`;
+  const subject = p.transition === "test" ? "[Warren] TEST: a test notification" : `[Warren] ${VERB[p.transition]}${sev}: ${p.cluster} — ${p.incident.title}`;
+  return { subject: subject.slice(0, 250), text: lines.join("\n") };
 }
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
