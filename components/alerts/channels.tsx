@@ -89,7 +89,7 @@ export function TestChannelButton({ id, name }: { id: string; name: string }) {
 }
 
 export function DeleteChannelButton({ id, name }: { id: string; name: string }) {
-  return <ConfirmButton variant="danger" question={`Delete channel ${name}, its routes and its delivery log?`} action={() => removeChannel(id)} label={`Delete channel ${name}`}>Delete</ConfirmButton>;
+  return <ConfirmButton question={`Delete channel ${name}, its routes and its delivery log?`} action={() => removeChannel(id)} label={`Delete channel ${name}`}>Delete</ConfirmButton>;
 }
 
 export function RouteForm({ channels, clusters }: { channels: { id: string; name: string }[]; clusters: { id: string; name: string }[] }) {

@@ -9,26 +9,26 @@ export function DeliveryLog({ deliveries, label, showChannel = false, empty = "N
   if (!deliveries.length) return <p className="text-sm text-muted">{empty}</p>;
   return (
     <div className="overflow-x-auto" {...scrollable(`${label} table`)}>
-      <table className="w-full text-left text-sm" aria-label={label}>
-        <thead className="text-muted">
-          <tr><th className="py-1 pr-2 font-normal">Written</th>{showChannel && <th className="pr-2 font-normal">Channel</th>}<th className="pr-2 font-normal">What</th><th className="pr-2 font-normal">Status</th><th className="font-normal">Attempts: the receiver&apos;s answer</th></tr>
+      <table role="table" className="w-full text-left text-sm max-sm:block" aria-label={label}>
+        <thead role="rowgroup" className="text-muted max-sm:sr-only">
+          <tr role="row"><th role="columnheader" className="py-1 pr-2 font-normal">Written</th>{showChannel && <th role="columnheader" className="pr-2 font-normal">Channel</th>}<th role="columnheader" className="pr-2 font-normal">What</th><th role="columnheader" className="pr-2 font-normal">Status</th><th role="columnheader" className="font-normal">Attempts: the receiver&apos;s answer</th></tr>
         </thead>
-        <tbody>
+        <tbody role="rowgroup" className="max-sm:block">
           {deliveries.map((d) => (
-            <tr key={d.id} className="border-t border-line align-top" data-testid={`delivery-${d.id}`} data-status={d.status} data-transition={d.transition} data-incident={d.incidentId ?? ""}>
-              <td className="py-1.5 pr-2 text-xs"><Time date={d.createdAt} /></td>
-              {showChannel && <td className="pr-2">{d.channel}</td>}
-              <td className="min-w-40 pr-2">
+            <tr role="row" key={d.id} className="border-t border-line align-top max-sm:flex max-sm:flex-col max-sm:gap-1 max-sm:py-2" data-testid={`delivery-${d.id}`} data-status={d.status} data-transition={d.transition} data-incident={d.incidentId ?? ""}>
+              <td role="cell" className="py-1.5 pr-2 text-xs max-sm:py-0"><Time date={d.createdAt} /></td>
+              {showChannel && <td role="cell" className="pr-2"><span className="mr-1 text-muted sm:hidden">Channel:</span>{d.channel}</td>}
+              <td role="cell" className="pr-2 sm:min-w-40">
                 <span className="font-medium">{d.transition}</span>
                 {d.incidentId ? <> · <Link className="text-accent underline" href={`/alerts/${d.incidentId}`}>incident</Link></> : null}
                 <div className="break-words text-xs text-muted">{d.summary}</div>
               </td>
-              <td className="pr-2">
+              <td role="cell" className="pr-2">
                 <DeliveryStatus status={d.status} />
                 <div className="text-xs text-muted">{d.attempts} attempt{d.attempts === 1 ? "" : "s"}</div>
                 {d.status === "pending" && d.nextAttemptAt && <div className="text-xs text-muted">next <Time date={d.nextAttemptAt} relative={false} /></div>}
               </td>
-              <td className="min-w-56">
+              <td role="cell" className="sm:min-w-56">
                 {d.log.length ? (
                   <ol className="flex flex-col gap-0.5 text-xs">
                     {d.log.map((a, i) => (

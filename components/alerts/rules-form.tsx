@@ -4,7 +4,8 @@ import { Button, Input, Select, StatusLine, scrollable } from "@/components/ui";
 import { saveAlertRules } from "@/lib/actions/alerts";
 import type { RuleView } from "@/lib/alerts/service";
 
-const SEVERITY_LABEL: Record<string, string> = { critical: "critical", warning: "warning", health: "as the live view rates it" };
+const SEVERITY_LABEL: Record<string, string> = { critical: "critical", warning: "warning", health: "as rated" };
+const PART: Record<string, string> = { enabled: "on/off", severity: "severity", forSeconds: "for", threshold: "threshold" };
 
 /** Every kind's rule for one cluster: on or off, severity, "for" seconds and threshold; defaults shown beside each. Read-only for viewers. */
 export function RulesForm({ clusterId, rules, canEdit }: { clusterId: string; rules: RuleView[]; canEdit: boolean }) {
@@ -13,6 +14,7 @@ export function RulesForm({ clusterId, rules, canEdit }: { clusterId: string; ru
     <form method="post" onSubmit={onSubmit} className="flex flex-col gap-3" aria-label="Alert rules">
       <div className="overflow-x-auto" {...scrollable("Alert rules table")}>
         <table className="w-full text-left text-sm">
+          <caption className="pb-2 text-left text-xs text-muted">Severity &quot;as rated&quot;: the live view&apos;s own judgement of each alarm (a load balancer&apos;s problem while the other one serves clients is a warning, else critical).</caption>
           <thead className="text-muted"><tr><th className="py-1 pr-2 font-normal">Kind</th><th className="pr-2 font-normal">On</th><th className="pr-2 font-normal">Severity</th><th className="pr-2 font-normal">For (s)</th><th className="font-normal">Threshold</th></tr></thead>
           <tbody>
             {rules.map((r) => (
@@ -21,7 +23,7 @@ export function RulesForm({ clusterId, rules, canEdit }: { clusterId: string; ru
                   <input type="hidden" name="kind" value={r.kind} />
                   <span className="font-medium">{r.title}</span> <span className="mono text-xs text-muted">{r.kind}</span>
                   <div className="text-xs text-muted">{r.what}</div>
-                  {r.overridden.length > 0 && <div className="text-xs text-amber-800 dark:text-amber-300">changed for this cluster: {r.overridden.join(", ")}</div>}
+                  {r.overridden.length > 0 && <div className="text-xs text-amber-800 dark:text-amber-300">changed for this cluster: {r.overridden.map((x) => PART[x] ?? x).join(", ")}</div>}
                 </td>
                 <td className="pr-2 pt-1.5"><input type="checkbox" name={`enabled:${r.kind}`} defaultChecked={r.enabled} disabled={!canEdit} aria-label={`${r.title}: on`} /></td>
                 <td className="pr-2">

@@ -45,5 +45,5 @@ export function SilenceForm({ clusters, kinds, initial }: SilenceChoices & { ini
 }
 
 export function EndSilenceButton({ id, what }: { id: string; what: string }) {
-  return <ConfirmButton question={`End the silence of ${what} now? Alerts it covers page again at once.`} action={() => endSilence(id)} label={`End the silence of ${what}`}>End now</ConfirmButton>;
+  return <ConfirmButton question={`End the silence of ${what} now? Alerts it covers page again at once.`} action={() => endSilence(id)} label={`End now: the silence of ${what}`}>End now</ConfirmButton>;
 }

@@ -135,7 +135,7 @@ export function holdFor(kind: AlertKind, hosts: string[], holds: Hold[]): string
 
 export function silenceFor(kind: AlertKind, hosts: string[], silences: SilenceView[], now: number): string | null {
   const s = silences.find((x) => x.startsAt <= now && now < x.endsAt && (x.kind === null || x.kind === kind) && (x.host === null || hosts.includes(x.host)));
-  return s ? `silenced by ${s.createdBy} until ${new Date(s.endsAt).toISOString()}: ${s.reason}` : null;
+  return s ? `silenced by ${s.createdBy} until ${new Date(s.endsAt).toISOString().slice(0, 16).replace("T", " ")} UTC: ${s.reason}` : null;
 }
 
 const sameMembers = (a: Member[], b: Member[]) =>

@@ -61,7 +61,7 @@ export function slackMessage(p: Payload): { text: string; blocks: unknown[] } {
   const icon = p.transition === "resolved" ? ":large_green_circle:" : p.transition === "test" ? ":information_source:" : p.severity === "critical" ? ":red_circle:" : ":large_orange_circle:";
   const head = `${icon} *${slackEscape(headline(p))}*`;
   const body = [slackEscape(p.summary), ...(p.members.length > 1 ? memberLines(p).slice(0, 10).map(slackEscape) : [])].join("\n");
-  const link = `<${p.url}|Open ${slackEscape(p.cluster)} in Warren>`;
+  const link = `<${p.url}|${p.transition === "test" ? "Open Warren" : `Open ${slackEscape(p.cluster)} in Warren`}>`;
   const text = `${head}\n${body}\n${link}`;
   return {
     text,

@@ -26,17 +26,17 @@ export default async function AlertsPage() {
       <Card title="Silences" id="silences">
         {silences.length === 0 ? <p className="text-sm text-muted">No silences.</p> : (
           <div className="overflow-x-auto" {...scrollable("Silences table")}>
-            <table className="w-full text-left text-sm" aria-label="Silences">
-              <thead className="text-muted"><tr><th className="py-1 pr-2 font-normal">What</th><th className="pr-2 font-normal">Until</th><th className="pr-2 font-normal">Why</th><th className="pr-2 font-normal">Who</th><th /></tr></thead>
-              <tbody>{silences.map((s) => {
+            <table role="table" className="w-full text-left text-sm max-sm:block" aria-label="Silences">
+              <thead role="rowgroup" className="text-muted max-sm:sr-only"><tr role="row"><th role="columnheader" className="py-1 pr-2 font-normal">What</th><th role="columnheader" className="pr-2 font-normal">Until</th><th role="columnheader" className="pr-2 font-normal">Why</th><th role="columnheader" className="pr-2 font-normal">Who</th><th role="columnheader"><span className="sr-only">Actions</span></th></tr></thead>
+              <tbody role="rowgroup" className="max-sm:block">{silences.map((s) => {
                 const what = `${s.kind ? KINDS[s.kind as keyof typeof KINDS]?.title ?? s.kind : "every kind"} on ${s.host ?? "every host"} of ${s.cluster}`;
                 return (
-                  <tr key={s.id} className="border-t border-line align-top" data-testid={`silence-${s.id}`} data-active={s.active}>
-                    <td className="py-1.5 pr-2">{what}</td>
-                    <td className="pr-2 text-xs"><Time date={s.endsAt} />{s.expiredAt && <div>ended early by {s.expiredBy}</div>}</td>
-                    <td className="min-w-40 break-words pr-2">{s.reason}</td>
-                    <td className="pr-2">{s.createdBy}</td>
-                    <td className="text-right">{s.active ? (canSilence ? <EndSilenceButton id={s.id} what={what} /> : <Badge tone="slate">active</Badge>) : <Badge tone="slate">over</Badge>}</td>
+                  <tr role="row" key={s.id} className="border-t border-line align-top max-sm:flex max-sm:flex-col max-sm:gap-1 max-sm:py-2" data-testid={`silence-${s.id}`} data-active={s.active}>
+                    <td role="cell" className="py-1.5 pr-2 max-sm:py-0">{what}</td>
+                    <td role="cell" className="pr-2 text-xs"><span className="mr-1 text-muted sm:hidden">Until</span><Time date={s.endsAt} />{s.expiredAt && <div>ended early by {s.expiredBy}</div>}</td>
+                    <td role="cell" className="break-words pr-2 sm:min-w-40"><span className="mr-1 text-muted sm:hidden">Why:</span>{s.reason}</td>
+                    <td role="cell" className="pr-2"><span className="mr-1 text-muted sm:hidden">By</span>{s.createdBy}</td>
+                    <td role="cell" className="text-right max-sm:text-left">{s.active ? (canSilence ? <EndSilenceButton id={s.id} what={what} /> : <Badge tone="slate">active</Badge>) : <Badge tone="slate">over</Badge>}</td>
                   </tr>
                 );
               })}</tbody>

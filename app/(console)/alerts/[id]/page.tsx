@@ -23,15 +23,15 @@ export default async function IncidentPage({ params }: { params: Promise<{ id: s
       </Card>
       <Card title="Transitions">
         <div className="overflow-x-auto" {...scrollable("Transitions table")}>
-          <table className="w-full text-left text-sm" aria-label="Transitions">
-            <thead className="text-muted"><tr><th className="py-1 pr-2 font-normal">#</th><th className="pr-2 font-normal">When</th><th className="pr-2 font-normal">What</th><th className="pr-2 font-normal">State</th><th className="font-normal">Summary</th></tr></thead>
-            <tbody>{i.transitions.map((t) => (
-              <tr key={t.seq} className="border-t border-line align-top" data-testid={`transition-${t.seq}`} data-type={t.type}>
-                <td className="py-1.5 pr-2">{t.seq}</td>
-                <td className="pr-2 text-xs"><Time date={t.at} relative={false} /></td>
-                <td className="pr-2 font-medium">{t.type}</td>
-                <td className="pr-2"><IncidentStatus status={t.status} severity={t.severity} /></td>
-                <td className="min-w-56 break-words">{t.summary}</td>
+          <table role="table" className="w-full text-left text-sm max-sm:block" aria-label="Transitions">
+            <thead role="rowgroup" className="text-muted max-sm:sr-only"><tr role="row"><th role="columnheader" className="py-1 pr-2 font-normal">#</th><th role="columnheader" className="pr-2 font-normal">When</th><th role="columnheader" className="pr-2 font-normal">What</th><th role="columnheader" className="pr-2 font-normal">State</th><th role="columnheader" className="font-normal">Summary</th></tr></thead>
+            <tbody role="rowgroup" className="max-sm:block">{i.transitions.map((t) => (
+              <tr role="row" key={t.seq} className="border-t border-line align-top max-sm:flex max-sm:flex-wrap max-sm:gap-x-2 max-sm:gap-y-1 max-sm:py-2" data-testid={`transition-${t.seq}`} data-type={t.type}>
+                <td role="cell" className="py-1.5 pr-2 max-sm:py-0">{t.seq}</td>
+                <td role="cell" className="pr-2 text-xs"><Time date={t.at} relative={false} /></td>
+                <td role="cell" className="pr-2 font-medium">{t.type}</td>
+                <td role="cell" className="pr-2"><IncidentStatus status={t.status} severity={t.severity} /></td>
+                <td role="cell" className="break-words sm:min-w-56 max-sm:w-full">{t.summary}</td>
               </tr>
             ))}</tbody>
           </table>
