@@ -71,10 +71,11 @@ export class DeliveryWorker {
       do {
         this.again = false;
         const now = new Date();
-        const due = await db().notification.findMany({ where: { status: "pending", nextAttemptAt: { lte: now } }, orderBy: { createdAt: "asc" }, take: CONCURRENCY * 4, select: { id: true } });
-        for (const { id } of due) {
+        const due = await db().notification.findMany({ where: { status: "pending", nextAttemptAt: { lte: now } }, orderBy: { createdAt: "asc" }, take: CONCURRENCY * 4, select: { id: true, incidentId: true, channelId: true, createdAt: true } });
+        for (const n of due) {
           if (this.inflight.size >= CONCURRENCY) break;
-          if (!this.inflight.has(id)) this.launch(id);
+          if (this.inflight.has(n.id) || (await this.waitsForEarlier(n))) continue;
+          this.launch(n.id);
         }
         // Full: the next send to finish looks again.
         if (this.inflight.size >= CONCURRENCY) continue;
@@ -87,6 +88,24 @@ export class DeliveryWorker {
     } finally {
       this.pumping = false;
     }
+  }
+
+  /**
+   * A receiver hears about an incident in order (firing before resolved): a
+   * notification waits while an earlier one of the same incident to the same
+   * channel is still to be delivered, until that one's next attempt (it is
+   * looked at again whenever a send ends).
+   */
+  private async waitsForEarlier(n: { id: string; incidentId: string | null; channelId: string; createdAt: Date }): Promise<boolean> {
+    if (!n.incidentId) return false;
+    const earlier = await db().notification.findFirst({
+      where: { incidentId: n.incidentId, channelId: n.channelId, status: { in: ["pending", "sending"] }, createdAt: { lt: n.createdAt } },
+      orderBy: { createdAt: "asc" }, select: { status: true, nextAttemptAt: true },
+    });
+    if (!earlier) return false;
+    const until = earlier.status === "pending" && earlier.nextAttemptAt ? Math.max(earlier.nextAttemptAt.getTime(), Date.now()) + 1 : Date.now() + 2000;
+    await db().notification.update({ where: { id: n.id }, data: { nextAttemptAt: new Date(until) } });
+    return true;
   }
 
   private schedule(at: number | null) {

@@ -18,7 +18,7 @@ import { runTitle } from "@/lib/ops/registry";
 import type { Plan } from "@/lib/ops/plan";
 import { deliveryWorker } from "./delivery";
 import { evaluate, type Change, type Member, type OpenIncident, type RouteView, type SilenceView } from "./evaluate";
-import { activeHolds, type RunView } from "./holds";
+import { activeHolds, HOLD_GRACE_MS, type RunView } from "./holds";
 import { isAlertKind, type AlertKind, type AlertSeverity } from "./kinds";
 import { payloadOf } from "./render";
 import { effectiveRules, type StoredOverride } from "./rules";
@@ -143,20 +143,23 @@ export class AlertEngine {
   private async latestRun(st: ClusterState): Promise<{ view: RunView; latest: LatestRun } | null> {
     const r = await db().run.findFirst({
       where: { clusterId: st.id }, orderBy: { createdAt: "desc" },
-      select: { id: true, type: true, status: true, params: true, plan: true, vars: true, error: true, finishedAt: true, steps: { select: { key: true, status: true, startedAt: true, finishedAt: true } } },
+      select: { id: true, type: true, status: true, params: true, vars: true, error: true, finishedAt: true },
     });
     if (!r) return null;
+    const title = runTitle(r.type, r.params);
     let plan = st.plans.get(r.id);
     if (!plan) {
-      plan = readPlan(r.plan);
+      plan = readPlan((await db().run.findUniqueOrThrow({ where: { id: r.id }, select: { plan: true } })).plan);
       st.plans.clear();
       st.plans.set(r.id, plan);
     }
-    const title = runTitle(r.type, r.params);
+    // Steps only while they can hold anything: a run in progress, one just finished, or a stop that holds until the next run.
+    const holding = r.status === "running" || r.status === "paused" || (r.status === "succeeded" && ((r.finishedAt && Date.now() - r.finishedAt.getTime() < HOLD_GRACE_MS) || plan.phases.some((ph) => ph.expectedOutage?.some((d) => d.untilNextRun))));
+    const steps = holding ? await db().runStep.findMany({ where: { runId: r.id }, select: { key: true, status: true, startedAt: true, finishedAt: true } }) : [];
     return {
       view: {
-        id: r.id, type: r.type, title, status: r.status, plan, vars: r.vars ? (JSON.parse(r.vars) as Record<string, string>) : {},
-        steps: r.steps.map((s) => ({ key: s.key, status: s.status, startedAt: s.startedAt?.getTime() ?? null, finishedAt: s.finishedAt?.getTime() ?? null })),
+        id: r.id, type: r.type, title, status: holding ? r.status : "finished", plan, vars: r.vars ? (JSON.parse(r.vars) as Record<string, string>) : {},
+        steps: steps.map((s) => ({ key: s.key, status: s.status, startedAt: s.startedAt?.getTime() ?? null, finishedAt: s.finishedAt?.getTime() ?? null })),
       },
       latest: { id: r.id, type: r.type, title, status: r.status, error: r.error, finishedAt: r.finishedAt?.getTime() ?? null },
     };

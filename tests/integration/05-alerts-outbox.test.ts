@@ -95,42 +95,49 @@ describe("the outbox", () => {
     expect(trans.map((t) => t.type)).toEqual(["firing"]);
   }, 240_000);
 
-  it("a receiver down for 30 s gets what was sent meanwhile once it is back; the delivery log shows the failed attempts, then the success", async () => {
+  it("a receiver down for 30 s gets what was written meanwhile once it is back, each once and each incident in order; the delivery log shows the failed attempts, then the success", async () => {
     await hook.down();
     const downAt = Date.now();
-    // Retrying the run resolves its incident at once (the run is no longer failed); it fails again and fires anew.
+    const sentBefore = new Set(hook.received.map((x) => x.delivery));
+    // Retrying the run resolves its incident at once (the run is no longer failed); it fails again and fires anew
+    // (incident B), and retried again B resolves too: three notifications while the receiver is down.
+    const a = (await incidents()).find((i) => !i.resolvedAt)!;
     expect((await warren.api("POST", `/runs/${runId}/retry`)).status).toBe(202);
-    const both = await until("the run failing again: a second incident", async () => {
-      const xs = await incidents();
-      return xs.length === 2 && xs.some((i) => !i.resolvedAt) ? xs : null;
-    }, 90_000, 500);
-    expect(both.map((i) => i.status).sort()).toEqual(["firing", "resolved"]);
-    const pendingOnes = await until("failed attempts at the receiver that is down", async () => {
-      const ds = (await deliveries()).filter((x) => x.transition !== "test" && x.status === "pending" && x.log.length >= 2);
-      return ds.length === 2 ? ds : null;
-    }, 60_000, 500);
-    expect(pendingOnes.map((x) => x.transition).sort()).toEqual(["firing", "resolved"]);
+    const b = await until("the run failing again: incident B", async () => (await incidents()).find((i) => !i.resolvedAt && i.id !== a.id), 90_000, 500);
+    expect((await warren.api("POST", `/runs/${runId}/retry`)).status).toBe(202);
+    await until("incident B resolved", async () => (await incidents()).find((i) => i.id === b.id && i.resolvedAt), 15_000, 500);
+    const written = await until("the three notifications in the outbox", async () => {
+      const ds = (await deliveries()).filter((x) => !sentBefore.has(x.id) && x.transition !== "test");
+      return ds.length >= 3 ? ds : null;
+    }, 15_000, 500);
+    const aResolved = written.find((x) => x.transition === "resolved" && x.incidentId === a.id)!;
+    const bFiring = written.find((x) => x.transition === "firing" && x.incidentId === b.id)!;
+    const bResolved = written.find((x) => x.transition === "resolved" && x.incidentId === b.id)!;
+    expect([aResolved, bFiring, bResolved].every(Boolean)).toBe(true);
     await new Promise((res) => setTimeout(res, Math.max(0, 30_000 - (Date.now() - downAt))));
     const upAt = Date.now();
     await hook.up();
-    await hook.waitFor((x) => x.event === "resolved" && x.answered, 45_000);
-    await hook.waitFor((x) => x.event === "firing" && x.answered && x.delivery !== firings()[0].delivery, 45_000);
-    const done = await until("both recorded as sent", async () => {
-      const ds = (await deliveries()).filter((x) => pendingOnes.some((p) => p.id === x.id));
+    for (const d of [aResolved, bFiring, bResolved]) await hook.waitFor((x) => x.delivery === d.id && x.answered, 45_000);
+    const final = await until("all three recorded as sent", async () => {
+      const ds = (await deliveries()).filter((x) => [aResolved.id, bFiring.id, bResolved.id].includes(x.id));
       return ds.every((x) => x.status === "sent") ? ds : null;
     }, 15_000);
-    for (const d of done) {
-      const fails = d.log.filter((a) => !a.ok);
-      expect(fails.length, d.transition).toBeGreaterThanOrEqual(3);
+    const log = (id: string) => final.find((x) => x.id === id)!.log;
+    for (const id of [aResolved.id, bFiring.id]) {
+      const fails = log(id).filter((a) => !a.ok);
+      expect(fails.length).toBeGreaterThanOrEqual(3);
       for (const a of fails) {
         expect(Date.parse(a.at)).toBeLessThan(upAt);
         expect(a.answer).toMatch(/ECONNREFUSED/);
       }
-      expect(d.log.at(-1)).toMatchObject({ ok: true, status: 200 });
-      expect(Date.parse(d.log.at(-1)!.at)).toBeGreaterThanOrEqual(upAt);
-      // Exactly once at the receiver.
-      expect(hook.received.filter((x) => x.delivery === d.id)).toHaveLength(1);
+      expect(log(id).at(-1)).toMatchObject({ ok: true, status: 200 });
+      expect(Date.parse(log(id).at(-1)!.at)).toBeGreaterThanOrEqual(upAt);
     }
+    // B's "resolved" waited for B's "firing" to be delivered: the receiver heard them in order, the resolved one at its first try.
+    expect(log(bResolved.id).map((a) => a.ok)).toEqual([true]);
+    const order = hook.received.filter((x) => x.answered).map((x) => x.delivery);
+    expect(order.indexOf(bFiring.id)).toBeLessThan(order.indexOf(bResolved.id));
+    for (const d of [aResolved, bFiring, bResolved]) expect(hook.received.filter((x) => x.delivery === d.id)).toHaveLength(1);
   }, 240_000);
 });
 
