@@ -90,6 +90,7 @@ class ClusterCollector {
   private queuesAt = 0;
   private vhosts: { at: number; list: VhostReady[] } | null = null;
   private soon?: NodeJS.Timeout;
+  private staleTimer?: NodeJS.Timeout;
   private stopped = false;
   private again = false;
   private readonly since = new Map<string, number>();
@@ -113,16 +114,28 @@ class ClusterCollector {
     this.lbs = inv.loadBalancers.map((l) => ({ name: l.name, watch: this.nodes.find((n) => n.name === l.name)?.watch ?? new HostWatch(l.name, ["haproxy", "keepalived"], true, changed).start() }));
   }
 
-  /** A watch saw a change: derive now (an alert pages within the moment it is seen), at most once per 100 ms. */
+  /** A watch saw a change: derive now (an alert pages within the moment it is seen), at most once per 50 ms. */
   private tickSoon() {
     if (this.soon || this.stopped) return;
-    this.soon = setTimeout(() => { this.soon = undefined; void this.tick(Date.now()); }, 100);
+    this.soon = setTimeout(() => { this.soon = undefined; void this.tick(Date.now()); }, 50);
     this.soon.unref();
+  }
+
+  /** A host that stops speaking becomes unreachable STALE_MS after its last heartbeat: derive at that moment, not at the next second. */
+  private tickWhenStale(now: number) {
+    if (this.staleTimer || this.stopped) return;
+    const ticks = [...this.nodes, ...this.lbs].map((x) => x.watch.state.lastTickAt).filter((t): t is number => t !== null && t + STALE_MS >= now);
+    if (!ticks.length) return;
+    const at = Math.min(...ticks) + STALE_MS + 20;
+    if (at - now >= 1000) return;
+    this.staleTimer = setTimeout(() => { this.staleTimer = undefined; void this.tick(Date.now()); }, Math.max(0, at - now));
+    this.staleTimer.unref();
   }
 
   stop() {
     this.stopped = true;
     clearTimeout(this.soon);
+    clearTimeout(this.staleTimer);
     for (const w of new Set([...this.nodes.map((n) => n.watch), ...this.lbs.map((l) => l.watch)])) w.stop();
   }
 
@@ -228,6 +241,7 @@ class ClusterCollector {
       const h = this.health(now);
       this.latest = h;
       this.emit(h, now, this.startedAt);
+      this.tickWhenStale(now);
       await this.transitions(h, now);
       if (now - this.lastSample >= 10_000 && h.status !== "unknown") {
         this.lastSample = now;
