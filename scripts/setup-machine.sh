@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 DEBIAN_FRONTEND=noninteractive
 
 want=(debootstrap systemd-container dpkg-dev iproute2 openssh-client util-linux procps shellcheck curl)
-# The browser and the alert tests' tools: a real Prometheus (tests/integration/06) and SMTP server (aiosmtpd, 05 and e2e 16).
+# The browser and the alert tests' tools: a real Prometheus (tests/integration/07) and SMTP server (aiosmtpd: integration 06, e2e 16).
 [ "${WITH_BROWSER:-0}" = 1 ] && want+=(chromium prometheus python3-aiosmtpd)
 missing=()
 for p in "${want[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p"); done
