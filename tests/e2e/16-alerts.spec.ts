@@ -1,19 +1,18 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { ADMIN, VIEWER, basic, ensureViewer, login, makeKey, shoot } from "./helpers";
+import { labCommand } from "../../lab/client";
+import { ADMIN, VIEWER, basic, ensureViewer, labSsh, login, makeKey, shoot } from "./helpers";
 import { selfSignedCert, smtpServer, webhookReceiver, type SmtpServer, type WebhookReceiver } from "../support/alert-receivers";
 
-// Alerts (#25) in the browser, on loopback only: channels of each kind
+// Alerts (#25) in the browser, first on loopback: channels of each kind
 // against receivers this spec starts (a webhook receiver, a Slack-compatible
 // one, aiosmtpd with STARTTLS and AUTH), "Send a test" and the delivery log,
 // a route, an incident from a run that fails at once (its cluster's hosts
 // are 127.0.0.71–72, where nothing listens: a failed run is an alert kind),
 // a silence, the rules of a cluster, and the pages on a phone in both
-// themes. What needs lab hosts (a node killed → incident → notification →
-// silence → resolved) is left to a lab spec; the test ids it needs are here:
-// incident-<id> (data-kind, data-status, data-cluster), delivery-<id>
-// (data-status, data-transition, data-incident), channel-<name>,
-// alert-state-<cluster id>.
+// themes. Then, on the lab's wizard cluster (at the end of this file): a
+// node powered off → incident → webhook and mail → silenced → resolved, and
+// restarts by Warren held while an unrelated node's failure pages.
 const HOOK_PORT = 3990, SLACK_PORT = 3992, SMTP_PORT = 3993;
 const KEY = "e2e-webhook-signing-key-0123456789";
 
@@ -264,4 +263,144 @@ test("the alert pages on a phone (390 px) and a laptop, light and dark: no sidew
       await ctx.close();
     }
   }
+});
+
+// ---------------------------------------------------------------------------
+// On the lab: the wizard's cluster (node1–5, spec 04; node3 a ram node since
+// spec 10, so killing it leaves both disc nodes running and pages for one
+// cause only). The route to ops-hook (above) and one to oncall-mail.
+
+/** node1–3 all running in the cluster, as node1's rabbitmqctl says. */
+async function runningEverywhere() {
+  await expect.poll(() => {
+    try {
+      const s = JSON.parse(labSsh("node1", "rabbitmqctl -q cluster_status --formatter json", { timeoutMs: 30_000 })) as { running_nodes: string[] };
+      return s.running_nodes.sort().join(" ");
+    } catch { return "(unreadable)"; }
+  }, { timeout: 180_000, intervals: [2000] }).toBe("rabbit@node1 rabbit@node2 rabbit@node3");
+}
+
+test.describe("on the wizard's cluster (lab)", () => {
+  let wizard = "";
+  test.beforeAll(async ({ request }) => {
+    const clusters = (await (await request.get("/api/v1/clusters", { headers: basic(ADMIN) })).json()).clusters as { id: string; name: string }[];
+    wizard = clusters.find((c) => c.name === "wizard")?.id ?? "";
+  });
+
+  test("a node powered off: the incident on the Alerts page, the webhook and the mail; silenced from the page; powered on, it resolves and says so", async ({ page }) => {
+    test.skip(!wizard, "needs the wizard's cluster of spec 04 on the lab");
+    test.setTimeout(6 * 60_000);
+    await login(page, ADMIN);
+    await page.goto("/alerts/channels");
+    const route = page.getByRole("form", { name: "New route" });
+    await route.getByLabel("Incidents of").selectOption({ label: "wizard" });
+    await route.getByLabel("From severity").selectOption("critical");
+    await route.getByLabel("To channel").selectOption({ label: "oncall-mail" });
+    await route.getByLabel("Repeat every (minutes)").fill("0");
+    await route.getByRole("button", { name: "Add route" }).click();
+    await expect(route.getByRole("status")).toHaveText("Routed wizard's critical incidents to oncall-mail");
+    await runningEverywhere();
+
+    // A power cut, not a killed process: systemd would restart a killed broker within 10 s, before the silence below.
+    const mailsBefore = smtp.messages().length;
+    const killedAt = Date.now();
+    labCommand("stop", "node3", "--hard");
+    let poweredOn = false;
+    try {
+      const fired = await hook.waitFor((r) => r.at >= killedAt && r.event === "firing" && r.body.cluster === "wizard" && (r.body.incident as { kind: string }).kind === "node-unreachable", 60_000);
+      console.log(`node3 powered off → webhook received in ${((fired.at - killedAt) / 1000).toFixed(2)} s`);
+      expect(fired.signatureOk).toBe(true);
+      expect(fired.body).toMatchObject({ transition: "firing", severity: "critical", incident: { kind: "node-unreachable", status: "firing" } });
+      expect((fired.body.members as { label: string }[]).map((m) => m.label)).toEqual(["node3"]);
+      const incidentId = (fired.body.incident as { id: string }).id;
+      const mails = () => smtp.messages().slice(mailsBefore).filter((m) => m.subject.endsWith("wizard — Hosts not seen"));
+      await expect.poll(() => mails().length, { timeout: 30_000 }).toBe(1);
+      expect(mails()[0]).toMatchObject({ to: ["oncall@example.com", "lead@example.com"], subject: "[Warren] FIRING critical: wizard — Hosts not seen" });
+
+      await page.goto("/alerts");
+      const row = page.getByTestId(`incident-${incidentId}`);
+      await expect(row).toHaveAttribute("data-kind", "node-unreachable");
+      await expect(row).toHaveAttribute("data-status", "firing");
+      await expect(row).toHaveAttribute("data-cluster", "wizard");
+      await expect(row).toContainText("node3");
+      await shoot(page, "alerts-lab-node-down");
+
+      // Silenced from the page: node3, this kind, with a reason; the incident says so and pages no one.
+      const form = page.getByRole("form", { name: "New silence" });
+      await form.getByLabel("Cluster").selectOption({ label: "wizard" });
+      await form.getByLabel("Host").selectOption("node3");
+      await form.getByLabel("Kind").selectOption({ label: "Hosts not seen" });
+      await form.getByLabel("For (minutes)").fill("30");
+      await form.getByLabel("Reason").fill("node3 under investigation");
+      await form.getByRole("button", { name: "Silence" }).click();
+      await expect(form.getByRole("status")).toContainText("Silenced Hosts not seen on node3 of wizard until");
+      await expect(row).toHaveAttribute("data-status", "silenced", { timeout: 15_000 });
+      await expect(row).toContainText("silenced by admin until");
+      await shoot(page, "alerts-lab-silenced");
+
+      // Powered on: the incident resolves, and the channels it paged hear so (once each).
+      labCommand("start", "node3");
+      poweredOn = true;
+      const resolved = await hook.waitFor((r) => r.event === "resolved" && (r.body.incident as { id: string }).id === incidentId, 120_000);
+      expect(resolved.body).toMatchObject({ transition: "resolved", incident: { status: "resolved" } });
+      await expect.poll(() => mails().length, { timeout: 30_000 }).toBe(2);
+      await page.goto(`/alerts/${incidentId}`);
+      await expect(page.getByTestId(`incident-${incidentId}`)).toHaveAttribute("data-status", "resolved");
+      await shoot(page, "alerts-lab-resolved");
+      expect(hook.received.filter((r) => (r.body.incident as { id?: string } | undefined)?.id === incidentId).map((r) => r.event)).toEqual(["firing", "resolved"]);
+    } finally {
+      if (!poweredOn) labCommand("start", "node3");
+      const active = (await (await page.request.get("/api/v1/alerts/silences?active=1", { headers: basic(ADMIN) })).json()).silences as { id: string; reason: string }[];
+      for (const x of active.filter((v) => v.reason === "node3 under investigation")) expect((await page.request.delete(`/api/v1/alerts/silences/${x.id}`, { headers: basic(ADMIN) })).status()).toBe(200);
+    }
+    await runningEverywhere();
+  });
+
+  test("Warren's own work does not page: node1 then node2 restarted through Warren are held; node3 killed during node2's restart pages at once, for node3 alone", async ({ request }) => {
+    test.skip(!wizard, "needs the wizard's cluster of spec 04 on the lab");
+    test.setTimeout(8 * 60_000);
+    type Run = { status: string; error: string | null; steps: { key: string; status: string }[] };
+    const runOf = async (id: string) => (await (await request.get(`/api/v1/runs/${id}`, { headers: basic(ADMIN) })).json()).run as Run;
+    const restart = async (node: string) => {
+      const r = await request.post(`/api/v1/clusters/${wizard}/operations`, { headers: basic(ADMIN), data: { type: "restart-node", params: { node }, confirmDestructive: true } });
+      expect(r.status(), await r.text()).toBe(202);
+      return (await r.json()).runId as string;
+    };
+    const until = async (id: string, done: (r: Run) => boolean, what: string) => {
+      for (let i = 0; i < 600; i++) {
+        const r = await runOf(id);
+        if (done(r)) return r;
+        if (!["queued", "running"].includes(r.status)) throw new Error(`${what}: the run ended ${r.status}: ${r.error}`);
+        await new Promise((res) => setTimeout(res, 250));
+      }
+      throw new Error(`${what}: not within 150 s`);
+    };
+    await runningEverywhere();
+    const wizardPages = () => hook.received.filter((r) => r.body.cluster === "wizard" && r.event !== "resolved");
+    const before = wizardPages().length;
+
+    await until(await restart("node1"), (r) => r.status === "succeeded", "node1's restart");
+    const second = await restart("node2");
+    await until(second, (r) => r.steps.some((s) => s.key === "restart:node2" && s.status === "done"), "node2's restart step");
+    // Two nodes stopped by Warren, for minutes in all: nothing paged.
+    expect(wizardPages().slice(before).map((r) => `${r.event} ${(r.body.incident as { kind: string }).kind}`)).toEqual([]);
+
+    const killedAt = Date.now();
+    labCommand("kill", "node3", "rabbitmq-server");
+    try {
+      const paged = await hook.waitFor((r) => r.at >= killedAt && r.body.cluster === "wizard" && r.event === "firing" && (r.body.incident as { kind: string }).kind === "node-down", 60_000);
+      console.log(`node3 killed during node2's restart → webhook in ${((paged.at - killedAt) / 1000).toFixed(2)} s`);
+      const members = (paged.body.members ?? []) as { label: string; held: string | null; silenced: string | null }[];
+      expect(members.filter((m) => !m.held && !m.silenced).map((m) => m.label)).toEqual(["node3"]);
+      // node2, if it was still down, is listed as held by the run, never as paging.
+      for (const m of members.filter((x) => x.label === "node2")) expect(m.held).toBeTruthy();
+      await until(second, (r) => r.status === "succeeded", "node2's restart");
+    } finally {
+      labSsh("node3", "systemctl start rabbitmq-server", { timeoutMs: 180_000 });
+    }
+    await hook.waitFor((r) => r.at >= killedAt && r.body.cluster === "wizard" && r.event === "resolved" && (r.body.incident as { kind: string }).kind === "node-down", 120_000);
+    await runningEverywhere();
+    // Only node3's page and nothing else from the wizard's cluster since the restarts began.
+    expect(wizardPages().slice(before).map((r) => `${r.event} ${(r.body.incident as { kind: string }).kind}`)).toEqual(["firing node-down"]);
+  });
 });
