@@ -209,6 +209,7 @@ export class AlertEngine {
         };
         if (c.created) await tx.incident.create({ data: { id: inc.id, clusterId, kind: inc.kind, openedAt: new Date(inc.openedAt), ...data } });
         else await tx.incident.update({ where: { id: inc.id }, data });
+        if (c.quiet) continue;
         await tx.incidentTransition.create({ data: { incidentId: inc.id, seq: c.seq, type: c.type, at: new Date(c.at), severity: inc.severity, status: data.status, summary: inc.summary, members } });
         for (const d of c.deliveries) {
           if (!cfg.channels.has(d.channelId)) continue;

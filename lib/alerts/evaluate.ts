@@ -71,6 +71,12 @@ export interface Delivery { channelId: string; transition: Transition }
 export interface Change {
   /** The incident after the change (for "resolved", as it ended). */
   incident: OpenIncident;
+  /**
+   * Only its words changed (a host "last seen 7 s ago", a value that moved):
+   * the incident is stored with them, but it is no transition — one a second
+   * would bury the ones that matter on the incident's page.
+   */
+  quiet?: true;
   created: boolean;
   resolvedAt: number | null;
   type: ChangeType;
@@ -138,8 +144,10 @@ export function silenceFor(kind: AlertKind, hosts: string[], silences: SilenceVi
   return s ? `silenced by ${s.createdBy} until ${new Date(s.endsAt).toISOString().slice(0, 16).replace("T", " ")} UTC: ${s.reason}` : null;
 }
 
+/** The same members, held, silenced and rated alike (their words aside). */
 const sameMembers = (a: Member[], b: Member[]) =>
-  a.length === b.length && a.every((m, i) => m.id === b[i].id && m.held === b[i].held && m.silenced === b[i].silenced && m.severity === b[i].severity && m.message === b[i].message);
+  a.length === b.length && a.every((m, i) => m.id === b[i].id && m.held === b[i].held && m.silenced === b[i].silenced && m.severity === b[i].severity);
+const sameWords = (a: Member[], b: Member[]) => a.length === b.length && a.every((m, i) => m.message === b[i].message);
 
 export function evaluate(i: EvalInput): Change[] {
   const { now } = i;
@@ -206,7 +214,11 @@ export function evaluate(i: EvalInput): Change[] {
     }
     if (!type) {
       if (!prev) type = status === "firing" ? "firing" : status;
-      else if (!sameMembers(prev.members, due) || prev.status !== status || prev.severity !== severity || prev.summary !== base.summary) type = "changed";
+      else if (!sameMembers(prev.members, due) || prev.status !== status || prev.severity !== severity) type = "changed";
+      else if (prev.summary !== base.summary || !sameWords(prev.members, due)) {
+        changes.push({ incident: { ...base, seq: prev.seq }, created: false, resolvedAt: null, type: "changed", quiet: true, seq: prev.seq, at: now, deliveries: [] });
+        continue;
+      }
     }
     if (!type) continue;
     for (const d of deliveries) base.notified[d.channelId] = now;

@@ -130,6 +130,25 @@ describe("grouping: one incident per cluster and kind", () => {
     for (let t = 1; t < 30; t++) expect(s.step(signals, T0 + t * 1000)).toEqual([]);
   });
 
+  it("words that change every second (a host's 'last seen', a value) are stored quietly: no transition, no page, the latest words kept", () => {
+    const s = new Sim();
+    const unseen = (n: number): Signal => ({ id: "unreachable:node2", severity: "critical", subject: "node2", message: `Warren cannot reach node2 (last seen ${n} s ago)` });
+    const first = s.step([unseen(3)], T0);
+    expect(first).toHaveLength(1);
+    expect(first[0]).toMatchObject({ type: "firing", seq: 1 });
+    for (let t = 1; t < 60; t++) {
+      const c = s.step([unseen(3 + t)], T0 + t * 1000);
+      expect(c).toHaveLength(1);
+      expect(c[0]).toMatchObject({ quiet: true, seq: 1, deliveries: [] });
+      expect(c[0].incident.members[0].message).toBe(`Warren cannot reach node2 (last seen ${3 + t} s ago)`);
+    }
+    // A real change is still a transition: node3 joins.
+    const joined = s.step([unseen(63), { id: "unreachable:node3", severity: "critical", subject: "node3", message: "Warren cannot reach node3 (last seen 3 s ago)" }], T0 + 60_000);
+    expect(joined[0]).toMatchObject({ type: "update", seq: 2 });
+    expect(joined[0].quiet).toBeUndefined();
+    expect(s.log.filter((c) => !c.quiet).map((c) => c.type)).toEqual(["firing", "update"]);
+  });
+
   it("a backend down while its node is fine is an incident of its own, after its 'for' (5 s)", () => {
     const s = new Sim();
     const b: Signal = { id: "backend:node3/node1", severity: "critical", subject: "node3", message: "node3 has node1 MAINT" };
