@@ -1,7 +1,7 @@
 import "server-only";
 // The alert engine in the server process: each time the collector derives
 // a cluster's health (every second, and at once when a watch sees a change)
-// it gathers the signals, the holds of the cluster's latest run, the rules,
+// it gathers the signals, the holds of the cluster's recent runs, the rules,
 // silences and routes, calls the evaluator and writes what changed — the
 // incident, its transition and the notifications to send, in one
 // transaction — then wakes the delivery worker. Open incidents are loaded
@@ -139,29 +139,42 @@ export class AlertEngine {
     return c;
   }
 
-  /** The cluster's latest run, as the holds and the run-failed alert read it. */
-  private async latestRun(st: ClusterState): Promise<{ view: RunView; latest: LatestRun } | null> {
-    const r = await db().run.findFirst({
-      where: { clusterId: st.id }, orderBy: { createdAt: "desc" },
-      select: { id: true, type: true, status: true, params: true, vars: true, error: true, finishedAt: true },
+  /**
+   * The cluster's recent runs, newest first, as the holds read them (the
+   * newest, and any other finished within the holds' grace: the next run may
+   * begin while the last one's node is still coming back), and the newest
+   * as the run-failed alert reads it.
+   */
+  private async recentRuns(st: ClusterState): Promise<{ views: RunView[]; latest: LatestRun } | null> {
+    const now = Date.now();
+    const select = { id: true, type: true, status: true, params: true, vars: true, error: true, finishedAt: true } as const;
+    const newest = await db().run.findFirst({ where: { clusterId: st.id }, orderBy: { createdAt: "desc" }, select });
+    if (!newest) return null;
+    const earlier = await db().run.findMany({
+      where: { clusterId: st.id, id: { not: newest.id }, status: "succeeded", finishedAt: { gt: new Date(now - HOLD_GRACE_MS) } },
+      orderBy: { createdAt: "desc" }, select,
     });
-    if (!r) return null;
-    const title = runTitle(r.type, r.params);
-    let plan = st.plans.get(r.id);
-    if (!plan) {
-      plan = readPlan((await db().run.findUniqueOrThrow({ where: { id: r.id }, select: { plan: true } })).plan);
-      st.plans.clear();
-      st.plans.set(r.id, plan);
+    const runs = [newest, ...earlier];
+    const plans = new Map<string, Plan>();
+    for (const r of runs) {
+      plans.set(r.id, st.plans.get(r.id) ?? readPlan((await db().run.findUniqueOrThrow({ where: { id: r.id }, select: { plan: true } })).plan));
     }
-    // Steps only while they can hold anything: a run in progress, one just finished, or a stop that holds until the next run.
-    const holding = r.status === "running" || r.status === "paused" || (r.status === "succeeded" && ((r.finishedAt && Date.now() - r.finishedAt.getTime() < HOLD_GRACE_MS) || plan.phases.some((ph) => ph.expectedOutage?.some((d) => d.untilNextRun))));
-    const steps = holding ? await db().runStep.findMany({ where: { runId: r.id }, select: { key: true, status: true, startedAt: true, finishedAt: true } }) : [];
-    return {
-      view: {
-        id: r.id, type: r.type, title, status: holding ? r.status : "finished", plan, vars: r.vars ? (JSON.parse(r.vars) as Record<string, string>) : {},
+    st.plans = plans;
+    const views: RunView[] = [];
+    for (const [i, r] of runs.entries()) {
+      const plan = plans.get(r.id)!;
+      // Steps only while they can hold anything: a run in progress, one just finished, or the newest if it stopped the cluster (held until the next run).
+      const recent = !!r.finishedAt && now - r.finishedAt.getTime() < HOLD_GRACE_MS;
+      const holding = r.status === "running" || r.status === "paused" || (r.status === "succeeded" && (recent || (i === 0 && plan.phases.some((ph) => ph.expectedOutage?.some((d) => d.untilNextRun)))));
+      const steps = holding ? await db().runStep.findMany({ where: { runId: r.id }, select: { key: true, status: true, startedAt: true, finishedAt: true } }) : [];
+      views.push({
+        id: r.id, type: r.type, title: runTitle(r.type, r.params), status: holding ? r.status : "finished", plan, vars: r.vars ? (JSON.parse(r.vars) as Record<string, string>) : {},
         steps: steps.map((s) => ({ key: s.key, status: s.status, startedAt: s.startedAt?.getTime() ?? null, finishedAt: s.finishedAt?.getTime() ?? null })),
-      },
-      latest: { id: r.id, type: r.type, title, status: r.status, error: r.error, finishedAt: r.finishedAt?.getTime() ?? null },
+      });
+    }
+    return {
+      views,
+      latest: { id: newest.id, type: newest.type, title: views[0].title, status: newest.status, error: newest.error, finishedAt: newest.finishedAt?.getTime() ?? null },
     };
   }
 
@@ -172,15 +185,15 @@ export class AlertEngine {
       st.open = new Map(rows.map(toOpen).filter((x): x is OpenIncident => !!x).map((x) => [x.kind, x]));
     }
     // Read after the health: a step that takes something down is recorded as started before its command goes out.
-    const run = await this.latestRun(st);
+    const runs = await this.recentRuns(st);
     const now = Math.max(e.now, Date.now());
     const h = e.health;
     const rules = effectiveRules(cfg.rules.get(st.id));
     const hs = healthSignals(h);
-    const signals = [...(hs ?? []), ...thresholdSignals(h, rules), ...vipSignals(h, st.vip, now), ...runSignals(run?.latest ?? null)];
+    const signals = [...(hs ?? []), ...thresholdSignals(h, rules), ...vipSignals(h, st.vip, now), ...runSignals(runs?.latest ?? null)];
     const changes = evaluate({
       clusterId: st.id, now, signals, settled: hs !== null && now - e.watchingSince >= SETTLE_MS,
-      nodeHosts: new Set(h.nodes.map((n) => n.host)), rules, silences: cfg.silences.get(st.id) ?? [], holds: activeHolds(run?.view ?? null, now),
+      nodeHosts: new Set(h.nodes.map((n) => n.host)), rules, silences: cfg.silences.get(st.id) ?? [], holds: activeHolds(runs?.views ?? [], now),
       routes: cfg.routes.filter((r) => cfg.channels.has(r.channelId)), open: st.open, firstSeen: st.firstSeen, newId: randomUUID,
     });
     if (!changes.length) return;
