@@ -104,6 +104,9 @@ export interface EvalInput {
 
 /** Alarms that are a consequence of a node being down: its backends and HAProxy's view of it, the last disc node, unsynchronised mirrors. */
 const NODE_GONE: AlertKind[] = ["node-down", "node-unreachable"];
+/** In firstSeen: the signal has so far been part of another incident (absorbed). */
+const COVERED = Number.POSITIVE_INFINITY;
+
 function absorbed(kind: AlertKind, s: Signal, goneHosts: Set<string>): boolean {
   if (!goneHosts.size) return false;
   if (kind === "backend-down" || kind === "lb-disagree") return goneHosts.has(alarmHosts(s.id, s.subject)[0]);
@@ -169,11 +172,17 @@ export function evaluate(i: EvalInput): Change[] {
     const rule = i.rules[kind];
     const prev = i.open.get(kind) ?? null;
     const prevIds = new Set(prev?.members.map((m) => m.id));
-    const signals = rule.enabled ? (byKind.get(kind) ?? []).filter((s) => !absorbed(kind, s, goneHosts)) : [];
+    const all = rule.enabled ? byKind.get(kind) ?? [] : [];
+    const signals = all.filter((s) => !absorbed(kind, s, goneHosts));
+    // A row another incident covers (HAProxy's row about a node that is down) starts its own "for" only
+    // when it stops being covered: a node back from a crash is still DOWN in HAProxy until its checks rise,
+    // and that is not a second page.
+    for (const s of all) if (!signals.includes(s)) i.firstSeen.set(s.id, COVERED);
     const due: Member[] = [];
     for (const s of signals) {
-      const first = Math.min(s.since ?? Infinity, i.firstSeen.get(s.id) ?? now, now);
-      if (!i.firstSeen.has(s.id)) i.firstSeen.set(s.id, first);
+      const seen = i.firstSeen.get(s.id);
+      const first = seen === undefined ? Math.min(s.since ?? Infinity, now) : seen === COVERED ? now : seen;
+      if (seen === undefined || seen === COVERED) i.firstSeen.set(s.id, first);
       if (now - first < rule.forS * 1000 && !prevIds.has(s.id)) continue;
       const hosts = alarmHosts(s.id, s.subject);
       const held = holdFor(kind, hosts, i.holds);

@@ -156,6 +156,23 @@ describe("grouping: one incident per cluster and kind", () => {
     expect(s.step([b], T0 + 4900)).toEqual([]);
     expect(s.step([b], T0 + 5000)[0]).toMatchObject({ type: "firing", incident: { kind: "backend-down" } });
   });
+
+  it("a node back from a crash that HAProxy still has DOWN starts the backend's 'for' then, not when HAProxy first marked it (bench alerts: a false page)", () => {
+    const s = new Sim();
+    const nodeDown: Signal = { id: "node-down:node3", severity: "critical", subject: "node3", message: "rabbit@node3 is not running" };
+    // HAProxy's row has said DOWN since T0 + 2 s (the health model's since); node3 is down for 18 s.
+    const b: Signal = { id: "backend:node4/node3", severity: "warning", subject: "node4", message: "node4 has node3 DOWN (L4CON)", since: T0 + 2000 };
+    s.step([nodeDown], T0);
+    for (let t = 2; t <= 20; t++) s.step([nodeDown, b], T0 + t * 1000);
+    // node3 runs again; HAProxy's checks need a few seconds to rise: not a page.
+    const back = s.step([b], T0 + 21_000);
+    expect(back.map((c) => `${c.incident.kind} ${c.type}`)).toEqual(["node-down resolved"]);
+    for (let t = 22; t < 26; t++) expect(s.step([b], T0 + t * 1000)).toEqual([]);
+    expect(s.pages()).toEqual(["node-down firing", "node-down resolved"]);
+    // Still DOWN 5 s after node3 came back: a problem of its own, paged.
+    expect(s.step([b], T0 + 26_000)[0]).toMatchObject({ type: "firing", incident: { kind: "backend-down" } });
+    expect(s.open.get("backend-down")!.members[0].since).toBe(T0 + 21_000);
+  });
 });
 
 describe("'for' durations, severities and rules", () => {
