@@ -85,7 +85,7 @@ export async function webhookReceiver(port: number, signingKey?: string): Promis
 }
 
 /** A message as aiosmtpd received it; `subject` decoded from its MIME encoded words. */
-export interface Mail { from: string; to: string[]; data: string; login: string | null; subject: string }
+export interface Mail { from: string; to: string[]; data: string; login: string | null; subject: string; /** When it was received, ms since the epoch. */ at: number }
 export interface SmtpServer { port: number; messages(): Mail[]; stop(): Promise<void> }
 
 /** A self-signed certificate for 127.0.0.1, made with openssl in a fresh directory. */

@@ -5,7 +5,7 @@ usage: /usr/bin/python3 smtp-server.py PORT OUT.jsonl [--tls CERT KEY] [--auth U
 Listens on 127.0.0.1:PORT. With --tls it offers STARTTLS and requires it
 before anything else; with --auth it requires AUTH (PLAIN or LOGIN, only
 after STARTTLS when --tls is given). Each message received is appended to
-OUT.jsonl as {"from", "to", "data", "login", "subject"} (the subject decoded
+OUT.jsonl as {"from", "to", "data", "login", "subject", "at"} (the subject decoded
 from its MIME encoded words). Prints "ready" once listening.
 """
 import email
@@ -35,7 +35,7 @@ class Handler:
         login = session.auth_data.login.decode() if isinstance(session.auth_data, LoginPassword) else None
         subject = str(email.message_from_bytes(envelope.content, policy=email.policy.default).get("subject", ""))
         with open(out, "a") as f:
-            f.write(json.dumps({"from": envelope.mail_from, "to": envelope.rcpt_tos, "data": envelope.content.decode("utf8", "replace"), "login": login, "subject": subject}) + "\n")
+            f.write(json.dumps({"from": envelope.mail_from, "to": envelope.rcpt_tos, "data": envelope.content.decode("utf8", "replace"), "login": login, "subject": subject, "at": time.time() * 1000}) + "\n")
         return "250 Message accepted for delivery"
 
 
