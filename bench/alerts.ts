@@ -34,6 +34,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { labCommandAsync } from "@/lab/client";
+import { KINDS, type AlertKind } from "@/lib/alerts/kinds";
 import { SshPool } from "@/lib/ssh";
 import { labTarget } from "../tests/support/lab";
 import { selfSignedCert, smtpServer, webhookReceiver, type Mail, type Received, type SmtpServer, type WebhookReceiver } from "../tests/support/alert-receivers";
@@ -88,9 +89,11 @@ async function quiet(c: BenchCluster, what: string) {
   throw new Error(`${c.name} still has open incidents after ${what}: ${open.map((i) => `${i.kind} ${i.status}`).join(", ")}`);
 }
 
-const warrenPage = (c: BenchCluster, t0: number, kinds: string[]) => (r: Received) =>
-  r.path === "/hook" && r.at >= t0 && r.event === "firing" && r.body.cluster === c.name && kinds.includes((r.body.incident as { kind: string }).kind);
-const mailOf = (c: BenchCluster, t0: number) => (m: Mail) => m.at >= t0 && m.subject.startsWith("[Warren] FIRING") && m.subject.includes(`: ${c.name} — `);
+const warrenPage = (c: BenchCluster, t0: number, kinds: AlertKind[]) => (r: Received) =>
+  r.path === "/hook" && r.at >= t0 && r.event === "firing" && r.body.cluster === c.name && kinds.includes((r.body.incident as { kind: AlertKind }).kind);
+/** The mail of the same incident kinds as the webhook's (its subject names the kind's title). */
+const mailOf = (c: BenchCluster, t0: number, kinds: AlertKind[]) => (m: Mail) =>
+  m.at >= t0 && m.subject.startsWith("[Warren] FIRING") && kinds.some((k) => m.subject.endsWith(`: ${c.name} — ${KINDS[k].title}`));
 
 async function waitMail(pred: (m: Mail) => boolean, timeoutMs: number): Promise<Mail | null> {
   const end = Date.now() + timeoutMs;
@@ -218,13 +221,13 @@ receivers:
 interface Figures { webhook: number[]; smtp: number[]; prometheus: number[]; n: number; promWaited: number }
 const figures = (): Figures => ({ webhook: [], smtp: [], prometheus: [], n: 0, promWaited: 0 });
 
-async function trial(c: BenchCluster, f: Figures, label: string, kinds: string[], fault: () => Promise<void>, undo: () => Promise<void>, o: { prometheusSees: boolean }) {
+async function trial(c: BenchCluster, f: Figures, label: string, kinds: AlertKind[], fault: () => Promise<void>, undo: () => Promise<void>, o: { prometheusSees: boolean }) {
   await nextRound(c);
   const t0 = Date.now();
   await fault();
   const [w, m, p] = await Promise.all([
     waitHook(warrenPage(c, t0, kinds), 60_000),
-    waitMail(mailOf(c, t0), 60_000),
+    waitMail(mailOf(c, t0, kinds), 60_000),
     o.prometheusSees ? waitHook(alertmanagerPage(c, t0), 180_000) : Promise.resolve(null),
   ]);
   f.n++;
