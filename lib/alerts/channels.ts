@@ -34,9 +34,14 @@ function unreachable(e: unknown): string {
 }
 
 async function post(url: string, body: string, headers: Record<string, string>): Promise<AttemptResult> {
+  // Credentials in the URL go as Basic authentication: fetch refuses such a URL (and its error names it whole).
+  const u = new URL(url);
+  const auth: Record<string, string> = u.username || u.password ? { Authorization: `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString("base64")}` } : {};
+  u.username = "";
+  u.password = "";
   let res: Response;
   try {
-    res = await fetch(url, { method: "POST", body, headers: { "Content-Type": "application/json", "User-Agent": "Warren", ...headers }, redirect: "manual", signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) });
+    res = await fetch(u, { method: "POST", body, headers: { "Content-Type": "application/json", "User-Agent": "Warren", ...headers, ...auth }, redirect: "manual", signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) });
   } catch (e) {
     return { ok: false, retryable: true, status: null, answer: unreachable(e) };
   }
@@ -46,10 +51,47 @@ async function post(url: string, body: string, headers: Record<string, string>):
   return { ...c, status: res.status, answer: truncate(`HTTP ${res.status}${text ? `: ${text}` : ""}`), retryAfterMs: retryAfterMs(res.headers.get("retry-after"), Date.now()) };
 }
 
-/** One attempt to deliver `p` through the channel. */
+/**
+ * What must never be stored or shown from a channel's secrets: the URL, its
+ * path and query (a Slack URL's token is its path), its user and password
+ * (also as Basic authentication), the signing key, the SMTP password — as
+ * given and URL-decoded.
+ */
+export function secretWords(s: ChannelSecrets): string[] {
+  const out: string[] = [];
+  if (s.url) {
+    out.push(s.url);
+    try {
+      const u = new URL(s.url);
+      if (u.pathname.length > 1) out.push(u.pathname + u.search, u.pathname);
+      if (u.search.length > 1) out.push(u.search);
+      out.push(u.username, u.password);
+      // As the Authorization header says them (a receiver may echo it).
+      if (u.username || u.password) out.push(Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString("base64"));
+    } catch { /* not a URL: the whole string is enough */ }
+  }
+  out.push(s.signingKey ?? "", s.password ?? "");
+  const words = out.flatMap((w) => { try { return [w, decodeURIComponent(w)]; } catch { return [w]; } });
+  // Longest first, so a URL is replaced whole before its parts; short fragments ("/", "a") would blank out ordinary words.
+  return [...new Set(words.filter((w) => w.length >= 3))].sort((a, b) => b.length - a.length);
+}
+
+/** `text` with every secret word replaced: a receiver's answer or an error may echo the request. */
+export function scrub(text: string, words: string[]): string {
+  let out = text;
+  for (const w of words) out = out.split(w).join("[secret]");
+  return out;
+}
+
+/** One attempt to deliver `p` through the channel; its answer never holds the channel's secrets. */
 export async function deliver(ch: StoredChannel, p: Payload): Promise<AttemptResult> {
   const config = JSON.parse(ch.config) as ChannelConfig;
   const secrets = openChannelSecrets(ch.id, ch.secretEnc);
+  const r = await attempt(config, secrets, p);
+  return { ...r, answer: scrub(r.answer, secretWords(secrets)) };
+}
+
+async function attempt(config: ChannelConfig, secrets: ChannelSecrets, p: Payload): Promise<AttemptResult> {
   switch (config.type) {
     case "webhook": {
       const body = JSON.stringify(p);
