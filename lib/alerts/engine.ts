@@ -15,10 +15,10 @@ import { collector, type HealthListener } from "@/lib/health/collector";
 import type { ClusterHealth } from "@/lib/health/schema";
 import { readPlan } from "@/lib/ops/plan-json";
 import { runTitle } from "@/lib/ops/registry";
-import type { Plan } from "@/lib/ops/plan";
+import { ACTIVE_RUN } from "@/lib/ops/engine/types";
 import { deliveryWorker } from "./delivery";
 import { evaluate, type Change, type Member, type OpenIncident, type RouteView, type SilenceView } from "./evaluate";
-import { activeHolds, HOLD_GRACE_MS, type RunView } from "./holds";
+import { activeHolds, type RunView } from "./holds";
 import { isAlertKind, type AlertKind, type AlertSeverity } from "./kinds";
 import { payloadOf } from "./render";
 import { effectiveRules, type StoredOverride } from "./rules";
@@ -26,6 +26,8 @@ import { emptyVipMemory, healthSignals, runSignals, thresholdSignals, vipSignals
 
 /** After the watches start: long enough for every host's first heartbeat (the collector's connect grace is 15 s). */
 export const SETTLE_MS = 20_000;
+/** How many of a cluster's latest runs the holds look back over (a stopped cluster's hold outlives a few runs in between). */
+const RECENT_RUNS = 10;
 /** Rules, silences and routes are read again at least this often (and at once when changed through Warren). */
 const CONFIG_TTL_MS = 30_000;
 
@@ -39,7 +41,8 @@ interface ClusterState {
   latest: Parameters<HealthListener>[0] | null;
   busy: boolean;
   again: boolean;
-  plans: Map<string, Plan>;
+  /** Runs' views as last read, with the status and finish they were read at. */
+  runs: Map<string, { key: string; view: RunView }>;
 }
 
 /** The base of links back to Warren's pages. */
@@ -83,7 +86,7 @@ export class AlertEngine {
   private onHealth(e: Parameters<HealthListener>[0]) {
     let st = this.clusters.get(e.clusterId);
     if (!st) {
-      st = { id: e.clusterId, open: null, firstSeen: new Map(), vip: emptyVipMemory(), latest: null, busy: false, again: false, plans: new Map() };
+      st = { id: e.clusterId, open: null, firstSeen: new Map(), vip: emptyVipMemory(), latest: null, busy: false, again: false, runs: new Map() };
       this.clusters.set(e.clusterId, st);
     }
     st.latest = e;
@@ -140,42 +143,53 @@ export class AlertEngine {
   }
 
   /**
-   * The cluster's recent runs, newest first, as the holds read them (the
-   * newest, and any other finished within the holds' grace: the next run may
-   * begin while the last one's node is still coming back), and the newest
-   * as the run-failed alert reads it.
+   * The cluster's recent runs as the holds read them, latest first: the
+   * active one (running, paused, or queued — just created, retried or
+   * continued) and the last RECENT_RUNS created, ordered by when they last
+   * did anything (a retried old run is the latest). The latest is the one
+   * the run-failed alert reads. A finished run's view is kept between calls
+   * (its steps no longer change).
    */
   private async recentRuns(st: ClusterState): Promise<{ views: RunView[]; latest: LatestRun } | null> {
-    const now = Date.now();
-    const select = { id: true, type: true, status: true, params: true, vars: true, error: true, finishedAt: true } as const;
-    const newest = await db().run.findFirst({ where: { clusterId: st.id }, orderBy: { createdAt: "desc" }, select });
-    if (!newest) return null;
-    const earlier = await db().run.findMany({
-      where: { clusterId: st.id, id: { not: newest.id }, status: "succeeded", finishedAt: { gt: new Date(now - HOLD_GRACE_MS) } },
-      orderBy: { createdAt: "desc" }, select,
-    });
-    const runs = [newest, ...earlier];
-    const plans = new Map<string, Plan>();
-    for (const r of runs) {
-      plans.set(r.id, st.plans.get(r.id) ?? readPlan((await db().run.findUniqueOrThrow({ where: { id: r.id }, select: { plan: true } })).plan));
-    }
-    st.plans = plans;
+    const select = { id: true, type: true, status: true, params: true, vars: true, error: true, finishedAt: true, createdAt: true } as const;
+    const [active, last] = await Promise.all([
+      db().run.findMany({ where: { clusterId: st.id, status: { in: [...ACTIVE_RUN] } }, select }),
+      db().run.findMany({ where: { clusterId: st.id }, orderBy: { createdAt: "desc" }, take: RECENT_RUNS, select }),
+    ]);
+    const runs = [...new Map([...active, ...last].map((r) => [r.id, r])).values()];
+    if (!runs.length) return null;
+    const isActive = (r: (typeof runs)[number]) => (ACTIVE_RUN as readonly string[]).includes(r.status);
+    const activity = (r: (typeof runs)[number]) => (isActive(r) ? Infinity : (r.finishedAt ?? r.createdAt).getTime());
+    runs.sort((a, b) => activity(b) - activity(a) || b.createdAt.getTime() - a.createdAt.getTime());
+    const cache = new Map<string, { key: string; view: RunView }>();
     const views: RunView[] = [];
-    for (const [i, r] of runs.entries()) {
-      const plan = plans.get(r.id)!;
-      // Steps only while they can hold anything: a run in progress, one just finished, or the newest if it stopped the cluster (held until the next run).
-      const recent = !!r.finishedAt && now - r.finishedAt.getTime() < HOLD_GRACE_MS;
-      const holding = r.status === "running" || r.status === "paused" || (r.status === "succeeded" && (recent || (i === 0 && plan.phases.some((ph) => ph.expectedOutage?.some((d) => d.untilNextRun)))));
-      const steps = holding ? await db().runStep.findMany({ where: { runId: r.id }, select: { key: true, status: true, startedAt: true, finishedAt: true } }) : [];
-      views.push({
-        id: r.id, type: r.type, title: runTitle(r.type, r.params), status: holding ? r.status : "finished", plan, vars: r.vars ? (JSON.parse(r.vars) as Record<string, string>) : {},
-        steps: steps.map((s) => ({ key: s.key, status: s.status, startedAt: s.startedAt?.getTime() ?? null, finishedAt: s.finishedAt?.getTime() ?? null })),
-      });
+    for (const r of runs) {
+      const key = `${r.status} ${r.finishedAt?.getTime() ?? ""}`;
+      const kept = st.runs.get(r.id);
+      if (kept && kept.key === key && !isActive(r)) { cache.set(r.id, kept); views.push(kept.view); continue; }
+      const plan = kept?.view.plan ?? (await this.planOf(r.id, r.type));
+      const steps = await db().runStep.findMany({ where: { runId: r.id }, select: { key: true, status: true, startedAt: true, finishedAt: true } });
+      const view: RunView = {
+        id: r.id, type: r.type, title: runTitle(r.type, r.params), status: r.status, plan, vars: r.vars ? (JSON.parse(r.vars) as Record<string, string>) : {},
+        steps: steps.map((x) => ({ key: x.key, status: x.status, startedAt: x.startedAt?.getTime() ?? null, finishedAt: x.finishedAt?.getTime() ?? null })),
+      };
+      cache.set(r.id, { key, view });
+      views.push(view);
     }
-    return {
-      views,
-      latest: { id: newest.id, type: newest.type, title: views[0].title, status: newest.status, error: newest.error, finishedAt: newest.finishedAt?.getTime() ?? null },
-    };
+    st.runs = cache;
+    const l = runs[0];
+    return { views, latest: { id: l.id, type: l.type, title: views[0].title, status: l.status, error: l.error, finishedAt: l.finishedAt?.getTime() ?? null } };
+  }
+
+  /** A run's plan; one this version cannot read (an old run's) holds nothing rather than stopping every evaluation. */
+  private async planOf(runId: string, type: string): Promise<RunView["plan"]> {
+    const row = await db().run.findUniqueOrThrow({ where: { id: runId }, select: { plan: true } });
+    try {
+      return readPlan(row.plan);
+    } catch (e) {
+      logError(`alerts: run ${runId}'s plan is unreadable; it holds nothing`, e);
+      return { type, phases: [] };
+    }
   }
 
   private async evaluateCluster(st: ClusterState, e: { clusterId: string; health: ClusterHealth; now: number; watchingSince: number }) {

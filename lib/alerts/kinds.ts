@@ -74,6 +74,9 @@ export const KINDS: Record<AlertKind, KindDef> = Object.fromEntries([
   def("other", "Other alarms", "an alarm of the live view this version of Warren has no kind for", "health", 0),
 ].map((d) => [d.kind, d])) as Record<AlertKind, KindDef>;
 
+/** How long a moved VIP stays an open alert after the move (signals.ts), and the run that moved it holds that kind (holds.ts). */
+export const VIP_MOVED_OPEN_MS = 60_000;
+
 /** The subject of cluster-wide alarms (derive.ts) and of the VIP's. */
 export const CLUSTER_SUBJECT = "cluster";
 export const VIP_SUBJECT = "VIP";
@@ -126,8 +129,9 @@ export const LB_WORK: AlertKind[] = ["haproxy-down", "keepalived-down", "vrrp-fa
  * these kinds about this host are Warren's own work while the phase runs and
  * a short grace after it, not a page. `host` is a host name, "cluster",
  * "VIP" or a run variable ("{var:owner}"). `untilNextRun`: when the run
- * succeeds the host stays down on purpose until the cluster's next run
- * (a stopped cluster).
+ * succeeds the host stays down on purpose until a later run begins a phase
+ * that declares it (a stopped cluster, until its start; a drill or a deploy
+ * in between does not end it).
  */
 export interface ExpectedOutage {
   host: string;

@@ -5,7 +5,7 @@
 // view of the cluster has (statsStale), raises no threshold alert — the
 // health model's rule that old data is never evidence about the present.
 import type { ClusterHealth } from "@/lib/health/schema";
-import { CLUSTER_SUBJECT, type AlertKind } from "./kinds";
+import { CLUSTER_SUBJECT, VIP_MOVED_OPEN_MS, type AlertKind } from "./kinds";
 import type { EffectiveRule, Signal } from "./evaluate";
 
 const pct = (used: number, total: number) => Math.round((used / total) * 1000) / 10;
@@ -52,9 +52,6 @@ export function thresholdSignals(h: ClusterHealth, rules: Record<AlertKind, Effe
   }
   return out;
 }
-
-/** How long a moved VIP stays an open alert after the move. */
-export const VIP_MOVED_OPEN_MS = 60_000;
 
 /** Per cluster between calls: the VIP's last single holder, and the moves still open. */
 export interface VipMemory { holder: string | null; moves: { from: string; to: string; at: number }[] }

@@ -7,9 +7,9 @@ import { emptyWatch, type WatchState } from "@/lib/health/watch";
 import { deriveHealth, type Inputs } from "@/lib/health/derive";
 import type { ClusterHealth } from "@/lib/health/schema";
 import { evaluate, type Change, type EvalInput, type OpenIncident, type RouteView, type Signal, type SilenceView } from "@/lib/alerts/evaluate";
-import { ALERT_KINDS, KINDS, kindOfAlarm, alarmHosts } from "@/lib/alerts/kinds";
+import { ALERT_KINDS, KINDS, kindOfAlarm, alarmHosts, VIP_MOVED_OPEN_MS } from "@/lib/alerts/kinds";
 import { effectiveRules } from "@/lib/alerts/rules";
-import { emptyVipMemory, healthSignals, runSignals, thresholdSignals, vipSignals, VIP_MOVED_OPEN_MS } from "@/lib/alerts/signals";
+import { emptyVipMemory, healthSignals, runSignals, thresholdSignals, vipSignals } from "@/lib/alerts/signals";
 import type { Hold } from "@/lib/alerts/holds";
 
 // The evaluator over health derived from fixtures captured on lab hosts (see

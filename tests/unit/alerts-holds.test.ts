@@ -109,14 +109,34 @@ describe("which holds a run has now", () => {
     expect(activeHolds([runAt(p, "restart:node2")], T0)[0].label).toBe("restart-node: Restart rabbit@node2");
   });
   it("a run that failed, was stopped or interrupted holds nothing", () => {
-    for (const status of ["failed", "cancelled", "interrupted", "queued"]) expect(held(runAt(p, "restart:node2", { status })), status).toEqual([]);
+    for (const status of ["failed", "cancelled", "interrupted"]) expect(held(runAt(p, "restart:node2", { status })), status).toEqual([]);
     expect(activeHolds([], T0)).toEqual([]);
   });
   it("a stopped cluster stays held after its run, until the cluster's next run", () => {
     const stopped = runAt(planClusterStop(c), null, { t: T0 - 3600_000 });
     expect(held(stopped)).toEqual(expect.arrayContaining(["node1:node-down,not-in-cluster,backend-down,lb-disagree", "cluster:disc-redundancy,mirrors-unsynced"]));
-    const next = { ...runAt(planRestart(c, "node2"), "quorum-safe:node2"), id: "run2" };
-    expect(activeHolds([next, stopped], T0)).toEqual([]);
+    const owners = (runs: RunView[]) => [...new Set(activeHolds(runs, T0).map((h) => `${h.runId}:${h.host}`))].sort();
+    // A run created after it, not begun (queued, or at its gates before anything stops): the stop still holds.
+    const restart2 = (upTo: string) => ({ ...runAt(planRestart(c, "node2"), upTo), id: "run2" });
+    expect(owners([{ ...restart2("quorum-safe:node2"), status: "queued" }, stopped])).toEqual(["run1:cluster", "run1:node1", "run1:node2", "run1:node3"]);
+    expect(owners([restart2("quorum-safe:node2"), stopped])).toEqual(["run1:cluster", "run1:node1", "run1:node2", "run1:node3"]);
+    // A drill in the maintenance window takes over the load balancers only: the stopped nodes stay held.
+    const drill = { ...runAt(planDrill(c, { fault: "keepalived-stop" }), null, { t: T0 - 600_000, vars: { owner: "node4" } }), id: "drill" };
+    expect(owners([drill, stopped]).filter((h) => h.startsWith("run1:"))).toEqual(["run1:cluster", "run1:node1", "run1:node2", "run1:node3"]);
+    // node2's restart reaches the phase that stops it: node2 is its, the others still the stop's.
+    expect(owners([restart2("out-of-rotation:node2@node4"), stopped])).toEqual(["run1:node1", "run1:node3", "run2:cluster", "run2:node2"]);
+  });
+  it("a retried run (queued again, its earlier steps done) holds as its steps say until the runner claims it", () => {
+    const r = runAt(p, "restart:node2", { status: "queued" });
+    r.steps.find((s) => s.key === "restart:node2")!.status = "pending";
+    expect(held(r)).toContain("node2:node-down,not-in-cluster,backend-down,lb-disagree");
+  });
+  it("the run that moved the VIP holds 'VIP moved' for the minute the alert lasts, and nothing else past its grace", () => {
+    const d = { ...runAt(planDrill(c, { fault: "keepalived-stop" }), null, { vars: { owner: "node5" } }), id: "drill" };
+    const at = (now: number) => [...new Set(activeHolds([d], now).map((h) => `${h.host}:${h.kinds.join(",")}`))].sort();
+    expect(at(T0 + 5000).some((h) => h.includes("keepalived-down"))).toBe(true);
+    expect(at(T0 + 30_000)).toEqual(["node4:vip-moved", "node5:vip-moved"]);
+    expect(at(T0 + 61_000)).toEqual([]);
   });
   it("the last run's node stays held through its grace when the next run begins (node1 back into rotation while node2 restarts)", () => {
     // CI, 1e5839d: node2's restart was created 0.3 s after node1's succeeded; HAProxy still had node1 MAINT and it paged.

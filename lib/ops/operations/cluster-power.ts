@@ -26,7 +26,7 @@ export function planClusterStop(c: ClusterInventory): Plan {
   if (!c.nodes.length) throw new PlanError(`${c.name} has no RabbitMQ nodes`);
   const order = stopOrder(c.nodes);
   const out = c.nodes.flatMap((n) => rotationSteps(c, n.name, "maint"));
-  // Stopped on purpose: the nodes stay down, without paging, until the cluster's next run (its start).
+  // Stopped on purpose: the nodes stay down, without paging, until a later run takes them over (the start).
   const down = nodesDown(c.nodes.map((n) => n.name), { untilNextRun: true });
   return {
     type: "cluster-stop",
