@@ -33,15 +33,25 @@ export class DeliveryWorker {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    const stale = await db().notification.findMany({ where: { status: "sending" }, select: { id: true } });
+    await this.requeueOrphans("interrupted: Warren stopped during this attempt (the receiver may have it; it is sent again with the same id)");
+    this.wake();
+  }
+
+  /**
+   * Rows "sending" that no send of this process holds go back to pending:
+   * left by a crash, or by an attempt whose result could not be recorded —
+   * otherwise they would hold back every later notice of their incident.
+   */
+  private async requeueOrphans(answer: string): Promise<void> {
+    const stale = await db().notification.findMany({ where: { status: "sending", id: { notIn: [...this.inflight] } }, select: { id: true } });
     const now = new Date();
     for (const n of stale) {
+      if (this.inflight.has(n.id)) continue;
       await db().$transaction([
-        db().deliveryAttempt.create({ data: { notificationId: n.id, at: now, ok: false, status: null, answer: "interrupted: Warren stopped during this attempt (the receiver may have it; it is sent again with the same id)", durationMs: 0 } }),
-        db().notification.update({ where: { id: n.id }, data: { status: "pending", nextAttemptAt: now } }),
+        db().deliveryAttempt.create({ data: { notificationId: n.id, at: now, ok: false, status: null, answer, durationMs: 0 } }),
+        db().notification.updateMany({ where: { id: n.id, status: "sending" }, data: { status: "pending", nextAttemptAt: now } }),
       ]);
     }
-    this.wake();
   }
 
   stop(): void {
@@ -70,6 +80,7 @@ export class DeliveryWorker {
     try {
       do {
         this.again = false;
+        await this.requeueOrphans("its result could not be recorded (the receiver may have it; it is sent again with the same id)");
         const now = new Date();
         const due = await db().notification.findMany({ where: { status: "pending", nextAttemptAt: { lte: now } }, orderBy: { createdAt: "asc" }, take: CONCURRENCY * 4, select: { id: true, incidentId: true, channelId: true, createdAt: true } });
         for (const n of due) {
@@ -144,7 +155,7 @@ export class DeliveryWorker {
     }
     const end = Date.now();
     const next = afterAttempt({ attempts: n.attempts, createdAt: n.createdAt.getTime() }, r, end);
-    await db().$transaction([
+    const record = () => db().$transaction([
       db().deliveryAttempt.create({ data: { notificationId: id, at: new Date(t0), ok: r.ok, status: r.status, answer: truncate(r.answer), durationMs: end - t0 } }),
       db().notification.update({
         where: { id },
@@ -154,6 +165,14 @@ export class DeliveryWorker {
         },
       }),
     ]);
+    // A busy database must not lose a delivered notice's record: tried again; if it still fails, the
+    // row stays "sending" and the next pump sends it again (same id) rather than holding its incident back.
+    for (let i = 0; ; i++) {
+      try { await record(); return; } catch (e) {
+        if (i >= 2) throw e;
+        await new Promise((res) => setTimeout(res, 250 * (i + 1)));
+      }
+    }
   }
 }
 
