@@ -78,12 +78,19 @@ function holdsOf(run: RunView, takenOver: ReadonlySet<string>, now: number, grac
   for (const phase of run.plan.phases) {
     const decl = phase.expectedOutage;
     if (!decl?.length) continue;
-    const { begun, ended, lastFinish } = phaseState(run, phase);
-    const inPhase = begun && !ended && run.status !== "succeeded";
-    const since = now - lastFinish;
+    const phaseNow = phaseState(run, phase);
+    const byKey = new Map(run.steps.map((s) => [s.key, s]));
     for (const d of decl as ExpectedOutage[]) {
       const host = bind(d.host, run.vars);
       if (host === null) continue;
+      // A declaration narrowed to some steps of the phase: begun with its first, ended with its last.
+      const from = d.fromStep ? byKey.get(d.fromStep) : undefined;
+      const until = d.untilStep ? byKey.get(d.untilStep) : undefined;
+      const begun = d.fromStep ? !!from && from.status !== "pending" : phaseNow.begun;
+      const ended = d.untilStep ? !!until && FINISHED.has(until.status) : phaseNow.ended;
+      const lastFinish = d.untilStep ? until?.finishedAt ?? 0 : phaseNow.lastFinish;
+      const inPhase = begun && !ended && run.status !== "succeeded";
+      const since = now - lastFinish;
       const label = `${run.title}: ${phase.title}`;
       const untilNext = run.status === "succeeded" && ended && !!d.untilNextRun && !takenOver.has(host);
       if (inPhase) current.push({ host, kinds: d.kinds, runId: run.id, label });

@@ -131,10 +131,15 @@ export const LB_WORK: AlertKind[] = ["haproxy-down", "keepalived-down", "vrrp-fa
  * "VIP" or a run variable ("{var:owner}"). `untilNextRun`: when the run
  * succeeds the host stays down on purpose until a later run begins a phase
  * that declares it (a stopped cluster, until its start; a drill or a deploy
- * in between does not end it).
+ * in between does not end it). `fromStep`/`untilStep` narrow the hold to
+ * part of a long phase: from that step's start, until that step finished
+ * (plus the grace) — a node is held down only while it is stopped on
+ * purpose, not through the gates around it.
  */
 export interface ExpectedOutage {
   host: string;
   kinds: AlertKind[];
   untilNextRun?: true;
+  fromStep?: string;
+  untilStep?: string;
 }
