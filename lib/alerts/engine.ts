@@ -18,7 +18,8 @@ import { runTitle } from "@/lib/ops/registry";
 import { ACTIVE_RUN } from "@/lib/ops/engine/types";
 import { deliveryWorker } from "./delivery";
 import { evaluate, type Change, type Member, type OpenIncident, type RouteView, type SilenceView } from "./evaluate";
-import { activeHolds, type RunView } from "./holds";
+import { currentSpec } from "@/lib/inventory/specs";
+import { activeHolds, holdGraceMs, type RunView } from "./holds";
 import { isAlertKind, type AlertKind, type AlertSeverity } from "./kinds";
 import { payloadOf } from "./render";
 import { effectiveRules, type StoredOverride } from "./rules";
@@ -43,6 +44,8 @@ interface ClusterState {
   again: boolean;
   /** Runs' views as last read, with the status and finish they were read at. */
   runs: Map<string, { key: string; view: RunView }>;
+  /** The holds' grace from the cluster's HAProxy check timings, and when it was read. */
+  grace: { at: number; ms: number } | null;
 }
 
 /** The base of links back to Warren's pages. */
@@ -86,7 +89,7 @@ export class AlertEngine {
   private onHealth(e: Parameters<HealthListener>[0]) {
     let st = this.clusters.get(e.clusterId);
     if (!st) {
-      st = { id: e.clusterId, open: null, firstSeen: new Map(), vip: emptyVipMemory(), latest: null, busy: false, again: false, runs: new Map() };
+      st = { id: e.clusterId, open: null, firstSeen: new Map(), vip: emptyVipMemory(), latest: null, busy: false, again: false, runs: new Map(), grace: null };
       this.clusters.set(e.clusterId, st);
     }
     st.latest = e;
@@ -181,6 +184,14 @@ export class AlertEngine {
     return { views, latest: { id: l.id, type: l.type, title: views[0].title, status: l.status, error: l.error, finishedAt: l.finishedAt?.getTime() ?? null } };
   }
 
+  /** The holds' grace for this cluster (its HAProxy checks may be slower than the defaults), read again with the config. */
+  private async graceFor(st: ClusterState): Promise<number> {
+    if (st.grace && Date.now() - st.grace.at < CONFIG_TTL_MS) return st.grace.ms;
+    const spec = await currentSpec(st.id).catch(() => null);
+    st.grace = { at: Date.now(), ms: holdGraceMs(spec?.spec.loadBalancers ?? null) };
+    return st.grace.ms;
+  }
+
   /** A run's plan; one this version cannot read (an old run's) holds nothing rather than stopping every evaluation. */
   private async planOf(runId: string, type: string): Promise<RunView["plan"]> {
     const row = await db().run.findUniqueOrThrow({ where: { id: runId }, select: { plan: true } });
@@ -207,7 +218,7 @@ export class AlertEngine {
     const signals = [...(hs ?? []), ...thresholdSignals(h, rules), ...vipSignals(h, st.vip, now), ...runSignals(runs?.latest ?? null)];
     const changes = evaluate({
       clusterId: st.id, now, signals, settled: hs !== null && now - e.watchingSince >= SETTLE_MS,
-      nodeHosts: new Set(h.nodes.map((n) => n.host)), rules, silences: cfg.silences.get(st.id) ?? [], holds: activeHolds(runs?.views ?? [], now),
+      nodeHosts: new Set(h.nodes.map((n) => n.host)), rules, silences: cfg.silences.get(st.id) ?? [], holds: activeHolds(runs?.views ?? [], now, await this.graceFor(st)),
       routes: cfg.routes.filter((r) => cfg.channels.has(r.channelId)), open: st.open, firstSeen: st.firstSeen, newId: randomUUID,
     });
     if (!changes.length) return;

@@ -14,10 +14,16 @@
 // was stopped or interrupted holds nothing — what it left down pages at
 // once, and so does its failure.
 import type { Plan } from "@/lib/ops/plan";
+import { markedUpWithinMs } from "@/lib/haproxy/checks";
 import { VIP_MOVED_OPEN_MS, type AlertKind, type ExpectedOutage } from "./kinds";
 
 /** After a phase's last step: HAProxy's rise (3 checks at 700 ms) and a node's first answers. */
 export const HOLD_GRACE_MS = 10_000;
+
+/** The grace for a cluster whose HAProxy checks are slower than the defaults: their rise, plus what Warren needs to see it (a stats read, a derive). */
+export function holdGraceMs(checks: { checkInterMs: number; checkFall: number; checkRise: number } | null): number {
+  return checks ? Math.max(HOLD_GRACE_MS, markedUpWithinMs(checks) + 5000) : HOLD_GRACE_MS;
+}
 
 export interface Hold {
   host: string;

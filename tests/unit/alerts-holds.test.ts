@@ -11,7 +11,8 @@ import { planRemoveNode } from "@/lib/ops/operations/remove-node";
 import { planChangeNodeType } from "@/lib/ops/operations/change-node-type";
 import { planAddNode } from "@/lib/ops/operations/add-node";
 import { loadBalancersOperation } from "@/lib/ops/operations/load-balancers";
-import { activeHolds, HOLD_GRACE_MS, type RunView } from "@/lib/alerts/holds";
+import { activeHolds, holdGraceMs, HOLD_GRACE_MS, type RunView } from "@/lib/alerts/holds";
+import { CHECK_DEFAULTS, markedUpWithinMs } from "@/lib/haproxy/checks";
 import { labCluster, labSpec } from "./support-cluster";
 import { planRestart } from "./support-restart";
 
@@ -117,6 +118,17 @@ describe("which holds a run has now", () => {
     expect(held(done, T0)).toContain("node2:node-down,not-in-cluster,backend-down,lb-disagree");
     expect(held(done, T0 + HOLD_GRACE_MS)).toEqual([]);
     expect(activeHolds([runAt(p, "restart:node2")], T0)[0].label).toBe("restart-node: Restart rabbit@node2");
+  });
+  it("the grace covers the cluster's HAProxy rise: 10 s with the default checks, longer with slow ones", () => {
+    expect(markedUpWithinMs(CHECK_DEFAULTS)).toBe(3600);
+    expect(holdGraceMs(CHECK_DEFAULTS)).toBe(HOLD_GRACE_MS);
+    expect(holdGraceMs(null)).toBe(HOLD_GRACE_MS);
+    const slow = { checkInterMs: 20_000, checkFall: 2, checkRise: 3 };
+    expect(holdGraceMs(slow)).toBe(20_000 + 20_000 + 2 * (250 + 20_000) + 5000);
+    // A restart's last phase finished 30 s ago: held with the slow checks' grace, not with the default's.
+    const done = runAt(p, null, { t: T0 - 29_000 });
+    expect(activeHolds([done], T0, holdGraceMs(slow)).map((h) => h.host)).toContain("node2");
+    expect(activeHolds([done], T0, holdGraceMs(CHECK_DEFAULTS))).toEqual([]);
   });
   it("a run that failed, was stopped or interrupted holds nothing", () => {
     for (const status of ["failed", "cancelled", "interrupted"]) expect(held(runAt(p, "restart:node2", { status })), status).toEqual([]);
