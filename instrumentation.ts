@@ -19,6 +19,11 @@ export async function register() {
   console.log(`[warren] data directory ${e.dataDir}`);
   const { runner } = await import("@/lib/ops/runner");
   await runner().start();
+  // Alerts: notifications a crash left mid-send go out again; the engine listens to the live view.
+  const { deliveryWorker } = await import("@/lib/alerts/delivery");
+  await deliveryWorker().start();
+  const { alertEngine } = await import("@/lib/alerts/engine");
+  alertEngine().start();
   // The live view watches every cluster from start-up, so the first page load has data.
   const { collector } = await import("@/lib/health/collector");
   await collector().start();

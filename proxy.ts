@@ -62,7 +62,8 @@ export async function proxy(req: NextRequest) {
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
   const csp = contentSecurityPolicy(nonce);
   let res: NextResponse;
-  if (pathname.startsWith("/api/")) {
+  // /metrics is for Prometheus (a token, never a browser session): answered like the API.
+  if (pathname.startsWith("/api/") || pathname === "/metrics") {
     if (!hasSession && !req.headers.has("authorization"))
       res = NextResponse.json({ error: "unauthenticated", message: "log in, or send an API token as 'Authorization: Bearer …'" }, { status: 401 });
   } else if (!PUBLIC_PAGES.has(pathname) && !hasSession) {

@@ -11,7 +11,9 @@ fi
 export NEXT_TELEMETRY_DISABLED=1
 # A benchmark declares the hosts it needs in a line "// lab-hosts: N".
 hosts=$(sed -n 's|^// lab-hosts: \([0-9]*\)$|\1|p' "bench/$name.ts"); hosts=${hosts:-3}
-SKIP_BUILD=1 bash scripts/setup-machine.sh >&2
+# ...and the Debian packages it needs beyond the tests' in a line "// apt: p1 p2".
+packages=$(sed -n 's|^// apt: \(.*\)$|\1|p' "bench/$name.ts")
+EXTRA_PACKAGES="$packages" SKIP_BUILD=1 bash scripts/setup-machine.sh >&2
 # Build when the sources changed since the last build (a stale build would measure old code).
 if [ ! -f .next/BUILD_ID ] || [ -n "$(find app components lib prisma proxy.ts instrumentation.ts next.config.js -newer .next/BUILD_ID -type f | head -1)" ]; then
   npx --no-install next build >&2

@@ -38,6 +38,13 @@ const EnvSchema = z.object({
       if (typeof list === "string") ctx.addIssue({ code: "custom", message: list });
       return typeof list === "string" ? [] : list;
     }),
+  /** Where people reach this Warren (e.g. https://warren.example.com): the base of links in notifications. Unset: http://WARREN_HOST:PORT. */
+  WARREN_PUBLIC_URL: z
+    .string()
+    .max(500)
+    .optional()
+    .or(z.literal(""))
+    .refine((v) => !v || /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(v), { message: "must be an http:// or https:// URL without query or fragment, e.g. https://warren.example.com" }),
   /** How long live-health samples are kept, in hours. */
   WARREN_HISTORY_HOURS: z.coerce.number().min(1).max(24 * 90).default(24),
 });

@@ -6,13 +6,23 @@ cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 DEBIAN_FRONTEND=noninteractive
 
 want=(debootstrap systemd-container dpkg-dev iproute2 openssh-client util-linux procps shellcheck curl)
-[ "${WITH_BROWSER:-0}" = 1 ] && want+=(chromium)
+# The browser and the alert tests' tools: a real Prometheus (tests/integration/07) and SMTP server (aiosmtpd: integration 06, e2e 16).
+[ "${WITH_BROWSER:-0}" = 1 ] && want+=(chromium prometheus python3-aiosmtpd)
+# A benchmark's own (bench/run.sh: its "// apt:" line), e.g. Alertmanager for the alerts baseline.
+# shellcheck disable=SC2206 # a list of package names
+[ -n "${EXTRA_PACKAGES:-}" ] && want+=(${EXTRA_PACKAGES})
 missing=()
 for p in "${want[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "[setup] installing ${missing[*]}"
   apt-get update -q >/dev/null
-  apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+  # Debian's prometheus packages would start system services (:9090, :9093, ...); the tests and benchmarks start their own.
+  guard=""
+  if [[ " ${missing[*]} " == *" prometheus"* ]] && [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && guard=1
+  fi
+  apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null || { [ -z "$guard" ] || rm -f /usr/sbin/policy-rc.d; exit 1; }
+  [ -z "$guard" ] || rm -f /usr/sbin/policy-rc.d
 fi
 
 # npm ci only when the lockfile changed since the last install.

@@ -15,6 +15,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
     { href: "/clusters", label: "Clusters" },
     { href: "/hosts", label: "Hosts" },
     { href: "/runs", label: "Runs" },
+    { href: "/alerts", label: "Alerts" },
     ...(me.role === "admin"
       ? [{ href: "/admin/users", label: "Users" }, { href: "/admin/tokens", label: "API tokens" }, { href: "/admin/audit", label: "Audit log" }]
       : []),

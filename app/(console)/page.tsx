@@ -8,6 +8,8 @@ import { Badge, Card, type Tone } from "@/components/ui";
 import { RunList } from "@/components/ops/run-list";
 import { backupStatuses } from "@/lib/backups/service";
 import { Time } from "@/components/ui/time";
+import { alertSummary } from "@/lib/alerts/service";
+import { AlertState } from "@/components/alerts/alert-state";
 
 const STATE: Record<string, { tone: Tone; label: string }> = {
   ok: { tone: "green", label: "healthy" }, warning: { tone: "amber", label: "warning" }, critical: { tone: "red", label: "critical" }, unknown: { tone: "slate", label: "no data" },
@@ -16,7 +18,7 @@ const STATE: Record<string, { tone: Tone; label: string }> = {
 
 export default async function Overview() {
   await requirePageUser();
-  const [hosts, clusters, runs] = await Promise.all([countHosts(), listClusters(), listRuns({}, 5)]);
+  const [hosts, clusters, runs, alerts] = await Promise.all([countHosts(), listClusters(), listRuns({}, 5), alertSummary()]);
   const c = collector();
   const states = c.statuses();
   const backups = await backupStatuses(clusters.map((x) => x.id));
@@ -46,6 +48,7 @@ export default async function Overview() {
                 <li key={cl.id} className="flex flex-wrap items-baseline gap-2">
                   <Link className="font-medium text-accent underline" href={`/clusters/${cl.id}`}>{cl.name}</Link>
                   <Badge tone={st.tone}>{st.label}</Badge>
+                  <AlertState clusterId={cl.id} summary={alerts[cl.id]} />
                   {h && <span className="text-muted">{h.nodes.filter((n) => n.running).length}/{h.nodes.length} nodes running{h.alarms.length ? `; ${h.alarms[0].message}${h.alarms.length > 1 ? ` (+${h.alarms.length - 1} more)` : ""}` : ""}</span>}
                   <BackupLine b={backups[cl.id]} clusterId={cl.id} />
                 </li>

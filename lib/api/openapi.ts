@@ -4,6 +4,7 @@ import { ClusterInput, ClusterMemberInput, HostInput, HostUpdate, TokenInput, Us
 import { ClusterHealthSchema, HistorySchema, TimelineSchema } from "@/lib/health/schema";
 import { OPERATIONS } from "@/lib/ops/registry";
 import { ScheduleInput } from "@/lib/backups/retention";
+import { alertPaths, alertSchemas } from "@/lib/alerts/openapi";
 
 // Request bodies are generated from the same zod schemas that validate them.
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any" });
@@ -191,6 +192,7 @@ export const openApiDocument = {
     },
     "/tokens/{id}": { parameters: idParam, delete: { summary: "Revoke a token (admin)", responses: { "200": ok("revoked"), ...common } } },
     "/openapi.json": { get: { summary: "This document", responses: { "200": ok("OpenAPI 3.1") } } },
+    ...alertPaths,
   },
   components: {
     securitySchemes: { bearer: { type: "http", scheme: "bearer" }, basic: { type: "http", scheme: "basic" } },
@@ -244,6 +246,7 @@ export const openApiDocument = {
         },
       },
       ...Object.fromEntries(OPERATIONS.map((o) => [`Params_${o.type.replace(/[^A-Za-z0-9]/g, "_")}`, schema(o.params)])),
+      ...alertSchemas,
       Error: {
         type: "object",
         properties: { error: { type: "string" }, message: { type: "string" }, fieldErrors: { type: "object", additionalProperties: { type: "string" } } },

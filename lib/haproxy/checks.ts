@@ -24,3 +24,13 @@ export function markedDownWithinMs(o: CheckChoice): number {
   const c = checkTimings(o);
   return c.interMs + c.timeoutMs + (c.fall - 1) * (c.fastInterMs + c.timeoutMs);
 }
+
+/**
+ * The longest a node put back into rotation takes to be UP in HAProxy, in ms:
+ * its first check after downinter, then rise − 1 more at fastinter, each
+ * answered within the timeout. 3.6 s with the defaults.
+ */
+export function markedUpWithinMs(o: CheckChoice): number {
+  const c = checkTimings(o);
+  return c.downInterMs + c.timeoutMs + (c.rise - 1) * (c.fastInterMs + c.timeoutMs);
+}

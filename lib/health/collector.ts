@@ -12,7 +12,7 @@ import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { logError } from "@/lib/log";
 import { briefMessage, isSshError } from "@/lib/ssh/errors";
-import { parseNodes, parseOverview, parseQueueSync, type NodeStats, type Overview, type QueueSync } from "@/lib/rabbitmq/management";
+import { parseNodes, parseOverview, parseQueueSync, parseVhosts, type NodeStats, type Overview, type QueueSync, type VhostReady } from "@/lib/rabbitmq/management";
 import type { ClusterInventory } from "@/lib/inventory/cluster-inventory";
 import { bash } from "@/lib/shell";
 import { API_EVERY_MS, apiAnswering, deriveHealth, STALE_MS, type ClusterHealth, type NodeInputs } from "./derive";
@@ -26,13 +26,22 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const why = (e: unknown) => (isSshError(e) ? briefMessage(e) : e instanceof Error ? e.message : String(e));
 const API_TIMEOUT_MS = 1500;
 
+/**
+ * Told each time a cluster's health is derived (every second, and at once
+ * when a watch reports a change): the alert engine (lib/alerts) listens.
+ * `watchingSince`: when this cluster's watches started (Warren's start, or
+ * the inventory changing).
+ */
+export type HealthListener = (e: { clusterId: string; health: ClusterHealth; now: number; watchingSince: number }) => void;
+
 /** One host's watch command, restarted with backoff whenever it ends. */
 class HostWatch {
   readonly state: WatchState = emptyWatch();
   private stopped = false;
   private abort?: AbortController;
 
-  constructor(readonly host: string, private readonly units: string[], private readonly lb: boolean) {}
+  /** `changed`: called when a line that can change an alarm arrives (units, addresses, VRRP state), so health is derived at once, not at the next second. */
+  constructor(readonly host: string, private readonly units: string[], private readonly lb: boolean, private readonly changed?: () => void) {}
 
   start(): this {
     void this.loop();
@@ -48,7 +57,11 @@ class HostWatch {
       try {
         await sshPool().run(await sshTargetByName(this.host), bash(WATCH_SCRIPT, "watch", this.lb ? "lb" : "-", ...this.units), {
           timeoutMs: 6 * 3600_000, signal: this.abort.signal, discardOutput: true, allowFailure: true,
-          onOutput: (stream, text) => { if (stream === "stdout") parser.push(text); },
+          onOutput: (stream, text) => {
+            if (stream !== "stdout") return;
+            parser.push(text);
+            if (this.changed && /^@(units|addrs|vrrp) /m.test(text)) this.changed();
+          },
         });
       } catch (e) {
         if (!this.stopped) this.state.lastError = why(e);
@@ -75,6 +88,11 @@ class ClusterCollector {
   private readonly lastStats = new Map<string, { at: number; stats: NodeStats }>();
   private queues: QueueSync[] | null = null;
   private queuesAt = 0;
+  private vhosts: { at: number; list: VhostReady[] } | null = null;
+  private soon?: NodeJS.Timeout;
+  private staleTimer?: NodeJS.Timeout;
+  private stopped = false;
+  private again = false;
   private readonly since = new Map<string, number>();
   private open: Map<string, { id: string; raisedAt: Date }> | null = null;
   private lastSample = 0;
@@ -84,18 +102,40 @@ class ClusterCollector {
   private readonly startedAt = Date.now();
   latest: ClusterHealth | null = null;
 
-  constructor(readonly inv: ClusterInventory, readonly signature: string, public auth: string | null, private readonly vip: string | null, public setUp: boolean) {
+  constructor(readonly inv: ClusterInventory, readonly signature: string, public auth: string | null, private readonly vip: string | null, public setUp: boolean, private readonly emit: (h: ClusterHealth, now: number, since: number) => void = () => {}) {
     const lbNames = new Set(inv.loadBalancers.map((l) => l.name));
+    const changed = () => this.tickSoon();
     this.nodes = inv.nodes.map((n) => ({
       name: n.name, type: n.type,
-      watch: new HostWatch(n.name, lbNames.has(n.name) ? ["rabbitmq-server", "haproxy", "keepalived"] : ["rabbitmq-server"], lbNames.has(n.name)).start(),
+      watch: new HostWatch(n.name, lbNames.has(n.name) ? ["rabbitmq-server", "haproxy", "keepalived"] : ["rabbitmq-server"], lbNames.has(n.name), changed).start(),
       api: { okAt: null, failedAt: null, error: null, authRejected: false, overview: null, localAlarms: [], busy: new Set(), lastAsked: new Map() },
     }));
     // A co-located load balancer shares its node's watch.
-    this.lbs = inv.loadBalancers.map((l) => ({ name: l.name, watch: this.nodes.find((n) => n.name === l.name)?.watch ?? new HostWatch(l.name, ["haproxy", "keepalived"], true).start() }));
+    this.lbs = inv.loadBalancers.map((l) => ({ name: l.name, watch: this.nodes.find((n) => n.name === l.name)?.watch ?? new HostWatch(l.name, ["haproxy", "keepalived"], true, changed).start() }));
+  }
+
+  /** A watch saw a change: derive now (an alert pages within the moment it is seen), at most once per 50 ms. */
+  private tickSoon() {
+    if (this.soon || this.stopped) return;
+    this.soon = setTimeout(() => { this.soon = undefined; void this.tick(Date.now()); }, 50);
+    this.soon.unref();
+  }
+
+  /** A host that stops speaking becomes unreachable STALE_MS after its last heartbeat: derive at that moment, not at the next second. */
+  private tickWhenStale(now: number) {
+    if (this.staleTimer || this.stopped) return;
+    const ticks = [...this.nodes, ...this.lbs].map((x) => x.watch.state.lastTickAt).filter((t): t is number => t !== null && t + STALE_MS >= now);
+    if (!ticks.length) return;
+    const at = Math.min(...ticks) + STALE_MS + 20;
+    if (at - now >= 1000) return;
+    this.staleTimer = setTimeout(() => { this.staleTimer = undefined; void this.tick(Date.now()); }, Math.max(0, at - now));
+    this.staleTimer.unref();
   }
 
   stop() {
+    this.stopped = true;
+    clearTimeout(this.soon);
+    clearTimeout(this.staleTimer);
     for (const w of new Set([...this.nodes.map((n) => n.watch), ...this.lbs.map((l) => l.watch)])) w.stop();
   }
 
@@ -150,7 +190,7 @@ class ClusterCollector {
       this.viewAskedAt = now;
       once(from, "nodes", 0, async () => {
         try {
-          const r = await this.get(from.name, "/api/nodes?columns=name,type,running,mem_used,mem_limit,mem_alarm,disk_free,disk_free_limit,disk_free_alarm,fd_used,fd_total,uptime,partitions,being_drained");
+          const r = await this.get(from.name, "/api/nodes?columns=name,type,running,mem_used,mem_limit,mem_alarm,disk_free,disk_free_limit,disk_free_alarm,fd_used,fd_total,sockets_used,sockets_total,uptime,partitions,being_drained");
           if (r.status === 200) {
             this.clusterView = { at: Date.now(), from: from.name, nodes: parseNodes(r.body) };
             for (const s of this.clusterView.nodes) if (s.memUsed !== null || s.uptimeS !== null) this.lastStats.set(s.name, { at: this.clusterView.at, stats: s });
@@ -161,6 +201,13 @@ class ClusterCollector {
         try {
           const r = await this.get(from.name, "/api/queues?columns=name,vhost,type,slave_nodes,synchronised_slave_nodes");
           if (r.status === 200) { this.queues = parseQueueSync(r.body); this.queuesAt = Date.now(); }
+        } catch { /* optional */ }
+      });
+      // Ready messages per virtual host (an alert threshold), as rarely as the queues.
+      if (now - (this.vhosts?.at ?? 0) > 10_000) once(from, "vhosts", 0, async () => {
+        try {
+          const r = await this.get(from.name, "/api/vhosts?columns=name,messages_ready");
+          if (r.status === 200) this.vhosts = { at: Date.now(), list: parseVhosts(r.body) };
         } catch { /* optional */ }
       });
     }
@@ -180,19 +227,21 @@ class ClusterCollector {
     const nodes: NodeInputs[] = this.nodes.map((n) => ({ name: n.name, type: n.type, watch: n.watch.state, api: n.api }));
     const h = deriveHealth({
       clusterId: this.inv.id, now, nodes, loadBalancers: this.lbs.map((l) => ({ name: l.name, watch: l.watch.state })),
-      clusterView: this.clusterView, lastStats: this.lastStats, queues: this.queues, vip: this.vip, since: this.since, startedAt: this.startedAt, setUp: this.setUp,
+      clusterView: this.clusterView, lastStats: this.lastStats, queues: this.queues, vhosts: this.vhosts, vip: this.vip, since: this.since, startedAt: this.startedAt, setUp: this.setUp,
     });
     for (const a of h.alarms) a.since = this.open?.get(a.id)?.raisedAt.toISOString() ?? null;
     return h;
   }
 
   async tick(now: number) {
-    if (this.ticking) return;
+    if (this.ticking) { this.again = true; return; }
     this.ticking = true;
     try {
       this.poll(now);
       const h = this.health(now);
       this.latest = h;
+      this.emit(h, now, this.startedAt);
+      this.tickWhenStale(now);
       await this.transitions(h, now);
       if (now - this.lastSample >= 10_000 && h.status !== "unknown") {
         this.lastSample = now;
@@ -202,6 +251,8 @@ class ClusterCollector {
       logError("health tick failed", e);
     } finally {
       this.ticking = false;
+      // A change seen while this tick ran is derived right after it, not a second later.
+      if (this.again) { this.again = false; this.tickSoon(); }
     }
   }
 
@@ -219,6 +270,19 @@ class ClusterCollector {
 
 export class Collector {
   private readonly clusters = new Map<string, ClusterCollector>();
+  private readonly listeners = new Set<HealthListener>();
+
+  /** Calls `l` each time a cluster's health is derived; returns the way to stop. */
+  onHealth(l: HealthListener): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+
+  private emit(clusterId: string, health: ClusterHealth, now: number, watchingSince: number) {
+    for (const l of this.listeners) {
+      try { l({ clusterId, health, now, watchingSince }); } catch (e) { logError("health listener failed", e); }
+    }
+  }
   private timer?: NodeJS.Timeout;
   private refreshing = false;
   private lastRefresh = 0;
@@ -265,7 +329,7 @@ export class Collector {
         // A rotated password or a first setup needs no new watches.
         if (existing?.signature === signature) { existing.auth = auth; existing.setUp = setUp; continue; }
         existing?.stop();
-        this.clusters.set(id, new ClusterCollector(inv, signature, auth, vip, setUp));
+        this.clusters.set(id, new ClusterCollector(inv, signature, auth, vip, setUp, (h, now, since) => this.emit(id, h, now, since)));
       }
     } catch (e) {
       logError("health refresh failed", e);

@@ -3,7 +3,7 @@
 // and the alarms. Pure: the collector gives it inputs and a clock.
 import type { StatRow } from "@/lib/haproxy/stats";
 import { AMQP_BACKEND } from "@/lib/haproxy/config";
-import type { NodeStats, Overview, QueueSync } from "@/lib/rabbitmq/management";
+import type { NodeStats, Overview, QueueSync, VhostReady } from "@/lib/rabbitmq/management";
 import type { Alarm, ClusterHealth, LbHealth, NodeHealth, Severity } from "./schema";
 import type { WatchState } from "./watch";
 import type { NodeType } from "@/lib/vocabulary";
@@ -23,6 +23,8 @@ const VIEW_STALE_MS = 6500;
 /** HAProxy needs a few checks to notice; disagreement shorter than this is expected. */
 const DISAGREE_GRACE_MS = 6000;
 const AUTH_GRACE_MS = 15_000;
+/** Virtual hosts are asked every 10 s: an answer stays current for two rounds and a bit. */
+const VHOSTS_STALE_MS = 25_000;
 /** A first connection (with a host key check and a login) may take this long. */
 const CONNECT_GRACE_MS = 15_000;
 
@@ -37,6 +39,8 @@ export interface Inputs {
   /** Each node's last values from any view, and when: shown (marked old) while no fresh view has them. Never evidence for an alarm. */
   lastStats?: Map<string, { at: number; stats: NodeStats }>;
   queues: QueueSync[] | null;
+  /** Ready messages per virtual host, and when they were read. */
+  vhosts?: { at: number; list: VhostReady[] } | null;
   vip: string | null;
   /** When a node or backend started to disagree (kept by the caller between calls). */
   since: Map<string, number>;
@@ -76,7 +80,7 @@ export function deriveHealth(i: Inputs): ClusterHealth {
       name: rabbit(n.name), host: n.name, type: stats?.type ?? n.type, running, reachable, lastSeenAt: iso(n.watch.lastTickAt), unit,
       alarms: [...new Set(localAlarms)], rabbitmqVersion: ov?.rabbitmqVersion ?? null, erlangVersion: ov?.erlangVersion ?? null,
       memUsed: shown?.memUsed ?? null, memLimit: shown?.memLimit ?? null, diskFree: shown?.diskFree ?? null, diskFreeLimit: shown?.diskFreeLimit ?? null,
-      fdUsed: shown?.fdUsed ?? null, fdTotal: shown?.fdTotal ?? null, uptimeS: shown?.uptimeS === undefined || shown.uptimeS === null ? null : shown.uptimeS + (stats ? 0 : Math.round((i.now - last!.at) / 1000)),
+      fdUsed: shown?.fdUsed ?? null, fdTotal: shown?.fdTotal ?? null, socketsUsed: shown?.socketsUsed ?? null, socketsTotal: shown?.socketsTotal ?? null, uptimeS: shown?.uptimeS === undefined || shown.uptimeS === null ? null : shown.uptimeS + (stats ? 0 : Math.round((i.now - last!.at) / 1000)),
       statsAt: iso(last?.at ?? null), statsStale: !stats && !!last,
       partitions: stats?.partitions ?? [],
       maintenance: stats?.beingDrained ?? false,
@@ -178,6 +182,7 @@ export function deriveHealth(i: Inputs): ClusterHealth {
     status: i.setUp === false ? "not-set-up" : !anyKnown ? "unknown" : alarms.some((a) => a.severity === "critical") ? "critical" : alarms.length ? "warning" : "ok",
     nodes, loadBalancers: lbs, vip: i.vip ? { address: i.vip, owners } : null,
     totals: { messages: ov?.messages ?? null, queues: ov?.queues ?? null, connections: ov?.connections ?? null },
+    vhosts: i.vhosts && i.now - i.vhosts.at <= VHOSTS_STALE_MS ? i.vhosts.list : null,
     alarms,
   };
 }

@@ -27,6 +27,7 @@ export const NodeHealthSchema = z.object({
   memUsed: z.number().nullable(), memLimit: z.number().nullable(),
   diskFree: z.number().nullable(), diskFreeLimit: z.number().nullable(),
   fdUsed: z.number().nullable(), fdTotal: z.number().nullable(),
+  socketsUsed: z.number().nullable().optional(), socketsTotal: z.number().nullable().optional().describe("RabbitMQ 3.x only"),
   uptimeS: z.number().nullable(),
   statsAt: at.nullable().describe("when the memory, disk, descriptor and uptime values were read (the cluster's own view)"),
   statsStale: z.boolean().describe("no current view has this node's values: the ones shown are the last known (see statsAt)"),
@@ -66,6 +67,7 @@ export const ClusterHealthSchema = z.object({
   loadBalancers: z.array(LbHealthSchema),
   vip: z.object({ address: z.string(), owners: z.array(z.string()) }).nullable(),
   totals: z.object({ messages: z.number().nullable(), queues: z.number().nullable(), connections: z.number().nullable() }),
+  vhosts: z.array(z.object({ name: z.string(), messagesReady: z.number().nullable() })).nullable().optional().describe("ready messages per virtual host, asked every 10 s; null when no current answer"),
   alarms: z.array(AlarmSchema),
 });
 

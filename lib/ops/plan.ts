@@ -7,6 +7,7 @@ import type { ClusterSpec } from "@/lib/inventory/spec";
 import type { ObjectRef } from "@/lib/backups/definitions";
 import type { PrepareOptions } from "@/lib/backups/translate";
 import type { RestoreOptions, RestoreSummary } from "@/lib/backups/restore";
+import type { ExpectedOutage } from "@/lib/alerts/kinds";
 
 /**
  * A stored definitions backup as a step sends it: read from Warren's database
@@ -171,6 +172,13 @@ export interface Phase {
    * time is that host's time, whichever host each step ran on.
    */
   subject?: string;
+  /**
+   * What this phase takes down on purpose (a node it stops, a load balancer
+   * whose HAProxy it restarts): those alerts are held while the phase runs
+   * and shortly after, never paged (lib/alerts/holds.ts). Anything else —
+   * another node failing, the run failing — pages at once.
+   */
+  expectedOutage?: ExpectedOutage[];
   steps: Step[];
 }
 

@@ -13,6 +13,9 @@ export interface NodeStats {
   diskAlarm: boolean;
   fdUsed: number | null;
   fdTotal: number | null;
+  /** RabbitMQ 3.x reports sockets beside file descriptors; null where it does not. */
+  socketsUsed: number | null;
+  socketsTotal: number | null;
   uptimeS: number | null;
   partitions: string[];
   beingDrained: boolean;
@@ -59,7 +62,7 @@ export function parseNodes(text: string): NodeStats[] {
       name, type, running: n.running === true,
       memUsed: num(n.mem_used), memLimit: num(n.mem_limit), memAlarm: n.mem_alarm === true,
       diskFree: num(n.disk_free), diskFreeLimit: num(n.disk_free_limit), diskAlarm: n.disk_free_alarm === true,
-      fdUsed: num(n.fd_used), fdTotal: num(n.fd_total),
+      fdUsed: num(n.fd_used), fdTotal: num(n.fd_total), socketsUsed: num(n.sockets_used), socketsTotal: num(n.sockets_total),
       uptimeS: num(n.uptime) === null ? null : Math.round((n.uptime as number) / 1000),
       partitions: Array.isArray(n.partitions) ? n.partitions.filter((p): p is string => typeof p === "string") : [],
       beingDrained: n.being_drained === true,
@@ -77,6 +80,18 @@ export function parseOverview(text: string): Overview {
     messages: num(q.messages), messagesReady: num(q.messages_ready), messagesUnacked: num(q.messages_unacknowledged),
     queues: num(t.queues), connections: num(t.connections), channels: num(t.channels), consumers: num(t.consumers),
   };
+}
+
+export interface VhostReady { name: string; messagesReady: number | null }
+
+/** GET /api/vhosts?columns=name,messages_ready: each virtual host's ready messages (null while the broker has no figure yet). */
+export function parseVhosts(text: string): VhostReady[] {
+  const v = json(text, "virtual host list");
+  if (!Array.isArray(v)) throw new Error("the management API's virtual host list is not a list");
+  return v.map((raw) => {
+    const h = obj(raw);
+    return { name: str(h.name) ?? "?", messagesReady: num(h.messages_ready) };
+  });
 }
 
 /** GET /api/queues?columns=name,vhost,type,slave_nodes,synchronised_slave_nodes (3.x mirrored queues; 4.x has none). */

@@ -31,7 +31,7 @@ const ADMIN_ONLY_READS = new Set(["/api/v1/tokens", "/api/v1/users", "/api/v1/au
 // Reads that make Warren open SSH connections: operator, as the actions that do the same (issue #22).
 const OPERATOR_READS = new Set(["/api/v1/clusters/[id]/versions"]);
 // Reads a viewer may make that answer otherwise without more: a backup that does not exist, a diff without its from and to.
-const VIEWER_READ_STATUS: Record<string, number> = { "/api/v1/clusters/[id]/backups/[backupId]": 404, "/api/v1/clusters/[id]/backups/diff": 400 };
+const VIEWER_READ_STATUS: Record<string, number> = { "/api/v1/clusters/[id]/backups/[backupId]": 404, "/api/v1/clusters/[id]/backups/diff": 400, "/api/v1/alerts/[id]": 404 };
 
 /**
  * Every server action and the role it needs. A test below fails when the
@@ -45,6 +45,9 @@ const ACTION_ROLES: Record<string, "public" | "viewer" | "operator" | "admin"> =
   previewPlan: "operator", startPlan: "operator", preflight: "operator", lbPreflight: "operator", versionsOf: "operator",
   retry: "operator", resume: "operator", cancel: "operator", backupNow: "operator", saveBackupSchedule: "operator",
   addUser: "admin", removeUser: "admin", setUserRole: "admin", addToken: "admin", revokeToken: "admin", forgetToken: "admin", revealSecret: "admin",
+  // Alerts (#25): operators silence and tune rules; admins manage channels and routes.
+  addSilence: "operator", endSilence: "operator", saveAlertRules: "operator",
+  addChannel: "admin", removeChannel: "admin", sendTestNotification: "admin", addRoute: "admin", removeRoute: "admin",
 };
 /** Arguments of the right shape for each action (what its form or button sends), so only the role decides. */
 function actionArgs(name: string, ids: Record<string, string>): { json?: unknown[]; form?: Record<string, string>; bound?: string[] } {
@@ -53,10 +56,13 @@ function actionArgs(name: string, ids: Record<string, string>): { json?: unknown
     editHost: { address: `${QUIET_NET}.208` }, addCluster: { name: "crawl-act" }, editMembers: {},
     addUser: { username: "crawl-act", password: "crawl-act-password", role: "admin" }, addToken: { name: "crawl-act", role: "admin" },
     changePassword: { current: "x", next: "crawl-act-password", confirm: "crawl-act-password" },
+    addSilence: { clusterId: ids.clusterId, minutes: "5", reason: "crawl act" }, addChannel: { type: "webhook", name: "crawl-act", url: "http://127.0.0.1:9/crawl-act" },
+    addRoute: { channelId: ids.channelId }, saveAlertRules: { kind: "fd-high" },
   };
   if (name === "editHost") return { form: forms.editHost, bound: [ids.hostId] };
   if (name === "editMembers") return { form: forms.editMembers, bound: [ids.clusterId] };
   if (name === "saveBackupSchedule") return { form: { enabled: "on", everyHours: "1", keepCount: "1", keepDays: "" }, bound: [ids.clusterId] };
+  if (name === "saveAlertRules") return { form: forms.saveAlertRules, bound: [ids.clusterId] };
   if (forms[name]) return { form: forms[name] };
   const json: Record<string, unknown[]> = {
     removeHost: [ids.hostId], testHostConnection: [ids.hostId], acceptNewHostKey: [ids.hostId, `SHA256:${"A".repeat(43)}`],
@@ -64,6 +70,7 @@ function actionArgs(name: string, ids: Record<string, string>): { json?: unknown
     preflight: [ids.clusterId, {}], lbPreflight: [ids.clusterId, {}], versionsOf: [ids.clusterId],
     retry: ["no-such-run"], resume: ["no-such-run"], cancel: ["no-such-run", "now"],
     removeUser: [ids.viewerId], setUserRole: [ids.viewerId, "admin"], revokeToken: [ids.tokenId], forgetToken: [ids.tokenId], revealSecret: [ids.clusterId, "managementPassword"],
+    endSilence: [ids.silenceId], removeChannel: [ids.channelId], sendTestNotification: [ids.channelId], removeRoute: [ids.routeId],
   };
   return { json: json[name] ?? [] };
 }
@@ -88,10 +95,17 @@ test.beforeAll(async ({ request }) => {
   const t2 = await request.post("/api/v1/tokens", { headers: basic(ADMIN), data: { name: "crawl-victim", role: "viewer" } });
   const users = (await (await request.get("/api/v1/users", { headers: basic(ADMIN) })).json()).users as { id: string; username: string }[];
   ids = { hostId, clusterId: (await c.json()).cluster.id, tokenId: (await t2.json()).token.id, viewerId: users.find((u) => u.username === VIEWER.username)!.id };
+  // Alerts: a channel (its URL answers nothing; nothing here sends to it), a route and a silence to point the [id] routes at.
+  const ch = await request.post("/api/v1/alerts/channels", { headers: basic(ADMIN), data: { type: "webhook", name: "crawl-hook", url: "http://127.0.0.1:9/crawl" } });
+  expect(ch.status()).toBe(201);
+  ids.channelId = (await ch.json()).channel.id;
+  ids.routeId = (await (await request.post("/api/v1/alerts/routes", { headers: basic(ADMIN), data: { channelId: ids.channelId, clusterId: ids.clusterId } })).json()).route.id;
+  ids.silenceId = (await (await request.post("/api/v1/alerts/silences", { headers: basic(ADMIN), data: { clusterId: ids.clusterId, minutes: 60, reason: "crawl" } })).json()).silence.id;
 });
 
 const fill = (p: string) =>
-  p.replace("/hosts/[id]", `/hosts/${ids.hostId}`).replace("/clusters/[id]", `/clusters/${ids.clusterId}`).replace("/tokens/[id]", `/tokens/${ids.tokenId}`).replace("/runs/[id]", "/runs/no-such-run").replace("/secrets/[name]", "/secrets/managementPassword").replace("/backups/[backupId]", "/backups/no-such-backup");
+  p.replace("/alerts/channels/[id]", `/alerts/channels/${ids.channelId}`).replace("/alerts/routes/[id]", `/alerts/routes/${ids.routeId}`).replace("/alerts/silences/[id]", `/alerts/silences/${ids.silenceId}`).replace("/alerts/[id]", "/alerts/no-such-incident")
+    .replace("/hosts/[id]", `/hosts/${ids.hostId}`).replace("/clusters/[id]", `/clusters/${ids.clusterId}`).replace("/tokens/[id]", `/tokens/${ids.tokenId}`).replace("/runs/[id]", "/runs/no-such-run").replace("/secrets/[name]", "/secrets/managementPassword").replace("/backups/[backupId]", "/backups/no-such-backup");
 
 test("the crawl found the app's routes", () => {
   const paths = routes.map((r) => r.path);

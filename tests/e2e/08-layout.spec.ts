@@ -26,7 +26,8 @@ async function ids(request: APIRequestContext) {
   const cluster = (await get("/clusters")).clusters.find((c: { name: string }) => c.name === "wizard") ?? (await get("/clusters")).clusters[0];
   const host = (await get("/hosts")).hosts[0];
   const run = (await get(`/clusters/${cluster.id}/operations`)).runs?.[0];
-  return { clusterId: cluster.id as string, hostId: host.id as string, runId: (run?.id ?? "none") as string };
+  const incident = (await get("/alerts?state=all")).incidents?.[0];
+  return { clusterId: cluster.id as string, hostId: host.id as string, runId: (run?.id ?? "none") as string, incidentId: (incident?.id ?? "none") as string };
 }
 
 async function settle(page: Page) {
@@ -39,7 +40,7 @@ test.describe.configure({ mode: "serial" });
 test("every page fits a laptop and a phone in both themes, and passes axe", async ({ browser, request }) => {
   test.setTimeout(15 * 60_000);
   const id = await ids(request);
-  const routes = pages().filter((p) => p !== "/setup").map((p) => p.replace("/clusters/[id]", `/clusters/${id.clusterId}`).replace("/hosts/[id]", `/hosts/${id.hostId}`).replace("/runs/[id]", `/runs/${id.runId}`));
+  const routes = pages().filter((p) => p !== "/setup").map((p) => p.replace("/clusters/[id]", `/clusters/${id.clusterId}`).replace("/hosts/[id]", `/hosts/${id.hostId}`).replace("/runs/[id]", `/runs/${id.runId}`).replace("/alerts/[id]", `/alerts/${id.incidentId}`));
   expect(routes.length).toBeGreaterThan(10);
   const dir = path.resolve("test-results/screenshots/pages");
   fs.mkdirSync(dir, { recursive: true });

@@ -12,6 +12,7 @@ import { nodeName } from "@/lib/rabbitmq/cli";
 import { defineOperation, FREE_HOST, PlanError, type ClusterInventory, requireSpec } from "../operation";
 import { specMembers } from "@/lib/inventory/spec";
 import { planSetup } from "./setup";
+import { nodesDown } from "../outages";
 
 export const AddNodeParams = z.strictObject({
   host: hostName.meta({ ...FREE_HOST, description: "The host to add (a host of the inventory in no cluster)" }),
@@ -45,7 +46,13 @@ export function planAddNode(c: ClusterInventory, p: z.infer<typeof AddNodeParams
   if (parts.length) throw new PlanError(`the cluster is partitioned (${parts.map(([k, x]) => `${k} from ${x.join(", ")}`).join("; ")}): heal it before adding a node`);
   const plan = planSetup(after, { ...c.spec.rabbitmq, rabbitmqVersion: v.rabbitmq, erlangVersion: v.erlang, loadBalancers: c.spec.loadBalancers ?? undefined },
     { runningMembers: c.nodes.map((n) => n.name), rabbitmqVersion: v.rabbitmq });
-  return { type: "add-node", phases: plan.phases.filter((ph) => ph.steps.length), ...(plan.warnings ? { warnings: plan.warnings } : {}) };
+  // The new node is a member from the run's start and runs only once joined: down on purpose until then.
+  const joining = nodesDown([host.name]);
+  return {
+    type: "add-node",
+    phases: plan.phases.filter((ph) => ph.steps.length).map((ph) => ({ ...ph, expectedOutage: [...joining, ...(ph.expectedOutage ?? []).filter((d) => d.host !== host.name && !joining.some((j) => j.host === d.host))] })),
+    ...(plan.warnings ? { warnings: plan.warnings } : {}),
+  };
 }
 
 export const addNodeOperation = defineOperation({

@@ -11,6 +11,7 @@ import { assertDiscRemains, nodeOf, queueSafetyGates, verifyPhase } from "./clus
 import { rotationSteps } from "./rotation";
 import { specMembers } from "@/lib/inventory/spec";
 import { backupPhase } from "@/lib/backups/steps";
+import { nodesDown } from "../outages";
 
 export const ChangeNodeTypeParams = z.strictObject({
   node: hostName.meta({ ...CLUSTER_NODE, description: "The node to change" }),
@@ -29,9 +30,11 @@ export function planChangeNodeType(c: ClusterInventory, p: z.infer<typeof Change
   const phases: Phase[] = [backupPhase(c, `before making ${n.name} a ${p.type} node`)];
   phases.push({ title: "Safe to stop", steps: queueSafetyGates(n.name) });
   const out = rotationSteps(c, n.name, "maint");
-  if (out.length) phases.push({ title: "Out of the load balancers' rotation", steps: out });
+  const down = nodesDown([n.name]);
+  if (out.length) phases.push({ title: "Out of the load balancers' rotation", steps: out, expectedOutage: down });
   phases.push({
     title: `${nodeName(n.name)} becomes a ${p.type} node`,
+    expectedOutage: down,
     steps: [
       { kind: "command", key: `stop_app:${n.name}`, title: "Stop the RabbitMQ application", host: n.name, argv: rabbitmqctl("stop_app"), group,
         check: rmqScript(JOINED, nodeName(other), p.type === "disc" ? "disk" : "ram", nodeName(n.name)),
@@ -42,9 +45,9 @@ export function planChangeNodeType(c: ClusterInventory, p: z.infer<typeof Change
         argv: rmqScript(RUNNING_IN_CLUSTER, nodeName(n.name)), intervalMs: 2000, timeoutMs: 120_000 },
     ],
   });
-  phases.push(verifyPhase(after));
+  phases.push({ ...verifyPhase(after), expectedOutage: down });
   const back = rotationSteps(c, n.name, "ready");
-  if (back.length) phases.push({ title: "Back in the load balancers' rotation", steps: back });
+  if (back.length) phases.push({ title: "Back in the load balancers' rotation", steps: back, expectedOutage: down });
   return { type: "change-node-type", phases };
 }
 

@@ -14,6 +14,7 @@ import type { Phase, Plan, Step } from "../plan";
 import { verifyPhase } from "./cluster-nodes";
 import { rotationSteps } from "./rotation";
 import { backupPhase } from "@/lib/backups/steps";
+import { nodesDown } from "../outages";
 
 /** Ram nodes, then disc nodes, the seed last: the last to stop is a disc node Warren will start first. */
 export function stopOrder(nodes: NodeSpec[]): NodeSpec[] {
@@ -25,13 +26,16 @@ export function planClusterStop(c: ClusterInventory): Plan {
   if (!c.nodes.length) throw new PlanError(`${c.name} has no RabbitMQ nodes`);
   const order = stopOrder(c.nodes);
   const out = c.nodes.flatMap((n) => rotationSteps(c, n.name, "maint"));
+  // Stopped on purpose: the nodes stay down, without paging, until a later run takes them over (the start).
+  const down = nodesDown(c.nodes.map((n) => n.name), { untilNextRun: true });
   return {
     type: "cluster-stop",
     phases: [
       backupPhase(c, "before stopping the whole cluster"),
-      ...(out.length ? [{ title: "Every node out of the load balancers' rotation", steps: out }] : []),
+      ...(out.length ? [{ title: "Every node out of the load balancers' rotation", steps: out, expectedOutage: down }] : []),
       {
         title: `Stop the nodes one at a time: ${order.map((n) => n.name).join(", ")} (the last one starts first)`,
+        expectedOutage: down,
         oneHostAtATime: true,
         order: order.map((n) => n.name),
         steps: order.map((n, i): Step => ({
@@ -78,7 +82,9 @@ export function planClusterStart(c: ClusterInventory, f: ClusterFacts): Plan {
   phases.push(verifyPhase(c));
   const back = c.nodes.flatMap((n) => rotationSteps(c, n.name, "ready"));
   if (back.length) phases.push({ title: "Every node back in the load balancers' rotation", steps: back });
-  return { type: "cluster-start", phases };
+  // Every node is down when the start begins and comes back during it.
+  const down = nodesDown(c.nodes.map((n) => n.name));
+  return { type: "cluster-start", phases: phases.map((ph) => ({ ...ph, expectedOutage: down })) };
 }
 
 export const ForceBootParams = z.strictObject({
@@ -96,6 +102,7 @@ export function planForceBoot(c: ClusterInventory, p: z.infer<typeof ForceBootPa
       backupPhase(c, `before force-booting ${n.name}`, { avoid: [n.name], ifRunning: true }),
       {
         title: `Boot ${nodeName(n.name)} without waiting for the node that stopped last`,
+        expectedOutage: nodesDown([n.name]),
         steps: [
           { kind: "command", key: `force_boot:${n.name}`, title: "rabbitmqctl force_boot (the node is stopped)", host: n.name, argv: rabbitmqctl("force_boot"),
             destructive: `${n.name} boots from its own copy of the cluster's metadata: changes made on the lost node after ${n.name} stopped (users, queues, policies declared then) are gone, and the lost node, if it ever comes back, must be reset before it rejoins` },

@@ -11,6 +11,7 @@ import { bash, sh } from "@/lib/shell";
 import { defineOperation, PlanError, type ClusterInventory } from "../operation";
 import type { Plan, Step } from "../plan";
 import { frontendPort } from "./load-balancers";
+import { loadBalancersWork } from "../outages";
 
 export const FAULTS = {
   "keepalived-stop": "Stop Keepalived on the VIP holder",
@@ -52,6 +53,8 @@ export function planDrill(c: ClusterInventory, p: z.infer<typeof DrillParams>): 
     ]
     : [{ kind: "command", key: "restore", title: p.fault === "keepalived-stop" ? "Start Keepalived again" : "HAProxy runs again (systemd restarts it)", host: OWNER,
       argv: ["systemctl", "start", p.fault === "keepalived-stop" ? "keepalived" : "haproxy"] }];
+  // The fault is the drill's purpose: the VIP holder's faults (a powered-off holder is not seen) and the VIP moving, on any load balancer.
+  const drilled = loadBalancersWork([OWNER, ...lbs], ["lb-unreachable"]);
   return {
     type: "failover-drill",
     // Who holds the VIP is known only when the run starts (the first gate records it).
@@ -62,6 +65,7 @@ export function planDrill(c: ClusterInventory, p: z.infer<typeof DrillParams>): 
         // The measurement runs beside the fault, not after it: a graceful power-off takes seconds to
         // return, and the VIP may move long before. On the prober's lane: first the VIP moved, then a client.
         title: "Fault, measured: the VIP moves, clients connect again",
+        expectedOutage: drilled,
         steps: [
           fault,
           vipGate("vip-moved", "The VIP is on another load balancer", { not: OWNER }, 100, prober),
@@ -69,8 +73,8 @@ export function planDrill(c: ClusterInventory, p: z.infer<typeof DrillParams>): 
             argv: ["timeout", "2", ...bash(AMQP_GREETING, "amqp", o.vip, String(frontendPort(c, o)))], intervalMs: 100, timeoutMs: 60_000 },
         ],
       },
-      { title: "Restore", oneHostAtATime: true, order: ["", OWNER], steps: restore },
-      { title: "Settled: exactly one holder", steps: [vipGate("settled", "Exactly one load balancer holds the VIP again", {}, 500)] },
+      { title: "Restore", oneHostAtATime: true, order: ["", OWNER], steps: restore, expectedOutage: drilled },
+      { title: "Settled: exactly one holder", steps: [vipGate("settled", "Exactly one load balancer holds the VIP again", {}, 500)], expectedOutage: drilled },
     ],
   };
 }

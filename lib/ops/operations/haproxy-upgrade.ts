@@ -12,6 +12,7 @@ import { defineOperation, PlanError, type ClusterInventory, type Reader, require
 import { planPlatforms } from "../platforms";
 import type { Phase, Plan, Step } from "../plan";
 import { haproxyOptions, keepalivedConfStep } from "./load-balancers";
+import { loadBalancersWork } from "../outages";
 
 export const HaproxyUpgradeParams = z.strictObject({
   haproxyVersion: z.string().regex(/^[A-Za-z0-9.+:~-]{1,64}$/, "A package version, e.g. 2.6.12-1+deb12u4").meta({ description: "HAProxy to this version", "x-warren": "offered-haproxy" }),
@@ -53,6 +54,8 @@ export function planHaproxyUpgrade(c: ClusterInventory, p: z.infer<typeof Haprox
     title: `${h}: haproxy ${nodeState(f, h)!.installed.haproxy ?? "?"} → ${p.haproxyVersion}`,
     inOrder: true,
     subject: h,
+    // h restarts and may hand the VIP over; the taker's Keepalived reloads with another priority.
+    expectedOutage: loadBalancersWork(lbs),
     steps: [
       { kind: "gate", key: `standby:${h}`, title: `${taker} is ready to take the VIP over (Keepalived BACKUP, HAProxy running)`, host: taker,
         argv: sh(READY_TO_TAKE_OVER, "ready"), waitingFor: "another load balancer ready to take the VIP over", intervalMs: 500, timeoutMs: 60_000 },

@@ -14,6 +14,7 @@ import { sh } from "@/lib/shell";
 import { defineOperation, PlanError, type ClusterInventory, requireSpec } from "../operation";
 import { planPlatforms } from "../platforms";
 import type { Phase, Plan, Step } from "../plan";
+import { loadBalancersWork } from "../outages";
 
 /** What the load balancers' planning needs of a cluster. */
 type LbCluster = Pick<ClusterInventory, "name" | "nodes" | "loadBalancers">;
@@ -170,9 +171,12 @@ export function planLoadBalancerPhases(c: LbCluster, o: LoadBalancerOptions): Ph
   const pkgs: PackageWant[] = [{ name: "haproxy", version: o.haproxyVersion }, { name: "keepalived" }, { name: "socat" }];
   const lbs = c.loadBalancers.map((l) => l.name);
   const platforms = planPlatforms(c.loadBalancers);
+  // Installing and reloading HAProxy and Keepalived may restart them and move the VIP: Warren's own work.
+  const held = loadBalancersWork(lbs);
   return [
     {
       title: "Install HAProxy and Keepalived",
+      expectedOutage: held,
       steps: lbs.flatMap((h): Step[] => [
         { kind: "command", key: `lb-install:${h}`, title: `Install ${pkgs.map((p) => p.version ? `${p.name} ${p.version}` : p.name).join(", ")}`, host: h,
           argv: platforms.of(h).install(pkgs), check: platforms.of(h).installedAtLeast(pkgs), timeoutMs: 15 * 60_000 },
@@ -180,10 +184,11 @@ export function planLoadBalancerPhases(c: LbCluster, o: LoadBalancerOptions): Ph
           path: RESTART_DROPIN, content: RESTART_POLICY, mode: "0644", owner: "root:root", then: ["systemctl", "daemon-reload"] },
       ]),
     },
-    haproxyPhase(c, o),
+    { ...haproxyPhase(c, o), expectedOutage: held },
     {
       title: "Keepalived and the VIP, one load balancer at a time",
       oneHostAtATime: true,
+      expectedOutage: held,
       steps: files.flatMap((f): Step[] => {
         const group = `keepalived:${f.host}`;
         return [
@@ -197,6 +202,7 @@ export function planLoadBalancerPhases(c: LbCluster, o: LoadBalancerOptions): Ph
     },
     {
       title: `Verify: exactly one load balancer holds ${o.vip}`,
+      expectedOutage: held,
       steps: [{
         kind: "gate", key: "vip-owner", title: `Exactly one of ${lbs.join(", ")} holds the VIP`, host: lbs[0],
         argv: sh(HOLDS_ADDRESS, "holds", o.vip), waitingFor: `exactly one holder of ${o.vip}`, intervalMs: 500, timeoutMs: 30_000,

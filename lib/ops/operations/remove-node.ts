@@ -13,6 +13,7 @@ import { haproxyPhase } from "./load-balancers";
 import { specMembers } from "@/lib/inventory/spec";
 import { rotationSteps } from "./rotation";
 import { backupPhase } from "@/lib/backups/steps";
+import { nodesDown } from "../outages";
 
 export const RemoveNodeParams = z.strictObject({
   node: hostName.meta({ ...CLUSTER_NODE, description: "The node to remove" }),
@@ -39,15 +40,18 @@ export function planRemoveNode(c: ClusterInventory, p: z.infer<typeof RemoveNode
   const lb = c.spec?.loadBalancers;
   // Definitions first, from a node that stays (a forced removal's node is gone), before anything changes.
   const phases: Phase[] = [backupPhase(c, `before removing ${n.name} (${p.mode})`, { avoid: [n.name] })];
+  // The node goes away on purpose; a dead one (forced) is not seen either, and stays so.
+  const gone = p.mode === "forced" ? nodesDown([n.name]).map((d) => (d.host === n.name ? { ...d, kinds: [...d.kinds, "node-unreachable" as const], untilNextRun: true as const } : d)) : nodesDown([n.name], { untilNextRun: true });
   // Queues first (a gate may wait minutes for mirrors), then clients move away, then the node goes.
   if (p.mode === "graceful") phases.push({ title: "Safe to stop", steps: queueSafetyGates(n.name) });
   const out = rotationSteps(c, n.name, "maint");
-  if (out.length) phases.push({ title: "Out of the load balancers' rotation", steps: out });
-  if (lb) phases.push({ ...haproxyPhase(after, lb), title: `HAProxy without ${n.name}, one load balancer at a time` });
+  if (out.length) phases.push({ title: "Out of the load balancers' rotation", steps: out, expectedOutage: gone });
+  if (lb) phases.push({ ...haproxyPhase(after, lb), title: `HAProxy without ${n.name}, one load balancer at a time`, expectedOutage: gone });
   if (p.mode === "graceful") {
     const group = `leave:${n.name}`;
     phases.push({
       title: `${nodeName(n.name)} leaves the cluster`,
+      expectedOutage: gone,
       steps: [
         { kind: "command", key: `stop_app:${n.name}`, title: "Stop the RabbitMQ application", host: n.name, argv: rabbitmqctl("stop_app"), group },
         { kind: "command", key: `reset:${n.name}`, title: "Reset the node: it leaves the cluster and its peers forget it", host: n.name, argv: rabbitmqctl("reset"), group,
@@ -60,11 +64,13 @@ export function planRemoveNode(c: ClusterInventory, p: z.infer<typeof RemoveNode
     // a dead member would count against every quorum queue's majority from now on.
     phases.push({
       title: `Quorum queues drop their replicas on ${nodeName(n.name)}`,
+      expectedOutage: gone,
       steps: [{ kind: "command", key: `shrink:${n.name}`, title: `rabbitmq-queues shrink ${nodeName(n.name)}`, host: peer, argv: rabbitmqQueues("shrink", nodeName(n.name)) }],
     });
   } else {
     phases.push({
       title: `${peer} forgets ${nodeName(n.name)}`,
+      expectedOutage: gone,
       steps: [{
         kind: "command", key: `forget:${n.name}`, title: `forget_cluster_node ${nodeName(n.name)}`, host: peer,
         argv: rabbitmqctl("forget_cluster_node", nodeName(n.name)),

@@ -7,6 +7,7 @@ import { nodeName, rabbitmqctl, rabbitmqDiagnostics, rmqScript } from "@/lib/rab
 import { RUNNING_IN_CLUSTER } from "@/lib/rabbitmq/scripts";
 import { CLUSTER_NODE, defineOperation, PlanError } from "../operation";
 import { rotationSteps } from "./rotation";
+import { nodesDown } from "../outages";
 
 export const RestartNodeParams = z.strictObject({
   node: hostName.meta({ ...CLUSTER_NODE, description: "The node to restart" }),
@@ -36,9 +37,10 @@ export const restartNodeOperation = defineOperation({
               argv: rabbitmqDiagnostics("-q", "check_if_node_is_mirror_sync_critical"), intervalMs: 3000, timeoutMs: 300_000 },
           ],
         },
-        ...(rotationSteps(c, host, "maint").length ? [{ title: `Out of the load balancers' rotation`, steps: rotationSteps(c, host, "maint") }] : []),
+        ...(rotationSteps(c, host, "maint").length ? [{ title: `Out of the load balancers' rotation`, steps: rotationSteps(c, host, "maint"), expectedOutage: nodesDown([host]) }] : []),
         {
           title: `Restart ${nodeName(host)}`,
+          expectedOutage: nodesDown([host]),
           steps: [{
             kind: "command", key: `restart:${host}`, title: "Restart rabbitmq-server", host, argv: ["systemctl", "restart", "rabbitmq-server"], timeoutMs: 5 * 60_000,
             destructive: `disconnects the clients connected to ${host} (they reconnect to other nodes) while it restarts`,
@@ -46,13 +48,14 @@ export const restartNodeOperation = defineOperation({
         },
         {
           title: "Back in the cluster",
+          expectedOutage: nodesDown([host]),
           steps: [
             { kind: "command", key: `await:${host}`, title: "Wait for the broker to boot", host, argv: rabbitmqctl("await_startup", "--timeout", "300"), readOnly: true, timeoutMs: 6 * 60_000 },
             { kind: "gate", key: `running:${host}`, title: "Running in the cluster again", host, waitingFor: `${nodeName(host)} in every running node list`,
               argv: rmqScript(RUNNING_IN_CLUSTER, nodeName(host)), intervalMs: 2000, timeoutMs: 120_000 },
           ],
         },
-        ...(rotationSteps(c, host, "ready").length ? [{ title: "Back in the load balancers' rotation", steps: rotationSteps(c, host, "ready") }] : []),
+        ...(rotationSteps(c, host, "ready").length ? [{ title: "Back in the load balancers' rotation", steps: rotationSteps(c, host, "ready"), expectedOutage: nodesDown([host]) }] : []),
       ],
     };
   },

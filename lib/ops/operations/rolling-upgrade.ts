@@ -21,6 +21,7 @@ import { queueSafetyGates, verifyPhase } from "./cluster-nodes";
 import { stopOrder } from "./cluster-power";
 import { rotationSteps } from "./rotation";
 import { backupPhase } from "@/lib/backups/steps";
+import { clusterWide, nodesDown } from "../outages";
 
 const version = z.string().regex(/^[A-Za-z0-9.+:~-]{1,64}$/, "A package version, e.g. 1:25.2.3+dfsg-1+deb12u2");
 
@@ -134,9 +135,18 @@ export function planRollingUpgrade(c: ClusterInventory, p: RollingUpgradeParams,
         argv: rmqScript(MIRRORS_SYNCED), intervalMs: 3000, timeoutMs: 30 * 60_000 },
       ...rotationSteps(c, host, "ready"),
     ];
-    phases.push({ title: `${host} (${n.type}${n.seed ? ", seed" : ""}): ${moves.join(", ")}`, inOrder: true, subject: host, steps });
+    // Held from the first step that takes the node away (after the queue-safety gates) — the node itself
+    // until it runs again, its HAProxy rows until it is back in rotation: a crash during the gates, or
+    // after it came back while the mirrors synchronise (up to 30 min), pages.
+    const away = steps[queueSafetyGates(host).length].key;
+    phases.push({ title: `${host} (${n.type}${n.seed ? ", seed" : ""}): ${moves.join(", ")}`, inOrder: true, subject: host, steps,
+      expectedOutage: [
+        ...nodesDown([host]).map((d) => ({ ...d, fromStep: away, ...(d.host === host ? { kinds: d.kinds.filter((k) => k !== "backend-down" && k !== "lb-disagree"), untilStep: `running:${host}` } : {}) })),
+        { host, kinds: ["backend-down", "lb-disagree"], fromStep: away },
+        ...clusterWide(["version-mismatch"]),
+      ] });
     // A pause is a phase of its own (the runner stops at a phase that starts with one).
-    if (p.pauseBetweenNodes && i < work.length - 1) phases.push({ title: `Pause after ${host}`, steps: [
+    if (p.pauseBetweenNodes && i < work.length - 1) phases.push({ title: `Pause after ${host}`, expectedOutage: clusterWide(["version-mismatch"]), steps: [
       { kind: "pause", key: `pause:${host}`, title: `Pause after ${host}`, host, message: `${host} is upgraded and back in rotation: check it (the cluster page, your clients), then press Continue for ${work[i + 1].n.name}` },
     ] });
   });

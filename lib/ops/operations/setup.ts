@@ -16,6 +16,7 @@ import { planPlatforms, platformForReading } from "../platforms";
 import { planLoadBalancerPhases } from "./load-balancers";
 import { SetupOptions, specFromSetup, specMembers } from "@/lib/inventory/spec";
 import type { ExpectedCluster, Phase, Plan, Step } from "../plan";
+import { nodesDown } from "../outages";
 
 // The options are the RabbitMQ part of the cluster spec (lib/inventory/spec).
 export { SetupOptions } from "@/lib/inventory/spec";
@@ -143,6 +144,8 @@ export function planSetup(c: Pick<ClusterInventory, "name" | "nodes" | "loadBala
   phases.push({
     title: `Join the cluster of ${nodeName(seed.name)}`,
     oneHostAtATime: true,
+    // A node leaves and rejoins here (stop_app, reset, join, start_app) only when it is not in place yet.
+    expectedOutage: nodesDown(fresh.filter((n) => !n.seed).map((n) => n.name)),
     // One unit per node with one check: asked once, not before every command
     // (each rabbitmqctl call boots an Erlang VM, about a second).
     steps: fresh.filter((n) => !n.seed).flatMap((n): Step[] => {

@@ -33,13 +33,15 @@ import { LegacyNotice } from "@/components/clusters/legacy-notice";
 import { BackupsCard, type BackupRow } from "@/components/backups/backups-card";
 import { allBackups, backupStatuses } from "@/lib/backups/service";
 import type { BackupMeta } from "@/lib/backups/store";
+import { alertSummary } from "@/lib/alerts/service";
+import { AlertState } from "@/components/alerts/alert-state";
 
 export default async function ClusterPage({ params }: { params: Promise<{ id: string }> }) {
   const me = await requirePageUser();
   const { id } = await params;
   const [c, inv] = await Promise.all([getCluster(id), clusterInventory(id)]);
   if (!c || !inv) notFound();
-  const [runs, drills, secretRows, allHosts, allClusters, specs, drift, backups, backupStatus] = await Promise.all([listRuns({ clusterId: id }, 20), listDrills(id), clusterSecretNames(id), listHosts(), listClusters(), specHistory(id), specDrift(id), allBackups(), backupStatuses([id])]);
+  const [runs, drills, secretRows, allHosts, allClusters, specs, drift, backups, backupStatus, alerts] = await Promise.all([listRuns({ clusterId: id }, 20), listDrills(id), clusterSecretNames(id), listHosts(), listClusters(), specHistory(id), specDrift(id), allBackups(), backupStatuses([id]), alertSummary()]);
   const lastSetup = runs.find((r) => r.type === "setup");
   const isSetUp = runs.some((r) => r.type === "setup" && r.status === "succeeded");
   const canOperate = roleAllows(me.role, "operator");
@@ -69,6 +71,7 @@ export default async function ClusterPage({ params }: { params: Promise<{ id: st
     <div className="flex min-w-0 flex-col gap-4">
       <Card title={<span>Cluster <span className="mono">{c.name}</span></span>} actions={canOperate && <DeleteClusterButton id={c.id} name={c.name} />}>
         {c.members.length === 0 ? <p className="text-sm text-muted">This cluster has no hosts yet.</p> : <ClusterLive clusterId={c.id} />}
+        <p className="mt-3 flex flex-wrap items-center gap-2 text-sm">Alerts: <AlertState clusterId={c.id} summary={alerts[c.id]} rulesLink /></p>
         {lastSetup && <p className="mt-3 text-sm">Last setup: <Link className="text-accent underline" href={`/runs/${lastSetup.id}`}>{lastSetup.status}</Link></p>}
         <details className="mt-3" open={c.members.length === 0 || undefined}>
           <summary className="cursor-pointer text-sm text-accent">Inventory: hosts and roles{canOperate && !isSetUp ? " (editable until set up)" : ""}</summary>
