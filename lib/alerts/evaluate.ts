@@ -44,6 +44,8 @@ export interface Member {
   held: string | null;
   /** …or a silence (who, until when, why). */
   silenced: string | null;
+  /** An event's own time (a VIP move), where the member is an event remembered for a while rather than a condition. */
+  eventAt?: number;
 }
 
 export type IncidentStatus = "firing" | "held" | "silenced";
@@ -104,6 +106,9 @@ export interface EvalInput {
 
 /** Alarms that are a consequence of a node being down: its backends and HAProxy's view of it, the last disc node, unsynchronised mirrors. */
 const NODE_GONE: AlertKind[] = ["node-down", "node-unreachable"];
+/** Kinds whose signals are events remembered for a while (their `since` is the event's time), not conditions. */
+const EVENT_KINDS: ReadonlySet<AlertKind> = new Set(["vip-moved"]);
+
 /** In firstSeen: the signal has so far been part of another incident (absorbed). */
 const COVERED = Number.POSITIVE_INFINITY;
 
@@ -185,8 +190,14 @@ export function evaluate(i: EvalInput): Change[] {
       if (seen === undefined || seen === COVERED) i.firstSeen.set(s.id, first);
       if (now - first < rule.forS * 1000 && !prevIds.has(s.id)) continue;
       const hosts = alarmHosts(s.id, s.subject);
-      const held = holdFor(kind, hosts, i.holds);
-      due.push({ id: s.id, label: labelOf(s), subject: s.subject, hosts, message: s.message, severity: s.severity, since: first, held, silenced: held ? null : silenceFor(kind, hosts, i.silences, now) });
+      // A moved VIP is an event remembered for a minute, not a condition: a move made during Warren's own
+      // work stays held for that minute, also once the work is over; a later move is judged on its own.
+      const was = EVENT_KINDS.has(kind) ? prev?.members.find((m) => m.id === s.id) : undefined;
+      const held = holdFor(kind, hosts, i.holds) ?? (was?.held && s.since != null && was.eventAt === s.since ? was.held : null);
+      due.push({
+        id: s.id, label: labelOf(s), subject: s.subject, hosts, message: s.message, severity: s.severity, since: first, held, silenced: held ? null : silenceFor(kind, hosts, i.silences, now),
+        ...(EVENT_KINDS.has(kind) && s.since != null ? { eventAt: s.since } : {}),
+      });
     }
     // Not settled: what was a member stays one, as it was last known.
     if (!i.settled && prev && rule.enabled) for (const m of prev.members) if (!due.some((d) => d.id === m.id)) due.push(m);

@@ -5,9 +5,9 @@
 // step's start until its last step finished plus a grace (HAProxy needs a
 // few checks to mark a node UP again) — also once the next run has begun: an
 // operator restarting node2 right after node1 must not be paged for node1
-// coming back into rotation. A moved VIP is remembered as an alert for a
-// minute (signals.ts), so the run that moved it holds that kind as long. A
-// stopped cluster's nodes stay held after its run until a later run begins a
+// coming back into rotation. (A VIP moved while held stays held for the
+// minute its alert lasts: evaluate.ts.) A stopped cluster's nodes stay held
+// after its run until a later run begins a
 // phase that takes them over (starting them, or anything else that declares
 // them), whatever ran in between (a drill, a deploy). A queued run (just
 // created, retried or continued) holds as its steps say. A run that failed,
@@ -15,7 +15,7 @@
 // once, and so does its failure.
 import type { Plan } from "@/lib/ops/plan";
 import { markedUpWithinMs } from "@/lib/haproxy/checks";
-import { VIP_MOVED_OPEN_MS, type AlertKind, type ExpectedOutage } from "./kinds";
+import type { AlertKind, ExpectedOutage } from "./kinds";
 
 /** After a phase's last step: HAProxy's rise (3 checks at 700 ms) and a node's first answers. */
 export const HOLD_GRACE_MS = 10_000;
@@ -101,7 +101,6 @@ function holdsOf(run: RunView, takenOver: ReadonlySet<string>, now: number, grac
       const untilNext = run.status === "succeeded" && ended && !!d.untilNextRun && !takenOver.has(host);
       if (inPhase) current.push({ host, kinds: d.kinds, runId: run.id, label });
       else if (ended && (since < graceMs || untilNext)) lingering.push({ host, kinds: d.kinds, runId: run.id, label });
-      else if (ended && since < VIP_MOVED_OPEN_MS && d.kinds.includes("vip-moved")) lingering.push({ host, kinds: ["vip-moved"], runId: run.id, label });
     }
   }
   return { current, lingering };

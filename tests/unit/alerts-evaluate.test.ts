@@ -287,6 +287,16 @@ describe("Warren's own work does not page", () => {
     expect(c.find((x) => x.incident.kind === "run-failed")!.incident.summary).toBe("Restart RabbitMQ on a node failed: node2: gave up waiting");
     expect(runSignals({ id: "run9", type: "x", title: "x", status: "succeeded", error: null, finishedAt: T0 })).toEqual([]);
   });
+  it("a VIP moved during Warren's own work stays held for the minute its alert lasts, after the hold; a later move pages (CI: a move at the end of a setup paged 60 s later)", () => {
+    const lbHold: Hold[] = [{ host: "node5", kinds: ["vip-moved"], runId: "r", label: "Set up RabbitMQ: Install HAProxy and Keepalived" }];
+    const moved = (at: number): Signal => ({ id: "vip-moved:node5", severity: "warning", subject: "node5", message: "the VIP moved from node5 to node4", since: at });
+    const s = new Sim();
+    expect(s.step([moved(T0)], T0, { holds: lbHold })[0]).toMatchObject({ type: "held", deliveries: [] });
+    // The run is over 10 s later; the move is still remembered, and still Warren's.
+    for (let t = 11; t < 60; t++) expect(s.step([moved(T0)], T0 + t * 1000).flatMap((c) => c.deliveries)).toEqual([]);
+    // It moves again on its own: that move pages.
+    expect(s.step([moved(T0 + 70_000)], T0 + 70_000)[0]).toMatchObject({ type: "firing", deliveries: [{ transition: "firing" }] });
+  });
 });
 
 describe("signals beside the live view's alarms: thresholds, the VIP, stale data", () => {
