@@ -38,12 +38,22 @@ export const LACKS_ADDRESS = shScript("LACKS_ADDRESS", `! ip -o -4 addr show | g
  * BACKUP (not FAULT, which it is for a few seconds after HAProxy restarted)
  * and HAProxy runs. Handing the VIP to a host that is not would leave it
  * on no host at all.
+ *
+ * A state reported before HAProxy last started is no answer: right after
+ * this host's own HAProxy upgrade the file still says BACKUP until
+ * Keepalived's next check sees the new master and goes FAULT (CI 7de3f4b:
+ * the gate passed in that second, the holder stepped down, and the VIP
+ * waited 1.26 s on no host). A restart always brings a new state (FAULT,
+ * then BACKUP once the checks rise again), reported in a later second; a
+ * reload leaves the unit's ActiveEnterTimestamp as it was.
  */
 export const READY_TO_TAKE_OVER = shScript("READY_TO_TAKE_OVER", `systemctl is-active --quiet keepalived || { echo "keepalived is not running"; exit 1; }
 read -r state _ at < ${STATE_FILE} 2>/dev/null || { echo "keepalived has reported no state yet"; exit 1; }
 # The state file outlives Keepalived: it counts only if written since Keepalived last started.
 since=$(systemctl show keepalived --timestamp=unix -p ActiveEnterTimestamp --value | tr -d @)
 if [ -z "$at" ] || [ -z "$since" ] || [ "$at" -lt "$since" ]; then echo "keepalived has reported no state since it started"; exit 1; fi
+hsince=$(systemctl show haproxy --timestamp=unix -p ActiveEnterTimestamp --value | tr -d @)
+if [ -z "$hsince" ] || [ "$at" -le "$hsince" ]; then echo "keepalived has reported no state since HAProxy last started (it is still to notice the restart)"; exit 1; fi
 [ "$state" = BACKUP ] || [ "$state" = MASTER ] || { echo "keepalived is $state"; exit 1; }
 systemctl is-active --quiet haproxy || { echo "haproxy is not running"; exit 1; }
 `);
