@@ -1,10 +1,22 @@
 import fs from "node:fs";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sshOk } from "@/lab/client";
-import { requireLab } from "../support/lab";
+import { sshOk, sshRun } from "@/lab/client";
 import { startWarren, type WarrenServer } from "../support/warren-server";
 import { psPoller } from "../support/ps-poller";
+import { randomBytes } from "node:crypto";
+import amqp from "amqplib";
+import { labTarget, requireLab } from "../support/lab";
+import { MARKER } from "../support/attack-strings";
+import type { ClusterInventory } from "@/lib/inventory/cluster-inventory";
+import type { ClusterSpec } from "@/lib/inventory/spec";
+import { defineShovels, deleteUser, enableShovels, MIGRATION_USER, shovelSourceUser } from "@/lib/migration/commands";
+import { clientConnections, drainVerdict, parseConnections, parseQueueCounts, parseShovelStatus, queueProgress, type DrainSample } from "@/lib/migration/progress";
+import { greenHealthProblems } from "@/lib/migration/readiness";
+import type { ReadinessReport } from "@/lib/migration/service";
+import { isMigrationShovel, removeShovelArgv, shovelDefinitions, shovelsFor } from "@/lib/migration/shovels";
+import { parseNodes } from "@/lib/rabbitmq/management";
+import { SshPool } from "@/lib/ssh";
 
 // Definitions backups, diff and restore (issue #26) on lab hosts, through a
 // real Warren's API, checked on the hosts themselves (lab/client.ts, the
@@ -77,9 +89,13 @@ async function rmq(host: string, password: string, method: string, path: string,
 /** The definitions as the host itself exports them (the system ssh client, rabbitmqctl on the node). */
 const exported = async (host: string) => JSON.parse(await sshOk(lab, host, "rabbitmqctl export_definitions - 2>/dev/null", 120_000)) as { users: { name: string; password_hash: string }[]; queues: { vhost: string; name: string; type: string; arguments: Record<string, unknown> }[]; policies: { name: string; definition: Record<string, unknown> }[] };
 
-/** Files on the host holding `needle`, outside RabbitMQ's own database (mnesia keeps the hashes, in binary). */
+/**
+ * Files on the host holding `needle`, outside RabbitMQ's own database (which keeps what RabbitMQ is given:
+ * hashes in binary, a shovel's URI as written). Pruned with find: Debian 13's grep 3.11 searched
+ * mnesia/ despite --exclude-dir=mnesia.
+ */
 const filesHolding = async (host: string, needle: string) =>
-  (await sshOk(lab, host, `grep -rlF -- '${needle}' /tmp /var/tmp /root /home /var/log /etc /var/lib/rabbitmq --exclude-dir=mnesia --exclude-dir=khepri 2>/dev/null || true`)).trim();
+  (await sshOk(lab, host, `find /tmp /var/tmp /root /home /var/log /etc /var/lib/rabbitmq \\( -name mnesia -o -name khepri \\) -prune -o -type f -print0 2>/dev/null | xargs -0 -r grep -lF -- '${needle}' 2>/dev/null || true`)).trim();
 
 /** The document rabbitmqctl imports from exists only during the import: mode 600, the rabbitmq user's; nothing left after. */
 async function importFileWasPrivate(seen: Map<string, string>, hosts: string[]) {
@@ -128,7 +144,8 @@ beforeAll(async () => {
   }
   warren = await startWarren(3405);
 }, 120_000);
-afterAll(async () => { await warren?.stop(); });
+const pool = new SshPool();
+afterAll(async () => { pool.closeAll(); await warren?.stop(); });
 
 describe("backups on a 3.10 cluster and a 4.0 cluster", () => {
   it("sets up bk12 (RabbitMQ 3.10, mirrored ha-all, the older Erlang) and bk13 (RabbitMQ 4.0, quorum queues), in parallel", async () => {
@@ -248,6 +265,128 @@ describe("backups on a 3.10 cluster and a 4.0 cluster", () => {
     for (const q of qq) per.set(q.leader ?? q.node ?? "?", (per.get(q.leader ?? q.node ?? "?") ?? 0) + 1);
     expect(Math.max(...per.values()) / qq.length).toBeLessThanOrEqual(0.5);
   }, 15 * 60_000);
+
+  // Blue-green migration (#27), its message move on its own: the shovels
+  // Warren defines on green pull a 3.10 cluster's mirrored queues into 4.0's
+  // quorum queues. Not yet an operation: the commands are Warren's
+  // (lib/migration), sent over Warren's SSH layer; the readings are the ones
+  // its gate will judge. The hosts and clusters are this file's (bk12 blue,
+  // bk13 green after the restore above).
+  it("migration: green's shovels move blue's backlog from mirrored queues into quorum queues — nothing lost or doubled, blue drained, no password in any argument list or file", async () => {
+    const spec = async (id: string) => (await warren.api<{ current: { spec: ClusterSpec } }>("GET", `/clusters/${id}/spec`)).body.current.spec;
+    const inventory = async (id: string, name: string, hosts: string[]): Promise<ClusterInventory> => ({
+      id, name, loadBalancers: [], spec: await spec(id),
+      nodes: hosts.map((n, i) => ({ name: n, address: addr(n), type: "disc", seed: i === 0 })),
+    });
+    const green = await inventory(bk13, "bk13", D13);
+    const greenNodes = async () => parseNodes(JSON.stringify(await rmq("node13", pw13, "GET", "/api/nodes")));
+
+    // Readiness through Warren's API on the real clusters: green already holds blue's definitions (the
+    // restore above), so nothing conflicts and the queues are quorum queues there; only blue's lack of
+    // load balancers blocks. Names and counts only: no hash, no password.
+    const ready = await warren.api<ReadinessReport>("GET", `/clusters/${bk12}/migration?target=${bk13}`);
+    expect(ready.status, JSON.stringify(ready.body)).toBe(200);
+    expect(ready.body.blockers.map((b) => b.id), JSON.stringify(ready.body.blockers)).toEqual(["blue-without-load-balancers"]);
+    expect(ready.body).toMatchObject({ ready: false, blue: { rabbitmqVersion: "3.10.8" }, green: { rabbitmqVersion: "4.0.5" } });
+    expect(ready.body.moving.items.find((m) => m.vhost === "shop" && m.name === SHOP(0))).toMatchObject({ blueType: "classic", greenType: "quorum" });
+    expect(ready.body.moving.total).toBe(136);
+    for (const secret of [shopHash, adminHash, pw12, pw13, SHOP_PASSWORD]) expect(JSON.stringify(ready.body)).not.toContain(secret);
+    expect((await warren.api("GET", `/clusters/${bk12}/migration?target=${bk12}`)).body).toMatchObject({ ready: false, blockers: expect.arrayContaining([expect.objectContaining({ id: "same-cluster" })]) });
+    expect((await warren.api("GET", `/clusters/${bk12}/migration?target=nope`)).status).toBe(404);
+
+    // A backlog on blue: 10 mirrored classic queues and 2 quorum queues, published with confirms straight to node10.
+    const moving = [...Array.from({ length: 10 }, (_, i) => SHOP(i)), "payments.0", "payments.1"].map((name) => ({ vhost: "shop", name }));
+    const PER = 250;
+    const conn = await amqp.connect({ hostname: addr("node10"), port: 5672, username: "warren-admin", password: pw12, vhost: "shop" });
+    const ch = await conn.createConfirmChannel();
+    const sent = new Set<string>();
+    for (const q of moving) for (let i = 0; i < PER; i++) {
+      const body = `${q.name}#${i}`;
+      ch.sendToQueue(q.name, Buffer.from(body), { persistent: true, messageId: body });
+      sent.add(body);
+    }
+    await ch.waitForConfirms();
+    await conn.close();
+
+    // The shovels' user on blue, its password full of what URIs, shells and rabbitmqctl treat specially.
+    const tag = randomBytes(6).toString("hex");
+    const password = `m1g:r@te/%25?#[x] '"$(touch ${MARKER})\\${tag}`;
+    const ps = psPoller(lab, [...D12, ...D13], [password, tag]);
+    let drained: ReturnType<typeof drainVerdict> = { drained: false, waitingFor: [] };
+    const history: DrainSample[] = [];
+    const shovels = shovelsFor(moving, { hosts: D12.map((n) => ({ host: addr(n), port: 5672 })), user: MIGRATION_USER, password });
+    try {
+      const run = async (host: string, argv: string[], stdin?: string) => {
+        const r = await pool.run(labTarget(lab, host), argv, { stdin, secrets: [password], timeoutMs: 120_000 });
+        expect(r.exitCode, `${host}: ${argv.slice(-4).join(" ")}: ${r.stderr}`).toBe(0);
+        return r.stdout;
+      };
+      await run("node10", shovelSourceUser(["shop"]), password);
+      await Promise.all(D13.map((n) => run(n, enableShovels())));
+      await run("node13", defineShovels(), shovelDefinitions(shovels));
+      const until = Date.now() + 4 * 60_000;
+      while (!drained.drained && Date.now() < until) {
+        await new Promise((res) => setTimeout(res, 2000));
+        const [blueQ, greenQ, status, conns, nodes] = await Promise.all([
+          rmq("node10", pw12, "GET", "/api/queues/shop?columns=name,vhost,type,messages_ready,messages_unacknowledged,consumers"),
+          rmq("node13", pw13, "GET", "/api/queues/shop?columns=name,vhost,type,messages_ready,messages_unacknowledged,consumers"),
+          rmq("node14", pw13, "GET", "/api/shovels"), rmq("node11", pw12, "GET", "/api/connections?columns=user,peer_host"), greenNodes(),
+        ]);
+        history.push({
+          progress: queueProgress(moving, parseQueueCounts(JSON.stringify(blueQ)), parseQueueCounts(JSON.stringify(greenQ))),
+          shovels: parseShovelStatus(JSON.stringify(status)), blueClients: clientConnections(parseConnections(JSON.stringify(conns)), [MIGRATION_USER, "warren-admin"]),
+          greenHealthy: greenHealthProblems(green, nodes).length === 0,
+        });
+        drained = drainVerdict(history, shovels.map((x) => ({ vhost: x.vhost, name: x.name })));
+      }
+      if (process.env.CAPTURE_FIXTURES) fs.writeFileSync("tests/fixtures/rabbitmq-4.0-api-shovels.json", JSON.stringify(await rmq("node13", pw13, "GET", "/api/shovels"), null, 1));
+      console.log(`migration shovels: ${history.length} readings; left on blue per reading: ${history.map((h) => h.progress.reduce((n, q) => n + (q.leftOnBlue ?? 0), 0)).join(" ")}`);
+      expect(drained, JSON.stringify(history.at(-1))).toEqual({ drained: true, waitingFor: [] });
+      // The shovels' connections are blue's only clients while they run: 3 readings of their state, all alive.
+      expect(history.at(-1)!.shovels.filter((x) => isMigrationShovel(x.name)).map((x) => x.state)).toEqual(shovels.map(() => "running"));
+      for (const x of shovels) await run("node13", removeShovelArgv(x));
+      await run("node10", deleteUser());
+    } finally {
+      ps.stop();
+    }
+    expect(ps.samples()).toBeGreaterThan(20);
+    expect(ps.hits).toEqual([]);
+    await importFileWasPrivate(ps.files, D13);
+    for (const n of [...D12, ...D13]) {
+      expect(await filesHolding(n, tag), n).toBe("");
+      expect((await sshRun(lab, n, `test -e ${MARKER}`)).code, `${MARKER} on ${n}`).not.toBe(0);
+    }
+    // Cleaned up: no migration shovel on green, no migration user on blue.
+    expect(parseShovelStatus(JSON.stringify(await rmq("node15", pw13, "GET", "/api/shovels"))).filter((x) => isMigrationShovel(x.name))).toEqual([]);
+    expect(await sshOk(lab, "node12", "rabbitmqctl -q list_users --no-table-headers 2>/dev/null")).not.toContain(MIGRATION_USER);
+
+    // Every message on green, once, in quorum queues; nothing left on blue.
+    await sshOk(lab, "node13", "rabbitmqctl set_permissions -p shop warren-admin '.*' '.*' '.*'");
+    const g = await amqp.connect({ hostname: addr("node14"), port: 5672, username: "warren-admin", password: pw13, vhost: "shop" });
+    const gch = await g.createChannel();
+    const got: string[] = [];
+    for (const q of moving) expect((await gch.checkQueue(q.name)).messageCount, q.name).toBe(PER);
+    // Consumed (a basic.get per message costs a round trip each: minutes for 3,000), acknowledged one by one.
+    await gch.prefetch(500);
+    let all!: () => void;
+    const done = new Promise<void>((res) => { all = res; });
+    for (const q of moving) await gch.consume(q.name, (m) => {
+      if (!m) return;
+      got.push(m.content.toString());
+      gch.ack(m);
+      if (got.length === sent.size) all();
+    });
+    await Promise.race([done, new Promise((res) => setTimeout(res, 60_000))]);
+    // Nothing more arrives: no message was there twice.
+    await new Promise((res) => setTimeout(res, 1000));
+    await g.close();
+    expect(got.length).toBe(sent.size);
+    expect(new Set(got)).toEqual(sent);
+    const greenTypes = (await rmq("node13", pw13, "GET", "/api/queues/shop?columns=name,type")) as { name: string; type: string }[];
+    for (const q of moving) expect(greenTypes.find((x) => x.name === q.name)?.type, q.name).toBe("quorum");
+    const left = parseQueueCounts(JSON.stringify(await rmq("node10", pw12, "GET", "/api/queues/shop?columns=name,vhost,messages_ready,messages_unacknowledged")));
+    expect(queueProgress(moving, left, []).map((q) => q.leftOnBlue)).toEqual(moving.map(() => 0));
+  }, 10 * 60_000);
 
   it("a viewer can list and diff but not download; an admin's download is the document as RabbitMQ wrote it, and is audited; it uploads back as a backup", async () => {
     expect((await warren.api("POST", "/users", { ...VIEWER, role: "viewer" })).status).toBe(201);

@@ -193,6 +193,13 @@ describe("progress and the drain gate", () => {
     expect(clientConnections(cs, ["warren-migrate", "warren-admin"])).toBe(1);
   });
 
+  it("reads 4.0's GET /api/shovels as captured on lab hosts (integration 05 with CAPTURE_FIXTURES=1: 12 shovels of the migration running on bk13, credentials already stripped)", () => {
+    const real = parseShovelStatus(fs.readFileSync("tests/fixtures/rabbitmq-4.0-api-shovels.json", "utf8"));
+    expect(real).toHaveLength(12);
+    expect(real.every((s) => s.vhost === "shop" && s.state === "running" && isMigrationShovel(s.name) && s.reason === null)).toBe(true);
+    expect(real.map((s) => s.name)).toContain(shovelName("shop", "orders.000"));
+  });
+
   it("reads shovel states of 4.0, flow control and blocked included", () => {
     expect(parseShovelStatus(JSON.stringify([{ name: "a", vhost: "/", state: "flow" }, { name: "b", state: "terminated", reason: "{shutdown,...}" }, { name: "c", state: "weird" }])).map((s) => s.state)).toEqual(["flow", "terminated", "unknown"]);
   });
