@@ -12,6 +12,7 @@ import { RequestError } from "@/lib/api/request";
 import { isTooManyAttempts } from "@/lib/auth/throttle";
 import { isBusy } from "@/lib/auth/fair-queue";
 import { BackupError } from "@/lib/backups/service";
+import { MigrationError } from "@/lib/migration/service";
 
 export interface PublicError {
   status: number;
@@ -45,6 +46,7 @@ export function publicError(e: unknown): PublicError {
     return { status, code: e.code, message: e.message, details: e.details };
   }
   if (e instanceof BackupError) return { status: { "not-found": 404, invalid: 400, failed: 502, forbidden: 403 }[e.code], code: e.code, message: e.message };
+  if (e instanceof MigrationError) return { status: { "not-found": 404, invalid: 400, failed: 502 }[e.code], code: e.code, message: e.message };
   if (isSshError(e)) return { status: 502, code: `ssh-${e.kind}`, message: e.message };
   const ref = logError("request failed", e);
   return { status: 500, code: "internal", message: `Something went wrong on the server (reference ${ref})` };

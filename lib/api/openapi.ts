@@ -150,6 +150,11 @@ export const openApiDocument = {
       post: { summary: "The plan of restoring a backup of this or another cluster onto this one (operator), like POST /plan with type restore: against the live definitions, what the import creates, changes and leaves as it is, what is extra (kept, or deleted with deleteExtra: destructive), what the target's version no longer supports and what the restore does instead (plan.restore). Start it with POST /operations {type: restore}",
         requestBody: body("Params_restore"), responses: { "200": ok("the plan preview, with plan.restore"), "400": errorResponse, ...common } },
     },
+    "/clusters/{id}/migration": {
+      parameters: [...idParam, { name: "target", in: "query", required: true, schema: { type: "string" }, description: "the id of the cluster to migrate to (green), built by the wizard on other hosts" }],
+      get: { summary: "Blue-green migration readiness (operator; reads both clusters over SSH now): whether this cluster's clients can move to the target behind this cluster's VIP — blockers (no load balancers here, the target not set up, unhealthy, older, sharing hosts, holding definitions that differ), what the target's version does not support and what happens instead (the restore's translation: mirrored queues to quorum queues, ha-* keys dropped), notes (ram nodes, streams, target queues already holding messages) and the queues whose messages move. Names and counts only. The migration itself is not an operation yet (issue #27)",
+        responses: { "200": ok("{ blue, green, ready, blockers, findings, notes, moving: { total, byType, items, more } }"), "400": errorResponse, "404": errorResponse, "502": errorResponse, ...common } },
+    },
     "/clusters/{id}/backups/{backupId}": {
       parameters: [...idParam, { name: "backupId", in: "path", required: true, schema: { type: "string" } }],
       get: { summary: "One backup (viewer): counts per kind, sizes, version, SHA-256 of the document, who and why; never the document", responses: { "200": okRef("{ backup }", "BackupCreated"), "404": errorResponse, ...common } },

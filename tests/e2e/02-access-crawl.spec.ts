@@ -29,7 +29,7 @@ function discover(dir = path.resolve("app"), prefix = ""): Route[] {
 const PUBLIC_PAGES = new Set(["/login", "/setup"]);
 const ADMIN_ONLY_READS = new Set(["/api/v1/tokens", "/api/v1/users", "/api/v1/audit", "/api/v1/clusters/[id]/backups/[backupId]/download"]);
 // Reads that make Warren open SSH connections: operator, as the actions that do the same (issue #22).
-const OPERATOR_READS = new Set(["/api/v1/clusters/[id]/versions"]);
+const OPERATOR_READS = new Set(["/api/v1/clusters/[id]/versions", "/api/v1/clusters/[id]/migration"]);
 // Reads a viewer may make that answer otherwise without more: a backup that does not exist, a diff without its from and to.
 const VIEWER_READ_STATUS: Record<string, number> = { "/api/v1/clusters/[id]/backups/[backupId]": 404, "/api/v1/clusters/[id]/backups/diff": 400, "/api/v1/alerts/[id]": 404 };
 

@@ -276,4 +276,39 @@ test.describe("on the wizard's cluster (lab)", () => {
     await page.reload();
     await shoot(page, "26-restore-run");
   });
+
+  // #27's first part: the readiness of a new cluster to take the wizard's clients — here spec 12's 4.0
+  // cluster "four" (node8–12), read for real over SSH. Which blockers it shows depends on what the
+  // earlier specs left on both clusters; the translation of the wizard's ha-all policy is always there.
+  test("#27 migration readiness from the wizard's 3.10 cluster to spec 12's 4.0 cluster, reached from the Upgrades card; on a phone too", async ({ page, request, browser }) => {
+    const four = (await api<{ clusters: { id: string; name: string }[] }>(request, "GET", "/clusters")).clusters.find((c) => c.name === "four")?.id ?? "";
+    test.skip(!wizard || !four, "needs the wizard's cluster of spec 04 and the 4.0 cluster of spec 12 on the lab");
+    test.setTimeout(3 * 60_000);
+    await login(page, ADMIN);
+    await page.goto(`/clusters/${wizard}`);
+    await page.getByRole("region", { name: "Upgrades" }).getByRole("link", { name: "migrate to a new cluster" }).click();
+    await expect(page).toHaveURL(new RegExp(`/clusters/${wizard}/migrate$`));
+    await page.getByLabel("The cluster to migrate to").selectOption({ label: "four" });
+    await page.getByRole("button", { name: "Check readiness" }).click();
+    const ready = page.getByTestId("migration-readiness");
+    await expect(ready).toBeVisible({ timeout: 90_000 });
+    await expect(ready).toContainText(/RabbitMQ 3\.10\.\d+, read from node\d \(management API\)/);
+    await expect(ready).toContainText(/RabbitMQ 4\.0\.\d+, read from node(8|9|10) \(management API\)/);
+    await expect(ready.getByTestId("finding-ha-policy-dropped")).toContainText("ha-all on /");
+    // The wizard's cluster has load balancers and four is a cluster of its own: neither of those blocks.
+    for (const id of ["blue-without-load-balancers", "same-cluster", "shared-hosts", "green-not-set-up", "green-older"]) await expect(ready.getByTestId(`blocker-${id}`)).toHaveCount(0);
+    await expect(page.getByRole("list", { name: "Migration order" }).getByRole("listitem")).toHaveCount(7);
+    const url = page.url();
+    const api27 = await request.get(`/api/v1/clusters/${wizard}/migration?target=${four}`, auth);
+    expect(api27.status()).toBe(200);
+    const body = await api27.text();
+    for (const key of ["password_hash", "BEGIN OPENSSH"]) expect(body).not.toContain(key);
+    await shoot(page, "27-migration-readiness");
+    await phone(browser, async (p) => {
+      await p.goto(url);
+      await expect(p.getByTestId("migration-readiness")).toBeVisible({ timeout: 90_000 });
+      await noSidewaysScroll(p);
+      await shoot(p, "27-migration-readiness-phone");
+    });
+  });
 });

@@ -126,6 +126,10 @@ export default async function ClusterPage({ params }: { params: Promise<{ id: st
       {canOperate && isSetUp && (
         <Card title="Upgrades" id="upgrades">
           <UpgradeCard clusterId={c.id} hasLoadBalancers={!!inv.spec?.loadBalancers} />
+          <p className="mt-3 border-t border-line pt-3 text-sm">
+            From RabbitMQ 3.x with mirrored queues to 4.x there is no in-place upgrade:{" "}
+            <Link className="text-accent underline" href={`/clusters/${c.id}/migrate`}>migrate to a new cluster</Link> behind this cluster&apos;s VIP (readiness check).
+          </p>
         </Card>
       )}
       {c.members.length > 0 && (isSetUp || ownBackups.length > 0) && (

@@ -1,0 +1,85 @@
+import "server-only";
+// A blue-green migration's readiness, for the API and pages: both clusters'
+// live definitions (read as a backup reads them: the management API through
+// Warren's SSH connection, else rabbitmqctl), green's nodes and queues from
+// its management API, judged by readiness.ts. Read-only; nothing is stored.
+// What it returns holds names and counts, never a definitions document, a
+// hash or a credential.
+import { clusterIo } from "@/lib/backups/cluster-io";
+import { parseDefinitions, versionOf } from "@/lib/backups/definitions";
+import { readLive } from "@/lib/backups/service";
+import { readOrder } from "@/lib/backups/steps";
+import { clusterInventory } from "@/lib/inventory/clusters";
+import type { ClusterInventory } from "@/lib/inventory/cluster-inventory";
+import { parseNodes, type NodeStats } from "@/lib/rabbitmq/management";
+import { parseQueueCounts, type QueueCount } from "./progress";
+import { assessMigration, type Blocker, type MovingQueue, type Note } from "./readiness";
+import type { Finding } from "@/lib/backups/translate";
+
+export class MigrationError extends Error {
+  constructor(readonly code: "not-found" | "invalid" | "failed", message: string) {
+    super(message);
+  }
+}
+
+/** Items shown per finding, note and list; the rest is counted. */
+const SHOWN = 100;
+const cap = <T>(items: T[]) => ({ items: items.slice(0, SHOWN), more: Math.max(0, items.length - SHOWN) });
+
+export interface ReadinessReport {
+  blue: { id: string; name: string; rabbitmqVersion: string | null; readFrom: string };
+  green: { id: string; name: string; rabbitmqVersion: string | null; readFrom: string };
+  ready: boolean;
+  blockers: (Omit<Blocker, "items"> & { items: string[]; more: number })[];
+  findings: (Omit<Finding, "items"> & { items: Finding["items"]; more: number })[];
+  notes: (Omit<Note, "items"> & { items: string[]; more: number })[];
+  moving: { total: number; byType: Record<string, number>; items: MovingQueue[]; more: number };
+}
+
+/** The first of the cluster's nodes whose management API gives `path`, parsed; null when none does (or there is no management plugin). */
+async function fromApi<T>(inv: ClusterInventory, path: string, parse: (text: string) => T): Promise<T | null> {
+  const io = await clusterIo(inv);
+  if (!io.api) return null;
+  for (const host of readOrder(inv)) {
+    try {
+      const r = await io.api(host, { method: "GET", path, timeoutMs: 20_000 });
+      if (r.status === 200) return parse(r.body);
+    } catch {
+      // The next node may answer; none answering is a blocker the report names.
+    }
+  }
+  return null;
+}
+
+async function live(inv: ClusterInventory) {
+  try {
+    return await readLive(inv);
+  } catch (e) {
+    throw new MigrationError("failed", `the live definitions of ${inv.name} cannot be read, so its readiness cannot be judged: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+export async function migrationReadiness(blueId: string, greenId: string): Promise<ReadinessReport> {
+  const [blue, green] = await Promise.all([clusterInventory(blueId), clusterInventory(greenId)]);
+  if (!blue) throw new MigrationError("not-found", "no such cluster");
+  if (!green) throw new MigrationError("not-found", `no cluster ${greenId} to migrate to`);
+  if (!green.nodes.length) throw new MigrationError("invalid", `${green.name} has no RabbitMQ nodes`);
+  const [b, g, greenNodes, greenQueues] = await Promise.all([
+    live(blue), live(green),
+    fromApi<NodeStats[]>(green, "/api/nodes", parseNodes),
+    fromApi<QueueCount[]>(green, "/api/queues?columns=name,vhost,type,messages_ready,messages_unacknowledged,consumers", parseQueueCounts),
+  ]);
+  const blueDefs = parseDefinitions(b.text), greenDefs = parseDefinitions(g.text);
+  const r = assessMigration({ blue, green, blueDefs, greenDefs, greenNodes, greenQueues });
+  const byType: Record<string, number> = {};
+  for (const m of r.moving) byType[`${m.blueType} → ${m.greenType}`] = (byType[`${m.blueType} → ${m.greenType}`] ?? 0) + 1;
+  return {
+    blue: { id: blue.id, name: blue.name, rabbitmqVersion: versionOf(blueDefs), readFrom: `${b.node} (${b.via})` },
+    green: { id: green.id, name: green.name, rabbitmqVersion: versionOf(greenDefs), readFrom: `${g.node} (${g.via})` },
+    ready: r.blockers.length === 0,
+    blockers: r.blockers.map((x) => ({ ...x, ...cap(x.items) })),
+    findings: r.findings.map((f) => ({ ...f, ...cap(f.items) })),
+    notes: r.notes.map((n) => ({ ...n, ...cap(n.items) })),
+    moving: { total: r.moving.length, byType, ...cap(r.moving) },
+  };
+}
