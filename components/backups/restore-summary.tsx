@@ -45,7 +45,7 @@ export function RestoreSummaryView({ r }: { r: RestoreSummary }) {
         <Part title={r.deleteExtra ? "Deleted: on the cluster, not in the backup" : "Kept: on the cluster, not in the backup"} testid="restore-extra" s={r.extra}
           note={r.deleteExtra ? undefined : "Tick \"delete what the backup does not have\" to delete them (destructive)."} />
         {r.cannotDelete.total > 0 && <Part title="Kept: exchanges and bindings rabbitmqctl cannot delete (no management plugin)" testid="restore-cannot-delete" s={r.cannotDelete} />}
-        {r.protected.total > 0 && <Part title="Never deleted" testid="restore-protected" s={r.protected} note="Warren's own management user and its permissions, the cluster's name and the default virtual host." />}
+        {r.protected.total > 0 && <Part title="Never deleted" testid="restore-protected" s={r.protected} note="Warren's own management user and its permissions, the cluster's name and internal id, and the default virtual host." />}
       </ul>
       {r.findings.length > 0 && (
         <Notice tone="amber" title="What the backup has that cannot be imported as it is, and what the restore does instead">

@@ -70,6 +70,9 @@ export function definitionsFrom(raw: unknown): Definitions {
   return out;
 }
 
+/** The global parameter holding a cluster's own identity (rabbit_nodes:persistent_cluster_id/0): never imported, never deleted. */
+export const INTERNAL_CLUSTER_ID = "internal_cluster_id";
+
 /** The RabbitMQ version that wrote the document, when it says. */
 export const versionOf = (d: Pick<Definitions, "rabbitmq_version" | "rabbit_version">): string | null => d.rabbitmq_version ?? d.rabbit_version ?? null;
 

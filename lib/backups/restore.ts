@@ -5,7 +5,7 @@
 // (kept, or deleted when the operator asks), and what Warren never deletes.
 // The same classification, asked again after the import, is the run's
 // verification: nothing may be left but what the operator chose to keep. Pure.
-import { diffDefinitions, KINDS, type Change, type Counts, type Definitions, type Kind, type ObjectRef } from "./definitions";
+import { diffDefinitions, INTERNAL_CLUSTER_ID, KINDS, type Change, type Counts, type Definitions, type Kind, type ObjectRef } from "./definitions";
 import type { Finding } from "./translate";
 
 export interface RestoreOptions {
@@ -43,7 +43,7 @@ export interface RestoreClasses {
   recreate: Change[];
   /** On the cluster, not in the backup (kept, or deleted with deleteExtra). */
   extra: ObjectRef[];
-  /** Never deleted: Warren's management user and its permissions, the cluster's name, the default virtual host. */
+  /** Never deleted: Warren's management user and its permissions, the cluster's name and internal id, the default virtual host. */
   protected: ObjectRef[];
   /** Extra exchanges and bindings on a cluster without the management plugin: kept. */
   cannotDelete: ObjectRef[];
@@ -52,7 +52,7 @@ export interface RestoreClasses {
 }
 
 function isProtected(r: ObjectRef, o: RestoreOptions): boolean {
-  if (r.kind === "global_parameters") return r.parts[0] === "cluster_name";
+  if (r.kind === "global_parameters") return r.parts[0] === "cluster_name" || r.parts[0] === INTERNAL_CLUSTER_ID;
   if (r.kind === "vhosts") return r.parts[0] === "/";
   if (!o.adminUser) return false;
   if (r.kind === "users") return r.parts[0] === o.adminUser;

@@ -13,7 +13,7 @@ import { logError } from "@/lib/log";
 import type { ClusterInventory, GatherContext } from "@/lib/ops/operation";
 import { readDefinitions, ReadError } from "./access";
 import { clusterIo } from "./cluster-io";
-import { countsLine, DefinitionsError, diffDefinitions, diffCounts, parseDefinitions, totalOf, versionOf, type DefinitionsDiff } from "./definitions";
+import { countsLine, DefinitionsError, diffDefinitions, INTERNAL_CLUSTER_ID, diffCounts, parseDefinitions, totalOf, versionOf, type DefinitionsDiff } from "./definitions";
 import { readOrder } from "./steps";
 import { ScheduleInput } from "./retention";
 import { applyRetention, backupMeta, backupStatuses, backupText, getSchedule, insertBackup, listBackups, recordFailure, saveSchedule, type BackupMeta } from "./store";
@@ -150,7 +150,7 @@ export async function diffBackups(clusterId: string, fromId: string, toId: strin
       findings = p.findings;
       // What the restore never touches is not a difference it left: Warren's own user, the cluster's name.
       b.users = b.users.filter((u) => !rmq?.management || u.name !== rmq.adminUser);
-      b.global_parameters = b.global_parameters.filter((g) => g.name !== "cluster_name");
+      b.global_parameters = b.global_parameters.filter((g) => g.name !== "cluster_name" && g.name !== INTERNAL_CLUSTER_ID);
       b.operator_policies = [];
     }
     const diff = diffDefinitions(a, b);

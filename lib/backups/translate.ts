@@ -7,7 +7,7 @@
 // Pure and deterministic: the plan and the run compute the same document.
 import { rulesFor, seriesOf } from "@/lib/rabbitmq/series";
 import { rabbitmqRelease } from "@/lib/rabbitmq/versions";
-import { argumentsOf as argsOf, identity, labelOf, queueType, versionOf, type Definitions, type Kind, type RawObject } from "./definitions";
+import { argumentsOf as argsOf, identity, INTERNAL_CLUSTER_ID, labelOf, queueType, versionOf, type Definitions, type Kind, type RawObject } from "./definitions";
 
 export interface PrepareOptions {
   /** The target's RabbitMQ version (as its export says); null when unknown: nothing is translated. */
@@ -19,7 +19,7 @@ export interface PrepareOptions {
 }
 
 export interface Finding {
-  id: "mirrored-to-quorum" | "mirrored-not-quorum" | "quorum-arguments" | "ha-policy-keys" | "ha-policy-dropped" | "explicit-classic" | "operator-policies" | "admin-user" | "cluster-name" | "newer-source" | "pattern";
+  id: "mirrored-to-quorum" | "mirrored-not-quorum" | "quorum-arguments" | "ha-policy-keys" | "ha-policy-dropped" | "explicit-classic" | "operator-policies" | "admin-user" | "cluster-name" | "cluster-id" | "newer-source" | "pattern";
   /** What the backup has that cannot be imported as it is. */
   title: string;
   /** What the restore does instead. */
@@ -86,6 +86,13 @@ export function prepareForImport(d: Definitions, o: PrepareOptions): { doc: Defi
     add({ id: "cluster-name", kind: "global_parameters", title: "The cluster's name", instead: `not applied: the cluster keeps its name ${o.clusterName}` },
       named.filter((p) => p.value !== o.clusterName).map((p) => ({ label: "cluster_name", detail: `the backup's is ${JSON.stringify(p.value)}` })));
   }
+  // RabbitMQ gives every cluster an internal id (a global parameter both 3.x and 4.x export): imported, it
+  // would make this cluster claim another's identity. Seen on lab hosts: a 3.10 cluster's readiness for a
+  // 4.0 one was blocked by it, and a restore onto another cluster copied it over.
+  const ids = out.global_parameters.filter((p) => p.name === INTERNAL_CLUSTER_ID);
+  out.global_parameters = out.global_parameters.filter((p) => p.name !== INTERNAL_CLUSTER_ID);
+  add({ id: "cluster-id", kind: "global_parameters", title: "The cluster's internal id", instead: "not applied: it identifies the cluster the backup was made on; this cluster keeps its own" },
+    ids.map((p) => ({ label: INTERNAL_CLUSTER_ID, detail: `the backup's is ${JSON.stringify(p.value)}` })));
   // Neither 3.10 nor 4.0 imports operator policies (rabbit_definitions:apply_defs has no step for them).
   out.operator_policies = [];
   add({ id: "operator-policies", kind: "operator_policies", title: "Operator policies", instead: "not imported (RabbitMQ's definitions import does not apply them): set them again with rabbitmqctl set_operator_policy" },

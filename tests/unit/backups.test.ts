@@ -225,6 +225,22 @@ describe("what a restore does, against the live definitions", () => {
     expect(residualLine(residual(c, opts()), 2)).toMatch(/^18 missing: user monitoring; user shop-app; and 16 more$/);
   });
 
+  it("never imports nor deletes a cluster's internal id: another cluster's would make this one claim its identity (seen on lab hosts: a restore copied it, and it blocked a migration's readiness)", () => {
+    const own = { name: "internal_cluster_id", value: "rabbitmq-cluster-id-TARGET" };
+    const backup = { ...parseDefinitions(CLI_310), global_parameters: [...parseDefinitions(CLI_310).global_parameters, { name: "internal_cluster_id", value: "rabbitmq-cluster-id-SOURCE" }] };
+    const p = prepareForImport(backup, { target: "4.0.5", adminUser: "warren-admin", clusterName: "rabbit-four" });
+    expect(p.doc.global_parameters.map((g) => g.name)).not.toContain("internal_cluster_id");
+    expect(p.findings.find((f) => f.id === "cluster-id")!.items).toEqual([{ label: "internal_cluster_id", detail: 'the backup\'s is "rabbitmq-cluster-id-SOURCE"' }]);
+    // Also onto a target whose version or name Warren does not know.
+    expect(prepareForImport(backup, { target: null, adminUser: null, clusterName: null }).doc.global_parameters.map((g) => g.name)).not.toContain("internal_cluster_id");
+    const withId = { ...live, global_parameters: [...live.global_parameters, own] };
+    const o = opts({ deleteExtra: true });
+    const c = classify(withId, p.doc, o);
+    expect(key(c.protected)).toContain("global_parameters: internal_cluster_id");
+    expect(key(c.delete)).not.toContain("global_parameters: internal_cluster_id");
+    expect(residual(classify(simulateImport(simulateDeletes(withId, c.delete), p.doc), p.doc, o), o)).toEqual([]);
+  });
+
   it("with deleteExtra: the extras and the queues that differ are deleted (in order, nothing inside a deleted thing twice), and the result is the backup exactly", () => {
     const o = opts({ deleteExtra: true });
     const c = classify(live, prep.doc, o);

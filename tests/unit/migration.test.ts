@@ -129,6 +129,11 @@ describe("readiness of the target cluster", () => {
     expect(r.blockers).toEqual([]);
   });
 
+  it("is not blocked by each cluster's own internal id (RabbitMQ gives every cluster one; seen on lab hosts as a false conflict)", () => {
+    const id = (d: Definitions, v: string): Definitions => ({ ...d, global_parameters: [...d.global_parameters, { name: "internal_cluster_id", value: v }] });
+    expect(assessMigration(input({ blueDefs: id(BLUE_DEFS, "rabbitmq-cluster-id-blue"), greenDefs: id(FRESH_GREEN, "rabbitmq-cluster-id-green") })).blockers).toEqual([]);
+  });
+
   it("refuses a green whose definitions differ from blue's, an unhealthy green, shared hosts, an older green, a blue without load balancers", () => {
     expect(assessMigration(input({ greenDefs: FOUR })).blockers.map((b) => b.id)).toEqual(["green-conflicts"]);
     expect(assessMigration(input({ greenDefs: FOUR })).blockers[0].items.join("\n")).toMatch(/queues misc on \/: type/);
