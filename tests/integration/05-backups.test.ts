@@ -228,6 +228,11 @@ describe("backups on a 3.10 cluster and a 4.0 cluster", () => {
   }, 15 * 60_000);
 
   it("the Debian 12 backup onto the Debian 13 cluster: the plan says beforehand that the mirrored queues become quorum queues, and they are", async () => {
+    // The management API's export has the cluster's internal id (rabbitmqctl's leaves it out).
+    const clusterId = async (host: string, pw: string) => ((await rmq(host, pw, "GET", "/api/definitions")) as { global_parameters: { name: string; value: string }[] }).global_parameters.find((g) => g.name === "internal_cluster_id")?.value;
+    const [ownId, blueId] = [await clusterId("node13", pw13), await clusterId("node10", pw12)];
+    expect(ownId).toMatch(/^rabbitmq-cluster-id-/);
+    expect(ownId).not.toBe(blueId);
     const ps = psPoller(lab, D13, [pw13, pw12, SHOP_PASSWORD, shopHash]);
     let result: Awaited<ReturnType<typeof operate>>;
     try {
@@ -244,7 +249,10 @@ describe("backups on a 3.10 cluster and a 4.0 cluster", () => {
     expect(finding("mirrored-not-quorum")!.items.map((i) => i.label)).toEqual(["tmp.events on shop"]);
     expect(finding("ha-policy-dropped")!.items.map((i) => i.label).sort()).toEqual(["ha-all on /", "shop-mirrored on shop"]);
     expect(finding("admin-user")!.items.map((i) => i.label)).toEqual(["warren-admin"]);
+    expect(finding("cluster-id")!.items.map((i) => i.label)).toEqual(["internal_cluster_id"]);
     expect(run.status, run.error ?? "").toBe("succeeded");
+    // bk13 is still itself: the backup's internal cluster id was not imported.
+    expect(await clusterId("node14", pw13)).toBe(ownId);
     expect(ps.hits).toEqual([]);
     await importFileWasPrivate(ps.files, D13);
     // On the host: the mirrored queues are quorum queues, no ha-* anywhere, Warren still logs in with its own password.
