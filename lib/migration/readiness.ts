@@ -5,11 +5,10 @@
 // is, and what the migration does instead — the translation is the restore's
 // (lib/backups/translate.ts), so the definitions green gets are exactly the
 // ones a restore of blue's backup would import. Pure.
-import { diffDefinitions, identity, labelOf, queueType, versionOf, type Definitions } from "@/lib/backups/definitions";
+import { diffDefinitions, queueType, refOf, versionOf, type Definitions, type RawObject } from "@/lib/backups/definitions";
 import { prepareForImport, type Finding } from "@/lib/backups/translate";
 import type { ClusterInventory } from "@/lib/inventory/cluster-inventory";
-import type { NodeStats } from "@/lib/rabbitmq/management";
-import type { QueueCount } from "./progress";
+import type { NodeStats, QueueCount } from "@/lib/rabbitmq/management";
 
 export type BlockerId =
   | "blue-not-set-up" | "blue-without-load-balancers" | "green-not-set-up" | "same-cluster" | "shared-hosts"
@@ -53,7 +52,7 @@ export function greenHealthProblems(green: ClusterInventory, stats: NodeStats[] 
   if (!stats) return ["no node of green answered its management API"];
   const out: string[] = [];
   for (const n of green.nodes) {
-    const s = stats.find((x) => x.name === `rabbit@${n.name}` || x.name.endsWith(`@${n.name}`));
+    const s = stats.find((x) => x.name.endsWith(`@${n.name}`));
     if (!s) { out.push(`${n.name}: not in the cluster's node list`); continue; }
     if (!s.running) out.push(`${n.name}: not running`);
     if (s.partitions.length) out.push(`${n.name}: partitioned from ${s.partitions.join(", ")}`);
@@ -103,13 +102,13 @@ export function assessMigration(i: ReadinessInput): Readiness {
 
   const moving: MovingQueue[] = [];
   const streams: string[] = [];
-  const greenDocQueues = new Map(i.greenDefs.queues.map((q) => [JSON.stringify(identity("queues", q)), q]));
+  const byKey = (qs: RawObject[]) => new Map(qs.map((q) => [refOf("queues", q).key, q]));
+  const blueQueues = byKey(i.blueDefs.queues), greenQueues = byKey(i.greenDefs.queues);
   for (const q of doc.queues) {
-    const id = identity("queues", q);
-    const original = i.blueDefs.queues.find((b) => JSON.stringify(identity("queues", b)) === JSON.stringify(id));
-    const blueType = original ? queueType(original) : queueType(q);
-    if (blueType === "stream") { streams.push(labelOf("queues", id)); continue; }
-    moving.push({ vhost: id[0], name: id[1], blueType, greenType: queueType(greenDocQueues.get(JSON.stringify(id)) ?? q) });
+    const { key, parts, label } = refOf("queues", q);
+    const blueType = queueType(blueQueues.get(key) ?? q);
+    if (blueType === "stream") { streams.push(label); continue; }
+    moving.push({ vhost: parts[0], name: parts[1], blueType, greenType: queueType(greenQueues.get(key) ?? q) });
   }
   note({ id: "streams-not-moved", title: "Streams", instead: "their definitions are imported; their messages are not moved (a stream is a log consumers read from an offset, not a queue to drain)", items: streams });
 

@@ -5,14 +5,14 @@ import "server-only";
 // its management API, judged by readiness.ts. Read-only; nothing is stored.
 // What it returns holds names and counts, never a definitions document, a
 // hash or a credential.
+import type { ClusterIo } from "@/lib/backups/access";
 import { clusterIo } from "@/lib/backups/cluster-io";
 import { parseDefinitions, versionOf } from "@/lib/backups/definitions";
 import { readLive } from "@/lib/backups/service";
 import { readOrder } from "@/lib/backups/steps";
 import { clusterInventory } from "@/lib/inventory/clusters";
 import type { ClusterInventory } from "@/lib/inventory/cluster-inventory";
-import { parseNodes, type NodeStats } from "@/lib/rabbitmq/management";
-import { parseQueueCounts, type QueueCount } from "./progress";
+import { parseNodes, parseQueueCounts, type NodeStats, type QueueCount } from "@/lib/rabbitmq/management";
 import { assessMigration, type Blocker, type MovingQueue, type Note } from "./readiness";
 import type { Finding } from "@/lib/backups/translate";
 
@@ -37,8 +37,7 @@ export interface ReadinessReport {
 }
 
 /** The first of the cluster's nodes whose management API gives `path`, parsed; null when none does (or there is no management plugin). */
-async function fromApi<T>(inv: ClusterInventory, path: string, parse: (text: string) => T): Promise<T | null> {
-  const io = await clusterIo(inv);
+async function fromApi<T>(inv: ClusterInventory, io: ClusterIo, path: string, parse: (text: string) => T): Promise<T | null> {
   if (!io.api) return null;
   for (const host of readOrder(inv)) {
     try {
@@ -64,15 +63,16 @@ export async function migrationReadiness(blueId: string, greenId: string): Promi
   if (!blue) throw new MigrationError("not-found", "no such cluster");
   if (!green) throw new MigrationError("not-found", `no cluster ${greenId} to migrate to`);
   if (!green.nodes.length) throw new MigrationError("invalid", `${green.name} has no RabbitMQ nodes`);
+  const io = await clusterIo(green);
   const [b, g, greenNodes, greenQueues] = await Promise.all([
     live(blue), live(green),
-    fromApi<NodeStats[]>(green, "/api/nodes", parseNodes),
-    fromApi<QueueCount[]>(green, "/api/queues?columns=name,vhost,type,messages_ready,messages_unacknowledged,consumers", parseQueueCounts),
+    fromApi<NodeStats[]>(green, io, "/api/nodes", parseNodes),
+    fromApi<QueueCount[]>(green, io, "/api/queues?columns=name,vhost,type,messages_ready,messages_unacknowledged,consumers", parseQueueCounts),
   ]);
   const blueDefs = parseDefinitions(b.text), greenDefs = parseDefinitions(g.text);
   const r = assessMigration({ blue, green, blueDefs, greenDefs, greenNodes, greenQueues });
   const byType: Record<string, number> = {};
-  for (const m of r.moving) byType[`${m.blueType} → ${m.greenType}`] = (byType[`${m.blueType} → ${m.greenType}`] ?? 0) + 1;
+  for (const m of r.moving) { const t = `${m.blueType} → ${m.greenType}`; byType[t] = (byType[t] ?? 0) + 1; }
   return {
     blue: { id: blue.id, name: blue.name, rabbitmqVersion: versionOf(blueDefs), readFrom: `${b.node} (${b.via})` },
     green: { id: green.id, name: green.name, rabbitmqVersion: versionOf(greenDefs), readFrom: `${g.node} (${g.via})` },

@@ -7,9 +7,8 @@
 // sessions closed — clients reconnect through the VIP and land on green. A
 // roll back is the same in reverse. Only once blue is drained does the final
 // configuration (green's nodes alone) replace the bridge. Pure.
-import { AMQP_BACKEND, type BackendNode } from "@/lib/haproxy/config";
-import { HAPROXY_SERVER_IN_STATE, HAPROXY_SERVER_STATE } from "@/lib/haproxy/scripts";
-import { sh } from "@/lib/shell";
+import type { BackendNode } from "@/lib/haproxy/config";
+import { serverStateStep } from "@/lib/ops/operations/rotation";
 import type { CommandStep } from "@/lib/ops/plan";
 
 export type Side = "blue" | "green";
@@ -24,12 +23,8 @@ export function bridgeBackends(blue: BackendNode[], green: BackendNode[], servin
   ];
 }
 
-const state = (lb: string, server: string, to: "ready" | "maint", key: string): CommandStep => ({
-  kind: "command", key, host: lb,
-  title: to === "ready" ? `HAProxy on ${lb}: ${server} ready` : `HAProxy on ${lb}: ${server} to maintenance, its sessions closed`,
-  argv: sh(HAPROXY_SERVER_STATE, "server-state", AMQP_BACKEND, server, to),
-  check: sh(HAPROXY_SERVER_IN_STATE, "server-in-state", AMQP_BACKEND, server, to),
-});
+const state = (lb: string, server: string, to: "ready" | "maint", key: string): CommandStep =>
+  serverStateStep(lb, server, to, key, to === "ready" ? `HAProxy on ${lb}: ${server} ready` : `HAProxy on ${lb}: ${server} to maintenance, its sessions closed`);
 
 /**
  * The switch to `to` on every load balancer, one after another (the VIP's

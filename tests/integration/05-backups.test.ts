@@ -11,11 +11,11 @@ import { MARKER } from "../support/attack-strings";
 import type { ClusterInventory } from "@/lib/inventory/cluster-inventory";
 import type { ClusterSpec } from "@/lib/inventory/spec";
 import { defineShovels, deleteUser, enableShovels, MIGRATION_USER, shovelSourceUser } from "@/lib/migration/commands";
-import { clientConnections, drainVerdict, parseConnections, parseQueueCounts, parseShovelStatus, queueProgress, type DrainSample } from "@/lib/migration/progress";
+import { drainVerdict, queueProgress, type DrainSample } from "@/lib/migration/progress";
 import { greenHealthProblems } from "@/lib/migration/readiness";
 import type { ReadinessReport } from "@/lib/migration/service";
 import { isMigrationShovel, removeShovelArgv, shovelDefinitions, shovelsFor } from "@/lib/migration/shovels";
-import { parseNodes } from "@/lib/rabbitmq/management";
+import { clientConnections, parseConnections, parseNodes, parseQueueCounts, parseShovelStatus } from "@/lib/rabbitmq/management";
 import { SshPool } from "@/lib/ssh";
 
 // Definitions backups, diff and restore (issue #26) on lab hosts, through a

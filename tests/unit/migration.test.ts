@@ -9,13 +9,12 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseDefinitions, type Definitions } from "@/lib/backups/definitions";
 import { haproxyConfig } from "@/lib/haproxy/config";
-import { parseNodes } from "@/lib/rabbitmq/management";
 import { amqpUri, directUri, parseAmqpUri, pct, redactUri } from "@/lib/migration/amqp-uri";
-import { clientConnections, drainVerdict, parseConnections, parseQueueCounts, parseShovelStatus, queueProgress, type DrainSample } from "@/lib/migration/progress";
+import { drainVerdict, queueProgress, type DrainSample } from "@/lib/migration/progress";
+import { clientConnections, parseConnections, parseNodes, parseQueueCounts, parseShovelStatus, type NodeStats } from "@/lib/rabbitmq/management";
 import { assessMigration, type ReadinessInput } from "@/lib/migration/readiness";
 import { isMigrationShovel, removeShovelArgv, shovelDefinitions, shovelFor, shovelName, shovelsFor, showShovel } from "@/lib/migration/shovels";
 import { bridgeBackends, switchSteps } from "@/lib/migration/switch";
-import type { NodeStats } from "@/lib/rabbitmq/management";
 import { labCluster, labSpec } from "./support-cluster";
 
 const fixture = (name: string) => fs.readFileSync(path.resolve("tests/fixtures/definitions", name), "utf8");

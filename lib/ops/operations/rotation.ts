@@ -7,15 +7,20 @@ import { AMQP_BACKEND } from "@/lib/haproxy/config";
 import { HAPROXY_SERVER_IN_STATE, HAPROXY_SERVER_STATE } from "@/lib/haproxy/scripts";
 import { sh } from "@/lib/shell";
 import type { ClusterInventory } from "../operation";
-import type { Step } from "../plan";
+import type { CommandStep, Step } from "../plan";
+
+/** Server `server` of the AMQP backend on load balancer `lb` to `to`, checked first (a repeated step does nothing). */
+export function serverStateStep(lb: string, server: string, to: "maint" | "ready", key: string, title: string): CommandStep {
+  return {
+    kind: "command", key, host: lb, title,
+    argv: sh(HAPROXY_SERVER_STATE, "server-state", AMQP_BACKEND, server, to),
+    check: sh(HAPROXY_SERVER_IN_STATE, "server-in-state", AMQP_BACKEND, server, to),
+  };
+}
 
 /** One step per load balancer (none when the cluster has no configured load balancers). */
 export function rotationSteps(c: ClusterInventory, node: string, to: "maint" | "ready"): Step[] {
   if (!c.spec?.loadBalancers) return [];
-  return c.loadBalancers.map((lb): Step => ({
-    kind: "command", key: `${to === "maint" ? "out-of-rotation" : "into-rotation"}:${node}@${lb.name}`, host: lb.name,
-    title: to === "maint" ? `HAProxy on ${lb.name}: ${node} to maintenance, its sessions closed` : `HAProxy on ${lb.name}: ${node} ready again`,
-    argv: sh(HAPROXY_SERVER_STATE, "server-state", AMQP_BACKEND, node, to),
-    check: sh(HAPROXY_SERVER_IN_STATE, "server-in-state", AMQP_BACKEND, node, to),
-  }));
+  return c.loadBalancers.map((lb): Step => serverStateStep(lb.name, node, to, `${to === "maint" ? "out-of-rotation" : "into-rotation"}:${node}@${lb.name}`,
+    to === "maint" ? `HAProxy on ${lb.name}: ${node} to maintenance, its sessions closed` : `HAProxy on ${lb.name}: ${node} ready again`));
 }
