@@ -31,7 +31,7 @@ export interface ForecastSummary { change: number; inPlace: number; destructive:
 const TIMEOUT_MS = 45_000;
 
 function stdinOf(s: Step, secrets: Partial<Record<SecretName, string>>): string | undefined {
-  if (s.kind !== "command" || !s.stdin || "definitions" in s.stdin) return undefined;
+  if (s.kind !== "command" || !s.stdin || "definitions" in s.stdin || "shovels" in s.stdin) return undefined;
   return "text" in s.stdin ? s.stdin.text : secrets[s.stdin.secret];
 }
 

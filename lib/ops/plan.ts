@@ -3,7 +3,7 @@
 // order. Steps are data — exact argument vectors, file contents, gates, pauses —
 // so the same plan can be previewed, printed as a script and executed.
 import type { SecretName } from "./secrets";
-import type { ClusterSpec } from "@/lib/inventory/spec";
+import type { ClusterSpec, LoadBalancerOptions } from "@/lib/inventory/spec";
 import type { ObjectRef } from "@/lib/backups/definitions";
 import type { PrepareOptions } from "@/lib/backups/translate";
 import type { RestoreOptions, RestoreSummary } from "@/lib/backups/restore";
@@ -21,7 +21,23 @@ export interface DefinitionsRef { backup: string; prepare: PrepareOptions }
  * text, or a stored definitions backup. `next`: the new value of a secret
  * this run rotates (it replaces the current one only when the run succeeds).
  */
-export type StepInput = { secret: SecretName; next?: true } | { text: string } | { definitions: DefinitionsRef };
+export type StepInput = { secret: SecretName; next?: true } | { text: string } | { definitions: DefinitionsRef } | { shovels: ShovelsRef };
+
+/**
+ * A blue-green migration's shovels as a definitions document (lib/migration/
+ * shovels.ts), made when the step runs: their URIs hold the password of the
+ * user the run created to read the source cluster, which is the new value of
+ * `secret` this run rotates — so neither the plan nor the run's rows hold it.
+ */
+export interface ShovelsRef {
+  queues: { vhost: string; name: string }[];
+  /** The other cluster's nodes (address and AMQP port), tried in turn. */
+  remote: { host: string; port: number }[];
+  /** pull: the other cluster's queues into this one's; push: this one's into the other's. */
+  direction: "pull" | "push";
+  user: string;
+  secret: SecretName;
+}
 
 /** A verification of a command's output done in Warren (pure, see verifiers.ts). */
 export type Verify = { kind: "cluster-status"; expect: ExpectedCluster };
@@ -134,6 +150,8 @@ export interface LocalStep extends StepCommon {
 export interface DefinitionsStep extends StepCommon {
   kind: "definitions";
   hosts: string[];
+  /** The cluster whose definitions these are, when not the run's own (a migration restores onto its target). */
+  cluster?: { id: string; name: string };
   action:
     | {
       do: "backup"; reason: string;
@@ -193,6 +211,17 @@ export interface Plan {
   vars?: Record<string, string>;
   /** A restore's account of what it will create, change and delete against the live definitions, and what it translates (lib/backups/restore.ts). */
   restore?: RestoreSummary;
+  /**
+   * A migration's end (lib/migration): when the run succeeds, the load
+   * balancers (and the VIP) become the target cluster's members, with these
+   * options in its spec, and leave this one's — in one transaction; the
+   * target's own load balancers, if it had any, leave its inventory.
+   */
+  handover?: {
+    to: { id: string; name: string }; loadBalancers: string[]; options: LoadBalancerOptions;
+    /** The target's own load balancers: they leave its inventory (the hosts are not touched). */
+    release: string[];
+  };
 }
 
 export const FILE_TOKEN = "{file}";
@@ -209,6 +238,11 @@ export function bindVars<T extends Step>(s: T, vars: Record<string, string>): T 
   };
   const out = { ...s, host: one(s.host) } as T;
   if ("argv" in out) (out as { argv: string[] }).argv = out.argv.map(one);
+  // A backup made earlier in the run (its id recorded) is what a later step imports or compares with.
+  if (out.kind === "command" && out.stdin && "definitions" in out.stdin)
+    out.stdin = { definitions: { ...out.stdin.definitions, backup: one(out.stdin.definitions.backup) } };
+  if (out.kind === "definitions" && out.action.do === "verify")
+    out.action = { ...out.action, against: { ...out.action.against, backup: one(out.action.against.backup) } };
   if (out.kind === "gate" && out.across?.not) out.across = { ...out.across, not: one(out.across.not) };
   return out;
 }
@@ -248,7 +282,10 @@ export function secretsUsed(plan: Plan): SecretName[] {
 /** Secrets a plan rotates: steps read their new values. */
 export function secretsRotated(plan: Plan): SecretName[] {
   const out = new Set<SecretName>();
-  for (const s of allSteps(plan)) if (s.kind === "command" && s.stdin && "secret" in s.stdin && s.stdin.next) out.add(s.stdin.secret);
+  for (const s of allSteps(plan)) {
+    if (s.kind === "command" && s.stdin && "secret" in s.stdin && s.stdin.next) out.add(s.stdin.secret);
+    if (s.kind === "command" && s.stdin && "shovels" in s.stdin) out.add(s.stdin.shovels.secret);
+  }
   return [...out];
 }
 

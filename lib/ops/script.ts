@@ -15,7 +15,7 @@ import { scriptName } from "@/lib/shell";
 import { deleteArgv, exportDefinitions } from "@/lib/backups/commands";
 import { KIND_LABELS } from "@/lib/backups/definitions";
 import { FILE_IN_PLACE, FILE_ROLLBACK, FILE_SWAP, FILE_UPLOAD, fileArgv } from "./file-deploy";
-import { allSteps, secretsRotated, secretsUsed, splitSecrets, VAR_RE, workOfPhase, type CommandStep, type DefinitionsRef, type DefinitionsStep, type FileStep, type Plan, type Step } from "./plan";
+import { allSteps, secretsRotated, secretsUsed, splitSecrets, VAR_RE, workOfPhase, type CommandStep, type DefinitionsRef, type DefinitionsStep, type ShovelsRef, type FileStep, type Plan, type Step } from "./plan";
 import { SECRETS, type SecretName } from "./secrets";
 
 /** Text safe in a # comment: one line, control characters escaped. */
@@ -235,11 +235,19 @@ function documentVar(ctx: Ctx, ref: DefinitionsRef): string {
   return ctx.documents.get(id)!;
 }
 
+/** The variable holding a migration's shovels document (it holds the new password: the operator makes it). */
+function shovelsVar(ctx: Ctx, ref: ShovelsRef): string {
+  const id = JSON.stringify({ shovels: ref.queues.length, remote: ref.remote, direction: ref.direction, user: ref.user });
+  if (!ctx.documents.has(id)) ctx.documents.set(id, ctx.documents.size ? `SHOVELS_${ctx.documents.size + 1}` : "SHOVELS");
+  return ctx.documents.get(id)!;
+}
+
 /** "-i TEXT " for a step that reads its standard input, else "". */
 function stdinOpt(ctx: Ctx, s: CommandStep): string {
   if (!s.stdin) return "";
   if ("secret" in s.stdin) return `-i "$${envVar(s.stdin.secret, s.stdin.next)}" `;
   if ("definitions" in s.stdin) return `-i "$${documentVar(ctx, s.stdin.definitions)}" `;
+  if ("shovels" in s.stdin) return `-i "$${shovelsVar(ctx, s.stdin.shovels)}" `;
   const t = s.stdin.text;
   return `-i ${isLong(t) ? ctx.defs.ref(t, `${s.key.split(":")[0]}_text`, `what "${s.title}" reads on its standard input`) : quoteArg(t)} `;
 }
@@ -391,7 +399,13 @@ export function planScript(plan: Plan, o: { title: string; sudoHosts?: string[] 
   if (ctx.documents.size) {
     out.push("", "# The definitions to import come from files (they hold password hashes) and reach the host on stdin.");
     for (const [id, v] of ctx.documents) {
-      const ref = JSON.parse(id) as DefinitionsRef;
+      const parsed = JSON.parse(id) as DefinitionsRef | { shovels: number; user: string };
+      if ("shovels" in parsed) {
+        out.push(`# ${comment(`${v}_FILE: the ${parsed.shovels} shovels as a definitions document of runtime parameters (component "shovel"), their source URIs with user ${parsed.user} and the password in NEW_MIGRATION_PASSWORD`)}`);
+        out.push(`: "\${${v}_FILE:?set ${v}_FILE to the shovels' definitions file}"`, `${v}=$(cat "$${v}_FILE")`);
+        continue;
+      }
+      const ref = parsed;
       out.push(`# ${comment(`${v}_FILE: backup ${ref.backup} as Warren imports it${ref.prepare.target ? ` onto RabbitMQ ${ref.prepare.target}` : ""} (the plan lists what it translates and leaves out)`)}`);
       out.push(`: "\${${v}_FILE:?set ${v}_FILE to the definitions file to import}"`, `${v}=$(cat "$${v}_FILE")`);
     }

@@ -4,7 +4,7 @@
 // where every local user sees it in `ps`.
 import { randomBytes } from "node:crypto";
 
-export const SECRET_NAMES = ["erlangCookie", "managementPassword", "vrrpPassword", "statsPassword"] as const;
+export const SECRET_NAMES = ["erlangCookie", "managementPassword", "vrrpPassword", "statsPassword", "migrationPassword"] as const;
 export type SecretName = (typeof SECRET_NAMES)[number];
 
 interface SecretDef {
@@ -36,6 +36,13 @@ export const SECRETS: Record<SecretName, SecretDef> = {
   statsPassword: {
     label: "HAProxy stats password", purpose: "cluster:stats-password", envVar: "STATS_PASSWORD",
     generate: () => randomBytes(18).toString("base64url"),
+  },
+  migrationPassword: {
+    // A blue-green migration's shovels read the cluster with a user made for
+    // the run, with a new password each run (rotated: sealed while the run
+    // lasts, sent on stdin), deleted from RabbitMQ at the migration's end.
+    label: "migration shovels' password", purpose: "cluster:migration-password", envVar: "MIGRATION_PASSWORD",
+    generate: () => randomBytes(24).toString("base64url"),
   },
 };
 

@@ -87,7 +87,7 @@ function simulate(plan: Plan, checksPass = false): { calls: Call[]; answers: num
     answers.push(answer);
     return answer === 0;
   };
-  const input = (s: Step) => (s.kind === "command" && s.stdin ? ("text" in s.stdin ? s.stdin.text : "definitions" in s.stdin ? DOCUMENT : secret(s.stdin.secret, s.stdin.next)) : "");
+  const input = (s: Step) => (s.kind === "command" && s.stdin ? ("text" in s.stdin ? s.stdin.text : "definitions" in s.stdin || "shovels" in s.stdin ? DOCUMENT : secret(s.stdin.secret, s.stdin.next)) : "");
   const step = (raw: Step, withCheck: boolean) => {
     const s = bindVars(raw, vars);
     switch (s.kind) {

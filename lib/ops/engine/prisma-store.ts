@@ -1,3 +1,4 @@
+import { recordRunHandover } from "@/lib/inventory/handover";
 import "server-only";
 // Runs, steps and logs in SQLite. Each method is one small write, so a crash
 // between two loses nothing already written.
@@ -59,6 +60,7 @@ export const prismaRunStore: RunStore = {
     if (status === "succeeded") {
       await finishRotations(runId);
       await recordRunSpec(runId);
+      await recordRunHandover(runId);
     }
     await db().run.update({ where: { id: runId }, data: { status, finishedAt: status === "paused" ? null : new Date(), error } });
   },

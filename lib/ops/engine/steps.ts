@@ -5,6 +5,7 @@ import { candidatePath, fileArgv } from "../file-deploy";
 import { bindVars, fillSecrets, type CommandStep, type DefinitionsStep, type FileStep, type GateStep, type LocalStep, type Step, type StepInput } from "../plan";
 import type { SecretName } from "../secrets";
 import { verifyOutput } from "../verifiers";
+import { shovelDefinitions, shovelsFor } from "@/lib/migration/shovels";
 import type { RunLog } from "./log";
 import type { DefinitionsWork, ExecOptions, ExecResult, Executor, RunStore, StepStatus } from "./types";
 
@@ -50,6 +51,12 @@ async function input(ctx: StepContext, i: StepInput | undefined): Promise<{ stdi
     if (!ctx.definitions) throw new StepFailure("this Warren keeps no definitions backups");
     const d = await ctx.definitions.document(i.definitions);
     return { stdin: d.text, mask: d.mask };
+  }
+  if ("shovels" in i) {
+    const r = i.shovels, password = ctx.nextSecrets[r.secret];
+    if (password === undefined) throw new StepFailure(`no ${r.secret} was prepared for this run`);
+    // The URIs hold the password percent-encoded: mask that spelling too.
+    return { stdin: shovelDefinitions(shovelsFor(r.queues, { hosts: r.remote, user: r.user, password, direction: r.direction })), mask: [encodeURIComponent(password)] };
   }
   const v = i.next ? ctx.nextSecrets[i.secret] : ctx.secrets[i.secret];
   if (v === undefined) throw new StepFailure(i.next ? `no new ${i.secret} was prepared for this run` : `the cluster has no ${i.secret} yet`);
@@ -238,12 +245,14 @@ async function runDefinitions(ctx: StepContext, s: DefinitionsStep): Promise<Ste
   const work = ctx.definitions;
   if (!work) throw new StepFailure("this Warren keeps no definitions backups");
   const a = s.action;
+  // A migration works on its target's definitions too: that cluster's backups and connections.
+  const clusterId = s.cluster?.id ?? ctx.clusterId;
   ctx.log.info(s.host, s.title);
   let note: string;
   switch (a.do) {
     case "backup": {
       try {
-        const r = await work.backup({ clusterId: ctx.clusterId, runId: ctx.runId, hosts: s.hosts, reason: a.reason, signal: ctx.signal });
+        const r = await work.backup({ clusterId, runId: ctx.runId, hosts: s.hosts, reason: a.reason, signal: ctx.signal });
         if (a.record) {
           ctx.vars[a.record] = r.id;
           await ctx.store.setVar(ctx.runId, a.record, r.id);
@@ -254,16 +263,16 @@ async function runDefinitions(ctx: StepContext, s: DefinitionsStep): Promise<Ste
         const why = isSshError(e) ? briefMessage(e) : e instanceof Error ? e.message : String(e);
         // A cluster that is down (force-boot finds it so) has nothing to read: the run goes on, naming what there is.
         if (!a.ifRunning) throw new StepFailure(`could not back up the definitions, so nothing was changed: ${why}. Retry once a node answers`);
-        note = `nothing to back up now (${why}); ${(await work.latest(ctx.clusterId)) ?? "no backup of this cluster is stored yet"}`;
+        note = `nothing to back up now (${why}); ${(await work.latest(clusterId)) ?? "no backup of this cluster is stored yet"}`;
       }
       break;
     }
     case "delete":
-      await work.remove({ clusterId: ctx.clusterId, hosts: s.hosts, objects: a.objects, signal: ctx.signal, say: (line) => ctx.log.info(s.host, line) });
+      await work.remove({ clusterId, hosts: s.hosts, objects: a.objects, signal: ctx.signal, say: (line) => ctx.log.info(s.host, line) });
       note = `${a.objects.length} deleted (or already gone)`;
       break;
     case "verify": {
-      const r = await work.verify({ clusterId: ctx.clusterId, hosts: s.hosts, action: a, signal: ctx.signal });
+      const r = await work.verify({ clusterId, hosts: s.hosts, action: a, signal: ctx.signal });
       if (r.problems) throw new StepFailure(`the live definitions differ from the backup after the restore: ${r.problems}`);
       note = r.line;
       break;
