@@ -181,7 +181,7 @@ export async function setBackupSchedule(clusterId: string, raw: unknown, who: Pr
 }
 
 /** What a restore's planning reads (lib/ops/operation.ts GatherContext). */
-export const gatherDefinitions: GatherContext = {
+export const gatherDefinitions: Omit<GatherContext, "migration"> = {
   async backup(id) {
     const b = await backupText(id);
     return b && { id: b.meta.id, clusterId: b.meta.clusterId, clusterName: b.meta.clusterName, createdAt: b.meta.createdAt, rabbitmqVersion: b.meta.rabbitmqVersion, text: b.text };

@@ -6,6 +6,9 @@
 // not clients). The answers are parsed by lib/rabbitmq/management.ts; pure.
 import { shovelAlive, type QueueCount, type ShovelStatus } from "@/lib/rabbitmq/management";
 
+/** The runs whose page shows a migration's progress (lib/ops/operations/migrate.ts). */
+export const MIGRATION_RUNS: readonly string[] = ["migrate", "migrate-back"];
+
 const key = (vhost: string, name: string) => JSON.stringify([vhost, name]);
 
 export interface QueueProgress {

@@ -16,7 +16,7 @@ export type BlockerId =
 
 export interface Blocker { id: BlockerId; message: string; items: string[] }
 
-export type NoteId = "ram-nodes" | "streams-not-moved" | "green-queues-not-empty" | "green-has-more";
+export type NoteId = "ram-nodes" | "streams-not-moved" | "green-queues-not-empty" | "green-has-more" | "green-load-balancers-released";
 /** Something the operator should know that does not stop the migration. */
 export interface Note { id: NoteId; title: string; instead: string; items: string[] }
 
@@ -98,6 +98,8 @@ export function assessMigration(i: ReadinessInput): Readiness {
 
   const notes: Note[] = [];
   const note = (n: Note) => { if (n.items.length) notes.push(n); };
+  // At the end blue's load balancers and VIP become green's, and a cluster has one pair and one VIP.
+  note({ id: "green-load-balancers-released", title: `${green.name}'s own load balancers${green.spec?.loadBalancers ? ` (VIP ${green.spec.loadBalancers.vip})` : ""}`, instead: `they leave ${green.name}'s inventory when the migration ends (${blue.name}'s load balancers and VIP serve it from then on); Warren does not touch them: they keep running as they are — stop them once no client uses their VIP`, items: green.loadBalancers.map((l) => l.name) });
   note({ id: "ram-nodes", title: `${blue.name}'s ram nodes`, instead: `${green.name}'s nodes are what its setup made them; ram nodes do not exist in RabbitMQ 4.x`, items: blue.nodes.filter((n) => n.type === "ram").map((n) => n.name) });
 
   const moving: MovingQueue[] = [];

@@ -12,9 +12,14 @@ import { readLive } from "@/lib/backups/service";
 import { readOrder } from "@/lib/backups/steps";
 import { clusterInventory } from "@/lib/inventory/clusters";
 import type { ClusterInventory } from "@/lib/inventory/cluster-inventory";
-import { parseNodes, parseQueueCounts, type NodeStats, type QueueCount } from "@/lib/rabbitmq/management";
+import { clientConnections, parseConnections, parseNodes, parseQueueCounts, type ConnectionCount, type NodeStats, type QueueCount } from "@/lib/rabbitmq/management";
+import { db } from "@/lib/db";
+import { allSteps, type Plan } from "@/lib/ops/plan";
+import { MIGRATION_USER } from "./commands";
+import { MIGRATION_RUNS, queueProgress, type QueueProgress } from "./progress";
 import { assessMigration, type Blocker, type MovingQueue, type Note } from "./readiness";
 import type { Finding } from "@/lib/backups/translate";
+import type { MigrationFacts } from "@/lib/ops/operations/migrate";
 
 export class MigrationError extends Error {
   constructor(readonly code: "not-found" | "invalid" | "failed", message: string) {
@@ -58,7 +63,8 @@ async function live(inv: ClusterInventory) {
   }
 }
 
-export async function migrationReadiness(blueId: string, greenId: string): Promise<ReadinessReport> {
+/** Both clusters read and judged: what the readiness report shows and the migration's planner plans from. */
+export async function migrationFacts(blueId: string, greenId: string): Promise<MigrationFacts> {
   const [blue, green] = await Promise.all([clusterInventory(blueId), clusterInventory(greenId)]);
   if (!blue) throw new MigrationError("not-found", "no such cluster");
   if (!green) throw new MigrationError("not-found", `no cluster ${greenId} to migrate to`);
@@ -70,16 +76,63 @@ export async function migrationReadiness(blueId: string, greenId: string): Promi
     fromApi<QueueCount[]>(green, io, "/api/queues?columns=name,vhost,type,messages_ready,messages_unacknowledged,consumers", parseQueueCounts),
   ]);
   const blueDefs = parseDefinitions(b.text), greenDefs = parseDefinitions(g.text);
-  const r = assessMigration({ blue, green, blueDefs, greenDefs, greenNodes, greenQueues });
+  const readiness = assessMigration({ blue, green, blueDefs, greenDefs, greenNodes, greenQueues });
+  return { blue, green, blueDefs, greenDefs, readiness, readFrom: { blue: `${b.node} (${b.via})`, green: `${g.node} (${g.via})` } };
+}
+
+export async function migrationReadiness(blueId: string, greenId: string): Promise<ReadinessReport> {
+  const { blue, green, blueDefs, greenDefs, readiness: r, readFrom } = await migrationFacts(blueId, greenId);
   const byType: Record<string, number> = {};
   for (const m of r.moving) { const t = `${m.blueType} → ${m.greenType}`; byType[t] = (byType[t] ?? 0) + 1; }
   return {
-    blue: { id: blue.id, name: blue.name, rabbitmqVersion: versionOf(blueDefs), readFrom: `${b.node} (${b.via})` },
-    green: { id: green.id, name: green.name, rabbitmqVersion: versionOf(greenDefs), readFrom: `${g.node} (${g.via})` },
+    blue: { id: blue.id, name: blue.name, rabbitmqVersion: versionOf(blueDefs), readFrom: readFrom.blue },
+    green: { id: green.id, name: green.name, rabbitmqVersion: versionOf(greenDefs), readFrom: readFrom.green },
     ready: r.blockers.length === 0,
     blockers: r.blockers.map((x) => ({ ...x, ...cap(x.items) })),
     findings: r.findings.map((f) => ({ ...f, ...cap(f.items) })),
     notes: r.notes.map((n) => ({ ...n, ...cap(n.items) })),
     moving: { total: r.moving.length, byType, ...cap(r.moving) },
+  };
+}
+
+export interface MigrationProgress {
+  /** The side the clients leave, and the one they move to (a roll back: green to blue). */
+  from: { id: string; name: string; clients: number | null };
+  to: { id: string; name: string; clients: number | null };
+  queues: QueueProgress[];
+  /** Queues with messages left on the side being left, and their total (null: that side gives no figure). */
+  left: { queues: number; messages: number } | null;
+  readAt: string;
+}
+
+/** A migration run's queues, both sides' counts and client connections now, from their management APIs. */
+export async function migrationProgress(runId: string): Promise<MigrationProgress | null> {
+  const run = await db().run.findUnique({ where: { id: runId }, select: { type: true, clusterId: true, params: true, plan: true } });
+  if (!run || !MIGRATION_RUNS.includes(run.type)) return null;
+  const target = (JSON.parse(run.params) as { target?: string }).target;
+  const shovels = allSteps(JSON.parse(run.plan) as Plan).find((s) => s.kind === "command" && s.stdin && "shovels" in s.stdin);
+  const queues = shovels?.kind === "command" && shovels.stdin && "shovels" in shovels.stdin ? shovels.stdin.shovels.queues : [];
+  if (!target) return null;
+  const [own, other] = await Promise.all([clusterInventory(run.clusterId), clusterInventory(target)]);
+  if (!own || !other) return null;
+  const [from, to] = run.type === "migrate" ? [own, other] : [other, own];
+  const read = async (c: ClusterInventory) => {
+    const io = await clusterIo(c);
+    const [qs, cs] = await Promise.all([
+      fromApi<QueueCount[]>(c, io, "/api/queues?columns=name,vhost,type,messages_ready,messages_unacknowledged,consumers", parseQueueCounts),
+      fromApi<ConnectionCount[]>(c, io, "/api/connections?columns=user,peer_host,protocol", parseConnections),
+    ]);
+    return { qs, clients: cs ? clientConnections(cs, [MIGRATION_USER]) : null };
+  };
+  const [f, t] = await Promise.all([read(from), read(to)]);
+  const rows = queueProgress(queues, f.qs ?? [], t.qs ?? []);
+  const withLeft = rows.filter((q) => (q.leftOnBlue ?? 0) > 0);
+  return {
+    from: { id: from.id, name: from.name, clients: f.clients },
+    to: { id: to.id, name: to.name, clients: t.clients },
+    // The fullest first: what the operator waits for.
+    queues: [...rows].sort((a, b) => (b.leftOnBlue ?? 0) - (a.leftOnBlue ?? 0)).slice(0, SHOWN),
+    left: f.qs ? { queues: withLeft.length, messages: withLeft.reduce((n, q) => n + (q.leftOnBlue ?? 0), 0) } : null,
+    readAt: new Date().toISOString(),
   };
 }

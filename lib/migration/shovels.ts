@@ -22,14 +22,15 @@ export const SHOVEL_PREFIX = "warren-migrate-";
 
 export interface ShovelValue {
   "src-protocol": "amqp091";
-  /** Blue's nodes, tried in turn: the shovel survives a blue node going away. */
-  "src-uri": string[];
+  /** Pulling: blue's nodes, tried in turn (the shovel survives a blue node going away); pushing: the node's own broker. */
+  "src-uri": string | string[];
   "src-queue": string;
   "src-predeclared": true;
   "src-prefetch-count": number;
   "src-delete-after": "never";
   "dest-protocol": "amqp091";
-  "dest-uri": string;
+  /** Pulling: the node's own broker; pushing (a roll back): blue's nodes, tried in turn. */
+  "dest-uri": string | string[];
   "dest-queue": string;
   "dest-predeclared": true;
   "ack-mode": "on-confirm";
@@ -39,12 +40,21 @@ export interface ShovelValue {
 
 export interface Shovel { vhost: string; name: string; queue: string; value: ShovelValue }
 
+/**
+ * The other cluster a shovel on green reads from or writes to: always blue.
+ * The shovels live on green (never older than blue): pulling blue's queues
+ * during a migration, pushing green's back during a roll back — RabbitMQ
+ * 3.10's shovel knows neither src- nor dest-predeclared, and a declare of a
+ * quorum queue without its arguments fails, so blue runs none.
+ */
 export interface ShovelSource {
   /** Blue's nodes' addresses and AMQP port. */
   hosts: { host: string; port: number }[];
-  /** The user the migration created on blue for its shovels (read and write on every moved queue's vhost). */
+  /** The user the migration created on blue for its shovels (read, or write for a roll back, on every moved queue's vhost). */
   user: string;
   password: string;
+  /** pull (the default): blue's queue into green's; push: green's queue into blue's. */
+  direction?: "pull" | "push";
 }
 
 /** How many unconfirmed messages a shovel keeps in flight: enough to move a backlog quickly, few enough to re-deliver little after a crash. */
@@ -60,14 +70,16 @@ export function shovelName(vhost: string, queue: string): string {
 export function shovelFor(q: { vhost: string; name: string }, src: ShovelSource): Shovel {
   if (!src.hosts.length) throw new Error("a shovel needs at least one of blue's nodes to read from");
   const uri = (h: { host: string; port: number }) => amqpUri({ ...h, user: src.user, password: src.password, vhost: q.vhost } satisfies AmqpEndpoint);
+  const remote = src.hosts.map(uri), local = directUri(q.vhost);
+  const push = src.direction === "push";
   return {
     vhost: q.vhost,
     name: shovelName(q.vhost, q.name),
     queue: q.name,
     value: {
-      "src-protocol": "amqp091", "src-uri": src.hosts.map(uri), "src-queue": q.name, "src-predeclared": true,
+      "src-protocol": "amqp091", "src-uri": push ? local : remote, "src-queue": q.name, "src-predeclared": true,
       "src-prefetch-count": SHOVEL_PREFETCH, "src-delete-after": "never",
-      "dest-protocol": "amqp091", "dest-uri": directUri(q.vhost), "dest-queue": q.name, "dest-predeclared": true,
+      "dest-protocol": "amqp091", "dest-uri": push ? remote : local, "dest-queue": q.name, "dest-predeclared": true,
       "ack-mode": "on-confirm", "reconnect-delay": 1, "dest-add-forward-headers": false,
     },
   };
@@ -84,7 +96,8 @@ export const removeShovelArgv = (s: Pick<Shovel, "vhost" | "name">) => rabbitmqc
 
 /** The shovel as a plan, a log or a page may show it: passwords masked. */
 export function showShovel(s: Shovel): Shovel {
-  return { ...s, value: { ...s.value, "src-uri": s.value["src-uri"].map(redactUri) } };
+  const redact = (u: string | string[]) => (Array.isArray(u) ? u.map(redactUri) : redactUri(u));
+  return { ...s, value: { ...s.value, "src-uri": redact(s.value["src-uri"]), "dest-uri": redact(s.value["dest-uri"]) } };
 }
 
 /** Of a cluster's shovel parameters, the ones a migration defined (what its clean-up removes). */

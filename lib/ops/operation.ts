@@ -9,6 +9,7 @@ import type { SecretName } from "./secrets";
 import type { MemberRole, NodeType } from "@/lib/vocabulary";
 import type { ClusterSpec } from "@/lib/inventory/spec";
 import type { ClusterInventory } from "@/lib/inventory/cluster-inventory";
+import type { MigrationFacts } from "./operations/migrate";
 
 export type { ClusterInventory, HostSpec, NodeSpec } from "@/lib/inventory/cluster-inventory";
 
@@ -37,6 +38,8 @@ export interface StoredBackup { id: string; clusterId: string; clusterName: stri
 export interface GatherContext {
   backup(id: string): Promise<StoredBackup | null>;
   liveDefinitions(c: ClusterInventory): Promise<{ text: string; node: string; via: string }>;
+  /** Both clusters of a blue-green migration, read and judged (lib/migration/service.ts); throws a PlanError-worthy error, saying why. */
+  migration(blueId: string, greenId: string): Promise<MigrationFacts>;
 }
 
 /** A planner's refusal: the operation cannot be planned for this cluster with these parameters. */
@@ -64,7 +67,7 @@ export interface OperationDef<S extends z.ZodType = z.ZodType, F = undefined> {
    */
   nextSpec?(cluster: ClusterInventory, params: z.infer<S>, facts: F): ClusterSpec;
   /** "wizard": a page of its own (setup); "form": the generic form from the parameter schema; "upgrade", "backups": the cluster page's cards of those names. */
-  ui: "wizard" | "form" | "upgrade" | "backups";
+  ui: "wizard" | "form" | "upgrade" | "backups" | "migration";
   /**
    * Facts the planner needs from the hosts (versions installed and offered,
    * which node stopped last…), read before planning. Read-only; the parsing

@@ -8,6 +8,7 @@ import { clusterStartOperation, clusterStopOperation, forceBootOperation } from 
 import { failoverDrillOperation } from "./operations/failover-drill";
 import { haproxyUpgradeOperation } from "./operations/haproxy-upgrade";
 import { loadBalancersOperation } from "./operations/load-balancers";
+import { migrateOperation, rollbackOperation } from "./operations/migrate";
 import { removeNodeOperation } from "./operations/remove-node";
 import { restartNodeOperation } from "./operations/restart-node";
 import { restoreOperation } from "./operations/restore";
@@ -31,6 +32,8 @@ export const OPERATIONS: readonly OperationDef<z.ZodType, any>[] = [
   failoverDrillOperation,
   rotateManagementPasswordOperation,
   restoreOperation,
+  migrateOperation,
+  rollbackOperation,
 ];
 
 export function findOperation(type: string): OperationDef<z.ZodType, unknown> | undefined {

@@ -12,16 +12,25 @@ import { beginRotation, ensureClusterSecrets, openClusterSecrets } from "@/lib/i
 import { commandLine } from "@/lib/ssh/quote";
 import { fileArgv } from "./file-deploy";
 import { forecastPlan, planToken, summarize, summaryLine, type ForecastSummary, type StepForecast } from "./forecast";
-import { PlanError, type Reader } from "./operation";
+import { PlanError, type GatherContext, type Reader } from "./operation";
 import { allSteps, assertWellFormed, changesHost, secretsRotated, secretsUsed, type Plan, type Step } from "./plan";
 import { findOperation, OPERATIONS, runTitle } from "./registry";
 import { definitionsCommand, planScript } from "./script";
 import { drillResult } from "./operations/failover-drill";
 import { gatherClusterFacts } from "./cluster-facts";
 import { gatherDefinitions } from "@/lib/backups/service";
+import { MigrationError, migrationFacts } from "@/lib/migration/service";
 import { runner, type CancelMode } from "./runner";
 import { sshExecutor } from "./engine/ssh-executor";
 import { ACTIVE_RUN, RETRYABLE_RUN, UNFINISHED_STEP } from "./engine/types";
+
+/** What a gather may read besides host commands (GatherContext): a migration's unreadable side is a refusal to plan, with the reason. */
+const gatherContext: GatherContext = {
+  ...gatherDefinitions,
+  migration: (blue, green) => migrationFacts(blue, green).catch((e: unknown) => {
+    throw e instanceof MigrationError ? new PlanError(e.message) : e;
+  }),
+};
 
 export class OperationError extends Error {
   constructor(readonly code: "not-found" | "busy" | "confirm" | "invalid" | "state" | "stale" | "forbidden", message: string, readonly details?: unknown) {
@@ -84,7 +93,7 @@ async function compile(clusterId: string, type: string, raw: unknown, who: Princ
   if (!cluster) throw new OperationError("not-found", "no such cluster");
   let plan: Plan;
   try {
-    const facts = def.gather ? await def.gather(cluster, params, readOnly, gatherDefinitions) : undefined;
+    const facts = def.gather ? await def.gather(cluster, params, readOnly, gatherContext) : undefined;
     plan = def.plan(cluster, params, facts);
     if (def.nextSpec) plan = { ...plan, spec: def.nextSpec(cluster, params, facts) };
   } catch (e) {

@@ -135,18 +135,22 @@ export function parseQueueCounts(text: string): QueueCount[] {
   });
 }
 
-export interface ConnectionCount { user: string; peerHost: string | null }
+export interface ConnectionCount { user: string; peerHost: string | null; protocol: string | null }
 
-/** GET /api/connections?columns=user,peer_host */
+/** GET /api/connections?columns=user,peer_host,protocol */
 export function parseConnections(text: string): ConnectionCount[] {
   return list(text, "connection list").map((raw) => {
     const c = obj(raw);
-    return { user: str(c.user) ?? "", peerHost: str(c.peer_host) };
+    return { user: str(c.user) ?? "", peerHost: str(c.peer_host), protocol: str(c.protocol) };
   });
 }
 
-/** Connections that are clients': not the migration's shovels, not Warren's own management user. */
-export const clientConnections = (cs: ConnectionCount[], notClients: string[]) => cs.filter((c) => !notClients.includes(c.user)).length;
+/**
+ * Connections that are clients': not the users given (the migration's
+ * shovels reading the other side), not a node's own direct connections (a
+ * shovel publishing locally: protocol "Direct 0-9-1").
+ */
+export const clientConnections = (cs: ConnectionCount[], notClients: string[]) => cs.filter((c) => !notClients.includes(c.user) && !c.protocol?.startsWith("Direct")).length;
 
 /** A shovel's state as RabbitMQ 4.0 reports it: running, or running but held back by flow control or a blocked destination. */
 export type ShovelState = "starting" | "running" | "flow" | "blocked" | "terminated" | "unknown";

@@ -85,10 +85,19 @@ describe("shovels", () => {
     expect(removeShovelArgv(s).join(" ")).not.toContain("s3cr");
   });
 
-  it("never show the password", () => {
-    const shown = JSON.stringify(showShovel(shovelFor({ vhost: "/", name: "q" }, src)));
-    expect(shown).not.toContain("s3cr");
-    expect(shown).toContain("warren-migrate:***@");
+  it("push for a roll back: green's queue into blue's, through any of blue's nodes, still declaring nothing and acknowledged on blue's confirm", () => {
+    const s = shovelFor({ vhost: "shop", name: "orders.new" }, { ...src, direction: "push" });
+    expect(s.value).toMatchObject({ "src-uri": "amqp:///shop", "src-queue": "orders.new", "src-predeclared": true, "dest-queue": "orders.new", "dest-predeclared": true, "ack-mode": "on-confirm" });
+    expect(s.value["dest-uri"]).toEqual(blue.nodes.map((n) => `amqp://warren-migrate:s3cr%3Aet%40%2F@${n.address}:5672/shop`));
+    expect(s.name).toBe(shovelFor({ vhost: "shop", name: "orders.new" }, src).name);
+  });
+
+  it("never show the password, whichever way they go", () => {
+    for (const direction of ["pull", "push"] as const) {
+      const shown = JSON.stringify(showShovel(shovelFor({ vhost: "/", name: "q" }, { ...src, direction })));
+      expect(shown).not.toContain("s3cr");
+      expect(shown).toContain("warren-migrate:***@");
+    }
   });
 
   it("have names that are stable, distinct per queue, bounded, and recognisable for the clean-up (property)", () => {
@@ -145,6 +154,10 @@ describe("readiness of the target cluster", () => {
     expect(assessMigration(input({ green: blue })).blockers.map((b) => b.id)).toContain("same-cluster");
     expect(assessMigration(input({ greenDefs: { ...FRESH_GREEN, rabbitmq_version: "3.9.29" } })).blockers.map((b) => b.id)).toEqual(["green-older"]);
     expect(assessMigration(input({ blue: labCluster({ loadBalancers: [], spec: labSpec({ loadBalancers: null }) }) })).blockers.map((b) => b.id)).toEqual(["blue-without-load-balancers"]);
+    // Blue's load balancers and VIP become green's at the end: green's own leave its inventory, and the report says so.
+    const withLbs = { ...green, loadBalancers: [{ name: "node9", address: "10.213.77.19" }, { name: "node10", address: "10.213.77.20" }] };
+    expect(assessMigration(input({ green: withLbs })).blockers).toEqual([]);
+    expect(assessMigration(input({ green: withLbs })).notes.find((n) => n.id === "green-load-balancers-released")).toMatchObject({ items: ["node9", "node10"] });
   });
 
   it("notes streams (definitions only) and green queues that already hold messages", () => {
@@ -193,7 +206,7 @@ describe("progress and the drain gate", () => {
   });
 
   it("counts client connections, not the shovels' or Warren's", () => {
-    const cs = parseConnections(JSON.stringify([{ user: "shop-app", peer_host: "10.0.0.9" }, { user: "warren-migrate" }, { user: "warren-admin" }]));
+    const cs = parseConnections(JSON.stringify([{ user: "shop-app", peer_host: "10.0.0.9", protocol: "AMQP 0-9-1" }, { user: "warren-migrate" }, { user: "warren-admin" }, { user: "none", protocol: "Direct 0-9-1" }]));
     expect(clientConnections(cs, ["warren-migrate", "warren-admin"])).toBe(1);
   });
 

@@ -114,6 +114,7 @@ describe("the restore's plan", () => {
     const more: GatherContext = {
       backup: async (id) => (id === "bk1" ? { id, clusterId: "c3", clusterName: "prod", createdAt: new Date(), rabbitmqVersion: "3.10.8", text: CLI_310 } : null),
       liveDefinitions: async () => ({ text: CLI_40, node: "node2", via: "rabbitmqctl" }),
+      migration: async () => { throw new Error("a restore reads no migration"); },
     };
     const read = async () => ({ error: "unused" });
     const f = await restoreOperation.gather!(four(), RestoreParams.parse({ backupId: "bk1" }), read, more);

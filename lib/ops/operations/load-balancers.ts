@@ -6,7 +6,7 @@ import { isIPv4 } from "node:net";
 import type { PackageWant } from "@/lib/hosts/platform";
 import { LoadBalancerOptions, specMembers } from "@/lib/inventory/spec";
 import { checkTimings, markedDownWithinMs } from "@/lib/haproxy/checks";
-import { AMQP_BACKEND, haproxyConfig, HEALTH_URI, RESTART_DROPIN, RESTART_POLICY, type HaproxyOptions } from "@/lib/haproxy/config";
+import { AMQP_BACKEND, haproxyConfig, HEALTH_URI, RESTART_DROPIN, RESTART_POLICY, type BackendNode, type HaproxyOptions } from "@/lib/haproxy/config";
 import { HAPROXY_APPLY, HAPROXY_VALIDATE, HAPROXY_VERIFY } from "@/lib/haproxy/scripts";
 import { CHECK_HAPROXY, CHECK_SCRIPT, defaultPriorities, keepalivedConfig, NOTIFY, NOTIFY_SCRIPT, type LbHost, type VrrpOptions } from "@/lib/keepalived/config";
 import { HOLDS_ADDRESS, KEEPALIVED_APPLY, KEEPALIVED_VERIFY } from "@/lib/keepalived/scripts";
@@ -145,21 +145,28 @@ export function keepalivedConfStep(c: LbCluster, o: LoadBalancerOptions, host: s
   };
 }
 
-/** haproxy.cfg on every load balancer, one at a time: used on its own when the nodes change. */
-export function haproxyPhase(c: LbCluster, o: LoadBalancerOptions): Phase {
+/**
+ * haproxy.cfg on every load balancer, one at a time: used on its own when the
+ * nodes change. `as`: other backend servers than the cluster's nodes (a
+ * migration's bridge: both clusters' nodes, one side disabled), with step
+ * keys and a title of their own.
+ */
+export function haproxyPhase(c: LbCluster, o: LoadBalancerOptions, as?: { backends: BackendNode[]; key: string; title: string }): Phase {
   const ho = haproxyOptions(c, o);
-  const cfg = haproxyConfig(ho, c.nodes, c.name);
+  const backends = as?.backends ?? c.nodes;
+  const cfg = haproxyConfig(ho, backends, c.name);
   const ports = [ho.frontendPort, ho.stats.port, ho.healthPort, ...(ho.managementPort ? [ho.managementPort] : [])].map(String);
   const platforms = planPlatforms(c.loadBalancers);
   return {
-    title: "HAProxy configuration, one load balancer at a time",
+    title: as?.title ?? "HAProxy configuration, one load balancer at a time",
     oneHostAtATime: true,
     steps: c.loadBalancers.map((lb): Step => ({
-      kind: "file", key: `haproxy-cfg:${lb.name}`, title: `haproxy.cfg with ${c.nodes.map((n) => n.name).join(", ")}`, host: lb.name,
+      kind: "file", key: `${as?.key ?? "haproxy-cfg"}:${lb.name}`, host: lb.name,
+      title: `haproxy.cfg with ${backends.map((n) => `${n.name}${"disabled" in n && n.disabled ? " (in maintenance)" : ""}`).join(", ")}`,
       path: platforms.of(lb.name).paths.haproxyConfig, content: cfg, mode: "0640", owner: "root:haproxy",
       validate: sh(HAPROXY_VALIDATE, "validate", "{file}", ...ports),
       then: sh(HAPROXY_APPLY, "apply"),
-      verify: sh(HAPROXY_VERIFY, "verify", AMQP_BACKEND, ...ports, "--", ...c.nodes.map((n) => n.name)),
+      verify: sh(HAPROXY_VERIFY, "verify", AMQP_BACKEND, ...ports, "--", ...backends.map((n) => n.name)),
     })),
   };
 }
