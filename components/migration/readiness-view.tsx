@@ -11,15 +11,15 @@ function Items({ items, more, label }: { items: string[]; more: number; label: s
   );
 }
 
-/** The order a migration takes, and what each step costs the clients (issue #27; the operation itself is not built yet). */
+/** The order a migration takes (lib/ops/operations/migrate.ts), and what each step costs the clients. */
 export const MIGRATION_ORDER: { step: string; costs: string }[] = [
   { step: "Back up blue's definitions; restore them onto green, translated for its version", costs: "nothing: green takes no clients yet" },
   { step: "Green's shovels start pulling what is in blue's queues, acknowledged on blue only once green has confirmed each message", costs: "nothing lost; consumers still on blue share their queues' messages with the shovels" },
   { step: "Each load balancer gets green's nodes beside blue's, in maintenance (one load balancer at a time, the VIP kept)", costs: "nothing: a reload keeps open connections" },
-  { step: "The switch: on each load balancer green's nodes ready, then blue's to maintenance with their sessions closed", costs: "one reconnect per client, through the same VIP and port, to green" },
-  { step: "Wait until blue is drained: every queue's ready and unacknowledged messages 0, the shovels running, no client left on blue, green healthy — in three readings in a row", costs: "nothing; roll back until here puts blue's nodes back in the same way" },
-  { step: "The load balancers get green's nodes only; the shovels and their user are removed", costs: "nothing" },
-  { step: "Stop blue (its data kept), after a confirmation", costs: "nothing: no client is on blue any more" },
+  { step: "The switch: on each load balancer green's nodes ready, then blue's to maintenance with their sessions closed; then every client connection still on blue is closed (those an earlier HAProxy reload left in its old process, and clients connected to a node directly)", costs: "one reconnect per client, through the same VIP and port, to green" },
+  { step: "Wait until blue is drained: every queue's ready and unacknowledged messages 0 and no client left on blue, in three readings in a row; then green healthy on every node", costs: "nothing" },
+  { step: "The shovels and their user are removed; the load balancers get green's nodes only", costs: "nothing" },
+  { step: "The run pauses: stop blue (its data kept) only after a confirmation — until then \"Roll back\" moves the clients and what they published back to blue the same way", costs: "nothing: no client is on blue any more (a roll back: one reconnect per client)" },
 ];
 
 export function ReadinessView({ r }: { r: ReadinessReport }) {

@@ -9,6 +9,8 @@ import { countSteps, countsLine, duration, hostTimes } from "@/lib/ops/run-summa
 import { Badge, Button, Notice, Pre, type Tone, scrollable } from "@/components/ui";
 import { DownloadButton } from "@/components/ui/copy";
 import { ForecastBadge } from "./plan-view";
+import { MigrationProgressView } from "@/components/migration/migration-progress";
+import { MIGRATION_RUNS } from "@/lib/migration/progress";
 
 type Run = Omit<RunDetail, "createdAt" | "startedAt" | "finishedAt" | "steps"> & { createdAt: string; startedAt: string | null; finishedAt: string | null; steps: (Omit<RunDetail["steps"][number], "startedAt" | "finishedAt"> & { startedAt: string | null; finishedAt: string | null })[] };
 interface Line { seq: number; hostName: string | null; stream: string; text: string; at: string }
@@ -140,6 +142,7 @@ export function RunView({ runId, canOperate }: { runId: string; canOperate: bool
           <p data-testid="run-summary">{countsLine(countSteps(r.steps), elapsed)}</p>
         </Notice>
       )}
+      {MIGRATION_RUNS.includes(r.type) && <MigrationProgressView runId={runId} active={active} />}
       {perHost.length > 1 && (
         <section aria-label="Time on each host" className="min-w-0">
           <h2 className="text-sm font-semibold">Time on each host <span className="font-normal text-muted">(the time its steps took{r.phases.some((p) => p.subject) ? "; a node’s upgrade counted whole, load balancers’ steps included" : ""})</span></h2>

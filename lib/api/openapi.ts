@@ -152,7 +152,7 @@ export const openApiDocument = {
     },
     "/clusters/{id}/migration": {
       parameters: [...idParam, { name: "target", in: "query", required: true, schema: { type: "string" }, description: "the id of the cluster to migrate to (green), built by the wizard on other hosts" }],
-      get: { summary: "Blue-green migration readiness (operator; reads both clusters over SSH now): whether this cluster's clients can move to the target behind this cluster's VIP — blockers (no load balancers here, the target not set up, unhealthy, older, sharing hosts, holding definitions that differ), what the target's version does not support and what happens instead (the restore's translation: mirrored queues to quorum queues, ha-* keys dropped), notes (ram nodes, streams, target queues already holding messages) and the queues whose messages move. Names and counts only. The migration itself is not an operation yet (issue #27)",
+      get: { summary: "Blue-green migration readiness (operator; reads both clusters over SSH now): whether this cluster's clients can move to the target behind this cluster's VIP — blockers (no load balancers here, the target not set up, unhealthy, older, sharing hosts, holding definitions that differ), what the target's version does not support and what happens instead (the restore's translation: mirrored queues to quorum queues, ha-* keys dropped), notes (ram nodes, streams, target queues already holding messages) and the queues whose messages move. Names and counts only. The migration itself is the operation \"migrate\" (POST /plan, POST /operations with params { target }); its roll back, until blue is stopped, \"migrate-back\"",
         responses: { "200": ok("{ blue, green, ready, blockers, findings, notes, moving: { total, byType, items, more } }"), "400": errorResponse, "404": errorResponse, "502": errorResponse, ...common } },
     },
     "/clusters/{id}/backups/{backupId}": {
@@ -185,6 +185,11 @@ export const openApiDocument = {
     "/runs/{id}/log": {
       parameters: [...idParam, { name: "after", in: "query", required: false, schema: { type: "integer" } }],
       get: { summary: "Log lines after sequence number `after` (viewer)", responses: { "200": ok("{ lines, next }"), ...common } },
+    },
+    "/runs/{id}/migration": {
+      parameters: idParam,
+      get: { summary: "A migration run's progress now (viewer; reads both clusters' management APIs): per queue, the messages left on the side being left (ready + unacknowledged) and what the other side holds; client connections on each side (not the shovels'). Names and counts only",
+        responses: { "200": ok("{ progress: { from, to, queues, left, readAt } }"), "404": errorResponse, ...common } },
     },
     "/runs/{id}/continue": { parameters: idParam, post: { summary: "Continue a paused run past its pause (operator)", responses: { "202": ok("queued"), "409": errorResponse, ...common } } },
     "/runs/{id}/retry": { parameters: idParam, post: { summary: "Resume a failed, interrupted or cancelled run from its first unfinished step (operator)", responses: { "202": ok("queued"), ...common } } },

@@ -7,12 +7,14 @@ import { clusterInventory, listClusters } from "@/lib/inventory/clusters";
 import { migrationReadiness, type ReadinessReport } from "@/lib/migration/service";
 import { Card, Forbidden, Notice, Select } from "@/components/ui";
 import { MIGRATION_ORDER, ReadinessView } from "@/components/migration/readiness-view";
+import { MigrationStart } from "@/components/migration/migration-start";
 
 /**
- * Blue-green migration, its first part (issue #27): whether this cluster's
- * clients can move to another cluster behind this cluster's VIP, judged
- * against both clusters' live state (?target=<cluster id>). A plain GET form:
- * the page works, and links, without JavaScript.
+ * Blue-green migration (issue #27): whether this cluster's clients can move
+ * to another cluster behind this cluster's VIP, judged against both clusters'
+ * live state (?target=<cluster id>; a plain GET form: the page works, and
+ * links, without JavaScript), then the migration's plan and start, and its
+ * roll back.
  */
 export default async function MigratePage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const me = await requirePageUser();
@@ -54,8 +56,8 @@ export default async function MigratePage({ params, searchParams }: { params: Pr
         {error && <p role="alert" className="mt-3 text-sm text-red-700 dark:text-red-400">{error}</p>}
       </Card>
       {report && <Card title="Readiness"><ReadinessView r={report} /></Card>}
+      {target && (report || error) && <Card title="Migrate"><MigrationStart clusterId={id} target={target} ready={!!report?.ready} /></Card>}
       <Card title="How the migration runs">
-        <p className="mb-2 text-sm text-muted">Not yet available as an operation: today this page checks readiness only.</p>
         <ol className="flex list-decimal flex-col gap-1 pl-5 text-sm" aria-label="Migration order">
           {MIGRATION_ORDER.map((s) => <li key={s.step}>{s.step}. <span className="text-muted">Costs the clients: {s.costs}.</span></li>)}
         </ol>
