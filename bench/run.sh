@@ -19,5 +19,7 @@ if [ ! -f .next/BUILD_ID ] || [ -n "$(find app components lib prisma proxy.ts in
   npx --no-install next build >&2
 fi
 bash lab/lab.sh down --quiet
-bash lab/lab.sh up --hosts "$hosts" >/dev/null
+# ...and which of them run another OS in a line "// lab-os: 6-8:debian13" (lab.sh's --os).
+os=$(sed -n 's|^// lab-os: \(.*\)$|\1|p' "bench/$name.ts")
+bash lab/lab.sh up --hosts "$hosts" ${os:+--os "$os"} >/dev/null
 exec npx --no-install tsx --conditions=react-server "bench/$name.ts"

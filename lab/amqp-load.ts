@@ -14,10 +14,14 @@ export interface LoadOptions {
   queue?: string;
   /** The queue's type (x-queue-type); classic unless told, "default" declares it without arguments (the vhost's default). */
   queueType?: "classic" | "quorum" | "default";
+  /** false: the queue exists (its definitions were imported) and the clients may not declare it — as an application user without "configure". */
+  declare?: boolean;
   /** Messages in flight before waiting for confirms. */
   window?: number;
   /** How long to keep consuming after publishing stops. */
   drainSeconds?: number;
+  /** Ids of messages published (and confirmed) before, as {"id": n}: the consumer must receive them too, or they count as lost. */
+  preloaded?: number[];
   log?: (line: string) => void;
 }
 
@@ -28,6 +32,9 @@ export interface LoadReport {
   lost: number;
   duplicated: number;
   longestGapMs: number;
+  /** When the first and the last publish were confirmed (epoch ms; null: none was). */
+  firstConfirmAt: number | null;
+  lastConfirmAt: number | null;
   reconnects: number;
   ratePerSecond: number;
   durationS: number;
@@ -52,7 +59,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
   const seen = new Map<number, number>();
   let sent = 0, reconnects = 0, stopPublishing = false, stopConsuming = false;
   const start = Date.now();
-  let lastSuccess = start, longestGapMs = 0;
+  let lastSuccess = start, longestGapMs = 0, firstConfirmAt: number | null = null, lastConfirmAt: number | null = null;
+  const noteConfirm = () => { lastConfirmAt = Date.now(); firstConfirmAt ??= lastConfirmAt; noteSuccess(); };
   const noteSuccess = () => {
     const now = Date.now();
     longestGapMs = Math.max(longestGapMs, now - lastSuccess);
@@ -67,7 +75,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
         conn = await amqp.connect(o.url, { timeout: 3000 });
         conn.on("error", () => {});
         const ch = await within(conn.createConfirmChannel(), 5000, "channel");
-        await within(ch.assertQueue(queue, { durable: true, ...declareArgs }), 5000, "declare");
+        if (o.declare !== false) await within(ch.assertQueue(queue, { durable: true, ...declareArgs }), 5000, "declare");
         while (!stopPublishing) {
           const batch: Promise<number>[] = [];
           for (let i = 0; i < window && !stopPublishing; i++) {
@@ -79,7 +87,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
             }));
           }
           const results = await Promise.allSettled(batch.map((b) => within(b, 5000, "confirm")));
-          for (const r of results) if (r.status === "fulfilled") { confirmedIds.add(r.value); noteSuccess(); }
+          for (const r of results) if (r.status === "fulfilled") { confirmedIds.add(r.value); noteConfirm(); }
           if (results.some((r) => r.status === "rejected")) throw new Error("publish nacked");
         }
         await closeQuietly(conn);
@@ -101,7 +109,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
         conn.on("error", () => {});
         conn.on("close", () => { closed = true; });
         const ch = await within(conn.createChannel(), 5000, "channel");
-        await within(ch.assertQueue(queue, { durable: true, ...declareArgs }), 5000, "declare");
+        if (o.declare !== false) await within(ch.assertQueue(queue, { durable: true, ...declareArgs }), 5000, "declare");
         await ch.prefetch(200);
         await within(ch.consume(queue, (m) => {
           if (!m) return;
@@ -131,11 +139,12 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
   const publishEnd = Date.now();
   // Drain: wait until every confirmed message arrived, or the drain time is up.
   const drainUntil = Date.now() + (o.drainSeconds ?? 10) * 1000;
-  while (Date.now() < drainUntil && [...confirmedIds].some((id) => !seen.has(id))) await sleep(100);
+  const expected = [...(o.preloaded ?? [])];
+  while (Date.now() < drainUntil && ([...confirmedIds].some((id) => !seen.has(id)) || expected.some((id) => !seen.has(id)))) await sleep(100);
   stopConsuming = true;
   await c;
-  // Clean up the test queue (best effort).
-  try {
+  // Clean up the test queue (best effort), unless it is the application's own.
+  if (o.declare !== false) try {
     const conn = await amqp.connect(o.url, { timeout: 3000 });
     conn.on("error", () => {});
     const ch = await conn.createChannel();
@@ -146,8 +155,9 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
   let received = 0, duplicated = 0, lost = 0;
   for (const n of seen.values()) { received += n; if (n > 1) duplicated += n - 1; }
   for (const id of confirmedIds) if (!seen.has(id)) lost++;
+  for (const id of expected) if (!seen.has(id)) lost++;
   const durationS = (publishEnd - start) / 1000;
-  return { sent, confirmed: confirmedIds.size, received, lost, duplicated, longestGapMs, reconnects, ratePerSecond: Math.round(confirmedIds.size / durationS), durationS };
+  return { sent, confirmed: confirmedIds.size, received, lost, duplicated, longestGapMs, firstConfirmAt, lastConfirmAt, reconnects, ratePerSecond: Math.round(confirmedIds.size / durationS), durationS };
 }
 
 if (require.main === module) {

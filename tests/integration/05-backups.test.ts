@@ -10,13 +10,14 @@ import { labTarget, requireLab } from "../support/lab";
 import { MARKER } from "../support/attack-strings";
 import type { ClusterInventory } from "@/lib/inventory/cluster-inventory";
 import type { ClusterSpec } from "@/lib/inventory/spec";
-import { defineShovels, deleteUser, enableShovels, MIGRATION_USER, shovelSourceUser } from "@/lib/migration/commands";
+import { defineShovels, deleteUser, enableShovels, MIGRATION_USER, shovelUser } from "@/lib/migration/commands";
 import { drainVerdict, queueProgress, type DrainSample } from "@/lib/migration/progress";
 import { greenHealthProblems } from "@/lib/migration/readiness";
 import type { ReadinessReport } from "@/lib/migration/service";
 import { isMigrationShovel, removeShovelArgv, shovelDefinitions, shovelsFor } from "@/lib/migration/shovels";
 import { clientConnections, parseConnections, parseNodes, parseQueueCounts, parseShovelStatus } from "@/lib/rabbitmq/management";
 import { SshPool } from "@/lib/ssh";
+import { runLoad } from "@/lab/amqp-load";
 
 // Definitions backups, diff and restore (issue #26) on lab hosts, through a
 // real Warren's API, checked on the hosts themselves (lab/client.ts, the
@@ -31,6 +32,8 @@ import { SshPool } from "@/lib/ssh";
 // 9 Debian 12 hosts for the other files; it must boot these six too).
 const lab = requireLab();
 const D12 = ["node10", "node11", "node12"], D13 = ["node13", "node14", "node15"];
+const LB12 = ["node10", "node11"];
+const VIP12 = "10.213.77.109";
 const OLD_E = "1:25.2.3+dfsg-1+deb12u1";
 const key = fs.readFileSync(lab.privateKeyPath, "utf8");
 const addr = (n: string) => lab.hosts.find((h) => h.name === n)!.address;
@@ -61,14 +64,18 @@ async function operate(clusterId: string, type: string, params: unknown): Promis
   return { plan: plan.body.plan, run: await waitFor(start.body.runId), runId: start.body.runId };
 }
 
-async function setUp(name: string, nodes: string[], params: Record<string, unknown>): Promise<string> {
+async function setUp(name: string, nodes: string[], lbs: string[] = []): Promise<string> {
   const ids: string[] = [];
   for (const n of nodes) {
     const r = await warren.api<{ host: { id: string } }>("POST", "/hosts", { name: n, address: addr(n), authType: "key", privateKey: key });
     expect(r.status).toBe(201);
     ids.push(r.body.host.id);
   }
-  const c = await warren.api<{ cluster: { id: string } }>("POST", "/clusters", { name, members: ids.map((hostId, i) => ({ hostId, role: "rabbitmq", nodeType: "disc", isSeed: i === 0 })) });
+  const lbIds = lbs.map((n) => ids[nodes.indexOf(n)]);
+  const c = await warren.api<{ cluster: { id: string } }>("POST", "/clusters", { name, members: [
+    ...ids.map((hostId, i) => ({ hostId, role: "rabbitmq", nodeType: "disc", isSeed: i === 0 })),
+    ...lbIds.map((hostId) => ({ hostId, role: "loadbalancer" })),
+  ] });
   expect(c.status).toBe(201);
   return c.body.cluster.id;
 }
@@ -149,10 +156,11 @@ afterAll(async () => { pool.closeAll(); await warren?.stop(); });
 
 describe("backups on a 3.10 cluster and a 4.0 cluster", () => {
   it("sets up bk12 (RabbitMQ 3.10, mirrored ha-all, the older Erlang) and bk13 (RabbitMQ 4.0, quorum queues), in parallel", async () => {
-    bk12 = await setUp("bk12", D12, {});
-    bk13 = await setUp("bk13", D13, {});
+    // bk12's load balancers share its first two nodes' hosts (seed 004's layout), with a VIP: the migration at the end moves its clients.
+    bk12 = await setUp("bk12", D12, LB12);
+    bk13 = await setUp("bk13", D13);
     const [a, b] = await Promise.all([
-      operate(bk12, "setup", { clusterName: "rabbit-bk12", ha: { mode: "all" }, erlangVersion: OLD_E }),
+      operate(bk12, "setup", { clusterName: "rabbit-bk12", ha: { mode: "all" }, erlangVersion: OLD_E, loadBalancers: { vip: VIP12, interface: "eth0", routerId: 109 } }),
       operate(bk13, "setup", { clusterName: "rabbit-bk13", ha: { mode: "quorum" } }),
     ]);
     expect(a.run.status, a.run.error ?? "").toBe("succeeded");
@@ -290,12 +298,12 @@ describe("backups on a 3.10 cluster and a 4.0 cluster", () => {
     const greenNodes = async () => parseNodes(JSON.stringify(await rmq("node13", pw13, "GET", "/api/nodes")));
 
     // Readiness through Warren's API on the real clusters: green already holds blue's definitions (the
-    // restore above), so nothing conflicts and the queues are quorum queues there; only blue's lack of
-    // load balancers blocks. Names and counts only: no hash, no password.
+    // restore above), so nothing conflicts and the queues are quorum queues there: nothing blocks.
+    // Names and counts only: no hash, no password.
     const ready = await warren.api<ReadinessReport>("GET", `/clusters/${bk12}/migration?target=${bk13}`);
     expect(ready.status, JSON.stringify(ready.body)).toBe(200);
-    expect(ready.body.blockers.map((b) => b.id), JSON.stringify(ready.body.blockers)).toEqual(["blue-without-load-balancers"]);
-    expect(ready.body).toMatchObject({ ready: false, blue: { rabbitmqVersion: "3.10.8" }, green: { rabbitmqVersion: "4.0.5" } });
+    expect(ready.body.blockers.map((b) => b.id), JSON.stringify(ready.body.blockers)).toEqual([]);
+    expect(ready.body).toMatchObject({ ready: true, blue: { rabbitmqVersion: "3.10.8" }, green: { rabbitmqVersion: "4.0.5" } });
     expect(ready.body.moving.items.find((m) => m.vhost === "shop" && m.name === SHOP(0))).toMatchObject({ blueType: "classic", greenType: "quorum" });
     expect(ready.body.moving.total).toBe(136);
     for (const secret of [shopHash, adminHash, pw12, pw13, SHOP_PASSWORD]) expect(JSON.stringify(ready.body)).not.toContain(secret);
@@ -329,7 +337,7 @@ describe("backups on a 3.10 cluster and a 4.0 cluster", () => {
         expect(r.exitCode, `${host}: ${argv.slice(-4).join(" ")}: ${r.stderr}`).toBe(0);
         return r.stdout;
       };
-      await run("node10", shovelSourceUser(["shop"]), password);
+      await run("node10", shovelUser(["shop"]), password);
       await Promise.all(D13.map((n) => run(n, enableShovels())));
       await run("node13", defineShovels(), shovelDefinitions(shovels));
       const until = Date.now() + 4 * 60_000;
@@ -416,4 +424,108 @@ describe("backups on a 3.10 cluster and a 4.0 cluster", () => {
     const same = await warren.api<{ total: { added: number; removed: number; changed: number } }>("GET", `/clusters/${bk12}/backups/diff?from=${before.id}&to=${uploaded.id}`);
     expect(same.body.total).toEqual({ added: 0, removed: 0, changed: 0 });
   }, 3 * 60_000);
+
+  it("#27 the migration operation under AMQP load through bk12's VIP: to bk13, rolled back at the confirmation, then again to the end — nothing lost, blue stopped, the load balancers bk13's", async () => {
+    // The application's clients: shop-app (imported onto bk13 with its hash), through the VIP on the co-located port, never reconfigured.
+    const url = `amqp://shop-app:${SHOP_PASSWORD}@${VIP12}:5670/shop`;
+    const queues = Array.from({ length: 10 }, (_, i) => SHOP(i));
+    let stop!: () => void;
+    const until = new Promise<void>((res) => { stop = res; });
+    const lines: string[] = [];
+    const loads = queues.map((queue) => runLoad({ url, queue, declare: false, seconds: 3600, until, window: 20, drainSeconds: 90, log: (l) => lines.push(`${queue}: ${l}`) }));
+    const haproxyServers = async (host: string) => (await sshOk(lab, host, "grep -E '^ +server ' /etc/haproxy/haproxy.cfg | awk '{print $2}' | sort -u")).trim().split("\n");
+    const amqpServers = async (host: string) => (await sshOk(lab, host, "sed -n '/^backend rabbitmq_amqp/,/^$/p' /etc/haproxy/haproxy.cfg | awk '$1 == \"server\" {print $2}' | sort")).trim().split("\n");
+    try {
+      await new Promise((res) => setTimeout(res, 3000));
+      const start = async (type: string) => {
+        const preview = () => warren.api<{ token: string; plan: unknown; forecast: unknown }>("POST", `/clusters/${bk12}/plan`, { type, params: { target: bk13 } });
+        const plan = await preview();
+        expect(plan.status, JSON.stringify(plan.body)).toBe(200);
+        const r = await warren.api<{ runId: string }>("POST", `/clusters/${bk12}/operations`, { type, params: { target: bk13 }, confirmDestructive: true, planToken: plan.body.token });
+        if (r.status === 409) {
+          const again = await preview();
+          const a = JSON.stringify(plan.body.plan).split(","), b = JSON.stringify(again.body.plan).split(",");
+          console.log(`plan changed: ${JSON.stringify(a.filter((x) => !b.includes(x)).slice(0, 10))} → ${JSON.stringify(b.filter((x) => !a.includes(x)).slice(0, 10))}`);
+          const fa = JSON.stringify(plan.body.forecast).split("},"), fb = JSON.stringify(again.body.forecast).split("},");
+          console.log(`forecast changed: ${JSON.stringify(fa.filter((x) => !fb.includes(x)).slice(0, 10))} → ${JSON.stringify(fb.filter((x) => !fa.includes(x)).slice(0, 10))}`);
+        }
+        expect(r.status, JSON.stringify(r.body)).toBe(202);
+        return r.body.runId;
+      };
+      // 1. Migrate, up to the confirmation: bk13 serves the clients, bk12 is drained. Faults on the way: a green node's
+      // RabbitMQ killed while the shovels move the messages (started again 8 s later), and Warren killed -9 in the
+      // middle of the switch (some load balancers' servers switched, some not) and started again: the run says it
+      // was interrupted, and resumes from the step it was in.
+      const first = await start("migrate");
+      let killedGreen = false, crashed: string[] | null = null;
+      for (const until = Date.now() + 15 * 60_000; Date.now() < until;) {
+        const r = (await warren.api<{ run: Run }>("GET", `/runs/${first}`)).body.run;
+        const done = (k: string) => r.steps.some((x) => x.key === k && ["done", "skipped"].includes(x.status));
+        if (!killedGreen && done("shovels")) {
+          killedGreen = true;
+          await sshOk(lab, "node15", "systemctl kill -s KILL rabbitmq-server");
+          void new Promise((res) => setTimeout(res, 8000)).then(() => sshOk(lab, "node15", "systemctl start rabbitmq-server", 180_000));
+        }
+        const switched = r.steps.filter((x) => x.key.startsWith("switch-green:") && x.status === "done").map((x) => x.key);
+        if (!crashed && switched.length > 0) {
+          await warren.crash();
+          crashed = switched;
+          await warren.restart();
+          const after = await waitFor(first);
+          expect(after.status, "a run whose Warren was killed says so").toBe("interrupted");
+          const total = after.steps.filter((x) => x.key.startsWith("switch-green:")).length;
+          const doneAfter = after.steps.filter((x) => x.key.startsWith("switch-green:") && ["done", "skipped"].includes(x.status)).length;
+          console.log(`Warren killed during the switch: ${crashed.length} of ${total} switch steps done then, ${doneAfter} recorded done; the run is ${after.status}`);
+          expect((await warren.api("POST", `/runs/${first}/retry`, {})).status).toBeLessThan(300);
+          break;
+        }
+        if (!["queued", "running"].includes(r.status)) break;
+        await new Promise((res) => setTimeout(res, 150));
+      }
+      expect(killedGreen && crashed, "both faults were injected").toBeTruthy();
+      let run = await waitFor(first, 20 * 60_000);
+      expect(run.status, `${run.error ?? ""} ${JSON.stringify(run.steps.filter((x) => x.status === "failed"))}`).toBe("paused");
+      for (const h of LB12) expect(await amqpServers(h), h).toEqual(D13);
+      // 2. Roll back: cancel the paused run, then the roll back brings the clients (and what they published on bk13) back.
+      expect((await warren.api("POST", `/runs/${first}/cancel`, {})).status).toBeLessThan(300);
+      expect((await waitFor(first)).status).toBe("cancelled");
+      const back = await start("migrate-back");
+      run = await waitFor(back, 20 * 60_000);
+      expect(run.status, `${run.error ?? ""} ${JSON.stringify(run.steps.filter((x) => x.status === "failed"))}`).toBe("succeeded");
+      for (const h of LB12) expect(await amqpServers(h), h).toEqual(D12);
+      const onGreen = parseQueueCounts(JSON.stringify(await rmq("node13", pw13, "GET", "/api/queues/shop?columns=name,vhost,messages_ready,messages_unacknowledged")));
+      expect(queueProgress(queues.map((name) => ({ vhost: "shop", name })), [], onGreen).map((q) => q.onGreen)).toEqual(queues.map(() => 0));
+      // 3. Migrate again, to the end: continue at the confirmation.
+      const second = await start("migrate");
+      run = await waitFor(second, 20 * 60_000);
+      expect(run.status, run.error ?? "").toBe("paused");
+      expect((await warren.api("POST", `/runs/${second}/continue`, {})).status).toBeLessThan(300);
+      run = await waitFor(second, 10 * 60_000);
+      expect(run.status, `${run.error ?? ""} ${JSON.stringify(run.steps.filter((x) => x.status === "failed"))}`).toBe("succeeded");
+      await new Promise((res) => setTimeout(res, 5000));
+    } finally {
+      stop();
+    }
+    const reports = await Promise.all(loads);
+    console.log(`migration load: ${JSON.stringify(reports.map((r) => ({ sent: r.sent, confirmed: r.confirmed, lost: r.lost, dup: r.duplicated, gapMs: r.longestGapMs, reconnects: r.reconnects })))}`);
+    if (reports.some((r) => r.lost)) console.log(lines.slice(-40).join("\n"));
+    for (const r of reports) {
+      expect(r.confirmed).toBeGreaterThan(100);
+      expect(r.lost).toBe(0);
+    }
+    // Checked over SSH: both load balancers list bk13's nodes only; bk12's nodes stopped; bk13's queues quorum queues.
+    for (const h of LB12) {
+      expect(await haproxyServers(h), h).toEqual(D13);
+      expect((await sshRun(lab, h, "systemctl is-active rabbitmq-server")).stdout.trim(), h).not.toBe("active");
+    }
+    expect((await sshRun(lab, "node12", "systemctl is-active rabbitmq-server")).stdout.trim()).not.toBe("active");
+    const types = (await rmq("node14", pw13, "GET", "/api/queues/shop?columns=name,type")) as { name: string; type: string }[];
+    for (const q of queues) expect(types.find((x) => x.name === q)?.type, q).toBe("quorum");
+    expect(await sshOk(lab, "node13", "rabbitmqctl -q list_users --no-table-headers 2>/dev/null")).not.toContain(MIGRATION_USER);
+    // The load balancers and the VIP are bk13's now; bk12 keeps its nodes, stopped.
+    const c13 = (await warren.api<{ cluster: { members: { role: string; host: { name: string } }[] } }>("GET", `/clusters/${bk13}`)).body.cluster;
+    expect(c13.members.filter((m) => m.role === "loadbalancer").map((m) => m.host.name).sort()).toEqual(LB12);
+    const s13 = (await warren.api<{ current: { spec: ClusterSpec } }>("GET", `/clusters/${bk13}/spec`)).body.current.spec;
+    expect(s13.loadBalancers).toMatchObject({ vip: VIP12, frontendPort: 5670 });
+  }, 40 * 60_000);
 });
