@@ -57,9 +57,11 @@ export const userAbsent = (user = MIGRATION_USER) => sh(USER_ABSENT, "user-absen
  * user, $2 how many readings in a row, then the virtual hosts. Each reading
  * sums every queue's ready and unacknowledged messages (a shovel in
  * on-confirm mode keeps a message unacknowledged here until the other side
- * confirmed it) and counts client connections — every network connection
- * but the shovels' own (a node's direct connections are its own shovels'). Passes when $2 readings two seconds apart all find 0 and
- * 0; prints what is left, the fullest queues first.
+ * confirmed it) and counts client connections — every connection
+ * rabbitmqctl lists (network ones: a node's own shovels' direct connections
+ * are not listed) but the shovels' reaching it from the other side. Passes
+ * when $2 readings two seconds apart all find 0 and 0; prints what is left,
+ * the fullest queues first.
  */
 export const DRAIN_CHECK = shScript("DRAIN_CHECK", `${RABBITMQCTL_FUNCTION}set -u
 u=$1
@@ -77,8 +79,8 @@ while [ "$i" -lt "$n" ]; do
     fi
     left=$((left + sum))
   done
-  conns=$(rabbitmqctl -q list_connections --no-table-headers user type) || { echo "cannot list the connections"; exit 1; }
-  clients=$(printf '%s\\n' "$conns" | awk -F '\\t' -v u="$u" '$2 == "network" && $1 != u' | wc -l)
+  conns=$(rabbitmqctl -q list_connections --no-table-headers user) || { echo "cannot list the connections"; exit 1; }
+  clients=$(printf '%s\\n' "$conns" | awk -v u="$u" 'NF && $0 != u' | wc -l)
   echo "reading $((i + 1)): $left message(s) left, $clients client connection(s)"
   if [ "$left" -ne 0 ] || [ "$clients" -ne 0 ]; then exit 1; fi
   i=$((i + 1))
@@ -95,9 +97,9 @@ d check_local_alarms
 export const nodeHealthy = () => sh(NODE_HEALTHY, "node-healthy");
 
 /**
- * Closes every client connection on the cluster (every network connection
- * but user $1's, the shovels'), with reason $2. After the switch, new connections
- * reach only the other side; the ones left here are those HAProxy's
+ * Closes every client connection on the cluster (every connection
+ * rabbitmqctl lists — network ones — but user $1's, the shovels'), with
+ * reason $2. After the switch, new connections reach only the other side; the ones left here are those HAProxy's
  * previous worker still holds after a reload (the runtime API's "shutdown
  * sessions" reaches only the current one) and clients connected to a node
  * directly. Closed, a client reconnects — through the VIP, onto the other
@@ -106,10 +108,11 @@ export const nodeHealthy = () => sh(NODE_HEALTHY, "node-healthy");
 export const CLOSE_CLIENTS = shScript("CLOSE_CLIENTS", `${RABBITMQCTL_FUNCTION}set -eu
 u=$1
 why=$2
-conns=$(rabbitmqctl -q list_connections --no-table-headers pid user type)
-printf '%s\\n' "$conns" | while IFS="$(printf '\\t')" read -r pid user type; do
-  if [ -z "$pid" ] || [ "$user" = "$u" ] || [ "$type" != network ]; then continue; fi
-  rabbitmqctl -q close_connection "$pid" "$why" >/dev/null 2>&1 || true
+conns=$(rabbitmqctl -q list_connections --no-table-headers pid user)
+printf '%s\\n' "$conns" | while IFS="$(printf '\\t')" read -r pid user; do
+  if [ -z "$pid" ] || [ "$user" = "$u" ]; then continue; fi
+  # Not from the loop's input: rabbitmqctl would read the rest of the list.
+  rabbitmqctl -q close_connection "$pid" "$why" </dev/null >/dev/null 2>&1 || true
   echo "closed $pid ($user)"
 done
 `);
