@@ -51,6 +51,9 @@ describe("the migration's plan", () => {
     const at = order.map((k) => index(steps, k));
     expect(at.every((i) => i >= 0), JSON.stringify(order.filter((_, i) => at[i] < 0).map(String))).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
+    // The shovels' user goes only after the shovels, in a later phase (a phase's hosts run in parallel).
+    const phaseOf = (key: string) => plan.phases.findIndex((p) => p.steps.some((x) => x.key === key));
+    expect(phaseOf("unshovel-green")).toBeLessThan(phaseOf("shovel-user-gone"));
     // On each load balancer green's servers come in before blue's go out: a reconnecting client always finds one.
     for (const lb of blue.loadBalancers.map((l) => l.name)) {
       const lastIn = Math.max(...steps.flatMap((s, i) => (s.key.startsWith("switch-green:in:") && s.key.endsWith(`@${lb}`) ? [i] : [])));

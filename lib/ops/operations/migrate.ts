@@ -167,12 +167,12 @@ function movePhases(m: Move): Phase[] {
       title: `${to.name} is healthy on every node`,
       steps: to.nodes.map((n): Step => ({ kind: "command", key: `healthy-${m.toSide}:${n.name}`, title: "Running, in the cluster, no resource alarm", host: n.name, argv: nodeHealthy(), readOnly: true, timeoutMs: 60_000 })),
     },
+    // The shovels first, then their user: a user deleted under running shovels makes them fail and restart,
+    // and 4.0 answered a parameter's deletion during that churn with HTTP 500 (seen on lab hosts).
+    { title: `Remove ${green.name}'s shovels`, steps: [removeShovelsStep(`unshovel-${m.toSide}`, green, m.queues)] },
     {
-      title: "Remove the shovels and the shovels' user",
-      steps: [
-        removeShovelsStep(`unshovel-${m.toSide}`, green, m.queues),
-        { kind: "command", key: "shovel-user-gone", title: `Delete user ${MIGRATION_USER} on ${blue.name}`, host: seedOf(blue), argv: deleteUser(), check: userAbsent(), timeoutMs: 60_000 },
-      ],
+      title: `Remove the shovels' user on ${blue.name}`,
+      steps: [{ kind: "command", key: "shovel-user-gone", title: `Delete user ${MIGRATION_USER} on ${blue.name}`, host: seedOf(blue), argv: deleteUser(), check: userAbsent(), timeoutMs: 60_000 }],
     },
     {
       ...haproxyPhase(final, o, { backends: to.nodes, key: `final-${m.toSide}`, title: `HAProxy with ${to.name}'s nodes only (one load balancer at a time, the VIP kept)` }),
