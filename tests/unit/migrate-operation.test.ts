@@ -3,8 +3,6 @@
 // the steps must keep, what no plan may hold (a password), how a run binds
 // the backup it took to the import and the shovels' document it makes at
 // run time. The run itself is proven on lab hosts (integration 05).
-import fs from "node:fs";
-import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseDefinitions, type Definitions } from "@/lib/backups/definitions";
@@ -15,24 +13,9 @@ import { planMigration, planRollback, rollbackQueues, type MigrationFacts } from
 import { allSteps, assertWellFormed, bindVars, secretsRotated, secretsUsed, type Step } from "@/lib/ops/plan";
 import { planScript } from "@/lib/ops/script";
 import { PlanError } from "@/lib/ops/operation";
-import type { NodeStats } from "@/lib/rabbitmq/management";
-import { labCluster, labSpec } from "./support-cluster";
+import { BLUE_DEFS, blue, FOUR, FRESH_GREEN, green, greenStats } from "./support-migration";
 
-const fixture = (name: string) => fs.readFileSync(path.resolve("tests/fixtures/definitions", name), "utf8");
-const BLUE_DEFS = parseDefinitions(fixture("rabbitmq-3.10-rabbitmqctl.json"));
-const FOUR = parseDefinitions(fixture("rabbitmq-4.0-rabbitmqctl.json"));
-const FRESH_GREEN: Definitions = { ...FOUR, users: FOUR.users.filter((u) => u.name === "warren-admin"), permissions: FOUR.permissions.filter((p) => p.user === "warren-admin"), vhosts: FOUR.vhosts.filter((v) => v.name === "/"), queues: [], exchanges: [], bindings: [], policies: [], parameters: [] };
-const blue = labCluster();
-const green = labCluster({
-  id: "g", name: "four",
-  nodes: ["node6", "node7", "node8"].map((name, i) => ({ name, address: `10.213.77.${16 + i}`, type: "disc" as const, seed: i === 0, platform: "debian-13" })),
-  loadBalancers: [],
-  spec: { ...labSpec({ rabbitmq: { clusterName: "rabbit-four", ha: { mode: "quorum" } }, loadBalancers: null }), members: { nodes: ["node6", "node7", "node8"].map((name, i) => ({ name, type: "disc" as const, seed: i === 0 })), loadBalancers: [] } },
-});
-const stats = (): NodeStats[] => green.nodes.map((n) => ({
-  name: `rabbit@${n.name}`, type: "disc", running: true, memUsed: 1, memLimit: 10, memAlarm: false, diskFree: 10, diskFreeLimit: 1, diskAlarm: false,
-  fdUsed: 1, fdTotal: 10, socketsUsed: null, socketsTotal: null, uptimeS: 10, partitions: [], beingDrained: false,
-}));
+const stats = greenStats;
 const facts = (greenDefs: Definitions = FRESH_GREEN, blueDefs: Definitions = BLUE_DEFS): MigrationFacts => ({
   blue, green, blueDefs, greenDefs, readFrom: { blue: "node1", green: "node6" },
   readiness: assessMigration({ blue, green, blueDefs, greenDefs, greenNodes: stats(), greenQueues: [] }),

@@ -4,36 +4,20 @@
 // switch's runtime API steps and the drain gate. Not yet wired to an
 // operation: see tests/README.md.
 import fs from "node:fs";
-import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseDefinitions, type Definitions } from "@/lib/backups/definitions";
 import { haproxyConfig } from "@/lib/haproxy/config";
 import { amqpUri, directUri, parseAmqpUri, pct, redactUri } from "@/lib/migration/amqp-uri";
 import { drainVerdict, queueProgress, type DrainSample } from "@/lib/migration/progress";
-import { clientConnections, parseConnections, parseNodes, parseQueueCounts, parseShovelStatus, type NodeStats } from "@/lib/rabbitmq/management";
+import { clientConnections, parseConnections, parseNodes, parseQueueCounts, parseShovelStatus } from "@/lib/rabbitmq/management";
 import { assessMigration, type ReadinessInput } from "@/lib/migration/readiness";
 import { isMigrationShovel, removeShovelArgv, shovelDefinitions, shovelFor, shovelName, shovelsFor, showShovel } from "@/lib/migration/shovels";
 import { bridgeBackends, switchSteps } from "@/lib/migration/switch";
 import { labCluster, labSpec } from "./support-cluster";
+import { BLUE_DEFS, blue, FOUR, FRESH_GREEN, green, greenStats } from "./support-migration";
 
-const fixture = (name: string) => fs.readFileSync(path.resolve("tests/fixtures/definitions", name), "utf8");
-const BLUE_DEFS = parseDefinitions(fixture("rabbitmq-3.10-rabbitmqctl.json"));
-const FOUR = parseDefinitions(fixture("rabbitmq-4.0-rabbitmqctl.json"));
-/** A green cluster as the wizard leaves it: Warren's user, the default vhost, its name, nothing else. */
-const FRESH_GREEN: Definitions = { ...FOUR, users: FOUR.users.filter((u) => u.name === "warren-admin"), permissions: FOUR.permissions.filter((p) => p.user === "warren-admin"), vhosts: FOUR.vhosts.filter((v) => v.name === "/"), queues: [], exchanges: [], bindings: [], policies: [], parameters: [] };
-
-const blue = labCluster();
-const green = labCluster({
-  id: "g", name: "four",
-  nodes: ["node6", "node7", "node8"].map((name, i) => ({ name, address: `10.213.77.${16 + i}`, type: "disc" as const, seed: i === 0, platform: "debian-13" })),
-  loadBalancers: [],
-  spec: { ...labSpec({ rabbitmq: { clusterName: "rabbit-four", ha: { mode: "quorum" } }, loadBalancers: null }), members: { nodes: ["node6", "node7", "node8"].map((name, i) => ({ name, type: "disc" as const, seed: i === 0 })), loadBalancers: [] } },
-});
-const stats = (over: Partial<NodeStats> = {}): NodeStats[] => green.nodes.map((n) => ({
-  name: `rabbit@${n.name}`, type: "disc", running: true, memUsed: 1, memLimit: 10, memAlarm: false, diskFree: 10, diskFreeLimit: 1, diskAlarm: false,
-  fdUsed: 1, fdTotal: 10, socketsUsed: null, socketsTotal: null, uptimeS: 10, partitions: [], beingDrained: false, ...over,
-}));
+const stats = greenStats;
 const input = (o: Partial<ReadinessInput> = {}): ReadinessInput => ({ blue, green, blueDefs: BLUE_DEFS, greenDefs: FRESH_GREEN, greenNodes: stats(), greenQueues: [], ...o });
 
 describe("AMQP URIs", () => {

@@ -244,10 +244,9 @@ export function planMigration(blue: ClusterInventory, p: MigrateParams, f: Migra
   };
 }
 
-export const migrateOperation = defineOperation({
-  type: "migrate",
-  title: "Migrate to a new cluster",
-  description: "Moves this cluster's clients and messages to a cluster built by the wizard on other hosts (RabbitMQ 3.x with mirrored queues to 4.x with quorum queues, or new hardware) behind the same VIP and port: definitions restored onto it, messages moved by on-confirm shovels, HAProxy switched one load balancer at a time, this cluster stopped only after a confirmation; a roll back exists until then.",
+/** What the migration and its roll back share: the target as their parameter, both clusters read and judged as facts, a password of their own each run, the migrate page as their form. */
+const migrationOperation = (d: { type: string; title: string; description: string; plan: typeof planMigration; runTitle: string }) => defineOperation({
+  ...d,
   role: "operator",
   params: MigrateParams,
   secrets: [],
@@ -257,8 +256,15 @@ export const migrateOperation = defineOperation({
     requireSpec(c);
     return more.migration(c.id, p.target);
   },
+  runTitle: () => d.runTitle,
+});
+
+export const migrateOperation = migrationOperation({
+  type: "migrate",
+  title: "Migrate to a new cluster",
+  description: "Moves this cluster's clients and messages to a cluster built by the wizard on other hosts (RabbitMQ 3.x with mirrored queues to 4.x with quorum queues, or new hardware) behind the same VIP and port: definitions restored onto it, messages moved by on-confirm shovels, HAProxy switched one load balancer at a time, this cluster stopped only after a confirmation; a roll back exists until then.",
   plan: planMigration,
-  runTitle: () => "Migration to a new cluster",
+  runTitle: "Migration to a new cluster",
 });
 
 /** The queues a roll back moves: those both sides have (not streams) — a queue only the target has has nowhere to go on blue. */
@@ -290,19 +296,10 @@ export function planRollback(blue: ClusterInventory, p: MigrateParams, f: Migrat
   };
 }
 
-export const rollbackOperation = defineOperation({
+export const rollbackOperation = migrationOperation({
   type: "migrate-back",
   title: "Roll back a migration",
-  description: "Before a migration has stopped this cluster: moves the clients and the messages published since the switch back from the target through the same VIP and port (the target's shovels removed, this cluster's shovels pull the target's queues, HAProxy switched back one load balancer at a time). The target keeps running.",
-  role: "operator",
-  params: MigrateParams,
-  secrets: [],
-  rotates: ["migrationPassword"],
-  ui: "migration",
-  async gather(c, p, _read, more): Promise<MigrationFacts> {
-    requireSpec(c);
-    return more.migration(c.id, p.target);
-  },
+  description: "Before a migration has stopped this cluster: moves the clients and the messages published since the switch back from the target through the same VIP and port (the target's shovels pull no more; they push its queues back to this cluster; HAProxy switched back one load balancer at a time). The target keeps running.",
   plan: planRollback,
-  runTitle: () => "Roll back of a migration",
+  runTitle: "Roll back of a migration",
 });
