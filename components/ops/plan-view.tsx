@@ -65,7 +65,7 @@ export function PlanView({ preview, onStart, startLabel, busy, blocked }: { prev
       <ol className="flex flex-col gap-3" aria-label="Plan steps">
         {preview.plan.phases.map((ph, i) => (
           <li key={i} className="min-w-0">
-            <h4 className="text-sm font-semibold">Phase {i + 1}: {ph.title} <span className="font-normal text-muted">({ph.oneHostAtATime ? "one host at a time" : "hosts in parallel"})</span></h4>
+            <h4 className="text-sm font-semibold">Phase {i + 1}: {ph.title} <span className="font-normal text-muted">({ph.inOrder ? "one step after another, in this order" : ph.oneHostAtATime ? "one host at a time" : "hosts in parallel"})</span></h4>
             <div className="overflow-x-auto" {...scrollable("Plan steps table")}>
               <table className="w-full text-left text-xs">
                 <tbody>

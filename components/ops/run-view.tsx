@@ -159,7 +159,7 @@ export function RunView({ runId, canOperate }: { runId: string; canOperate: bool
             const done = steps.filter((s) => s.status === "done" || s.status === "skipped").length;
             return (
               <section key={pi} className="min-w-0" aria-label={`Phase ${pi + 1}: ${ph.title}`}>
-                <h2 className="text-sm font-semibold">Phase {pi + 1}: {ph.title} <span className="font-normal text-muted">({done}/{steps.length}{ph.oneHostAtATime ? ", one host at a time" : ""})</span></h2>
+                <h2 className="text-sm font-semibold">Phase {pi + 1}: {ph.title} <span className="font-normal text-muted">({done}/{steps.length}{ph.inOrder ? ", in order" : ph.oneHostAtATime ? ", one host at a time" : ""})</span></h2>
                 <div className="overflow-x-auto" {...scrollable("Steps table")}>
                   <table className="w-full text-left text-xs">
                     <tbody>{steps.map((s) => (

@@ -109,11 +109,18 @@ export const CLOSE_CLIENTS = shScript("CLOSE_CLIENTS", `${RABBITMQCTL_FUNCTION}s
 u=$1
 why=$2
 conns=$(rabbitmqctl -q list_connections --no-table-headers pid user)
-printf '%s\\n' "$conns" | while IFS="$(printf '\\t')" read -r pid user; do
-  if [ -z "$pid" ] || [ "$user" = "$u" ]; then continue; fi
-  # Not from the loop's input: rabbitmqctl would read the rest of the list.
-  rabbitmqctl -q close_connection "$pid" "$why" </dev/null >/dev/null 2>&1 || true
-  echo "closed $pid ($user)"
-done
+# Eight at a time: each rabbitmqctl starts an Erlang VM (a second or two), one after another a minute for 30 clients.
+printf '%s\\n' "$conns" | {
+  n=0
+  while IFS="$(printf '\\t')" read -r pid user; do
+    if [ -z "$pid" ] || [ "$user" = "$u" ]; then continue; fi
+    # Not from the loop's input: rabbitmqctl would read the rest of the list.
+    rabbitmqctl -q close_connection "$pid" "$why" </dev/null >/dev/null 2>&1 &
+    echo "closing $pid ($user)"
+    n=$((n + 1))
+    if [ $((n % 8)) -eq 0 ]; then wait; fi
+  done
+  wait
+}
 `);
 export const closeClients = (why: string, user = MIGRATION_USER) => sh(CLOSE_CLIENTS, "close-clients", user, why);

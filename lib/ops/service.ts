@@ -232,7 +232,7 @@ export async function getRun(runId: string) {
   if (!run) return null;
   const { plan: planJson, vars: varsJson, steps, ...rest } = run;
   const plan = JSON.parse(planJson) as Plan;
-  const phases = plan.phases.map((p) => ({ title: p.title, oneHostAtATime: !!p.oneHostAtATime, subject: p.subject ?? null }));
+  const phases = plan.phases.map((p) => ({ title: p.title, oneHostAtATime: !!p.oneHostAtATime, inOrder: !!p.inOrder, subject: p.subject ?? null }));
   const byKey = new Map(allSteps(plan).map((s) => [s.key, s]));
   return {
     ...rest, phases, title: runTitle(run.type, run.params),

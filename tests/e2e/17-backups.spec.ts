@@ -6,7 +6,10 @@ import Database from "better-sqlite3";
 import { expect, test, type APIRequestContext, type Browser, type Page } from "@playwright/test";
 import { E2E_DATA_DIR } from "../../playwright.config";
 import { ClusterSpec, specMembers } from "../../lib/inventory/spec";
-import { ADMIN, VIEWER, basic, login, makeKey, shoot } from "./helpers";
+import { ADMIN, VIEWER, basic, labSsh, labSshArgs, login, makeKey, shoot } from "./helpers";
+import amqp from "amqplib";
+import { spawnSync } from "node:child_process";
+import { runLoad } from "../../lab/amqp-load";
 
 // Issue #26: definitions backups, diff and restore, in the browser.
 //
@@ -310,5 +313,82 @@ test.describe("on the wizard's cluster (lab)", () => {
       await noSidewaysScroll(p);
       await shoot(p, "27-migration-readiness-phone");
     });
+  });
+
+  /** A command's exit status on a lab host. */
+  const labSshStatus = (host: string, cmd: string) => spawnSync("ssh", [...labSshArgs(host), cmd], { timeout: 60_000 }).status;
+
+  // #27 end to end, the last test of the suite (it stops the wizard's cluster): from the migrate page, under AMQP
+  // load through the wizard's VIP, to spec 12's 4.0 cluster; checked over SSH afterwards. A queue without a
+  // consumer carries its backlog over. (The roll back and the faults during a migration: integration 05.)
+  test("#27 the migration from the page under AMQP load through the VIP: the wizard's 3.10 cluster to four (4.0), nothing lost, checked over SSH", async ({ page, request, browser }) => {
+    const four = (await api<{ clusters: { id: string; name: string }[] }>(request, "GET", "/clusters")).clusters.find((c) => c.name === "four")?.id ?? "";
+    test.skip(!wizard || !four, "needs the wizard's cluster of spec 04 and the 4.0 cluster of spec 12 on the lab");
+    test.setTimeout(15 * 60_000);
+    const pw = (await api<{ value: string }>(request, "POST", `/clusters/${wizard}/secrets/managementPassword/reveal`)).value;
+    const mgmt = async (method: string, p: string, body?: unknown) => {
+      const r = await fetch(`http://10.213.77.11:15672${p}`, { method, headers: { Authorization: `Basic ${Buffer.from(`warren-admin:${pw}`).toString("base64")}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+      if (r.status >= 300) throw new Error(`${method} ${p}: HTTP ${r.status} ${await r.text()}`);
+    };
+    // The application: its own user (imported onto four with its hash), three queues with clients, one with a backlog and no consumer.
+    const APP = { user: "e2e-app", password: "e2e-app-pw-27" };
+    await mgmt("PUT", `/api/users/${APP.user}`, { password: APP.password, tags: "" });
+    await mgmt("PUT", `/api/permissions/%2F/${APP.user}`, { configure: "^$", write: ".*", read: ".*" });
+    const queues = ["e2e.orders.0", "e2e.orders.1", "e2e.orders.2"], BACKLOG_Q = "e2e.backlog";
+    for (const q of [...queues, BACKLOG_Q]) await mgmt("PUT", `/api/queues/%2F/${q}`, { durable: true, auto_delete: false, arguments: {} });
+    const url = `amqp://${APP.user}:${APP.password}@10.213.77.100:5672/%2F`;
+    {
+      const conn = await amqp.connect(url);
+      const ch = await conn.createConfirmChannel();
+      for (let i = 0; i < 500; i++) ch.sendToQueue(BACKLOG_Q, Buffer.from(`b${i}`), { persistent: true });
+      await ch.waitForConfirms();
+      await conn.close();
+    }
+    let stop!: () => void;
+    const until = new Promise<void>((r) => { stop = r; });
+    const loads = queues.map((queue) => runLoad({ url, queue, declare: false, seconds: 3600, until, window: 20, drainSeconds: 120 }));
+    try {
+      await login(page, ADMIN);
+      await page.goto(`/clusters/${wizard}/migrate?target=${four}`);
+      await expect(page.getByTestId("migration-readiness")).toBeVisible({ timeout: 90_000 });
+      const start = page.getByRole("region", { name: "Start the migration" });
+      await start.getByRole("button", { name: "Show the migration plan" }).click();
+      const plan = start.getByTestId("plan-view");
+      await expect(plan).toBeVisible({ timeout: 120_000 });
+      // four's own load balancers leave its inventory at the end: the plan says so.
+      await expect(plan).toContainText("four's own load balancers");
+      await shoot(page, "27-migration-plan");
+      await plan.getByLabel("I understand; run these steps").check();
+      await plan.getByRole("button", { name: "Start the migration" }).click();
+      await expect(page).toHaveURL(/\/runs\//, { timeout: 60_000 });
+      const runId = page.url().split("/runs/")[1];
+      await expect(page.getByTestId("migration-progress")).toBeVisible();
+      await expect(page.getByTestId("run-status")).toHaveText("paused", { timeout: 10 * 60_000 });
+      await expect(page.getByTestId("migration-left")).toHaveText(/^0 in 0 queues$/, { timeout: 30_000 });
+      await expect(page.getByTestId("migration-clients-from")).toHaveText("0", { timeout: 30_000 });
+      await shoot(page, "27-migration-run-paused");
+      await phone(browser, async (p) => {
+        await p.goto(`/runs/${runId}`);
+        await expect(p.getByTestId("migration-progress")).toBeVisible();
+        await noSidewaysScroll(p);
+        await shoot(p, "27-migration-run-phone");
+      });
+      await page.getByRole("button", { name: "Continue" }).click();
+      await expect(page.getByTestId("run-status")).toHaveText("succeeded", { timeout: 5 * 60_000 });
+      await shoot(page, "27-migration-run-done");
+    } finally {
+      stop();
+    }
+    const reports = await Promise.all(loads);
+    console.log(`#27 e2e load: ${JSON.stringify(reports.map((r) => ({ confirmed: r.confirmed, lost: r.lost, dup: r.duplicated, gapS: r.longestGapMs / 1000 })))}`);
+    for (const r of reports) { expect(r.confirmed).toBeGreaterThan(50); expect(r.lost).toBe(0); }
+    // Over SSH: both load balancers list four's nodes only; the wizard's nodes stopped; four's queues quorum queues, the backlog there.
+    for (const lb of ["node4", "node5"]) expect(labSsh(lb, "awk '$1 == \"server\" {print $2}' /etc/haproxy/haproxy.cfg | sort -u").trim().split("\n")).toEqual(["node10", "node8", "node9"]);
+    for (const n of ["node1", "node2", "node3"]) expect(labSshStatus(n, "systemctl is-active --quiet rabbitmq-server"), n).not.toBe(0);
+    const onFour = JSON.parse(labSsh("node8", "rabbitmqctl -q list_queues name type messages --formatter json")) as { name: string; type: string; messages: number }[];
+    for (const q of [...queues, BACKLOG_Q]) expect(onFour.find((x) => x.name === q)?.type, q).toBe("quorum");
+    expect(onFour.find((x) => x.name === BACKLOG_Q)?.messages).toBe(500);
+    const lbs = (await api<{ cluster: { members: { role: string; host: { name: string } }[] } }>(request, "GET", `/clusters/${four}`)).cluster.members.filter((m) => m.role === "loadbalancer").map((m) => m.host.name).sort();
+    expect(lbs).toEqual(["node4", "node5"]);
   });
 });
