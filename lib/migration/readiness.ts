@@ -33,6 +33,17 @@ export interface Readiness {
   doc: Definitions;
 }
 
+/** Both clusters as a migration's gather reads them (lib/migration/service.ts): what its planners plan from. */
+export interface MigrationFacts {
+  blue: ClusterInventory;
+  green: ClusterInventory;
+  blueDefs: Definitions;
+  greenDefs: Definitions;
+  readiness: Readiness;
+  /** The node each side's live definitions were read from. */
+  readFrom: { blue: string; green: string };
+}
+
 export interface ReadinessInput {
   blue: ClusterInventory;
   green: ClusterInventory;

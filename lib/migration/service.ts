@@ -19,7 +19,7 @@ import { MIGRATION_USER } from "./commands";
 import { MIGRATION_RUNS, queueProgress, type QueueProgress } from "./progress";
 import { assessMigration, type Blocker, type MovingQueue, type Note } from "./readiness";
 import type { Finding } from "@/lib/backups/translate";
-import type { MigrationFacts } from "@/lib/ops/operations/migrate";
+import type { MigrationFacts } from "@/lib/migration/readiness";
 
 export class MigrationError extends Error {
   constructor(readonly code: "not-found" | "invalid" | "failed", message: string) {

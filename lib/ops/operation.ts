@@ -9,7 +9,7 @@ import type { SecretName } from "./secrets";
 import type { MemberRole, NodeType } from "@/lib/vocabulary";
 import type { ClusterSpec } from "@/lib/inventory/spec";
 import type { ClusterInventory } from "@/lib/inventory/cluster-inventory";
-import type { MigrationFacts } from "./operations/migrate";
+import type { MigrationFacts } from "@/lib/migration/readiness";
 
 export type { ClusterInventory, HostSpec, NodeSpec } from "@/lib/inventory/cluster-inventory";
 

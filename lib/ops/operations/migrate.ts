@@ -22,7 +22,7 @@
 import { z } from "zod";
 import { importDefinitions, rebalanceQuorumLeaders } from "@/lib/backups/commands";
 import { backupPhase, readOrder } from "@/lib/backups/steps";
-import { queueType, refOf, versionOf, type Definitions } from "@/lib/backups/definitions";
+import { queueType, refOf, versionOf } from "@/lib/backups/definitions";
 import { defineOperation, PlanError, requireSpec, type ClusterInventory } from "../operation";
 import type { DefinitionsStep, Phase, Plan, Step } from "../plan";
 import { loadBalancersWork, nodesDown } from "../outages";
@@ -33,24 +33,15 @@ import { bridgeBackends, switchSteps, type Side } from "@/lib/migration/switch";
 import {
   closeClients, defineShovels, deleteUser, drainCheck, enableShovels, MIGRATION_USER, nodeHealthy, shovelsEnabled, shovelUser, userAbsent,
 } from "@/lib/migration/commands";
-import type { Readiness } from "@/lib/migration/readiness";
+import type { MigrationFacts } from "@/lib/migration/readiness";
+
+export type { MigrationFacts } from "@/lib/migration/readiness";
 import { shovelName } from "@/lib/migration/shovels";
 
 export const MigrateParams = z.strictObject({
   target: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "A cluster's id").meta({ description: "The cluster to move the clients and their messages to (built by the wizard on other hosts)", "x-warren": "cluster" }),
 });
 export type MigrateParams = z.infer<typeof MigrateParams>;
-
-/** Both clusters as a migration's gather reads them (lib/migration/service.ts). */
-export interface MigrationFacts {
-  blue: ClusterInventory;
-  green: ClusterInventory;
-  blueDefs: Definitions;
-  greenDefs: Definitions;
-  readiness: Readiness;
-  /** The node each side's live definitions were read from. */
-  readFrom: { blue: string; green: string };
-}
 
 /** The run variable holding the id of blue's backup, which green imports. */
 export const BLUE_BACKUP_VAR = "blueBackup";
