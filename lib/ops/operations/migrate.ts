@@ -104,7 +104,6 @@ function movePhases(m: Move): Phase[] {
   const fromSide: Side = m.toSide === "green" ? "blue" : "green";
   const [blue, green] = m.toSide === "green" ? [from, to] : [to, from];
   const pull = m.toSide === "green";
-  const bridge = (serving: Side) => bridgeBackends(blue.nodes, green.nodes, serving);
   const final = { ...lbs, nodes: to.nodes };
   return [
     {
@@ -130,14 +129,14 @@ function movePhases(m: Move): Phase[] {
       }],
     },
     {
-      ...haproxyPhase(lbs, o, { backends: bridge(fromSide), key: `bridge-${m.toSide}`, title: `HAProxy knows both clusters: ${to.name}'s nodes beside ${from.name}'s, in maintenance (one load balancer at a time, the VIP kept)` }),
+      ...haproxyPhase(lbs, o, { backends: bridgeBackends(blue.nodes, green.nodes, fromSide), key: `bridge-${m.toSide}`, title: `HAProxy knows both clusters: ${to.name}'s nodes beside ${from.name}'s, in maintenance (one load balancer at a time, the VIP kept)` }),
       expectedOutage: held,
     },
     {
       title: `The switch: on each load balancer ${to.name}'s nodes ready, then ${from.name}'s to maintenance with their sessions closed — clients reconnect through the VIP onto ${to.name}`,
       inOrder: true,
       expectedOutage: held,
-      steps: switchSteps(lbNames, (m.toSide === "green" ? from : to).nodes.map((n) => n.name), (m.toSide === "green" ? to : from).nodes.map((n) => n.name), m.toSide),
+      steps: switchSteps(lbNames, blue.nodes.map((n) => n.name), green.nodes.map((n) => n.name), m.toSide),
     },
     {
       title: `Close the clients' connections still on ${from.name}: they reconnect through the VIP onto ${to.name}`,
