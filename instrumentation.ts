@@ -17,17 +17,9 @@ export async function register() {
   if (await ensureAdminFromEnv(e.WARREN_ADMIN_USER || undefined, e.WARREN_ADMIN_PASSWORD || undefined))
     console.log(`[warren] created admin account '${e.WARREN_ADMIN_USER}' from WARREN_ADMIN_USER`);
   console.log(`[warren] data directory ${e.dataDir}`);
-  const { runner } = await import("@/lib/ops/runner");
-  await runner().start();
-  // Alerts: notifications a crash left mid-send go out again; the engine listens to the live view.
-  const { deliveryWorker } = await import("@/lib/alerts/delivery");
-  await deliveryWorker().start();
-  const { alertEngine } = await import("@/lib/alerts/engine");
-  alertEngine().start();
-  // The live view watches every cluster from start-up, so the first page load has data.
-  const { collector } = await import("@/lib/health/collector");
-  await collector().start();
-  // Scheduled definitions backups and their retention (lib/backups).
-  const { backupScheduler } = await import("@/lib/backups/scheduler");
-  backupScheduler().start();
+  // Runs, the live view and alerts of each cluster whose lease this instance holds; the
+  // scheduled work (backups, the notification outbox) on the holder of its lease (lib/instances).
+  // Alone on SQLite, this instance holds them all from its first second.
+  const { startInstanceWork } = await import("@/lib/instances/work");
+  await startInstanceWork();
 }

@@ -2,6 +2,7 @@ import path from "node:path";
 import fs from "node:fs";
 import { defineConfig } from "prisma/config";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 
 // Prisma 6.19.3's Wasm schema engine (its native engine cannot be downloaded here).
@@ -34,10 +35,15 @@ function adapterFactory(): SqlMigrationAwareDriverAdapterFactory {
   };
 }
 
+// WARREN_DATABASE_URL (postgresql://…): PostgreSQL, its schema made from the SQLite one
+// (scripts/postgres-schema.mjs) and its own migrations. Unset: the SQLite file.
+const postgresUrl = process.env.WARREN_DATABASE_URL || "";
+const postgres = /^postgres(ql)?:\/\//.test(postgresUrl);
+
 export default defineConfig({
   experimental: { adapter: true },
   engine: "js",
-  schema: path.join("prisma", "schema.prisma"),
-  migrations: { path: path.join("prisma", "migrations") },
-  adapter: async () => adapterFactory(),
+  schema: postgres ? path.join("prisma", "postgresql", "schema.prisma") : path.join("prisma", "schema.prisma"),
+  migrations: { path: postgres ? path.join("prisma", "postgresql", "migrations") : path.join("prisma", "migrations") },
+  adapter: async () => (postgres ? new PrismaPg({ connectionString: postgresUrl }) : adapterFactory()),
 });

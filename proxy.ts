@@ -8,6 +8,7 @@ import { assertSameOrigin, RequestError } from "@/lib/api/request";
 // every response a Content-Security-Policy with a fresh nonce, which Next.js
 // puts on its own scripts.
 const PUBLIC_PAGES = new Set(["/login", "/setup"]);
+const PUBLIC_HEALTH = "/api/v1/health";
 
 export function contentSecurityPolicy(nonce: string): string {
   return [
@@ -64,7 +65,8 @@ export async function proxy(req: NextRequest) {
   let res: NextResponse;
   // /metrics is for Prometheus (a token, never a browser session): answered like the API.
   if (pathname.startsWith("/api/") || pathname === "/metrics") {
-    if (!hasSession && !req.headers.has("authorization"))
+    // /api/v1/health: a load balancer's check, no login, no details (lib/instances/status.ts).
+    if (pathname !== PUBLIC_HEALTH && !hasSession && !req.headers.has("authorization"))
       res = NextResponse.json({ error: "unauthenticated", message: "log in, or send an API token as 'Authorization: Bearer …'" }, { status: 401 });
   } else if (!PUBLIC_PAGES.has(pathname) && !hasSession) {
     const url = req.nextUrl.clone();

@@ -47,6 +47,24 @@ const EnvSchema = z.object({
     .refine((v) => !v || /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(v), { message: "must be an http:// or https:// URL without query or fragment, e.g. https://warren.example.com" }),
   /** How long live-health samples are kept, in hours. */
   WARREN_HISTORY_HOURS: z.coerce.number().min(1).max(24 * 90).default(24),
+  /**
+   * A PostgreSQL database (postgresql://user:password@host:port/db): several Warren
+   * instances can share it (lib/instances). Unset: the SQLite file in the data
+   * directory, for one instance.
+   */
+  WARREN_DATABASE_URL: z
+    .string()
+    .max(2000)
+    .optional()
+    .or(z.literal(""))
+    .refine((v) => !v || /^postgres(ql)?:\/\/\S+$/.test(v), { message: "must be a postgresql:// URL, e.g. postgresql://warren:secret@db.example.com:5432/warren" }),
+  /** Seconds an instance holds a cluster's lease without renewing it; a surviving instance takes the cluster over after it. */
+  WARREN_LEASE_SECONDS: z.coerce.number().min(2).max(120).default(4),
+  /** This instance's name on the admin page (default: host name, port and process id). */
+  WARREN_INSTANCE_NAME: z.string().max(100).optional().or(z.literal("")),
+}).refine((e) => !e.WARREN_DATABASE_URL || !!e.WARREN_SECRET_KEY, {
+  path: ["WARREN_SECRET_KEY"],
+  message: "must be set with WARREN_DATABASE_URL: every instance opens the same sealed secrets, so they share one key (the hex in the data directory's secret.key, if you copied a SQLite database)",
 });
 
 export type Env = z.infer<typeof EnvSchema> & { dataDir: string; dbFile: string };

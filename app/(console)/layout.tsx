@@ -17,7 +17,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
     { href: "/runs", label: "Runs" },
     { href: "/alerts", label: "Alerts" },
     ...(me.role === "admin"
-      ? [{ href: "/admin/users", label: "Users" }, { href: "/admin/tokens", label: "API tokens" }, { href: "/admin/audit", label: "Audit log" }]
+      ? [{ href: "/admin/users", label: "Users" }, { href: "/admin/tokens", label: "API tokens" }, { href: "/admin/audit", label: "Audit log" }, { href: "/admin/instances", label: "Instances" }]
       : []),
     { href: "/account", label: "My account" },
   ];

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { requirePageUser } from "@/lib/auth/guard";
 import { listClusters } from "@/lib/inventory/clusters";
 import { countHosts } from "@/lib/inventory/hosts";
-import { collector } from "@/lib/health/collector";
+import { liveHealth, liveStatuses } from "@/lib/health/live";
 import { listRuns } from "@/lib/ops/service";
 import { Badge, Card, type Tone } from "@/components/ui";
 import { RunList } from "@/components/ops/run-list";
@@ -19,8 +19,8 @@ const STATE: Record<string, { tone: Tone; label: string }> = {
 export default async function Overview() {
   await requirePageUser();
   const [hosts, clusters, runs, alerts] = await Promise.all([countHosts(), listClusters(), listRuns({}, 5), alertSummary()]);
-  const c = collector();
-  const states = c.statuses();
+  const states = await liveStatuses();
+  const healths = new Map(await Promise.all(clusters.map(async (x) => [x.id, await liveHealth(x.id)] as const)));
   const backups = await backupStatuses(clusters.map((x) => x.id));
   if (hosts === 0) {
     return (
@@ -42,7 +42,7 @@ export default async function Overview() {
         ) : (
           <ul className="flex flex-col gap-2 text-sm">
             {clusters.map((cl) => {
-              const h = c.health(cl.id);
+              const h = healths.get(cl.id) ?? null;
               const st = STATE[states[cl.id] ?? "unknown"];
               return (
                 <li key={cl.id} className="flex flex-wrap items-baseline gap-2">

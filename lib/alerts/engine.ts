@@ -81,6 +81,11 @@ export class AlertEngine {
     this.unsubscribe = undefined;
   }
 
+  /** Another instance took the cluster over: what this one remembers of it would go stale. */
+  forget(clusterId: string): void {
+    this.clusters.delete(clusterId);
+  }
+
   /** Rules, silences, routes or channels changed: read them again before the next evaluation. */
   invalidate(): void {
     this.config = null;

@@ -41,6 +41,11 @@ export const openApiDocument = {
   security: [{ bearer: [] }, { basic: [] }],
   paths: {
     "/me": { get: { summary: "Who am I", responses: { "200": ok("the caller"), ...common } } },
+    "/health": { get: {
+      summary: "This instance's state for a load balancer's check: no login, no details. 200 when it reaches its database and keeps renewing its leases, else 503",
+      security: [],
+      responses: { "200": ok("{ status: ok, database: ok, leases: renewing }"), "503": ok("{ status: unavailable, database: ok | unreachable, leases: renewing | stale }") } } },
+    "/instances": { get: { summary: "Every Warren instance on this database (renewed within a day): when it started and last renewed, whether it is alive, and the leases it holds — clusters and the scheduled work (admin)", responses: { "200": ok("{ database, leaseSeconds, instances: [{ id, name, startedAt, renewedAt, alive, self, holds: [{ name, kind, label, epoch, acquiredAt, expiresAt }] }] }"), ...common } } },
     "/hosts": {
       get: { summary: "List hosts (viewer)", responses: { "200": ok("hosts, without secrets"), ...common } },
       post: { summary: "Add a host (operator)", requestBody: body("HostInput"), responses: { "201": ok("the host"), "400": errorResponse, "409": errorResponse, ...common } },

@@ -1,16 +1,26 @@
 import "server-only";
 import fs from "node:fs";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
+import { PrismaClient as PostgresClient } from "@/lib/generated/prisma-pg/client";
 import { env } from "@/lib/env";
 
 // One client per process, kept on globalThis so dev-mode reloads do not open more.
 const g = globalThis as unknown as { warrenDb?: PrismaClient };
 
+/** Which database this process uses: PostgreSQL when WARREN_DATABASE_URL is set, else the SQLite file. */
+export type DatabaseKind = "sqlite" | "postgresql";
+export const databaseKind = (): DatabaseKind => (env().WARREN_DATABASE_URL ? "postgresql" : "sqlite");
+
 export function db(): PrismaClient {
   if (!g.warrenDb) {
-    const adapter = new PrismaBetterSQLite3({ url: `file:${env().dbFile}` });
-    g.warrenDb = new PrismaClient({ adapter });
+    const url = env().WARREN_DATABASE_URL;
+    // Both clients are made from the same models (scripts/postgres-schema.mjs), so the
+    // PostgreSQL one answers every query the SQLite one does, with the same shapes.
+    g.warrenDb = url
+      ? (new PostgresClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) }) as unknown as PrismaClient)
+      : new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: `file:${env().dbFile}` }) });
   }
   return g.warrenDb;
 }

@@ -286,6 +286,15 @@ export class Collector {
   private timer?: NodeJS.Timeout;
   private refreshing = false;
   private lastRefresh = 0;
+  /** Which clusters this process watches: those whose lease it holds (lib/instances); all when alone. */
+  private owns: (clusterId: string) => boolean = () => true;
+  /** Where each derived health goes for the other instances' pages (lib/health/live.ts), if anywhere. */
+  private publish?: (clusterId: string, health: ClusterHealth, hosts: Record<string, { reachable: boolean; lastSeenAt: string | null }>) => Promise<void>;
+
+  shareWith(o: { owns: (clusterId: string) => boolean; publish?: Collector["publish"] }): void {
+    this.owns = o.owns;
+    this.publish = o.publish;
+  }
 
   async start() {
     if (this.timer) return;
@@ -304,7 +313,10 @@ export class Collector {
   private async tick() {
     const now = Date.now();
     if (now - this.lastRefresh > 10_000) void this.refresh();
-    await Promise.all([...this.clusters.values()].map((c) => c.tick(now)));
+    await Promise.all([...this.clusters].map(async ([id, c]) => {
+      await c.tick(now);
+      if (this.publish && c.latest && this.owns(id)) await this.publish(id, c.latest, c.hostStates(now)).catch((e) => logError("live health publish failed", e));
+    }));
   }
 
   /** Follows the inventory: new clusters are watched, changed ones rebuilt, deleted ones dropped. */
@@ -313,7 +325,7 @@ export class Collector {
     this.refreshing = true;
     this.lastRefresh = Date.now();
     try {
-      const ids = (await db().cluster.findMany({ select: { id: true } })).map((c) => c.id);
+      const ids = (await db().cluster.findMany({ select: { id: true } })).map((c) => c.id).filter((id) => this.owns(id));
       for (const [id, c] of this.clusters) if (!ids.includes(id)) { c.stop(); this.clusters.delete(id); }
       for (const id of ids) {
         const inv = await clusterInventory(id);

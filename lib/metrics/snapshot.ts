@@ -2,7 +2,7 @@ import "server-only";
 // What /metrics exposes, read from Warren's own state: the collector's
 // memory and the database. Never a host.
 import { db } from "@/lib/db";
-import { collector } from "@/lib/health/collector";
+import { liveHealth } from "@/lib/health/live";
 import type { MetricsSnapshot } from "./exposition";
 
 export async function metricsSnapshot(): Promise<MetricsSnapshot> {
@@ -15,7 +15,7 @@ export async function metricsSnapshot(): Promise<MetricsSnapshot> {
     db().notification.groupBy({ by: ["status"], _count: { _all: true } }),
   ]);
   return {
-    clusters: clusters.map((c) => ({ ...c, health: collector().health(c.id) })),
+    clusters: await Promise.all(clusters.map(async (c) => ({ ...c, health: await liveHealth(c.id) }))),
     incidents: incidents.map((i) => ({ cluster: names.get(i.clusterId) ?? i.clusterId, kind: i.kind, severity: i.severity, status: i.status })),
     runs: runs.map((r) => ({ cluster: names.get(r.clusterId) ?? r.clusterId, operation: r.type, status: r.status, count: r._count._all })),
     durations: finished.map((r) => ({ operation: r.type, status: r.status, seconds: Math.max(0, (r.finishedAt!.getTime() - r.startedAt!.getTime()) / 1000) })),

@@ -8,11 +8,17 @@ import { Runner } from "./engine/scheduler";
 import { sshExecutor } from "./engine/ssh-executor";
 import { localExecutor } from "./engine/local-executor";
 import { definitionsWork } from "@/lib/backups/work";
+import { leaseKeeper } from "@/lib/instances/keeper";
 
 export type { CancelMode } from "./engine/scheduler";
 
 const g = globalThis as unknown as { warrenRunner?: Runner };
 export function runner(): Runner {
-  g.warrenRunner ??= new Runner({ store: prismaRunStore, executor: sshExecutor, local: localExecutor, definitions: definitionsWork, report: logError });
+  const leases = leaseKeeper();
+  g.warrenRunner ??= new Runner(
+    { store: prismaRunStore, executor: sshExecutor, local: localExecutor, definitions: definitionsWork, report: logError },
+    1000,
+    { owns: (clusterId) => leases.holds(clusterId), fence: (clusterId) => leases.assertHeld(clusterId) },
+  );
   return g.warrenRunner;
 }

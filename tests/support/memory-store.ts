@@ -1,6 +1,7 @@
 // An in-memory RunStore and an in-process Executor, for unit tests of the
 // engine's state machine. Hosts are maps of handlers keyed by the command's
 // first arguments; every call is recorded.
+import { takeoverDecision } from "@/lib/ops/engine/takeover";
 import { SshError } from "@/lib/ssh/errors";
 import { commandLine, maskSecrets } from "@/lib/ssh/quote";
 import { allSteps, type Plan } from "@/lib/ops/plan";
@@ -38,14 +39,21 @@ export class MemoryStore implements RunStore {
     r.status = "queued";
   }
 
-  async interruptStale() {
-    const ids: string[] = [];
-    for (const r of this.runs.values()) if (r.status === "running") {
+  async adopt(clusterId: string | null, resume: boolean) {
+    const out: { id: string; resumed: boolean; why: string }[] = [];
+    for (const r of this.runs.values()) if (r.status === "running" && (clusterId === null || r.clusterId === clusterId)) {
+      const d = resume ? takeoverDecision(r.plan, r.steps.filter((s) => s.status === "running").map((s) => s.key)) : null;
+      if (d?.resume) {
+        for (const s of r.steps) if (s.status === "running") s.status = "pending";
+        r.status = "queued"; out.push({ id: r.id, resumed: true, why: "taken over" });
+        continue;
+      }
       for (const s of r.steps) if (s.status === "running") s.status = "interrupted";
-      r.status = "interrupted"; ids.push(r.id);
+      r.status = "interrupted"; out.push({ id: r.id, resumed: false, why: d && !d.resume ? `step "${d.step.title}" has no check` : "Warren stopped while this run was in progress" });
     }
-    return ids;
+    return out;
   }
+  async cancelAsked(runIds: string[]) { return runIds.filter((id) => this.runs.get(id)?.cancelAsked); }
   async queued() { return [...this.runs.values()].filter((r) => r.status === "queued").map((r) => ({ id: r.id, clusterId: r.clusterId })); }
   async claim(runId: string): Promise<ClaimedRun | null> {
     const r = this.runs.get(runId);

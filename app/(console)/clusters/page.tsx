@@ -3,7 +3,7 @@ import { requirePageUser } from "@/lib/auth/guard";
 import { roleAllows } from "@/lib/auth/roles";
 import { listClusters } from "@/lib/inventory/clusters";
 import { listHosts } from "@/lib/inventory/hosts";
-import { collector } from "@/lib/health/collector";
+import { liveStatuses } from "@/lib/health/live";
 import { Badge, Card, type Tone } from "@/components/ui";
 import { CreateClusterForm } from "@/components/clusters/create-cluster-form";
 
@@ -15,7 +15,7 @@ const STATE: Record<string, { tone: Tone; label: string }> = {
 export default async function ClustersPage() {
   const me = await requirePageUser();
   const [clusters, hosts] = await Promise.all([listClusters(), listHosts()]);
-  const states = collector().statuses();
+  const states = await liveStatuses();
   const inUse = new Map(clusters.flatMap((c) => c.members.map((m) => [m.host.id, c.name] as const)));
   return (
     <div className="flex min-w-0 flex-col gap-6">

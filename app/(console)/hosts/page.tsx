@@ -2,7 +2,7 @@ import Link from "next/link";
 import { requirePageUser } from "@/lib/auth/guard";
 import { roleAllows } from "@/lib/auth/roles";
 import { listHostsWithRoles } from "@/lib/inventory/hosts";
-import { collector } from "@/lib/health/collector";
+import { liveHostStates } from "@/lib/health/live";
 import { Badge, Card, scrollable } from "@/components/ui";
 import { Time } from "@/components/ui/time";
 import { AddHostForm } from "@/components/hosts/add-host-form";
@@ -12,7 +12,7 @@ export default async function HostsPage() {
   const me = await requirePageUser();
   const canEdit = roleAllows(me.role, "operator");
   const hosts = await listHostsWithRoles();
-  const live = collector().hostStates();
+  const live = await liveHostStates();
   return (
     <div className="flex min-w-0 flex-col gap-6">
       <Card title={`Hosts (${hosts.length})`}>

@@ -2,6 +2,7 @@
 // parallel or one at a time; per host, steps and units in order. Every step's
 // state is written as it changes, so a crash at any point loses nothing and
 // a resumed run re-checks before acting.
+import { isLeaseLost } from "@/lib/instances/lease";
 import { isSshError } from "@/lib/ssh/errors";
 import { hostOrder, secretsRotated, secretsUsed, workOfPhase, type Step, type Work } from "../plan";
 import { RunLog } from "./log";
@@ -150,6 +151,8 @@ export async function executeRun(deps: EngineDeps, runId: string, control: RunCo
     await store.finish(runId, status, error);
     return status;
   } catch (e) {
+    // Fenced: another instance holds the cluster now and carries the run on; not one more write here.
+    if (isLeaseLost(e)) { report("run stopped on this instance", e); return null; }
     await log.close();
     const ref = report("run failed", e);
     const error = e instanceof Error && !isSshError(e) ? `${e.message} (ref ${ref})` : `internal error (ref ${ref})`;

@@ -7,16 +7,35 @@ import { finishRotations, openClusterSecrets, openNextSecrets } from "@/lib/inve
 import { readPlan } from "../plan-json";
 import { recordRunSpec } from "@/lib/inventory/specs";
 import type { SecretName } from "../secrets";
-import type { ClaimedRun, LogRow, RunStatus, RunStore, StepOutcome, StepStatus } from "./types";
+import { takeoverDecision } from "./takeover";
+import type { Adopted, ClaimedRun, LogRow, RunStatus, RunStore, StepOutcome, StepStatus } from "./types";
 
 export const prismaRunStore: RunStore = {
-  async interruptStale() {
-    const stale = await db().run.findMany({ where: { status: "running" }, select: { id: true } });
+  async adopt(clusterId, resume) {
+    const stale = await db().run.findMany({ where: { status: "running", ...(clusterId ? { clusterId } : {}) }, select: { id: true, plan: true, steps: { where: { status: "running" }, select: { key: true } } } });
+    const out: Adopted[] = [];
     for (const r of stale) {
+      const d = resume ? takeoverDecision(readPlan(r.plan), r.steps.map((s) => s.key)) : null;
+      if (d?.resume) {
+        // The steps in progress start again; startedAt stays, so they count as begun before (a check decides).
+        await db().$transaction([
+          db().runStep.updateMany({ where: { runId: r.id, status: "running" }, data: { status: "pending", note: "started again by the instance that took the cluster over" } }),
+          db().run.update({ where: { id: r.id }, data: { status: "queued" } }),
+        ]);
+        out.push({ id: r.id, resumed: true, why: "the instance running it stopped renewing its lease" });
+        continue;
+      }
+      const why = d && !d.resume ? `step "${d.step.title}" on ${d.step.host} has no check to tell whether it is done, so it is not started again without you` : "Warren stopped while this run was in progress";
       await db().runStep.updateMany({ where: { runId: r.id, status: "running" }, data: { status: "interrupted", note: "Warren stopped during this step", finishedAt: new Date() } });
-      await db().run.update({ where: { id: r.id }, data: { status: "interrupted", error: "Warren stopped while this run was in progress; resume to continue", finishedAt: new Date() } });
+      await db().run.update({ where: { id: r.id }, data: { status: "interrupted", error: `${why}; resume to continue`, finishedAt: new Date() } });
+      out.push({ id: r.id, resumed: false, why });
     }
-    return stale.map((r) => r.id);
+    return out;
+  },
+
+  async cancelAsked(runIds) {
+    if (!runIds.length) return [];
+    return (await db().run.findMany({ where: { id: { in: runIds }, cancelAsked: true }, select: { id: true } })).map((r) => r.id);
   },
 
   queued() {

@@ -1,30 +1,78 @@
 // Scheduling: which queued run starts when. One run at a time per cluster;
 // runs of different clusters in parallel. Started once per process.
+// With several instances (lib/instances), a process runs only the runs of the
+// clusters whose lease it holds, and each of their steps first checks that
+// lease (fencing): an instance that lost it stops without touching a host or
+// writing another line.
 import { executeRun, type EngineDeps, type RunControl } from "./execute";
 import { RunLog } from "./log";
+import type { Executor, RunStore } from "./types";
 
 export type CancelMode = "after-step" | "now";
 
+/** Which clusters this process may run (a lease each), and the check before every step. */
+export interface Ownership {
+  owns(clusterId: string): boolean;
+  /** Throws (LeaseLostError) unless this process still holds the cluster. */
+  fence(clusterId: string): Promise<void>;
+}
+
+const STORE_WRITES = ["stepStarted", "stepFinished", "stepNote", "setVar", "finish", "appendLogs"] as const;
+
+/** The engine's edges for one run of one cluster, each write and each command behind the cluster's fence. */
+export function fenced(deps: EngineDeps, fence: () => Promise<void>): EngineDeps {
+  const store = { ...deps.store } as RunStore;
+  for (const m of STORE_WRITES) {
+    const f = deps.store[m] as (...a: unknown[]) => Promise<unknown>;
+    (store as unknown as Record<string, unknown>)[m] = async (...a: unknown[]) => { await fence(); return f.apply(deps.store, a); };
+  }
+  const exec = (e: Executor | undefined): Executor | undefined => e && { run: async (h, argv, o) => { await fence(); return e.run(h, argv, o); } };
+  const d = deps.definitions;
+  const definitions = d && {
+    backup: async (o: Parameters<typeof d.backup>[0]) => { await fence(); return d.backup(o); },
+    latest: (id: string) => d.latest(id),
+    document: (ref: Parameters<typeof d.document>[0]) => d.document(ref),
+    remove: async (o: Parameters<typeof d.remove>[0]) => { await fence(); return d.remove(o); },
+    verify: async (o: Parameters<typeof d.verify>[0]) => { await fence(); return d.verify(o); },
+  };
+  return { ...deps, store, executor: exec(deps.executor)!, local: exec(deps.local), definitions };
+}
+
 export class Runner {
   private readonly active = new Map<string, RunControl>();
+  private readonly clusterOf = new Map<string, string>();
   private readonly busyClusters = new Set<string>();
   private readonly running = new Set<Promise<unknown>>();
   private timer?: NodeJS.Timeout;
   private ticking = false;
 
-  constructor(private readonly deps: EngineDeps, private readonly tickMs = 1000) {}
+  constructor(private readonly deps: EngineDeps, private readonly tickMs = 1000, private readonly ownership?: Ownership) {}
 
-  /** Marks runs a previous process left running as interrupted, then polls for queued runs. */
+  /**
+   * Polls for queued runs. Alone (no ownership), it first marks the runs a previous process
+   * left running as interrupted; with ownership, that happens per cluster as its lease is taken (adopt).
+   */
   async start(): Promise<void> {
     if (this.timer) return;
-    for (const id of await this.deps.store.interruptStale()) {
-      const log = await RunLog.open(this.deps.store, id);
-      log.info(null, "interrupted: Warren stopped while this run was in progress");
-      await log.close();
-    }
+    if (!this.ownership) await this.adopt(null, false);
     this.timer = setInterval(() => void this.tick(), this.tickMs);
     this.timer.unref();
     void this.tick();
+  }
+
+  /** Runs a process that is gone left running (see RunStore.adopt), each told in its log. */
+  async adopt(clusterId: string | null, resume: boolean): Promise<void> {
+    for (const a of await this.deps.store.adopt(clusterId, resume)) {
+      const log = await RunLog.open(this.deps.store, a.id);
+      log.info(null, a.resumed ? `taken over: ${a.why}; this instance carries the run on (a step in progress starts again only where its check says it is not done)` : `interrupted: ${a.why}`);
+      await log.close();
+    }
+    this.kick();
+  }
+
+  /** This process lost the cluster: its run there stops at once, writing nothing more (the fence refuses). */
+  released(clusterId: string): void {
+    for (const [id, c] of this.active) if (this.clusterOf.get(id) === clusterId) c.stopAfterStep = true;
   }
 
   stop(): void {
@@ -61,15 +109,22 @@ export class Runner {
     if (this.ticking) return;
     this.ticking = true;
     try {
+      // A stop asked through another instance reaches the run here.
+      for (const id of await this.deps.store.cancelAsked([...this.active.keys()])) this.cancel(id, "after-step");
       for (const r of await this.deps.store.queued()) {
         if (this.busyClusters.has(r.clusterId)) continue;
+        if (this.ownership && !this.ownership.owns(r.clusterId)) continue;
         this.busyClusters.add(r.clusterId);
         const control: RunControl = { abort: new AbortController(), stopAfterStep: false };
         this.active.set(r.id, control);
-        const p = executeRun(this.deps, r.id, control)
+        this.clusterOf.set(r.id, r.clusterId);
+        const own = this.ownership;
+        const deps = own ? fenced(this.deps, () => own.fence(r.clusterId)) : this.deps;
+        const p = executeRun(deps, r.id, control)
           .catch((e) => this.deps.report?.("run failed", e))
           .finally(() => {
             this.active.delete(r.id);
+            this.clusterOf.delete(r.id);
             this.busyClusters.delete(r.clusterId);
             this.running.delete(p);
             void this.tick();

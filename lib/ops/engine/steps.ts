@@ -1,5 +1,6 @@
 // One step of each kind, run against a host through the executor, with its
 // state written to the store as it changes.
+import { isLeaseLost } from "@/lib/instances/lease";
 import { briefMessage, isSshError } from "@/lib/ssh/errors";
 import { candidatePath, fileArgv } from "../file-deploy";
 import { bindVars, fillSecrets, type CommandStep, type DefinitionsStep, type FileStep, type GateStep, type LocalStep, type Step, type StepInput } from "../plan";
@@ -298,6 +299,7 @@ export async function runStep(ctx: StepContext, step: Step, o: { askCheck: boole
       case "pause": throw new StepFailure("a pause runs as a phase of its own");
     }
   } catch (e) {
+    if (isLeaseLost(e)) throw e; // another instance has the cluster: write nothing, the run stops here
     ctx.log.flush(s.host);
     const ssh = isSshError(e) ? e : null;
     const fail = e instanceof StepFailure ? e : null;

@@ -57,12 +57,20 @@ export interface ClaimedRun {
   vars: Record<string, string>;
 }
 
+export interface Adopted { id: string; resumed: boolean; why: string }
+
 export interface LogRow { seq: number; hostName: string | null; stream: LogStream; text: string }
 
 /** Where runs live. Every method is one small write: a crash between two loses nothing already written. */
 export interface RunStore {
-  /** Runs still marked running when the process started: mark them (and their running steps) interrupted. */
-  interruptStale(): Promise<string[]>;
+  /**
+   * Runs left "running" by a process that is gone (of one cluster, or of all when null): with
+   * `resume`, each whose steps in progress are all safe to start again (takeover.ts) goes back
+   * to queued with those steps pending (their checks decide); every other one is marked interrupted.
+   */
+  adopt(clusterId: string | null, resume: boolean): Promise<Adopted[]>;
+  /** Of these runs, those an operator asked to stop (possibly through another instance). */
+  cancelAsked(runIds: string[]): Promise<string[]>;
   queued(): Promise<{ id: string; clusterId: string }[]>;
   /** queued → running, only if still queued (a cancel may have landed). */
   claim(runId: string): Promise<ClaimedRun | null>;

@@ -27,7 +27,7 @@ import { clusterSecretNames } from "@/lib/inventory/secrets";
 import { SECRETS } from "@/lib/ops/secrets";
 import { OPERATIONS } from "@/lib/ops/registry";
 import { legacyBefore4 } from "@/lib/rabbitmq/legacy";
-import { collector } from "@/lib/health/collector";
+import { liveHostStates } from "@/lib/health/live";
 import { hostReach } from "@/lib/inventory/reach";
 import { LegacyNotice } from "@/components/clusters/legacy-notice";
 import { BackupsCard, type BackupRow } from "@/components/backups/backups-card";
@@ -57,7 +57,7 @@ export default async function ClusterPage({ params }: { params: Promise<{ id: st
   }));
   const legacy = isSetUp ? legacyBefore4(inv) : [];
   // Each host an action may be pointed at, with how reachable Warren last found it.
-  const live = collector().hostStates();
+  const live = await liveHostStates();
   const choice = (name: string) => {
     const h = allHosts.find((x) => x.name === name);
     return { name, ...hostReach(live[name], { ok: h?.lastCheckOk ?? null, at: h?.lastCheckAt ?? null }) };

@@ -1,0 +1,179 @@
+import "server-only";
+// This process's leases (lib/instances/lease.ts for the rules): renewed every
+// second or so, taken when another instance's expire, given up when their
+// work is gone. The runner, the collector and the scheduled work ask it what
+// they own; every step of a run asks it first (fencing).
+import os from "node:os";
+import { randomUUID } from "node:crypto";
+import { db, databaseKind } from "@/lib/db";
+import { env } from "@/lib/env";
+import { logError } from "@/lib/log";
+import { goodUntil, leaseAction, LeaseLostError, renewEveryMs, SCHEDULED_WORK, type LeaseRow } from "./lease";
+
+export interface LeaseListener {
+  /** `from`: the instance that held it before (null: nobody had). */
+  acquired?(name: string, from: string | null): void | Promise<void>;
+  lost?(name: string): void;
+}
+
+interface Held { epoch: number; goodUntil: number; acquiredAt: Date }
+
+const monotonic = () => performance.now();
+
+export class LeaseKeeper {
+  readonly id = randomUUID();
+  readonly name: string;
+  readonly startedAt = new Date();
+  private readonly held = new Map<string, Held>();
+  private readonly listeners = new Set<LeaseListener>();
+  private timer?: NodeJS.Timeout;
+  private ticking?: Promise<void>;
+  private lastTickOk: Date | null = null;
+  private lastError: string | null = null;
+
+  constructor(
+    private readonly ttlMs = env().WARREN_LEASE_SECONDS * 1000,
+    /** SQLite: this is the only instance there can be, so a lease left by an earlier process is taken at once. */
+    private readonly sole = databaseKind() === "sqlite",
+  ) {
+    this.name = env().WARREN_INSTANCE_NAME || `${os.hostname()}:${env().PORT} (pid ${process.pid})`;
+  }
+
+  on(l: LeaseListener): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+
+  async start(): Promise<void> {
+    if (this.timer) return;
+    await db().instance.create({ data: { id: this.id, name: this.name, startedAt: this.startedAt, renewedAt: new Date() } });
+    await this.tick();
+    this.timer = setInterval(() => void this.tick(), renewEveryMs(this.ttlMs));
+    this.timer.unref();
+  }
+
+  /** Gives every lease up at once (a clean stop), so another instance need not wait for them to expire. */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.ticking;
+    const names = [...this.held.keys()];
+    this.held.clear();
+    for (const n of names) for (const l of this.listeners) l.lost?.(n);
+    await db().lease.deleteMany({ where: { holderId: this.id } }).catch(() => {});
+    await db().instance.delete({ where: { id: this.id } }).catch(() => {});
+  }
+
+  /** Whether this instance may do the work now (by its own clock; see assertHeld for a step). */
+  holds(name: string): boolean {
+    const h = this.held.get(name);
+    return !!h && monotonic() < h.goodUntil;
+  }
+
+  heldNames(): string[] {
+    return [...this.held.keys()];
+  }
+
+  state(): { instanceId: string; name: string; leases: number; lastRenewedAt: string | null; error: string | null } {
+    return { instanceId: this.id, name: this.name, leases: this.held.size, lastRenewedAt: this.lastTickOk?.toISOString() ?? null, error: this.lastError };
+  }
+
+  /**
+   * Fencing, before each step touches a host and before each of its writes:
+   * throws LeaseLostError unless this instance still holds `name`. Past the
+   * lease's good-until on this process's monotonic clock (it was frozen, or
+   * could not reach the database), the database decides: renewed when the
+   * lease is still ours and unchanged, else lost.
+   */
+  async assertHeld(name: string): Promise<void> {
+    const h = this.held.get(name);
+    if (!h) throw new LeaseLostError(name, "not held");
+    if (monotonic() < h.goodUntil) return;
+    if (!(await this.renew(name, h.epoch))) {
+      this.drop(name);
+      throw new LeaseLostError(name, "it expired and another instance may have taken it");
+    }
+  }
+
+  /** One pass: this instance seen, its leases renewed, expired ones it wants taken. */
+  tick(): Promise<void> {
+    this.ticking ??= this.pass().finally(() => { this.ticking = undefined; });
+    return this.ticking;
+  }
+
+  private async pass(): Promise<void> {
+    try {
+      await db().instance.upsert({ where: { id: this.id }, create: { id: this.id, name: this.name, startedAt: this.startedAt, renewedAt: new Date() }, update: { renewedAt: new Date() } });
+      const wanted = new Set([SCHEDULED_WORK, ...(await db().cluster.findMany({ select: { id: true } })).map((c) => c.id)]);
+      const rows = new Map<string, LeaseRow>((await db().lease.findMany({ where: { name: { in: [...new Set([...wanted, ...this.held.keys()])] } } })).map((r) => [r.name, r]));
+      for (const name of wanted) await this.want(name, rows.get(name) ?? null);
+      // Work that is gone (a deleted cluster): its lease goes too.
+      for (const name of [...this.held.keys()]) if (!wanted.has(name)) {
+        this.drop(name);
+        await db().lease.deleteMany({ where: { name, holderId: this.id } });
+      }
+      this.lastTickOk = new Date();
+      this.lastError = null;
+    } catch (e) {
+      this.lastError = e instanceof Error ? e.message.split("\n")[0] : String(e);
+      logError("lease renewal failed", e);
+    }
+  }
+
+  private async want(name: string, row: LeaseRow | null): Promise<void> {
+    const now = new Date();
+    const a = leaseAction(row, this.id, now, this.sole);
+    const started = monotonic();
+    const expiresAt = new Date(now.getTime() + this.ttlMs);
+    if (a.do === "create") {
+      try {
+        await db().lease.create({ data: { name, holderId: this.id, epoch: 1, acquiredAt: now, expiresAt } });
+      } catch {
+        return; // another instance created it first: next pass reads it
+      }
+      return this.gained(name, 1, started, now, null);
+    }
+    if (a.do === "renew") {
+      if (await this.renew(name, a.epoch, started)) {
+        if (!this.held.has(name)) await this.gained(name, a.epoch, started, row!.acquiredAt, this.id);
+      } else this.drop(name);
+      return;
+    }
+    if (a.do === "take") {
+      // Still expired at the write (the holder may have renewed since the read), unless this is the only instance.
+      const expired = this.sole ? {} : { expiresAt: { lte: now } };
+      const taken = await db().lease.updateMany({ where: { name, holderId: a.from, epoch: a.epoch, ...expired }, data: { holderId: this.id, epoch: a.epoch + 1, acquiredAt: now, expiresAt } });
+      if (taken.count === 1) await this.gained(name, a.epoch + 1, started, now, a.from);
+      return;
+    }
+    this.drop(name); // another instance holds it
+  }
+
+  private async renew(name: string, epoch: number, started = monotonic()): Promise<boolean> {
+    const r = await db().lease.updateMany({ where: { name, holderId: this.id, epoch }, data: { expiresAt: new Date(Date.now() + this.ttlMs) } });
+    if (r.count !== 1) return false;
+    const h = this.held.get(name);
+    if (h) h.goodUntil = goodUntil(started, this.ttlMs);
+    return true;
+  }
+
+  private async gained(name: string, epoch: number, started: number, acquiredAt: Date, from: string | null) {
+    this.held.set(name, { epoch, goodUntil: goodUntil(started, this.ttlMs), acquiredAt });
+    for (const l of this.listeners) {
+      try { await l.acquired?.(name, from); } catch (e) { logError("lease listener failed", e); }
+    }
+  }
+
+  private drop(name: string) {
+    if (!this.held.delete(name)) return;
+    for (const l of this.listeners) {
+      try { l.lost?.(name); } catch (e) { logError("lease listener failed", e); }
+    }
+  }
+}
+
+const g = globalThis as unknown as { warrenLeases?: LeaseKeeper };
+export function leaseKeeper(): LeaseKeeper {
+  g.warrenLeases ??= new LeaseKeeper();
+  return g.warrenLeases;
+}
