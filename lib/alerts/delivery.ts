@@ -5,7 +5,7 @@ import "server-only";
 // retry is due — no polling. Each attempt is recorded with the receiver's
 // answer; the state machine is outbox.ts.
 import { EventEmitter } from "node:events";
-import { db } from "@/lib/db";
+import { databaseKind, db } from "@/lib/db";
 import { logError } from "@/lib/log";
 import { deliver } from "./channels";
 import { afterAttempt, truncate, type AttemptResult } from "./outbox";
@@ -15,6 +15,8 @@ import type { Payload } from "./render";
 const CONCURRENCY = 8;
 /** A safety net: look again at least this often, whatever the timers say. */
 const MAX_SLEEP_MS = 60_000;
+/** With several instances, notifications another instance wrote are looked for this often. */
+const SHARED_SLEEP_MS = 2000;
 
 export class DeliveryWorker {
   private readonly inflight = new Set<string>();
@@ -62,6 +64,9 @@ export class DeliveryWorker {
 
   /** Something was written to the outbox (or a retry is due): look now. */
   wake(): void {
+    // Only the instance holding the scheduled-work lease sends (lib/instances/work.ts); the
+    // others only write the outbox, and the holder finds their rows within SHARED_SLEEP_MS.
+    if (!this.started) return;
     if (this.pumping) { this.again = true; return; }
     void this.pump();
   }
@@ -120,7 +125,7 @@ export class DeliveryWorker {
   }
 
   private schedule(at: number | null) {
-    const when = Math.min(at ?? Infinity, Date.now() + MAX_SLEEP_MS);
+    const when = Math.min(at ?? Infinity, Date.now() + (databaseKind() === "postgresql" ? SHARED_SLEEP_MS : MAX_SLEEP_MS));
     if (this.timer && this.timerAt <= when) return;
     clearTimeout(this.timer);
     this.timerAt = when;

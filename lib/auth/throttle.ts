@@ -12,7 +12,8 @@ import "server-only";
 // and kind (login, "change password"), with the count since, so a flood
 // cannot flood the audit log either.
 import { env } from "@/lib/env";
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { Pool } from "pg";
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { audit } from "@/lib/audit";
 
 export const ACCOUNT_FAILURES = 20;
@@ -36,25 +37,51 @@ export function isTooManyAttempts(e: unknown): e is TooManyAttemptsError {
   return e instanceof Error && e.name === "TooManyAttemptsError" && typeof (e as { retryAfterS?: unknown }).retryAfterS === "number";
 }
 
+type Limiter = RateLimiterAbstract;
+
+/**
+ * The counts live where every instance sees them: in PostgreSQL when Warren runs on it
+ * (several instances behind a load balancer must not each allow their own 20 guesses),
+ * else in this process — the only one.
+ */
+function limiter(o: { keyPrefix: string; points: number; duration: number }): Limiter {
+  const url = env().WARREN_DATABASE_URL;
+  if (!url) return new RateLimiterMemory(o);
+  g.warrenThrottlePool ??= new Pool({ connectionString: url, max: 2 });
+  // The table is made once, before the first count (tableReady); the limiter's own creation is off.
+  return new RateLimiterPostgres({ ...o, storeClient: g.warrenThrottlePool, storeType: "pool", tableName: THROTTLE_TABLE, tableCreated: true, clearExpiredByTimeout: true });
+}
+
+const THROTTLE_TABLE = "warren_login_throttle";
+
+/** rate-limiter-flexible's table (its own layout, outside Prisma's models). Instances starting together may race: the loser's error is harmless. */
+async function tableReady(): Promise<void> {
+  if (!g.warrenThrottlePool) return;
+  g.warrenThrottleTable ??= g.warrenThrottlePool
+    .query(`CREATE TABLE IF NOT EXISTS ${THROTTLE_TABLE} (key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint)`)
+    .then(() => {}, async (e) => {
+      const r = await g.warrenThrottlePool!.query("SELECT to_regclass($1) AS t", [THROTTLE_TABLE]);
+      if (!r.rows[0]?.t) { g.warrenThrottleTable = undefined; throw e; }
+    });
+  await g.warrenThrottleTable;
+}
+
 class Throttle {
-  private readonly account = new RateLimiterMemory({ keyPrefix: "acct", points: ACCOUNT_FAILURES, duration: 60 * 60 });
-  private readonly address = new RateLimiterMemory({ keyPrefix: "addr", points: ADDRESS_FAILURES, duration: 10 * 60 });
-  /** How many times each key was blocked lately: the next block lasts twice as long. */
-  private readonly blocks = new Map<string, { n: number; at: number }>();
+  private readonly account = limiter({ keyPrefix: "acct", points: ACCOUNT_FAILURES, duration: 60 * 60 });
+  private readonly address = limiter({ keyPrefix: "addr", points: ADDRESS_FAILURES, duration: 10 * 60 });
+  /** How many times each key was blocked in the last hour: the next block lasts twice as long. */
+  private readonly blocks = limiter({ keyPrefix: "blk", points: 1_000_000, duration: 60 * 60 });
   private readonly lastAudit = new Map<string, { at: number; count: number; accounts: Set<string> }>();
 
   /** One attempt uses a point of the account and of the address before the password is checked (parallel guesses count too). */
-  private async take(l: RateLimiterMemory, key: string, username: string, ip: string): Promise<void> {
+  private async take(l: Limiter, key: string, username: string, ip: string): Promise<void> {
     try {
       await l.consume(key);
     } catch (r) {
       const res = r as RateLimiterRes;
       if (!(res instanceof RateLimiterRes)) throw r;
       if (res.consumedPoints === l.points + 1) {
-        const id = `${l.keyPrefix}:${key}`;
-        const b = this.blocks.get(id);
-        const n = b && Date.now() - b.at < 60 * 60_000 ? b.n + 1 : 1;
-        this.blocks.set(id, { n, at: Date.now() });
+        const n = (await this.blocks.consume(`${l.keyPrefix}:${key}`)).consumedPoints;
         const secs = Math.min(MAX_BLOCK_S, env().WARREN_LOGIN_BLOCK_SECONDS * 2 ** (n - 1));
         await l.block(key, secs);
         await audit(username.slice(0, 64) || "(empty)", "login.blocked", { type: l === this.account ? "user" : "address", name: l === this.account ? username.slice(0, 64) : ip },
@@ -66,6 +93,7 @@ class Throttle {
   }
 
   async attempt(username: string, ip: string): Promise<void> {
+    await tableReady();
     await this.take(this.address, ip, username, ip);
     await this.take(this.account, username.toLowerCase(), username, ip);
   }
@@ -94,6 +122,6 @@ class Throttle {
   }
 }
 
-const g = globalThis as unknown as { warrenThrottle?: Throttle };
+const g = globalThis as unknown as { warrenThrottle?: Throttle; warrenThrottlePool?: Pool; warrenThrottleTable?: Promise<void> };
 export const throttle = () => (g.warrenThrottle ??= new Throttle());
 

@@ -105,7 +105,14 @@ export async function deleteApiToken(id: string, who: Principal) {
 export async function ensureAdminFromEnv(username?: string, password?: string): Promise<boolean> {
   if (!username || !password) return false;
   if ((await db().user.count()) > 0) return false;
-  const u = await insertUser(username, password, "admin");
+  let u: Awaited<ReturnType<typeof insertUser>>;
+  try {
+    u = await insertUser(username, password, "admin");
+  } catch (e) {
+    // Several instances starting together on one database: one of them made it.
+    if ((await db().user.count({ where: { username } })) > 0) return false;
+    throw e;
+  }
   await audit("(start-up)", "user.create-admin-from-env", { type: "user", id: u.id, name: u.username });
   return true;
 }
@@ -113,9 +120,13 @@ export async function ensureAdminFromEnv(username?: string, password?: string): 
 /** Only while no user exists: the first visitor creates the admin account. */
 export async function createFirstAdmin(username: string, password: string) {
   const passwordHash = await hashPassword(password);
+  // Serializable: two first visitors on two instances (PostgreSQL) must not both become admin.
   const user = await db().$transaction(async (tx) => {
     if ((await tx.user.count()) > 0) return null;
     return tx.user.create({ data: { username, passwordHash, role: "admin" } });
+  }, { isolationLevel: "Serializable" }).catch(async (e) => {
+    if ((await db().user.count()) > 0) return null; // the other visitor's transaction won
+    throw e;
   });
   if (user) await audit(user.username, "user.create-first-admin", { type: "user", id: user.id, name: user.username });
   return user;

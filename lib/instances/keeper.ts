@@ -10,6 +10,58 @@ import { env } from "@/lib/env";
 import { logError } from "@/lib/log";
 import { goodUntil, leaseAction, LeaseLostError, renewEveryMs, SCHEDULED_WORK, type LeaseRow } from "./lease";
 
+/** Where leases live: each write is one conditional statement, so two instances never both succeed. */
+export interface LeaseStore {
+  seen(instance: { id: string; name: string; startedAt: Date }, at: Date): Promise<void>;
+  gone(instanceId: string): Promise<void>;
+  /** The names of the work there is to hold: every cluster, and the scheduled work. */
+  work(): Promise<string[]>;
+  read(names: string[]): Promise<LeaseRow[]>;
+  /** false: a lease of that name exists already. */
+  create(row: LeaseRow): Promise<boolean>;
+  /** Only if still held by `holderId` at `epoch`. */
+  renew(name: string, holderId: string, epoch: number, expiresAt: Date): Promise<boolean>;
+  /** Only if still held by `from` at `epoch` and (unless `expiredBy` is null) expired by then. */
+  take(name: string, from: string, epoch: number, expiredBy: Date | null, row: LeaseRow): Promise<boolean>;
+  release(name: string, holderId: string): Promise<void>;
+}
+
+export interface Clock { wall(): number; monotonic(): number }
+const systemClock: Clock = { wall: () => Date.now(), monotonic: () => performance.now() };
+
+export const prismaLeaseStore: LeaseStore = {
+  async seen(i, at) {
+    await db().instance.upsert({ where: { id: i.id }, create: { ...i, renewedAt: at }, update: { renewedAt: at } });
+  },
+  async gone(id) {
+    await db().instance.deleteMany({ where: { id } });
+  },
+  async work() {
+    return [SCHEDULED_WORK, ...(await db().cluster.findMany({ select: { id: true } })).map((c) => c.id)];
+  },
+  read(names) {
+    return db().lease.findMany({ where: { name: { in: names } } });
+  },
+  async create(row) {
+    try {
+      await db().lease.create({ data: row });
+      return true;
+    } catch {
+      return false; // another instance created it first: the next pass reads it
+    }
+  },
+  async renew(name, holderId, epoch, expiresAt) {
+    return (await db().lease.updateMany({ where: { name, holderId, epoch }, data: { expiresAt } })).count === 1;
+  },
+  async take(name, from, epoch, expiredBy, row) {
+    const expired = expiredBy ? { expiresAt: { lte: expiredBy } } : {};
+    return (await db().lease.updateMany({ where: { name, holderId: from, epoch, ...expired }, data: { holderId: row.holderId, epoch: row.epoch, acquiredAt: row.acquiredAt, expiresAt: row.expiresAt } })).count === 1;
+  },
+  async release(name, holderId) {
+    await db().lease.deleteMany({ where: { name, holderId } });
+  },
+};
+
 export interface LeaseListener {
   /** `from`: the instance that held it before (null: nobody had). */
   acquired?(name: string, from: string | null): void | Promise<void>;
@@ -17,8 +69,6 @@ export interface LeaseListener {
 }
 
 interface Held { epoch: number; goodUntil: number; acquiredAt: Date }
-
-const monotonic = () => performance.now();
 
 export class LeaseKeeper {
   readonly id = randomUUID();
@@ -31,13 +81,25 @@ export class LeaseKeeper {
   private lastTickOk: Date | null = null;
   private lastError: string | null = null;
 
-  constructor(
-    private readonly ttlMs = env().WARREN_LEASE_SECONDS * 1000,
+  constructor(private readonly o: {
+    store: LeaseStore;
+    ttlMs: number;
     /** SQLite: this is the only instance there can be, so a lease left by an earlier process is taken at once. */
-    private readonly sole = databaseKind() === "sqlite",
-  ) {
-    this.name = env().WARREN_INSTANCE_NAME || `${os.hostname()}:${env().PORT} (pid ${process.pid})`;
+    sole: boolean;
+    name: string;
+    clock?: Clock;
+  }) {
+    this.name = o.name;
+    this.ttlMs = o.ttlMs;
+    this.sole = o.sole;
+    this.store = o.store;
+    this.clock = o.clock ?? systemClock;
   }
+
+  private readonly ttlMs: number;
+  private readonly sole: boolean;
+  private readonly store: LeaseStore;
+  private readonly clock: Clock;
 
   on(l: LeaseListener): () => void {
     this.listeners.add(l);
@@ -46,7 +108,6 @@ export class LeaseKeeper {
 
   async start(): Promise<void> {
     if (this.timer) return;
-    await db().instance.create({ data: { id: this.id, name: this.name, startedAt: this.startedAt, renewedAt: new Date() } });
     await this.tick();
     this.timer = setInterval(() => void this.tick(), renewEveryMs(this.ttlMs));
     this.timer.unref();
@@ -60,14 +121,14 @@ export class LeaseKeeper {
     const names = [...this.held.keys()];
     this.held.clear();
     for (const n of names) for (const l of this.listeners) l.lost?.(n);
-    await db().lease.deleteMany({ where: { holderId: this.id } }).catch(() => {});
-    await db().instance.delete({ where: { id: this.id } }).catch(() => {});
+    for (const n of names) await this.store.release(n, this.id).catch(() => {});
+    await this.store.gone(this.id).catch(() => {});
   }
 
   /** Whether this instance may do the work now (by its own clock; see assertHeld for a step). */
   holds(name: string): boolean {
     const h = this.held.get(name);
-    return !!h && monotonic() < h.goodUntil;
+    return !!h && this.clock.monotonic() < h.goodUntil;
   }
 
   heldNames(): string[] {
@@ -88,7 +149,7 @@ export class LeaseKeeper {
   async assertHeld(name: string): Promise<void> {
     const h = this.held.get(name);
     if (!h) throw new LeaseLostError(name, "not held");
-    if (monotonic() < h.goodUntil) return;
+    if (this.clock.monotonic() < h.goodUntil) return;
     if (!(await this.renew(name, h.epoch))) {
       this.drop(name);
       throw new LeaseLostError(name, "it expired and another instance may have taken it");
@@ -103,16 +164,16 @@ export class LeaseKeeper {
 
   private async pass(): Promise<void> {
     try {
-      await db().instance.upsert({ where: { id: this.id }, create: { id: this.id, name: this.name, startedAt: this.startedAt, renewedAt: new Date() }, update: { renewedAt: new Date() } });
-      const wanted = new Set([SCHEDULED_WORK, ...(await db().cluster.findMany({ select: { id: true } })).map((c) => c.id)]);
-      const rows = new Map<string, LeaseRow>((await db().lease.findMany({ where: { name: { in: [...new Set([...wanted, ...this.held.keys()])] } } })).map((r) => [r.name, r]));
+      await this.store.seen({ id: this.id, name: this.name, startedAt: this.startedAt }, new Date(this.clock.wall()));
+      const wanted = new Set(await this.store.work());
+      const rows = new Map((await this.store.read([...new Set([...wanted, ...this.held.keys()])])).map((r) => [r.name, r]));
       for (const name of wanted) await this.want(name, rows.get(name) ?? null);
       // Work that is gone (a deleted cluster): its lease goes too.
       for (const name of [...this.held.keys()]) if (!wanted.has(name)) {
         this.drop(name);
-        await db().lease.deleteMany({ where: { name, holderId: this.id } });
+        await this.store.release(name, this.id);
       }
-      this.lastTickOk = new Date();
+      this.lastTickOk = new Date(this.clock.wall());
       this.lastError = null;
     } catch (e) {
       this.lastError = e instanceof Error ? e.message.split("\n")[0] : String(e);
@@ -121,17 +182,13 @@ export class LeaseKeeper {
   }
 
   private async want(name: string, row: LeaseRow | null): Promise<void> {
-    const now = new Date();
+    const now = new Date(this.clock.wall());
     const a = leaseAction(row, this.id, now, this.sole);
-    const started = monotonic();
+    const started = this.clock.monotonic();
     const expiresAt = new Date(now.getTime() + this.ttlMs);
     if (a.do === "create") {
-      try {
-        await db().lease.create({ data: { name, holderId: this.id, epoch: 1, acquiredAt: now, expiresAt } });
-      } catch {
-        return; // another instance created it first: next pass reads it
-      }
-      return this.gained(name, 1, started, now, null);
+      if (await this.store.create({ name, holderId: this.id, epoch: 1, acquiredAt: now, expiresAt })) await this.gained(name, 1, started, now, null);
+      return;
     }
     if (a.do === "renew") {
       if (await this.renew(name, a.epoch, started)) {
@@ -141,17 +198,15 @@ export class LeaseKeeper {
     }
     if (a.do === "take") {
       // Still expired at the write (the holder may have renewed since the read), unless this is the only instance.
-      const expired = this.sole ? {} : { expiresAt: { lte: now } };
-      const taken = await db().lease.updateMany({ where: { name, holderId: a.from, epoch: a.epoch, ...expired }, data: { holderId: this.id, epoch: a.epoch + 1, acquiredAt: now, expiresAt } });
-      if (taken.count === 1) await this.gained(name, a.epoch + 1, started, now, a.from);
+      const epoch = a.epoch + 1;
+      if (await this.store.take(name, a.from, a.epoch, this.sole ? null : now, { name, holderId: this.id, epoch, acquiredAt: now, expiresAt })) await this.gained(name, epoch, started, now, a.from);
       return;
     }
     this.drop(name); // another instance holds it
   }
 
-  private async renew(name: string, epoch: number, started = monotonic()): Promise<boolean> {
-    const r = await db().lease.updateMany({ where: { name, holderId: this.id, epoch }, data: { expiresAt: new Date(Date.now() + this.ttlMs) } });
-    if (r.count !== 1) return false;
+  private async renew(name: string, epoch: number, started = this.clock.monotonic()): Promise<boolean> {
+    if (!(await this.store.renew(name, this.id, epoch, new Date(this.clock.wall() + this.ttlMs)))) return false;
     const h = this.held.get(name);
     if (h) h.goodUntil = goodUntil(started, this.ttlMs);
     return true;
@@ -174,6 +229,11 @@ export class LeaseKeeper {
 
 const g = globalThis as unknown as { warrenLeases?: LeaseKeeper };
 export function leaseKeeper(): LeaseKeeper {
-  g.warrenLeases ??= new LeaseKeeper();
+  g.warrenLeases ??= new LeaseKeeper({
+    store: prismaLeaseStore,
+    ttlMs: env().WARREN_LEASE_SECONDS * 1000,
+    sole: databaseKind() === "sqlite",
+    name: env().WARREN_INSTANCE_NAME || `${os.hostname()}:${env().PORT} (pid ${process.pid})`,
+  });
   return g.warrenLeases;
 }

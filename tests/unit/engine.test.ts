@@ -334,3 +334,40 @@ describe("secrets", () => {
     expect(store.step(r.id, "set").note).toBe("no new managementPassword was prepared for this run");
   });
 });
+
+describe("several instances: ownership and fencing", () => {
+  it("a runner runs only the clusters it owns; when its lease is lost mid-run it stops before the next command, writes nothing more, and leaves the run for the new owner, who resumes at the step (its check decides)", async () => {
+    const store = new MemoryStore();
+    let held = true;
+    const hosts = new FakeHosts().on("a", "do one", () => { held = false; return {}; }).on("a", "check two", () => ({ exitCode: 1 }));
+    const mine = store.add({ type: "t", phases: [{ title: "p", steps: [cmd("a", "one"), cmd("a", "two", { check: ["check", "two"] })] }] }, "c1");
+    const theirs = store.add({ type: "t", phases: [{ title: "p", steps: [cmd("b", "x")] }] }, "c2");
+    const lost = Object.assign(new Error("lease lost"), { name: "LeaseLostError" });
+    const ownership = { owns: (c: string) => c === "c1", fence: async () => { if (!held) throw lost; } };
+    const a = new Runner({ store, executor: hosts }, 10, ownership);
+    await a.start();
+    await new Promise((r) => setTimeout(r, 100));
+    a.stop();
+    expect(hosts.ran("b", "do x")).toHaveLength(0);
+    expect(store.runs.get(theirs.id)!.status).toBe("queued");
+    // The fence fell after "one" ran: "one" could not even be recorded, "two" never started.
+    expect(hosts.ran("a", "do two")).toHaveLength(0);
+    expect(store.runs.get(mine.id)!.status).toBe("running");
+    expect(store.statuses(mine.id)).toEqual({ one: "running", two: "pending" });
+    // Another instance takes c1 over: "one" has no check, so the run waits for a person; "two" alone would resume.
+    const b = new Runner({ store, executor: hosts }, 10, { owns: () => true, fence: async () => {} });
+    await b.adopt("c1", true);
+    expect(store.runs.get(mine.id)!.status).toBe("interrupted");
+    expect(store.text(mine.id)).toContain('step "one"');
+    Object.assign(store.runs.get(mine.id)!, { status: "running" });
+    Object.assign(store.step(mine.id, "one"), { status: "done" });
+    Object.assign(store.step(mine.id, "two"), { status: "running", startedAt: 1 });
+    await b.adopt("c1", true);
+    expect(store.runs.get(mine.id)!.status).toBe("queued");
+    await b.idle();
+    expect(store.runs.get(mine.id)!.status).toBe("succeeded");
+    expect(hosts.ran("a", "check two")).toHaveLength(1);
+    expect(hosts.ran("a", "do two")).toHaveLength(1);
+    expect(hosts.ran("a", "do one")).toHaveLength(1);
+  });
+});

@@ -21,11 +21,16 @@ const STORE_WRITES = ["stepStarted", "stepFinished", "stepNote", "setVar", "fini
 
 /** The engine's edges for one run of one cluster, each write and each command behind the cluster's fence. */
 export function fenced(deps: EngineDeps, fence: () => Promise<void>): EngineDeps {
-  const store = { ...deps.store } as RunStore;
-  for (const m of STORE_WRITES) {
-    const f = deps.store[m] as (...a: unknown[]) => Promise<unknown>;
-    (store as unknown as Record<string, unknown>)[m] = async (...a: unknown[]) => { await fence(); return f.apply(deps.store, a); };
-  }
+  // A proxy, not a copy: a store may be a class whose methods live on its prototype.
+  const writes = new Set<PropertyKey>(STORE_WRITES);
+  const store = new Proxy(deps.store, {
+    get(target, prop) {
+      const v = Reflect.get(target, prop, target) as unknown;
+      if (typeof v !== "function") return v;
+      const f = v as (...a: unknown[]) => Promise<unknown>;
+      return writes.has(prop) ? async (...a: unknown[]) => { await fence(); return f.apply(target, a); } : f.bind(target);
+    },
+  }) as RunStore;
   const exec = (e: Executor | undefined): Executor | undefined => e && { run: async (h, argv, o) => { await fence(); return e.run(h, argv, o); } };
   const d = deps.definitions;
   const definitions = d && {

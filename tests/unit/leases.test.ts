@@ -1,0 +1,153 @@
+import fs from "node:fs";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { goodUntil, isLeaseLost, leaseAction, SCHEDULED_WORK, type LeaseRow } from "@/lib/instances/lease";
+import { LeaseKeeper, type Clock, type LeaseStore } from "@/lib/instances/keeper";
+import { safeToStartAgain, takeoverDecision } from "@/lib/ops/engine/takeover";
+import { insertOrder, PROCESS_STATE_MODELS, readModels } from "@/lib/db/models";
+import type { Plan, Step } from "@/lib/ops/plan";
+
+const t = (s: number) => new Date(s * 1000);
+const row = (o: Partial<LeaseRow>): LeaseRow => ({ name: "c1", holderId: "a", epoch: 1, acquiredAt: t(0), expiresAt: t(4), ...o });
+
+describe("lease decisions", () => {
+  it("creates a missing lease, renews its own, takes an expired one and waits for a live one", () => {
+    expect(leaseAction(null, "b", t(1))).toEqual({ do: "create" });
+    expect(leaseAction(row({}), "a", t(10))).toEqual({ do: "renew", epoch: 1 });
+    expect(leaseAction(row({}), "b", t(4))).toEqual({ do: "take", epoch: 1, from: "a" });
+    expect(leaseAction(row({}), "b", t(3.9))).toMatchObject({ do: "wait", holderId: "a" });
+    // Alone on SQLite, a lease left by the process before is taken at once.
+    expect(leaseAction(row({}), "b", t(1), true)).toEqual({ do: "take", epoch: 1, from: "a" });
+  });
+
+  it("a holder acts on its lease for less than the ttl after its renewal began", () => {
+    fc.assert(fc.property(fc.double({ min: 0, max: 1e9, noNaN: true }), fc.integer({ min: 1000, max: 120_000 }), (start, ttl) => {
+      const until = goodUntil(start, ttl);
+      expect(until).toBeGreaterThanOrEqual(start);
+      expect(until).toBeLessThan(start + ttl);
+    }));
+  });
+});
+
+/** A lease table with the same conditional writes as prismaLeaseStore; each call takes some time. */
+class MemoryLeases implements LeaseStore {
+  rows = new Map<string, LeaseRow>();
+  constructor(private readonly clock: FakeClock, private readonly latency: () => number, private readonly names = ["c1", SCHEDULED_WORK]) {}
+  private async slow() { this.clock.ms += this.latency(); }
+  async seen() { await this.slow(); }
+  async gone() {}
+  async work() { return [...this.names]; }
+  async read(names: string[]) { await this.slow(); return names.flatMap((n) => (this.rows.has(n) ? [{ ...this.rows.get(n)! }] : [])); }
+  async create(r: LeaseRow) { await this.slow(); if (this.rows.has(r.name)) return false; this.rows.set(r.name, { ...r }); return true; }
+  async renew(name: string, holderId: string, epoch: number, expiresAt: Date) {
+    await this.slow();
+    const r = this.rows.get(name);
+    if (!r || r.holderId !== holderId || r.epoch !== epoch) return false;
+    r.expiresAt = expiresAt;
+    return true;
+  }
+  async take(name: string, from: string, epoch: number, expiredBy: Date | null, next: LeaseRow) {
+    await this.slow();
+    const r = this.rows.get(name);
+    if (!r || r.holderId !== from || r.epoch !== epoch || (expiredBy && r.expiresAt > expiredBy)) return false;
+    // The write happens now: a lease renewed meanwhile is not expired any more.
+    if (expiredBy && r.expiresAt.getTime() > this.clock.ms) return false;
+    this.rows.set(name, { ...next });
+    return true;
+  }
+  async release(name: string, holderId: string) { if (this.rows.get(name)?.holderId === holderId) this.rows.delete(name); }
+}
+
+class FakeClock implements Clock {
+  ms = 1_000_000;
+  wall() { return this.ms; }
+  monotonic() { return this.ms; }
+}
+
+describe("leases between instances (property: never two holders)", () => {
+  const event = fc.oneof(
+    fc.record({ kind: fc.constant("tick" as const), who: fc.nat(2) }),
+    fc.record({ kind: fc.constant("wait" as const), ms: fc.integer({ min: 0, max: 3000 }) }),
+    fc.record({ kind: fc.constant("step" as const), who: fc.nat(2) }),
+  );
+
+  it("whatever the order of renewals, pauses (a frozen instance simply does not tick) and steps: at most one instance acts on a lease at any moment, and a step runs only under the current holder", async () => {
+    await fc.assert(fc.asyncProperty(fc.array(event, { minLength: 5, maxLength: 120 }), fc.array(fc.integer({ min: 0, max: 400 }), { minLength: 1, maxLength: 20 }), async (events, lat) => {
+      const clock = new FakeClock();
+      let i = 0;
+      const store = new MemoryLeases(clock, () => lat[i++ % lat.length]);
+      const keepers = [0, 1, 2].map((n) => new LeaseKeeper({ store, ttlMs: 4000, sole: false, name: `i${n}`, clock }));
+      for (const e of events) {
+        if (e.kind === "wait") clock.ms += e.ms;
+        else if (e.kind === "tick") await keepers[e.who].tick();
+        else {
+          const k = keepers[e.who];
+          try {
+            await k.assertHeld("c1");
+            // Fenced through: at this moment the database names this instance.
+            expect(store.rows.get("c1")?.holderId).toBe(k.id);
+            expect(store.rows.get("c1")!.expiresAt.getTime()).toBeGreaterThan(clock.ms);
+          } catch (err) {
+            if (!isLeaseLost(err)) throw err;
+          }
+        }
+        const holding = keepers.filter((k) => k.holds("c1"));
+        expect(holding.length).toBeLessThanOrEqual(1);
+        if (holding.length) expect(store.rows.get("c1")?.holderId).toBe(holding[0].id);
+      }
+    }), { numRuns: 300 });
+  });
+
+  it("a surviving instance takes the work of one that stopped renewing within the ttl and one renewal", async () => {
+    const clock = new FakeClock();
+    const store = new MemoryLeases(clock, () => 5);
+    const [a, b] = [0, 1].map((n) => new LeaseKeeper({ store, ttlMs: 4000, sole: false, name: `i${n}`, clock }));
+    const acquired: string[] = [];
+    b.on({ acquired: (name, from) => { acquired.push(`${name} from ${from}`); } });
+    await a.tick();
+    await b.tick();
+    expect(a.heldNames().sort()).toEqual(["c1", SCHEDULED_WORK].sort());
+    expect(b.heldNames()).toEqual([]);
+    // a dies; b keeps ticking each second.
+    let waited = 0;
+    while (!b.holds("c1")) { clock.ms += 1000; waited += 1000; await b.tick(); }
+    expect(waited).toBeLessThanOrEqual(5000);
+    expect(acquired).toContain(`c1 from ${a.id}`);
+    // a wakes up: its next step is refused and it gives the lease up.
+    await expect(a.assertHeld("c1")).rejects.toSatisfy(isLeaseLost);
+    expect(a.holds("c1")).toBe(false);
+  });
+});
+
+describe("takeover of a run in progress", () => {
+  const cmd = (key: string, o: Partial<Step> = {}): Step => ({ kind: "command", key, host: "h", title: key, argv: ["x"], ...o } as Step);
+  it("a step in progress starts again on its own only when a check (or its unit) decides whether it is done", () => {
+    expect(safeToStartAgain(cmd("a", { check: ["c"] } as Partial<Step>))).toBe(true);
+    expect(safeToStartAgain(cmd("a"))).toBe(false);
+    expect(safeToStartAgain(cmd("a", { group: "u" } as Partial<Step>))).toBe(true);
+    expect(safeToStartAgain(cmd("a", { check: ["c"], checkAtRun: false } as Partial<Step>))).toBe(false);
+    const plan: Plan = { type: "t", phases: [{ title: "p", steps: [cmd("ok", { check: ["c"] } as Partial<Step>), cmd("blind")] }] };
+    expect(takeoverDecision(plan, ["ok"])).toEqual({ resume: true });
+    expect(takeoverDecision(plan, ["ok", "blind"])).toMatchObject({ resume: false, step: { key: "blind" } });
+  });
+});
+
+describe("the database copy's view of the schema", () => {
+  const models = readModels(fs.readFileSync("prisma/schema.prisma", "utf8"));
+  it("finds every model with its key, and orders each after those it refers to", () => {
+    const names = [...fs.readFileSync("prisma/schema.prisma", "utf8").matchAll(/^model (\w+)/gm)].map((m) => m[1]);
+    expect(models.map((m) => m.name).sort()).toEqual(names.sort());
+    for (const m of models) expect(m.key.length, m.name).toBeGreaterThan(0);
+    const order = insertOrder(models).map((m) => m.name);
+    for (const m of models) for (const r of m.refersTo) expect(order.indexOf(r), `${m.name} → ${r}`).toBeLessThan(order.indexOf(m.name));
+    expect(models.find((m) => m.name === "RunLog")).toMatchObject({ key: ["runId", "seq"], refersTo: ["Run"], delegate: "runLog" });
+    for (const p of PROCESS_STATE_MODELS) expect(names).toContain(p);
+  });
+  it("any order of the same models gives an order that respects every reference", () => {
+    fc.assert(fc.property(fc.shuffledSubarray(models, { minLength: models.length, maxLength: models.length }), (shuffled) => {
+      const order = insertOrder(shuffled).map((m) => m.name);
+      expect(order).toHaveLength(models.length);
+      for (const m of shuffled) for (const r of m.refersTo) expect(order.indexOf(r)).toBeLessThan(order.indexOf(m.name));
+    }));
+  });
+});
