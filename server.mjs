@@ -112,4 +112,6 @@ server.requestTimeout = 60_000;
 await app.prepare();
 server.listen(port, hostname, () => console.log(`[warren] listening on http://${hostname}:${port}`));
 
-for (const sig of ["SIGTERM", "SIGINT"]) process.once(sig, () => server.close(() => process.exit(0)).closeAllConnections?.());
+// A clean stop: Warren's leases are given up first (lib/instances/work.ts), at most 3 s.
+const shutdown = () => Promise.race([globalThis.warrenShutdown?.(), new Promise((r) => setTimeout(r, 3000))]).catch(() => {});
+for (const sig of ["SIGTERM", "SIGINT"]) process.once(sig, () => { void shutdown().then(() => server.close(() => process.exit(0)).closeAllConnections?.()); });

@@ -7,7 +7,8 @@ export NEXT_TELEMETRY_DISABLED=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 DEBIAN_FRONT
 
 want=(debootstrap systemd-container dpkg-dev iproute2 openssh-client util-linux procps shellcheck curl)
 # The browser and the alert tests' tools: a real Prometheus (tests/integration/07) and SMTP server (aiosmtpd: integration 06, e2e 16).
-[ "${WITH_BROWSER:-0}" = 1 ] && want+=(chromium prometheus python3-aiosmtpd)
+# PostgreSQL for #28's tests (each starts its own cluster in a temporary directory; the package's own is never started).
+[ "${WITH_BROWSER:-0}" = 1 ] && want+=(chromium prometheus python3-aiosmtpd postgresql)
 # A benchmark's own (bench/run.sh: its "// apt:" line), e.g. Alertmanager for the alerts baseline.
 # shellcheck disable=SC2206 # a list of package names
 [ -n "${EXTRA_PACKAGES:-}" ] && want+=(${EXTRA_PACKAGES})
@@ -16,9 +17,9 @@ for p in "${want[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -
 if [ ${#missing[@]} -gt 0 ]; then
   echo "[setup] installing ${missing[*]}"
   apt-get update -q >/dev/null
-  # Debian's prometheus packages would start system services (:9090, :9093, ...); the tests and benchmarks start their own.
+  # Debian's prometheus and postgresql packages would start system services (:9090, :9093, :5432); the tests and benchmarks start their own.
   guard=""
-  if [[ " ${missing[*]} " == *" prometheus"* ]] && [ ! -e /usr/sbin/policy-rc.d ]; then
+  if [[ " ${missing[*]} " =~ \ (prometheus|postgresql) ]] && [ ! -e /usr/sbin/policy-rc.d ]; then
     printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && guard=1
   fi
   apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null || { [ -z "$guard" ] || rm -f /usr/sbin/policy-rc.d; exit 1; }

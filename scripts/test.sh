@@ -38,7 +38,7 @@ npx --no-install vitest run tests/unit --reporter=default --reporter=json --outp
 
 # The integration tests that need no lab (a real Warren and receivers on loopback, each on
 # ports of its own) run meanwhile: they mostly wait (a receiver down 30 s, a restart settling).
-LOOPBACK=(tests/integration/06-alerts-outbox.test.ts tests/integration/07-prometheus.test.ts tests/integration/08-legacy-migration.test.ts)
+LOOPBACK=(tests/integration/06-alerts-outbox.test.ts tests/integration/07-prometheus.test.ts tests/integration/08-legacy-migration.test.ts tests/integration/09-postgres.test.ts)
 npx --no-install vitest run "${LOOPBACK[@]}" --reporter=default --reporter=json --outputFile="$R/loopback.json" >"$R/loopback.log" 2>&1 &
 loopback=$!
 

@@ -41,7 +41,8 @@ export async function listInstances(now = new Date()): Promise<{ database: "sqli
     leaseSeconds: env().WARREN_LEASE_SECONDS,
     instances: instances.map((i) => ({
       id: i.id, name: i.name, startedAt: i.startedAt.toISOString(), renewedAt: i.renewedAt.toISOString(),
-      alive: now.getTime() - i.renewedAt.getTime() < 2 * ttl, self: i.id === self,
+      // It renews every second at least; past the ttl its leases are up for taking.
+      alive: now.getTime() - i.renewedAt.getTime() < ttl, self: i.id === self,
       holds: leases.filter((l) => l.holderId === i.id && l.expiresAt > now).map((l) => ({
         name: l.name, kind: l.name === SCHEDULED_WORK ? "scheduled-work" as const : "cluster" as const,
         label: l.name === SCHEDULED_WORK ? "scheduled work (backups, notifications)" : (names.get(l.name) ?? l.name),

@@ -48,4 +48,6 @@ export async function startInstanceWork(): Promise<void> {
   alertEngine().start();
   await c.start();
   await keeper.start();
+  // A clean stop (server.mjs, on SIGTERM) gives the leases up first: another instance need not wait for them to expire.
+  (globalThis as { warrenShutdown?: () => Promise<void> }).warrenShutdown = () => keeper.stop();
 }

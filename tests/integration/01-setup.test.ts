@@ -39,7 +39,12 @@ async function clusterStatus(host: string) {
   return JSON.parse(await sshOk(lab, host, "rabbitmqctl -q cluster_status --formatter json"));
 }
 
-beforeAll(async () => { warren = await startWarren(3401); }, 120_000);
+beforeAll(async () => {
+  warren = await startWarren(3401);
+  // 09 copies this database into PostgreSQL: "a database made by today's main" with real runs on real hosts.
+  fs.mkdirSync("test-results", { recursive: true });
+  fs.writeFileSync("test-results/integration-01-data-dir", warren.dataDir);
+}, 120_000);
 afterAll(async () => { await warren?.stop(); });
 
 describe("setup: node1 disc (seed), node2 disc, node3 ram, as in the seeds", () => {

@@ -15,11 +15,16 @@ export interface WarrenServer {
   stop(): Promise<void>;
   /** CPU seconds (user + system) used so far by the server's processes. */
   cpuSeconds(): number;
+  /** Sends a signal to the whole server process group without waiting (SIGSTOP freezes it, SIGCONT thaws it). */
+  signal(sig: NodeJS.Signals): void;
 }
+
+/** More of the server's environment: e.g. WARREN_DATABASE_URL and WARREN_SECRET_KEY for an instance on PostgreSQL. */
+export interface WarrenOptions { env?: Record<string, string> }
 
 export const ADMIN = { user: "admin", password: "integration-admin-pw" };
 
-export async function startWarren(port: number, dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "warren-it-"))): Promise<WarrenServer> {
+export async function startWarren(port: number, dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "warren-it-")), o: WarrenOptions = {}): Promise<WarrenServer> {
   const logFile = path.join(dataDir, "server.log");
   let child: ChildProcess | undefined;
   const url = `http://127.0.0.1:${port}`;
@@ -29,7 +34,7 @@ export async function startWarren(port: number, dataDir = fs.mkdtempSync(path.jo
     const out = fs.openSync(logFile, "a");
     child = spawn("bash", ["scripts/start.sh"], {
       detached: true, stdio: ["ignore", out, out],
-      env: { ...process.env, PORT: String(port), WARREN_DATA_DIR: dataDir, WARREN_ADMIN_USER: ADMIN.user, WARREN_ADMIN_PASSWORD: ADMIN.password, NEXT_TELEMETRY_DISABLED: "1" },
+      env: { ...process.env, PORT: String(port), WARREN_DATA_DIR: dataDir, WARREN_ADMIN_USER: ADMIN.user, WARREN_ADMIN_PASSWORD: ADMIN.password, NEXT_TELEMETRY_DISABLED: "1", ...o.env },
     });
     for (let i = 0; i < 120; i++) {
       try { if ((await fetch(`${url}/login`)).status === 200) return; } catch { /* not yet */ }
@@ -68,6 +73,9 @@ export async function startWarren(port: number, dataDir = fs.mkdtempSync(path.jo
         } catch { /* gone */ }
       }
       return ticks / 100; // USER_HZ
+    },
+    signal(sig) {
+      if (child?.pid) try { process.kill(-child.pid, sig); } catch { /* gone */ }
     },
     restart: launch,
     stop: () => kill("SIGTERM"),
