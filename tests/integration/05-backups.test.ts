@@ -428,7 +428,8 @@ describe("backups on a 3.10 cluster and a 4.0 cluster", () => {
   it("#27 the migration operation under AMQP load through bk12's VIP: to bk13 through two faults up to its confirmation, then rolled back — nothing lost, the clients back on bk12", async () => {
     // The application's clients: shop-app (imported onto bk13 with its hash), through the VIP on the co-located port, never reconfigured.
     const url = `amqp://shop-app:${SHOP_PASSWORD}@${VIP12}:5670/shop`;
-    const queues = Array.from({ length: 10 }, (_, i) => SHOP(i));
+    // Four queues with clients (of the 136 moved): ten made the file's clients compete for the 2 cores with the run it watches (test time, not coverage).
+    const queues = Array.from({ length: 4 }, (_, i) => SHOP(i));
     let stop!: () => void;
     const until = new Promise<void>((res) => { stop = res; });
     const lines: string[] = [];
