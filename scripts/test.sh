@@ -55,7 +55,7 @@ phase "lab up"
 bash lab/lab.sh down --quiet
 npx --no-install tsx lab/snapshot.ts >"$R/lab-before.json"
 trap 'bash lab/lab.sh down --quiet' EXIT
-if bash lab/lab.sh up --hosts 15 --os 13-15:debian13 >"$R/lab-up.log" 2>&1; then
+if bash lab/lab.sh up --hosts 20 --os 13-15:debian13 >"$R/lab-up.log" 2>&1; then
   tail -8 "$R/lab-up.log"
   phase "integration tests (real SSH, real hosts)"
   npx --no-install vitest run tests/integration "${LOOPBACK[@]/#/--exclude=}" --reporter=default --reporter=json --outputFile="$R/integration.json"

@@ -10,7 +10,7 @@ import { haproxyUpgradeOperation } from "./operations/haproxy-upgrade";
 import { loadBalancersOperation } from "./operations/load-balancers";
 import { migrateOperation, rollbackOperation } from "./operations/migrate";
 import { removeNodeOperation } from "./operations/remove-node";
-import { restartNodeOperation } from "./operations/restart-node";
+import { restartNodeOperation, rollingRestartOperation } from "./operations/restart-node";
 import { restoreOperation } from "./operations/restore";
 import { rollingUpgradeOperation } from "./operations/rolling-upgrade";
 import { rotateManagementPasswordOperation } from "./operations/rotate-management-password";
@@ -24,6 +24,7 @@ export const OPERATIONS: readonly OperationDef<z.ZodType, any>[] = [
   removeNodeOperation,
   changeNodeTypeOperation,
   restartNodeOperation,
+  rollingRestartOperation,
   clusterStopOperation,
   clusterStartOperation,
   forceBootOperation,

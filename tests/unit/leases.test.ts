@@ -151,3 +151,23 @@ describe("the database copy's view of the schema", () => {
     }));
   });
 });
+
+describe("rolling restart (the benchmark's run, and an operator's)", () => {
+  it("restarts every node one at a time as restart-node does, the seed last; every step of it may be taken over except the restart itself", async () => {
+    const { rollingRestartOperation, restartNodeOperation } = await import("@/lib/ops/operations/restart-node");
+    const { labCluster } = await import("./support-cluster");
+    const { assertWellFormed } = await import("@/lib/ops/plan");
+    const c = labCluster();
+    const plan = rollingRestartOperation.plan(c, {}) as Plan;
+    assertWellFormed(plan);
+    const restarts = plan.phases.flatMap((p) => p.steps).filter((s) => s.key.startsWith("restart:")).map((s) => s.host);
+    expect(restarts).toEqual(["node2", "node3", "node1"]);
+    const one = restartNodeOperation.plan(c, { node: "node2" }) as Plan;
+    const node2 = plan.phases.filter((p) => p.title.startsWith("node2: "));
+    expect(node2.map((p) => p.title)).toEqual(one.phases.map((p) => `node2: ${p.title}`));
+    expect(node2.flatMap((p) => p.steps)).toEqual(one.phases.flatMap((p) => p.steps));
+    const blind = plan.phases.flatMap((p) => p.steps).filter((s) => !safeToStartAgain(s)).map((s) => s.key);
+    expect(blind).toEqual(["restart:node2", "restart:node3", "restart:node1"]);
+    expect(() => rollingRestartOperation.plan(labCluster({ nodes: [labCluster().nodes[0]] }), {})).toThrow(/one node/);
+  });
+});
