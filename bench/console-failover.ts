@@ -126,13 +126,14 @@ async function main() {
     }
 
     // Baseline first: A alone, restarted by a "supervisor" after each kill.
-    const baseline = [];
+    type Round = Awaited<ReturnType<typeof round_>>;
+    const baseline: Round[] = [];
     for (let i = 0; i < BASELINE_N; i++) baseline.push(await round_(i, targets[(i * 3) % N], { standby: false }));
     servers.B = await startWarren(3522, undefined, { env: { ...env, WARREN_INSTANCE_NAME: "B" } });
-    const rounds = [];
+    const rounds: Round[] = [];
     for (let i = 0; i < N; i++) rounds.push(await round_(i, targets[i], { standby: true }));
 
-    const figures = (xs: typeof rounds) => {
+    const figures = (xs: Round[]) => {
       const t = xs.map((x) => x.takeoverS).filter((x): x is number => x !== null);
       const g = xs.map((x) => x.collectorGapS).filter((x): x is number => x !== null);
       return { takeoverP50S: percentile(t, 50), takeoverP95S: percentile(t, 95), collectorGapP95S: percentile(g, 95), runsCompleted: xs.filter((x) => x.status === "succeeded").length, stepsRunTwiceUnsafely: xs.reduce((s, x) => s + x.twice, 0), n: xs.length };

@@ -59,7 +59,7 @@ const EnvSchema = z.object({
     .or(z.literal(""))
     .refine((v) => !v || /^postgres(ql)?:\/\/\S+$/.test(v), { message: "must be a postgresql:// URL, e.g. postgresql://warren:secret@db.example.com:5432/warren" }),
   /** Seconds an instance holds a cluster's lease without renewing it; a surviving instance takes the cluster over after it. */
-  WARREN_LEASE_SECONDS: z.coerce.number().min(2).max(120).default(4),
+  WARREN_LEASE_SECONDS: z.coerce.number().min(2).max(120).default(3),
   /** This instance's name on the admin page (default: host name, port and process id). */
   WARREN_INSTANCE_NAME: z.string().max(100).optional().or(z.literal("")),
 }).refine((e) => !e.WARREN_DATABASE_URL || !!e.WARREN_SECRET_KEY, {

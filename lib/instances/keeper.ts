@@ -29,9 +29,16 @@ export interface LeaseStore {
 export interface Clock { wall(): number; monotonic(): number }
 const systemClock: Clock = { wall: () => Date.now(), monotonic: () => performance.now() };
 
+let pruned = false;
+
 export const prismaLeaseStore: LeaseStore = {
   async seen(i, at) {
     await db().instance.upsert({ where: { id: i.id }, create: { ...i, renewedAt: at }, update: { renewedAt: at } });
+    // Once per process: rows of instances gone for a week are forgotten.
+    if (!pruned) {
+      pruned = true;
+      await db().instance.deleteMany({ where: { renewedAt: { lt: new Date(at.getTime() - 7 * 24 * 3600_000) } } });
+    }
   },
   async gone(id) {
     await db().instance.deleteMany({ where: { id } });
