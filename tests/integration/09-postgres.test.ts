@@ -3,6 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { holderOf, until, type Instances } from "../support/instances";
 import { startPostgres, type TestPostgres } from "../support/postgres";
 import { ADMIN, startWarren, type WarrenServer } from "../support/warren-server";
 
@@ -24,17 +25,6 @@ afterAll(async () => {
   pg?.stop();
 });
 
-type Instances = { database: string; instances: { id: string; name: string; alive: boolean; self: boolean; holds: { name: string; label: string; epoch: number }[] }[] };
-const holderOf = async (w: WarrenServer, lease: string) => (await w.api<Instances>("GET", "/instances")).body.instances.find((i) => i.holds.some((h) => h.name === lease));
-async function until<T>(what: string, f: () => Promise<T | undefined | null | false>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f().catch(() => undefined);
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describe("one set of models for SQLite and PostgreSQL", () => {
   it("the PostgreSQL schema is the SQLite one's models (scripts/postgres-schema.mjs --check), and its migrations build exactly what the schema says", () => {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sshOk } from "@/lab/client";
 import { runLoad } from "@/lab/amqp-load";
 import { requireLab } from "../support/lab";
+import { holderOf, until } from "../support/instances";
 import { startPostgres, type TestPostgres } from "../support/postgres";
 import { ADMIN, startWarren, type WarrenServer } from "../support/warren-server";
 
@@ -30,7 +31,6 @@ const PG_PORT = 55442;
 const LEASE_S = 3;
 
 type Run = { status: string; error: string | null; steps: { key: string; hostName: string; status: string; note: string | null }[] };
-type Instances = { instances: { id: string; name: string; alive: boolean; holds: { name: string; epoch: number }[] }[] };
 
 let pg: TestPostgres;
 let sqlite: WarrenServer, a: WarrenServer, b: WarrenServer;
@@ -38,18 +38,9 @@ let browser: Browser | undefined;
 let clusterId = "";
 let secretKey = "";
 
-async function until<T>(what: string, f: () => Promise<T | undefined | null | false>, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f().catch(() => undefined);
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 const run = async (w: WarrenServer, id: string) => (await w.api<{ run: Run }>("GET", `/runs/${id}`)).body.run;
 const finished = (r: Run) => ["succeeded", "failed", "cancelled", "interrupted"].includes(r.status);
-const holder = async (w: WarrenServer) => (await w.api<Instances>("GET", "/instances")).body.instances.find((i) => i.holds.some((h) => h.name === clusterId));
+const holder = (w: WarrenServer) => holderOf(w, clusterId);
 async function operate(w: WarrenServer, cid: string, type: string, params: unknown): Promise<string> {
   const plan = await w.api<{ token: string }>("POST", `/clusters/${cid}/plan`, { type, params });
   expect(plan.status, JSON.stringify(plan.body)).toBe(200);
@@ -116,7 +107,7 @@ describe("from one Warren on SQLite to several on PostgreSQL", () => {
   it("two instances: A owns the cluster, Chromium on B's cluster page sees it live; A is killed -9 mid-step of a rolling Erlang upgrade under AMQP load through the VIP — B takes over, the run finishes, nothing is lost, and B's page keeps updating", async () => {
     const env = { WARREN_DATABASE_URL: pg.url("warren"), WARREN_SECRET_KEY: secretKey, WARREN_LEASE_SECONDS: String(LEASE_S) };
     a = await startWarren(3414, undefined, { env: { ...env, WARREN_INSTANCE_NAME: "instance-a" } });
-    await until("A to hold the cluster", async () => (await holder(a))?.name === "instance-a");
+    await until("A to hold the cluster", async () => (await holder(a))?.name === "instance-a", 60_000);
     b = await startWarren(3415, undefined, { env: { ...env, WARREN_INSTANCE_NAME: "instance-b" } });
 
     browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"] });
