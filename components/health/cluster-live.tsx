@@ -29,7 +29,8 @@ function Meter({ label, used, limit, invert }: { label: string; used: number | n
   return (
     <div className="text-xs">
       <div className="flex justify-between gap-2"><span className="text-muted">{label}</span><span>{invert ? `${mib(used)} free, limit ${mib(limit)}` : `${mib(used)} of ${mib(limit)}`}</span></div>
-      <div className="mt-0.5 h-1.5 w-full overflow-hidden rounded bg-surface-2" role="meter" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct === null ? undefined : Math.round(pct)}>
+      {/* A meter needs a value: unknown, the bar is decoration and the line above says it. */}
+      <div className="mt-0.5 h-1.5 w-full overflow-hidden rounded bg-surface-2" {...(pct === null ? { "aria-hidden": true } : { role: "meter", "aria-label": label, "aria-valuemin": 0, "aria-valuemax": 100, "aria-valuenow": Math.round(pct) })}>
         {pct !== null && <div className={cx("h-full", tone)} style={{ width: `${Math.max(2, pct)}%` }} />}
       </div>
     </div>
@@ -48,7 +49,7 @@ function NodeCard({ n, now }: { n: NodeHealth; now: number }) {
   const st = nodeState(n);
   const ago = secondsAgo(n.lastSeenAt, now);
   return (
-    <li data-testid={`node-${n.host}`} data-state={st.state} className={cx("min-w-0 rounded-md border p-3", st.tone === "red" ? "border-red-400 dark:border-red-800" : "border-line", !n.reachable && "opacity-80")}>
+    <li data-testid={`node-${n.host}`} data-state={st.state} className={cx("min-w-0 rounded-md border p-3", st.tone === "red" ? "border-red-400 dark:border-red-800" : "border-line", !n.reachable && "border-dashed")}>
       <div className="flex flex-wrap items-center gap-2">
         <Server aria-hidden className="size-4 text-muted" />
         <span className="font-semibold">{n.host}</span>
