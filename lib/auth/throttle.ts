@@ -15,6 +15,7 @@ import { env } from "@/lib/env";
 import { Pool } from "pg";
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { audit } from "@/lib/audit";
+import { logError } from "@/lib/log";
 
 export const ACCOUNT_FAILURES = 20;
 export const ADDRESS_FAILURES = 100;
@@ -47,7 +48,11 @@ type Limiter = RateLimiterAbstract;
 function limiter(o: { keyPrefix: string; points: number; duration: number }): Limiter {
   const url = env().WARREN_DATABASE_URL;
   if (!url) return new RateLimiterMemory(o);
-  g.warrenThrottlePool ??= new Pool({ connectionString: url, max: 2 });
+  if (!g.warrenThrottlePool) {
+    g.warrenThrottlePool = new Pool({ connectionString: url, max: 2 });
+    // An idle connection's error (the database restarted) must not end the process; the next query reconnects.
+    g.warrenThrottlePool.on("error", (e) => logError("login throttle's database connection failed", e));
+  }
   // The table is made once, before the first count (tableReady); the limiter's own creation is off.
   return new RateLimiterPostgres({ ...o, storeClient: g.warrenThrottlePool, storeType: "pool", tableName: THROTTLE_TABLE, tableCreated: true, clearExpiredByTimeout: true });
 }

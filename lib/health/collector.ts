@@ -285,6 +285,7 @@ export class Collector {
   }
   private timer?: NodeJS.Timeout;
   private refreshing = false;
+  private refreshAgain = false;
   private lastRefresh = 0;
   /** Which clusters this process watches: those whose lease it holds (lib/instances); all when alone. */
   private owns: (clusterId: string) => boolean = () => true;
@@ -321,7 +322,8 @@ export class Collector {
 
   /** Follows the inventory: new clusters are watched, changed ones rebuilt, deleted ones dropped. */
   async refresh() {
-    if (this.refreshing) return;
+    // Asked while one is under way (a lease just taken): once more right after it, not at the next 10 s.
+    if (this.refreshing) { this.refreshAgain = true; return; }
     this.refreshing = true;
     this.lastRefresh = Date.now();
     try {
@@ -347,6 +349,7 @@ export class Collector {
       logError("health refresh failed", e);
     } finally {
       this.refreshing = false;
+      if (this.refreshAgain) { this.refreshAgain = false; void this.refresh(); }
     }
   }
 

@@ -23,7 +23,10 @@ export interface LeaseStore {
   renew(name: string, holderId: string, epoch: number, expiresAt: Date): Promise<boolean>;
   /** Only if still held by `from` at `epoch` and (unless `expiredBy` is null) expired by then. */
   take(name: string, from: string, epoch: number, expiredBy: Date | null, row: LeaseRow): Promise<boolean>;
+  /** The work is gone (a deleted cluster): its lease and its live view go too. */
   release(name: string, holderId: string): Promise<void>;
+  /** A clean stop: the lease expires now (kept, with its epoch), so another instance takes it — and carries its run on — at once. */
+  expire(name: string, holderId: string, at: Date): Promise<void>;
 }
 
 export interface Clock { wall(): number; monotonic(): number }
@@ -66,16 +69,22 @@ export const prismaLeaseStore: LeaseStore = {
   },
   async release(name, holderId) {
     await db().lease.deleteMany({ where: { name, holderId } });
+    await db().liveHealth.deleteMany({ where: { clusterId: name } });
+  },
+  async expire(name, holderId, at) {
+    await db().lease.updateMany({ where: { name, holderId }, data: { expiresAt: at } });
   },
 };
 
 export interface LeaseListener {
-  /** `from`: the instance that held it before (null: nobody had). */
+  /** `from`: the instance that held it before (null: nobody had). The lease does not count as held (holds) until every listener's acquired has returned. */
   acquired?(name: string, from: string | null): void | Promise<void>;
+  /** After acquired: the work may start (holds is true from now on). */
+  ready?(name: string): void;
   lost?(name: string): void;
 }
 
-interface Held { epoch: number; goodUntil: number; acquiredAt: Date }
+interface Held { epoch: number; goodUntil: number; acquiredAt: Date; ready: boolean }
 
 export class LeaseKeeper {
   readonly id = randomUUID();
@@ -128,14 +137,20 @@ export class LeaseKeeper {
     const names = [...this.held.keys()];
     this.held.clear();
     for (const n of names) for (const l of this.listeners) l.lost?.(n);
-    for (const n of names) await this.store.release(n, this.id).catch(() => {});
+    for (const n of names) await this.store.expire(n, this.id, new Date(this.clock.wall())).catch(() => {});
     await this.store.gone(this.id).catch(() => {});
   }
 
   /** Whether this instance may do the work now (by its own clock; see assertHeld for a step). */
   holds(name: string): boolean {
     const h = this.held.get(name);
-    return !!h && this.clock.monotonic() < h.goodUntil;
+    return !!h && h.ready && this.clock.monotonic() < h.goodUntil;
+  }
+
+  /** The epoch of a lease this instance holds (a run remembers it: a lease lost and taken again is another tenure). */
+  epochOf(name: string): number | undefined {
+    const h = this.held.get(name);
+    return h?.ready ? h.epoch : undefined;
   }
 
   heldNames(): string[] {
@@ -153,10 +168,12 @@ export class LeaseKeeper {
    * could not reach the database), the database decides: renewed when the
    * lease is still ours and unchanged, else lost.
    */
-  async assertHeld(name: string): Promise<void> {
+  async assertHeld(name: string, epoch?: number): Promise<void> {
     const h = this.held.get(name);
-    if (!h) throw new LeaseLostError(name, "not held");
-    if (this.clock.monotonic() < h.goodUntil) return;
+    if (!h || !h.ready) throw new LeaseLostError(name, "not held");
+    if (epoch !== undefined && h.epoch !== epoch) throw new LeaseLostError(name, `held again since (epoch ${h.epoch}, the run began under ${epoch})`);
+    // Close to its end (a step may take a moment to reach its host), the database decides too.
+    if (this.clock.monotonic() < h.goodUntil - Math.min(1000, this.ttlMs / 4)) return;
     if (!(await this.renew(name, h.epoch))) {
       this.drop(name);
       throw new LeaseLostError(name, "it expired and another instance may have taken it");
@@ -165,7 +182,9 @@ export class LeaseKeeper {
 
   /** One pass: this instance seen, its leases renewed, expired ones it wants taken. */
   tick(): Promise<void> {
-    this.ticking ??= this.pass().finally(() => { this.ticking = undefined; });
+    // A pass that hangs (a database that stopped answering) must not stop every later one: after a ttl the next may start.
+    const timeout = new Promise<void>((r) => setTimeout(r, this.ttlMs).unref?.());
+    this.ticking ??= Promise.race([this.pass(), timeout]).finally(() => { this.ticking = undefined; });
     return this.ticking;
   }
 
@@ -220,9 +239,16 @@ export class LeaseKeeper {
   }
 
   private async gained(name: string, epoch: number, started: number, acquiredAt: Date, from: string | null) {
-    this.held.set(name, { epoch, goodUntil: goodUntil(started, this.ttlMs), acquiredAt });
+    const h: Held = { epoch, goodUntil: goodUntil(started, this.ttlMs), acquiredAt, ready: false };
+    this.held.set(name, h);
+    // Adoption first (a run the last holder left goes back to the queue), then the work starts.
     for (const l of this.listeners) {
       try { await l.acquired?.(name, from); } catch (e) { logError("lease listener failed", e); }
+    }
+    if (this.held.get(name) !== h) return; // lost meanwhile
+    h.ready = true;
+    for (const l of this.listeners) {
+      try { l.ready?.(name); } catch (e) { logError("lease listener failed", e); }
     }
   }
 

@@ -31,7 +31,9 @@ export async function startInstanceWork(): Promise<void> {
       // Several instances (PostgreSQL): a run left by another instance goes on by itself where that
       // is safe. Alone (SQLite), the one before was this Warren: a person says when to go on.
       await runner().adopt(name, databaseKind() === "postgresql" && from !== null);
-      void c.refresh();
+    },
+    ready(name) {
+      if (name !== SCHEDULED_WORK) void c.refresh();
     },
     lost(name) {
       if (name === SCHEDULED_WORK) {

@@ -9,6 +9,7 @@ import { sshExecutor } from "./engine/ssh-executor";
 import { localExecutor } from "./engine/local-executor";
 import { definitionsWork } from "@/lib/backups/work";
 import { leaseKeeper } from "@/lib/instances/keeper";
+import { databaseKind } from "@/lib/db";
 
 export type { CancelMode } from "./engine/scheduler";
 
@@ -18,7 +19,12 @@ export function runner(): Runner {
   g.warrenRunner ??= new Runner(
     { store: prismaRunStore, executor: sshExecutor, local: localExecutor, definitions: definitionsWork, report: logError },
     1000,
-    { owns: (clusterId) => leases.holds(clusterId), fence: (clusterId) => leases.assertHeld(clusterId) },
+    {
+      owns: (clusterId) => leases.holds(clusterId),
+      epochOf: (clusterId) => leases.epochOf(clusterId),
+      fence: (clusterId, epoch) => leases.assertHeld(clusterId, epoch),
+      resumeOrphans: databaseKind() === "postgresql",
+    },
   );
   return g.warrenRunner;
 }

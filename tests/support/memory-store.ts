@@ -54,6 +54,7 @@ export class MemoryStore implements RunStore {
     return out;
   }
   async cancelAsked(runIds: string[]) { return runIds.filter((id) => this.runs.get(id)?.cancelAsked); }
+  async running() { return [...this.runs.values()].filter((r) => r.status === "running").map((r) => ({ id: r.id, clusterId: r.clusterId })); }
   async queued() { return [...this.runs.values()].filter((r) => r.status === "queued").map((r) => ({ id: r.id, clusterId: r.clusterId })); }
   async claim(runId: string): Promise<ClaimedRun | null> {
     const r = this.runs.get(runId);

@@ -56,6 +56,7 @@ class MemoryLeases implements LeaseStore {
     return true;
   }
   async release(name: string, holderId: string) { if (this.rows.get(name)?.holderId === holderId) this.rows.delete(name); }
+  async expire(name: string, holderId: string, at: Date) { const r = this.rows.get(name); if (r?.holderId === holderId) r.expiresAt = at; }
 }
 
 class FakeClock implements Clock {
@@ -116,6 +117,49 @@ describe("leases between instances (property: never two holders)", () => {
     // a wakes up: its next step is refused and it gives the lease up.
     await expect(a.assertHeld("c1")).rejects.toSatisfy(isLeaseLost);
     expect(a.holds("c1")).toBe(false);
+  });
+});
+
+describe("tenures, readiness and a clean stop", () => {
+  it("a run is fenced to the tenure it began in: lost and taken again is another epoch, and the old run's fence refuses", async () => {
+    const clock = new FakeClock();
+    const store = new MemoryLeases(clock, () => 5);
+    const [a, b] = [0, 1].map((n) => new LeaseKeeper({ store, ttlMs: 3000, sole: false, name: `i${n}`, clock }));
+    await a.tick();
+    const first = a.epochOf("c1")!;
+    await expect(a.assertHeld("c1", first)).resolves.toBeUndefined();
+    // a frozen past its lease; b takes it; b dies; a takes it again.
+    clock.ms += 4000; await b.tick();
+    expect(b.epochOf("c1")).toBe(first + 1);
+    clock.ms += 4000; await a.tick();
+    expect(a.epochOf("c1")).toBe(first + 2);
+    await expect(a.assertHeld("c1", first)).rejects.toSatisfy(isLeaseLost);
+    await expect(a.assertHeld("c1", first + 2)).resolves.toBeUndefined();
+  });
+
+  it("a lease counts as held only once its listeners are done (a run left behind goes back to the queue before anything starts)", async () => {
+    const clock = new FakeClock();
+    const store = new MemoryLeases(clock, () => 5);
+    const k = new LeaseKeeper({ store, ttlMs: 3000, sole: false, name: "i0", clock });
+    const seen: string[] = [];
+    k.on({ acquired: async (name) => { seen.push(`${name} acquired, holds=${k.holds(name)}`); }, ready: (name) => { seen.push(`${name} ready, holds=${k.holds(name)}`); } });
+    await k.tick();
+    expect(seen.filter((x) => x.startsWith("c1"))).toEqual(["c1 acquired, holds=false", "c1 ready, holds=true"]);
+  });
+
+  it("a clean stop lets another instance take the work at its next pass, from the instance that stopped (so it carries a run on)", async () => {
+    const clock = new FakeClock();
+    const store = new MemoryLeases(clock, () => 5);
+    const [a, b] = [0, 1].map((n) => new LeaseKeeper({ store, ttlMs: 3000, sole: false, name: `i${n}`, clock }));
+    const from: (string | null)[] = [];
+    b.on({ acquired: (name, f) => { if (name === "c1") from.push(f); } });
+    await a.tick();
+    const epoch = a.epochOf("c1")!;
+    await a.stop();
+    await b.tick();
+    expect(b.holds("c1")).toBe(true);
+    expect(from).toEqual([a.id]);
+    expect(b.epochOf("c1")).toBe(epoch + 1);
   });
 });
 

@@ -152,7 +152,11 @@ export async function executeRun(deps: EngineDeps, runId: string, control: RunCo
     return status;
   } catch (e) {
     // Fenced: another instance holds the cluster now and carries the run on; not one more write here.
-    if (isLeaseLost(e)) { report("run stopped on this instance", e); return null; }
+    if (isLeaseLost(e)) {
+      control.abort.abort(); // the other hosts' steps of a parallel phase stop too: the new holder may start them again
+      report("run stopped on this instance", e);
+      return null;
+    }
     await log.close();
     const ref = report("run failed", e);
     const error = e instanceof Error && !isSshError(e) ? `${e.message} (ref ${ref})` : `internal error (ref ${ref})`;

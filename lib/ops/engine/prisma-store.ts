@@ -18,16 +18,20 @@ export const prismaRunStore: RunStore = {
       const d = resume ? takeoverDecision(readPlan(r.plan), r.steps.map((s) => s.key)) : null;
       if (d?.resume) {
         // The steps in progress start again; startedAt stays, so they count as begun before (a check decides).
-        await db().$transaction([
-          db().runStep.updateMany({ where: { runId: r.id, status: "running" }, data: { status: "pending", note: "started again by the instance that took the cluster over" } }),
-          db().run.update({ where: { id: r.id }, data: { status: "queued" } }),
-        ]);
+        // Only if still running: a late end written by the process before stands.
+        const moved = await db().$transaction(async (tx) => {
+          const q = await tx.run.updateMany({ where: { id: r.id, status: "running" }, data: { status: "queued" } });
+          if (q.count) await tx.runStep.updateMany({ where: { runId: r.id, status: "running" }, data: { status: "pending", note: "started again by the instance that took the cluster over" } });
+          return q.count > 0;
+        });
+        if (!moved) continue;
         out.push({ id: r.id, resumed: true, why: "the instance running it stopped renewing its lease" });
         continue;
       }
       const why = d && !d.resume ? `step "${d.step.title}" on ${d.step.host} has no check to tell whether it is done, so it is not started again without you` : "Warren stopped while this run was in progress";
+      const stopped = await db().run.updateMany({ where: { id: r.id, status: "running" }, data: { status: "interrupted", error: `${why}; resume to continue`, finishedAt: new Date() } });
+      if (!stopped.count) continue;
       await db().runStep.updateMany({ where: { runId: r.id, status: "running" }, data: { status: "interrupted", note: "Warren stopped during this step", finishedAt: new Date() } });
-      await db().run.update({ where: { id: r.id }, data: { status: "interrupted", error: `${why}; resume to continue`, finishedAt: new Date() } });
       out.push({ id: r.id, resumed: false, why });
     }
     return out;
@@ -36,6 +40,10 @@ export const prismaRunStore: RunStore = {
   async cancelAsked(runIds) {
     if (!runIds.length) return [];
     return (await db().run.findMany({ where: { id: { in: runIds }, cancelAsked: true }, select: { id: true } })).map((r) => r.id);
+  },
+
+  running() {
+    return db().run.findMany({ where: { status: "running" }, select: { id: true, clusterId: true } });
   },
 
   queued() {

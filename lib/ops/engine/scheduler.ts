@@ -13,11 +13,15 @@ export type CancelMode = "after-step" | "now";
 /** Which clusters this process may run (a lease each), and the check before every step. */
 export interface Ownership {
   owns(clusterId: string): boolean;
-  /** Throws (LeaseLostError) unless this process still holds the cluster. */
-  fence(clusterId: string): Promise<void>;
+  /** The tenure this process holds the cluster under (a run is fenced to the one it began in). */
+  epochOf(clusterId: string): number | undefined;
+  /** Throws (LeaseLostError) unless this process still holds the cluster, under `epoch` when given. */
+  fence(clusterId: string, epoch?: number): Promise<void>;
+  /** Whether a run another process left "running" goes on by itself (several instances) or waits for a person (alone). */
+  resumeOrphans: boolean;
 }
 
-const STORE_WRITES = ["stepStarted", "stepFinished", "stepNote", "setVar", "finish", "appendLogs"] as const;
+const STORE_WRITES = ["claim", "stepStarted", "stepFinished", "stepNote", "setVar", "finish", "appendLogs"] as const;
 
 /** The engine's edges for one run of one cluster, each write and each command behind the cluster's fence. */
 export function fenced(deps: EngineDeps, fence: () => Promise<void>): EngineDeps {
@@ -75,9 +79,12 @@ export class Runner {
     this.kick();
   }
 
-  /** This process lost the cluster: its run there stops at once, writing nothing more (the fence refuses). */
+  /**
+   * This process lost the cluster: its run there stops at once — the commands in progress are
+   * killed (the new holder may start them again) and nothing more is written (the fence refuses).
+   */
   released(clusterId: string): void {
-    for (const [id, c] of this.active) if (this.clusterOf.get(id) === clusterId) c.stopAfterStep = true;
+    for (const [id, c] of this.active) if (this.clusterOf.get(id) === clusterId) { c.stopAfterStep = true; c.abort.abort(); }
   }
 
   stop(): void {
@@ -106,7 +113,8 @@ export class Runner {
     for (;;) {
       await this.tick();
       if (this.running.size === 0 && (await this.deps.store.queued()).length === 0) return;
-      await Promise.race([...this.running]);
+      // Nothing running yet (another tick holds the queue): look again shortly.
+      await (this.running.size ? Promise.race([...this.running]) : new Promise((r) => setTimeout(r, this.tickMs)));
     }
   }
 
@@ -116,6 +124,12 @@ export class Runner {
     try {
       // A stop asked through another instance reaches the run here.
       for (const id of await this.deps.store.cancelAsked([...this.active.keys()])) this.cancel(id, "after-step");
+      // A run of a cluster this process holds, "running" but run by nobody here: left by a process that is
+      // gone after this one took the cluster (its claim landed late), or by a run that could not record its end.
+      if (this.ownership) {
+        const orphans = (await this.deps.store.running()).filter((r) => !this.active.has(r.id) && !this.busyClusters.has(r.clusterId) && this.ownership!.owns(r.clusterId));
+        for (const clusterId of new Set(orphans.map((r) => r.clusterId))) await this.adopt(clusterId, this.ownership.resumeOrphans);
+      }
       for (const r of await this.deps.store.queued()) {
         if (this.busyClusters.has(r.clusterId)) continue;
         if (this.ownership && !this.ownership.owns(r.clusterId)) continue;
@@ -124,7 +138,8 @@ export class Runner {
         this.active.set(r.id, control);
         this.clusterOf.set(r.id, r.clusterId);
         const own = this.ownership;
-        const deps = own ? fenced(this.deps, () => own.fence(r.clusterId)) : this.deps;
+        const epoch = own?.epochOf(r.clusterId);
+        const deps = own ? fenced(this.deps, () => own.fence(r.clusterId, epoch)) : this.deps;
         const p = executeRun(deps, r.id, control)
           .catch((e) => this.deps.report?.("run failed", e))
           .finally(() => {

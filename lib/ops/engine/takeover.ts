@@ -11,6 +11,8 @@ export type TakeoverDecision = { resume: true } | { resume: false; step: Step };
 
 export function safeToStartAgain(s: Step): boolean {
   if (s.group) return true; // plan.ts: every step of a unit must be safe to repeat
+  // A local step (the power command) acts outside the hosts' view: not repeated without a person.
+  if (s.kind === "local") return false;
   if (s.kind !== "command") return true; // files are written whole again, gates and definitions read and compare
   if (s.readOnly) return true; // it changes nothing: reading again is harmless
   return !!s.check && s.checkAtRun !== false;

@@ -72,6 +72,8 @@ export interface RunStore {
   /** Of these runs, those an operator asked to stop (possibly through another instance). */
   cancelAsked(runIds: string[]): Promise<string[]>;
   queued(): Promise<{ id: string; clusterId: string }[]>;
+  /** Runs marked running (by this process or another). */
+  running(): Promise<{ id: string; clusterId: string }[]>;
   /** queued → running, only if still queued (a cancel may have landed). */
   claim(runId: string): Promise<ClaimedRun | null>;
   stepStarted(runId: string, key: string): Promise<void>;
