@@ -2,7 +2,7 @@ import Link from "next/link";
 import { requirePageUser } from "@/lib/auth/guard";
 import { listClusters } from "@/lib/inventory/clusters";
 import { countHosts } from "@/lib/inventory/hosts";
-import { liveHealth, liveStatuses } from "@/lib/health/live";
+import { liveHealths, liveStatuses } from "@/lib/health/live";
 import { listRuns } from "@/lib/ops/service";
 import { Badge, Card, type Tone } from "@/components/ui";
 import { RunList } from "@/components/ops/run-list";
@@ -20,7 +20,7 @@ export default async function Overview() {
   await requirePageUser();
   const [hosts, clusters, runs, alerts] = await Promise.all([countHosts(), listClusters(), listRuns({}, 5), alertSummary()]);
   const states = await liveStatuses();
-  const healths = new Map(await Promise.all(clusters.map(async (x) => [x.id, await liveHealth(x.id)] as const)));
+  const healths = await liveHealths(clusters.map((x) => x.id));
   const backups = await backupStatuses(clusters.map((x) => x.id));
   if (hosts === 0) {
     return (

@@ -5,7 +5,7 @@ import "server-only";
 // retry is due — no polling. Each attempt is recorded with the receiver's
 // answer; the state machine is outbox.ts.
 import { EventEmitter } from "node:events";
-import { databaseKind, db } from "@/lib/db";
+import { db, severalInstances } from "@/lib/db";
 import { logError } from "@/lib/log";
 import { deliver } from "./channels";
 import { afterAttempt, truncate, type AttemptResult } from "./outbox";
@@ -125,7 +125,7 @@ export class DeliveryWorker {
   }
 
   private schedule(at: number | null) {
-    const when = Math.min(at ?? Infinity, Date.now() + (databaseKind() === "postgresql" ? SHARED_SLEEP_MS : MAX_SLEEP_MS));
+    const when = Math.min(at ?? Infinity, Date.now() + (severalInstances() ? SHARED_SLEEP_MS : MAX_SLEEP_MS));
     if (this.timer && this.timerAt <= when) return;
     clearTimeout(this.timer);
     this.timerAt = when;

@@ -12,6 +12,8 @@ const g = globalThis as unknown as { warrenDb?: PrismaClient };
 /** Which database this process uses: PostgreSQL when WARREN_DATABASE_URL is set, else the SQLite file. */
 export type DatabaseKind = "sqlite" | "postgresql";
 export const databaseKind = (): DatabaseKind => (env().WARREN_DATABASE_URL ? "postgresql" : "sqlite");
+/** Several Warren instances can share the database (PostgreSQL); on SQLite this process is the only one. */
+export const severalInstances = () => databaseKind() === "postgresql";
 
 export function db(): PrismaClient {
   if (!g.warrenDb) {

@@ -3,14 +3,12 @@ import "server-only";
 // this process watches (it holds the cluster's lease) answers from memory; any
 // other from what its watcher last wrote to the database (each second), so
 // one instance behind a load balancer shows what another collects.
-import { db, databaseKind } from "@/lib/db";
+import { db, severalInstances } from "@/lib/db";
 import { collector } from "./collector";
 import type { ClusterHealth } from "./derive";
 
 export type HostState = { reachable: boolean; lastSeenAt: string | null };
 
-/** Several instances share only a PostgreSQL database; alone (SQLite) everything is in this process. */
-export const sharesLiveHealth = () => databaseKind() === "postgresql";
 
 export async function publishLiveHealth(clusterId: string, health: ClusterHealth, hosts: Record<string, HostState>, instanceId: string): Promise<void> {
   const data = { instanceId, observedAt: new Date(), health: JSON.stringify(health), hosts: JSON.stringify(hosts) };
@@ -18,15 +16,24 @@ export async function publishLiveHealth(clusterId: string, health: ClusterHealth
 }
 
 async function rows(clusterIds?: string[]) {
-  if (!sharesLiveHealth()) return [];
+  if (!severalInstances()) return []; // alone, everything is in this process
   return db().liveHealth.findMany({ where: clusterIds ? { clusterId: { in: clusterIds } } : {} });
 }
 
 export async function liveHealth(clusterId: string): Promise<ClusterHealth | null> {
-  const local = collector().health(clusterId);
-  if (local) return local;
-  const [r] = await rows([clusterId]);
-  return r ? (JSON.parse(r.health) as ClusterHealth) : null;
+  return (await liveHealths([clusterId])).get(clusterId) ?? null;
+}
+
+/** The live health of each of these clusters that has any: the ones watched here from memory, the others in one read. */
+export async function liveHealths(clusterIds: string[]): Promise<Map<string, ClusterHealth>> {
+  const out = new Map<string, ClusterHealth>();
+  for (const id of clusterIds) {
+    const local = collector().health(id);
+    if (local) out.set(id, local);
+  }
+  const elsewhere = clusterIds.filter((id) => !out.has(id));
+  if (elsewhere.length) for (const r of await rows(elsewhere)) out.set(r.clusterId, JSON.parse(r.health) as ClusterHealth);
+  return out;
 }
 
 /** Every watched host by name: reachable now, and when it last spoke. */

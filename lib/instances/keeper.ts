@@ -5,7 +5,7 @@ import "server-only";
 // they own; every step of a run asks it first (fencing).
 import os from "node:os";
 import { randomUUID } from "node:crypto";
-import { db, databaseKind } from "@/lib/db";
+import { db, severalInstances } from "@/lib/db";
 import { env } from "@/lib/env";
 import { logError } from "@/lib/log";
 import { goodUntil, leaseAction, LeaseLostError, renewEveryMs, SCHEDULED_WORK, type LeaseRow } from "./lease";
@@ -265,7 +265,7 @@ export function leaseKeeper(): LeaseKeeper {
   g.warrenLeases ??= new LeaseKeeper({
     store: prismaLeaseStore,
     ttlMs: env().WARREN_LEASE_SECONDS * 1000,
-    sole: databaseKind() === "sqlite",
+    sole: !severalInstances(),
     name: env().WARREN_INSTANCE_NAME || `${os.hostname()}:${env().PORT} (pid ${process.pid})`,
   });
   return g.warrenLeases;

@@ -4,12 +4,12 @@ import "server-only";
 // instance left mid-way is carried on, or marked interrupted — see
 // lib/ops/engine/takeover.ts); the scheduled-work lease brings the backup
 // schedule and the notification outbox. Losing a lease stops that work here.
-import { databaseKind } from "@/lib/db";
+import { severalInstances } from "@/lib/db";
 import { alertEngine } from "@/lib/alerts/engine";
 import { deliveryWorker } from "@/lib/alerts/delivery";
 import { backupScheduler } from "@/lib/backups/scheduler";
 import { collector } from "@/lib/health/collector";
-import { publishLiveHealth, sharesLiveHealth } from "@/lib/health/live";
+import { publishLiveHealth } from "@/lib/health/live";
 import { runner } from "@/lib/ops/runner";
 import { leaseKeeper } from "./keeper";
 import { SCHEDULED_WORK } from "./lease";
@@ -19,7 +19,7 @@ export async function startInstanceWork(): Promise<void> {
   const c = collector();
   c.shareWith({
     owns: (id) => keeper.holds(id),
-    publish: sharesLiveHealth() ? (id, h, hosts) => publishLiveHealth(id, h, hosts, keeper.id) : undefined,
+    publish: severalInstances() ? (id, h, hosts) => publishLiveHealth(id, h, hosts, keeper.id) : undefined,
   });
   keeper.on({
     async acquired(name, from) {
@@ -30,7 +30,7 @@ export async function startInstanceWork(): Promise<void> {
       }
       // Several instances (PostgreSQL): a run left by another instance goes on by itself where that
       // is safe. Alone (SQLite), the one before was this Warren: a person says when to go on.
-      await runner().adopt(name, databaseKind() === "postgresql" && from !== null);
+      await runner().adopt(name, severalInstances() && from !== null);
     },
     ready(name) {
       if (name !== SCHEDULED_WORK) void c.refresh();
@@ -50,6 +50,6 @@ export async function startInstanceWork(): Promise<void> {
   alertEngine().start();
   await c.start();
   await keeper.start();
-  // A clean stop (server.mjs, on SIGTERM) gives the leases up first: another instance need not wait for them to expire.
+  // A clean stop (server.mjs, on SIGTERM) lets the leases expire first: another instance need not wait for them.
   (globalThis as { warrenShutdown?: () => Promise<void> }).warrenShutdown = () => keeper.stop();
 }

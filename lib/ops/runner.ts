@@ -9,7 +9,7 @@ import { sshExecutor } from "./engine/ssh-executor";
 import { localExecutor } from "./engine/local-executor";
 import { definitionsWork } from "@/lib/backups/work";
 import { leaseKeeper } from "@/lib/instances/keeper";
-import { databaseKind } from "@/lib/db";
+import { severalInstances } from "@/lib/db";
 
 export type { CancelMode } from "./engine/scheduler";
 
@@ -23,7 +23,7 @@ export function runner(): Runner {
       owns: (clusterId) => leases.holds(clusterId),
       epochOf: (clusterId) => leases.epochOf(clusterId),
       fence: (clusterId, epoch) => leases.assertHeld(clusterId, epoch),
-      resumeOrphans: databaseKind() === "postgresql",
+      resumeOrphans: severalInstances(),
     },
   );
   return g.warrenRunner;
